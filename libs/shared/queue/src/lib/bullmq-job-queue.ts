@@ -1,0 +1,87 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { EnqueueOptions, JobHandler, JobQueue, QueueFactory, QueueName } from './job-queue';
+
+/** Parses a redis:// URL into BullMQ connection options. */
+export function bullConnection(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username || undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname && url.pathname !== '/' ? Number(url.pathname.slice(1)) : 0,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** The distributed-mode queue on Redis. */
+export class BullMqJobQueue<T> implements JobQueue<T> {
+  private readonly logger: Logger;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(
+    readonly name: QueueName,
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+  ) {
+    this.logger = new Logger(`queue:${name}`);
+    this.queue = new Queue(name, { connection, prefix });
+  }
+
+  async add(data: T, options: EnqueueOptions = {}): Promise<void> {
+    await this.queue.add(this.name, data, {
+      jobId: options.jobId,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      // Free the deterministic id once the job is done so the same work can be enqueued again later.
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+
+  process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
+    if (this.worker) throw new Error(`queue ${this.name} already has a consumer`);
+    this.worker = new Worker(this.name, async (job) => handler(job.data as T), {
+      connection: this.connection,
+      prefix: this.prefix,
+      concurrency: Math.max(1, options.concurrency ?? 1),
+    });
+    this.worker.on('failed', (job, error) => this.logger.warn(`job ${job?.id} failed: ${error.message}`));
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+}
+
+export class BullMqQueueFactory implements QueueFactory {
+  private readonly queues = new Map<QueueName, BullMqJobQueue<unknown>>();
+  private readonly connection: ConnectionOptions;
+
+  constructor(redisUrl: string, private readonly prefix = 'autoglm') {
+    this.connection = bullConnection(redisUrl);
+  }
+
+  get<T>(name: QueueName): JobQueue<T> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new BullMqJobQueue<unknown>(name, this.connection, this.prefix);
+      this.queues.set(name, q);
+    }
+    return q as JobQueue<T>;
+  }
+
+  async close(): Promise<void> {
+    for (const q of this.queues.values()) await q.close();
+    this.queues.clear();
+  }
+}
