@@ -9,6 +9,8 @@ import { protoRoot } from './services';
  * - useOptionals=none  ↔ defaults: true (absent scalars arrive as their zero value, arrays as [])
  * - camelCase fields   ↔ keepCase: false
  * - useDate=false      ↔ google.protobuf.Timestamp stays { seconds, nanos }
+ * One known difference: an absent message field arrives as null, where the generated type says
+ * undefined — read message fields with a falsy check (fromTimestamp does).
  * libs/contracts has a spec that proves the two agree.
  */
 export function grpcLoaderOptions(): Options {

@@ -113,8 +113,14 @@ export class InProcessQueueFactory implements QueueFactory {
     return queue as JobQueue<T>;
   }
 
+  /** The queues are shared by every service of the process: a single service closing leaves them open. */
   async close(): Promise<void> {
-    for (const q of sharedQueues.values()) await q.close();
-    sharedQueues.clear();
+    return;
   }
+}
+
+/** Stops every in-process queue (the embedded launcher calls this after all services stopped). */
+export async function closeInProcessQueues(): Promise<void> {
+  for (const q of sharedQueues.values()) await q.close();
+  sharedQueues.clear();
 }

@@ -1,0 +1,246 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storage } from '@autoglm/contracts';
+import { loadConfig, type AppConfig } from '@autoglm/shared-config';
+import { createGrpcClient } from '@autoglm/shared-grpc';
+import { freePort } from '@autoglm/shared-testing';
+import { startEmbedded, type EmbeddedSystem } from './embedded';
+
+/**
+ * The whole system as a user runs it (`npm start`): every service in one process over real
+ * loopback gRPC, PGlite in a temp dir, the in-process queue, the real embedding model; the feeds
+ * come from a loopback HTTP server.
+ */
+
+interface ArticleSummary {
+  id: string;
+  title: string;
+  sourceId: string;
+  language: string;
+}
+
+const FIXTURES = join(__dirname, 'fixtures');
+
+function serveFixtures(): Promise<{ server: Server; base: string }> {
+  const routes: Record<string, { type: string; body: Buffer }> = {
+    '/en.xml': { type: 'application/rss+xml; charset=utf-8', body: readFileSync(join(FIXTURES, 'en-feed.xml')) },
+    '/zh.xml': { type: 'application/atom+xml', body: readFileSync(join(FIXTURES, 'zh-feed.xml')) },
+    '/not-a-feed.html': { type: 'text/html', body: Buffer.from('<!doctype html><html><body><h1>Hello</h1><p>Just a page.</p></body></html>') },
+  };
+  const server = createServer((req, res) => {
+    const route = routes[(req.url ?? '').split('?')[0]];
+    if (!route) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': route.type }).end(route.body);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, base: `http://127.0.0.1:${port}` });
+    }),
+  );
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+describe('Open-AutoGLM embedded system', () => {
+  let fixtures: { server: Server; base: string };
+  let system: EmbeddedSystem;
+  let config: AppConfig;
+  let dataDir: string;
+
+  const api = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${system.url}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  beforeAll(async () => {
+    fixtures = await serveFixtures();
+    dataDir = mkdtempSync(join(tmpdir(), 'autoglm-e2e-'));
+    const emptyConfig = join(dataDir, 'config.yaml');
+    writeFileSync(emptyConfig, 'sources: []\n');
+    const ports = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
+    config = loadConfig({
+      env: {},
+      configPath: emptyConfig,
+      overrides: {
+        http: { host: '127.0.0.1', port: ports[0] },
+        grpc: {
+          storage: `127.0.0.1:${ports[1]}`,
+          sources: `127.0.0.1:${ports[2]}`,
+          crawler: `127.0.0.1:${ports[3]}`,
+          analysis: `127.0.0.1:${ports[4]}`,
+          recommender: `127.0.0.1:${ports[5]}`,
+        },
+        database: { url: '', dataDir: join(dataDir, 'pglite') },
+        redis: { url: '' },
+        crawler: { allowHosts: ['127.0.0.1'] },
+        scheduler: { tickMs: 300 },
+        analysis: { modelDir: join(__dirname, '..', '..', '..', 'models') },
+      },
+    });
+    system = await startEmbedded(config);
+  });
+
+  afterAll(async () => {
+    await system?.close();
+    fixtures?.server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves health, the OpenAPI spec and model information', async () => {
+    const health = await api('/health');
+    expect(health.status).toBe(200);
+    const spec = await api('/docs-json');
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/v1/sources', '/api/v1/articles']));
+    const inference = await api('/api/v1/system/inference');
+    expect(inference.status).toBe(200);
+    expect(JSON.stringify(inference.body)).toMatch(/cpu/i);
+  });
+
+  it('rejects bad sources with clear 4xx errors', async () => {
+    const invalid = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'not a url' }) });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toMatch(/valid absolute URL|url/i);
+    const scheme = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'ftp://127.0.0.1/feed.xml' }) });
+    expect(scheme.status).toBe(400);
+    expect(scheme.body.message).toMatch(/scheme/);
+    const closedPort = await freePort();
+    const unreachable = await api('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ url: `http://127.0.0.1:${closedPort}/feed.xml` }),
+    });
+    expect(unreachable.status).toBe(422);
+    expect(unreachable.body.message).toMatch(/reach/i);
+    expect(JSON.stringify([invalid.body, scheme.body, unreachable.body])).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('ingests, analyzes and serves articles; learns from reading events', async () => {
+    const en = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: `${fixtures.base}/en.xml` }) });
+    expect(en.status).toBe(201);
+    const zh = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: `${fixtures.base}/zh.xml`, title: '中文' }) });
+    expect(zh.status).toBe(201);
+    const broken = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: `${fixtures.base}/not-a-feed.html` }) });
+    expect(broken.status).toBe(201);
+    const duplicate = await api('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: `${fixtures.base}/en.xml` }) });
+    expect(duplicate.status).toBe(409);
+
+    // Every article of both feeds ingested and analyzed.
+    const articles = await waitFor('9 analyzed articles', async () => {
+      const list = await api('/api/v1/articles?limit=50');
+      const items = list.body.items as Array<ArticleSummary & { topic: string; summary: string }>;
+      return items.length === 9 && items.every((a) => a.language) ? items : undefined;
+    });
+    expect(articles.filter((a) => a.sourceId === en.body.id)).toHaveLength(6);
+
+    // The page that is not a feed marks its source with an error; nothing else breaks.
+    const brokenSource = await waitFor('the broken source to record its error', async () => {
+      const s = await api(`/api/v1/sources/${broken.body.id}`);
+      return s.body.status === 'error' ? s.body : undefined;
+    });
+    expect(brokenSource.lastError).toMatch(/not an RSS, Atom, RDF or JSON feed/);
+
+    // Newest first, cursor pagination.
+    const page1 = await api('/api/v1/articles?limit=4');
+    expect(page1.body.items).toHaveLength(4);
+    const page2 = await api(`/api/v1/articles?limit=4&cursor=${encodeURIComponent(page1.body.nextCursor)}`);
+    const ids = [...page1.body.items, ...page2.body.items].map((a: ArticleSummary) => a.id);
+    expect(new Set(ids).size).toBe(8);
+    expect((await api('/api/v1/articles?cursor=garbage')).status).toBe(400);
+    expect((await api('/api/v1/articles?limit=0')).status).toBe(400);
+    const zhOnly = await api('/api/v1/articles?language=zh');
+    expect(zhOnly.body.items.map((a: ArticleSummary) => a.sourceId)).toEqual([zh.body.id, zh.body.id, zh.body.id]);
+
+    // One article in full, through REST.
+    const final = articles.find((a) => a.title.startsWith('Striker scores twice'))!;
+    const article = await waitFor('similar articles', async () => {
+      const r = await api(`/api/v1/articles/${final.id}`);
+      return r.body.similar?.length ? r.body : undefined;
+    });
+    expect(article.url).toMatch(new RegExp(`^${fixtures.base}/articles/football-final`));
+    expect(article.text).toMatch(/goalkeeper saved a penalty/);
+    expect(article.language).toBe('en');
+    expect(article.keywords.length).toBeGreaterThan(0);
+    expect(article.summary.length).toBeGreaterThan(20);
+    expect(article.topic).toBeTruthy();
+    expect(article.similar[0].title).toMatch(/midfielder/);
+    expect((await api('/api/v1/articles/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+
+    const chinese = articles.find((a) => a.title.includes('世界杯'))!;
+    const zhArticle = (await api(`/api/v1/articles/${chinese.id}`)).body;
+    expect(zhArticle.language).toBe('zh');
+    expect(zhArticle.keywords.join(' ')).toMatch(/国家队|世界杯|足球|预选赛/);
+
+    // The same article through GraphQL...
+    const gql = await api('/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: `{ article(id: "${final.id}") { id title language summary similar { id title } } }` }),
+    });
+    expect(gql.body.errors).toBeUndefined();
+    expect(gql.body.data.article).toMatchObject({ id: final.id, title: final.title, language: 'en' });
+
+    // ...and through a generated gRPC client of storage, as another backend would.
+    const grpc = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 5000 });
+    try {
+      const { article: viaGrpc } = await grpc.client.getArticle({ id: final.id });
+      expect(viaGrpc).toMatchObject({ id: final.id, title: final.title, language: 'en', analyzed: true });
+    } finally {
+      grpc.close();
+    }
+
+    // Recommendations move toward what was read.
+    const cold = await api('/api/v1/users/alice/recommendations?limit=5');
+    expect(cold.status).toBe(200);
+    expect(cold.body.profileEvents).toBe(0);
+    const cake = articles.find((a) => a.title.includes('chocolate cake'))!;
+    for (const event of [
+      { userId: 'alice', articleId: cake.id, type: 'open' },
+      { userId: 'alice', articleId: cake.id, type: 'dwell', dwellSeconds: 120 },
+      { userId: 'alice', articleId: cake.id, type: 'like' },
+    ]) {
+      expect((await api('/api/v1/events', { method: 'POST', body: JSON.stringify(event) })).status).toBe(201);
+    }
+    const badEvent = await api('/api/v1/events', { method: 'POST', body: JSON.stringify({ userId: 'alice', articleId: cake.id, type: 'stare' }) });
+    expect(badEvent.status).toBe(400);
+    const unknownArticle = await api('/api/v1/events', {
+      method: 'POST',
+      body: JSON.stringify({ userId: 'alice', articleId: '00000000-0000-4000-8000-000000000000', type: 'open' }),
+    });
+    expect(unknownArticle.status).toBe(404);
+
+    const warm = await api('/api/v1/users/alice/recommendations?limit=5');
+    expect(warm.body.profileEvents).toBe(3);
+    const top = warm.body.items[0];
+    expect(top.article.title).toMatch(/soup/);
+    expect(top.reason).toBe(`similar to "${cake.title}"`);
+    expect(warm.body.items.map((i: { article: ArticleSummary }) => i.article.id)).not.toContain(cake.id);
+
+    const gqlRecs = await api('/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ recommendations(userId: "alice", limit: 3) { reason article { title } } }' }),
+    });
+    expect(gqlRecs.body.data.recommendations[0].article.title).toBe(top.article.title);
+  });
+});

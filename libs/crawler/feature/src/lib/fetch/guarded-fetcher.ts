@@ -1,0 +1,313 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { STATUS_CODES } from 'node:http';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { AddressPolicy, normalizeHost } from './address-policy';
+import { FetchError, FetchFailure } from './fetch-error';
+
+export interface GuardedFetcherOptions {
+  /** Deadline of a whole fetch: every redirect hop and the body. */
+  timeoutMs: number;
+  /** Largest body accepted, counted after decompression. */
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  /** Host names, addresses or CIDRs that may be fetched although they are not public. */
+  allowHosts: readonly string[];
+  /** Name resolution; defaults to the system resolver (dns.lookup). Tests substitute a fixed table. */
+  resolveHost?: (hostname: string) => Promise<LookupAddress[]>;
+}
+
+export interface FetchOptions {
+  /** A shorter deadline for this fetch (the configured timeout still caps it). */
+  timeoutMs?: number;
+  /** Return non-2xx final responses instead of failing with FetchFailure.HttpStatus. */
+  acceptAnyStatus?: boolean;
+  /** Stop after the response headers (an empty body is returned). */
+  skipBody?: boolean;
+}
+
+export interface FetchResult {
+  status: number;
+  /** The URL of the final response, after redirects. */
+  finalUrl: string;
+  /** Response headers, lower-case names, repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: Buffer;
+  contentType: string;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, ' +
+  'application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
+const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME', 'ENODATA']);
+const TIMEOUT_ERRORS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/**
+ * The one HTTP client for outbound requests. It refuses non-http(s) URLs and every address
+ * that is not public unicast (unless allowed by configuration), checking the address that
+ * is actually connected to on every redirect hop; it bounds redirects, time and body size
+ * (after decompression).
+ */
+export class GuardedFetcher implements OnModuleDestroy {
+  private readonly policy: AddressPolicy;
+  private readonly agent: Agent;
+
+  constructor(private readonly options: GuardedFetcherOptions) {
+    this.policy = new AddressPolicy(options.allowHosts);
+    const connect = buildConnector({ lookup: this.guardedLookup, timeout: options.timeoutMs });
+    this.agent = new Agent({
+      connect: (connectOptions, callback) =>
+        connect(connectOptions, (error, socket) => {
+          if (error || !socket) return callback(error ?? new Error('no socket'), null);
+          // The lookup covers names; this covers IP literals and anything the lookup did not see.
+          const refusal = this.refusalOfSocket(connectOptions.hostname, socket);
+          if (refusal) {
+            socket.destroy();
+            return callback(refusal, null);
+          }
+          callback(null, socket);
+        }),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
+    let current = this.validate(url);
+    const deadlineMs = Math.min(options.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new FetchError(FetchFailure.Timeout, `timed out after ${deadlineMs} ms fetching ${url}`)),
+      deadlineMs,
+    );
+    try {
+      for (let redirects = 0; ; redirects++) {
+        const response = await this.send(current, controller.signal);
+        const location = headerValue(response.headers['location']);
+        if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+          response.body.destroy();
+          if (redirects >= this.options.maxRedirects) {
+            throw new FetchError(
+              FetchFailure.TooManyRedirects,
+              `too many redirects fetching ${url} (more than ${this.options.maxRedirects})`,
+            );
+          }
+          current = this.validate(resolveLocation(location, current));
+          continue;
+        }
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        if (!ok && !options.acceptAnyStatus) {
+          response.body.destroy();
+          const text = STATUS_CODES[response.statusCode] ?? 'error';
+          throw new FetchError(
+            FetchFailure.HttpStatus,
+            `${current.href} answered HTTP ${response.statusCode} ${text}`,
+            response.statusCode,
+          );
+        }
+        const headers = flattenHeaders(response.headers);
+        let body: Buffer = Buffer.alloc(0);
+        if (options.skipBody) response.body.destroy();
+        else body = await this.readBody(response, current, headers);
+        return {
+          status: response.statusCode,
+          finalUrl: current.href,
+          headers,
+          body,
+          contentType: headers['content-type'] ?? '',
+        };
+      }
+    } catch (error) {
+      throw this.toFetchError(error, current, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Parses and checks a URL without connecting: the scheme, and the address when the host is
+   * an IP literal (WHATWG parsing turns http://2130706433/ and http://0x7f000001/ into 127.0.0.1).
+   */
+  validate(url: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      throw new FetchError(FetchFailure.InvalidUrl, `"${truncate(url)}" is not a valid URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new FetchError(
+        FetchFailure.UnsupportedScheme,
+        `unsupported URL scheme "${parsed.protocol.replace(/:$/, '')}" in ${truncate(url)}: only http and https can be fetched`,
+      );
+    }
+    if (!parsed.hostname) throw new FetchError(FetchFailure.InvalidUrl, `"${truncate(url)}" has no host`);
+    if (parsed.username || parsed.password) {
+      throw new FetchError(FetchFailure.InvalidUrl, `URLs with credentials are not fetched: ${truncate(parsed.host)}`);
+    }
+    const host = normalizeHost(parsed.hostname);
+    if (isIP(host)) {
+      const refusal = this.policy.refusal(host, host);
+      if (refusal) throw new FetchError(FetchFailure.BlockedAddress, `refusing to fetch ${host}: ${refusal}`);
+    }
+    return parsed;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private send(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return this.agent.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: {
+        'user-agent': this.options.userAgent,
+        accept: ACCEPT,
+        'accept-encoding': 'gzip, deflate, br',
+      },
+      signal,
+    });
+  }
+
+  private async readBody(response: Dispatcher.ResponseData, url: URL, headers: Record<string, string>): Promise<Buffer> {
+    const max = this.options.maxBytes;
+    const tooLarge = () =>
+      new FetchError(FetchFailure.TooLarge, `the response from ${url.href} is larger than the limit of ${max} bytes`);
+    const encodings = (headers['content-encoding'] ?? '')
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter((e) => e && e !== 'identity');
+    const declared = Number(headers['content-length']);
+    if (encodings.length === 0 && Number.isFinite(declared) && declared > max) {
+      response.body.destroy();
+      throw tooLarge();
+    }
+    // Content-Encoding lists codings in the order they were applied: undo them from the last.
+    const decoders = encodings.reverse().flatMap((e) => decoderFor(e) ?? []);
+    const stream: Readable =
+      decoders.length === 0 ? response.body : (pipeline([response.body, ...decoders], () => undefined) as unknown as Readable);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > max) throw tooLarge();
+        chunks.push(chunk);
+      }
+    } finally {
+      if (total > max || !stream.readableEnded) {
+        response.body.destroy();
+        for (const d of decoders) d.destroy();
+      }
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  private readonly guardedLookup: LookupFunction = (hostname, options: LookupOptions, callback) => {
+    const resolve = this.options.resolveHost ?? systemResolve;
+    resolve(hostname).then(
+      (answers) => {
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+        const candidates = family === 4 || family === 6 ? answers.filter((a) => a.family === family) : answers;
+        // Connect only to permitted answers: a name that also resolves to an internal address
+        // (DNS rebinding) still cannot reach it.
+        const permitted = candidates.filter((a) => !this.policy.refusal(hostname, a.address));
+        if (candidates.length === 0) {
+          callback(new FetchError(FetchFailure.DnsFailure, `could not resolve ${hostname}: no address found`), '');
+        } else if (permitted.length === 0) {
+          const first = candidates[0];
+          const why = this.policy.refusal(hostname, first.address);
+          callback(new FetchError(FetchFailure.BlockedAddress, `refusing to fetch ${hostname} (${first.address}): ${why}`), '');
+        } else if (options.all) {
+          callback(null, permitted);
+        } else {
+          callback(null, permitted[0].address, permitted[0].family);
+        }
+      },
+      (error: NodeJS.ErrnoException) =>
+        callback(new FetchError(FetchFailure.DnsFailure, `could not resolve ${hostname}: ${error.code ?? error.message}`), ''),
+    );
+  };
+
+  private refusalOfSocket(hostname: string, socket: Socket): FetchError | null {
+    const address = socket.remoteAddress;
+    if (!address) return new FetchError(FetchFailure.ConnectFailure, `could not connect to ${hostname}: connection closed`);
+    const why = this.policy.refusal(normalizeHost(hostname), address);
+    if (!why) return null;
+    const label = normalizeHost(hostname) === address ? address : `${hostname} (${address})`;
+    return new FetchError(FetchFailure.BlockedAddress, `refusing to fetch ${label}: ${why}`);
+  }
+
+  private toFetchError(error: unknown, url: URL, signal: AbortSignal): FetchError {
+    if (error instanceof FetchError) return error;
+    if (signal.aborted && signal.reason instanceof FetchError) return signal.reason;
+    const e = error as NodeJS.ErrnoException;
+    const host = url.host;
+    const detail = e?.code ?? e?.message ?? String(error);
+    if (e?.code && DNS_ERRORS.has(e.code)) return new FetchError(FetchFailure.DnsFailure, `could not resolve ${url.hostname}: ${detail}`);
+    if (e?.code && TIMEOUT_ERRORS.has(e.code)) return new FetchError(FetchFailure.Timeout, `timed out fetching ${url.href}`);
+    if (e?.code?.startsWith('Z_') || e?.code === 'ERR_BROTLI_DECOMPRESSION_FAILED') {
+      return new FetchError(FetchFailure.BadResponse, `the response from ${host} could not be decompressed: ${e.message}`);
+    }
+    return new FetchError(FetchFailure.ConnectFailure, `could not connect to ${host}: ${e?.message ?? detail}`);
+  }
+}
+
+function systemResolve(hostname: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+}
+
+function decoderFor(encoding: string): Transform | null {
+  // Sync flush tolerates bodies that end without the final block, as browsers do.
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip(flush);
+    case 'deflate':
+      return zlib.createInflate(flush);
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      // An unknown coding is left as is: the parser then reports the document as unreadable.
+      return null;
+  }
+}
+
+function resolveLocation(location: string, base: URL): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ScoredArticle, storage } from '@autoglm/contracts';
+import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { required } from '../common/values.mapper';
+import { DEFAULT_PAGE_SIZE, type ListArticlesQueryDto } from './article.dto';
+
+export const SIMILAR_ARTICLES_LIMIT = 5;
+
+export interface ArticleWithSimilar {
+  article: storage.Article;
+  similar: ScoredArticle[];
+}
+
+/** Reads articles from storage for both the REST and the GraphQL surface. */
+@Injectable()
+export class ArticleReader {
+  private readonly logger = new Logger(ArticleReader.name);
+
+  constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
+
+  list(query: ListArticlesQueryDto): Promise<storage.ListArticlesResponse> {
+    return this.storage.listArticles({
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor ?? '',
+      sourceId: query.sourceId ?? '',
+      topic: query.topic ?? '',
+      language: query.language ?? '',
+    });
+  }
+
+  async get(id: string): Promise<ArticleWithSimilar> {
+    const [found, similar] = await Promise.all([
+      this.storage.getArticle({ id }),
+      this.similarTo(id),
+    ]);
+    return { article: required(found.article, 'article'), similar };
+  }
+
+  /** Neighbours are a bonus: when the vector search fails the article is still shown, without them. */
+  private async similarTo(articleId: string): Promise<ScoredArticle[]> {
+    try {
+      const { articles } = await this.storage.similarArticles({ articleId, limit: SIMILAR_ARTICLES_LIMIT });
+      return articles;
+    } catch (error) {
+      this.logger.warn(`similar articles of ${articleId} unavailable: ${(error as Error).message}`);
+      return [];
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Filters of the article list: the REST query string and the GraphQL `articles` arguments. */
+@ArgsType()
+export class ListArticlesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+
+  @ApiPropertyOptional()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  sourceId?: string;
+
+  @ApiPropertyOptional()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  topic?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 639-1 code, e.g. "en".' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  language?: string;
+}
+
+@ObjectType('ArticleSummary')
+export class ArticleSummaryDto {
+  @ApiProperty()
+  @Field(() => ID)
+  id!: string;
+
+  @ApiProperty()
+  @Field()
+  sourceId!: string;
+
+  @ApiProperty()
+  @Field()
+  url!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  language!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  topic!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  summary!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  publishedAt!: string | null;
+}
+
+@ObjectType('ArticlePage')
+export class ArticlePageDto {
+  @ApiProperty({ type: [ArticleSummaryDto] })
+  @Field(() => [ArticleSummaryDto])
+  items!: ArticleSummaryDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+  @Field(() => String, { nullable: true })
+  nextCursor!: string | null;
+}
+
+@ObjectType('SimilarArticle')
+export class SimilarArticleDto {
+  @ApiProperty()
+  @Field(() => ID)
+  id!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty()
+  @Field()
+  url!: string;
+
+  @ApiProperty({ description: 'Cosine similarity.' })
+  @Field(() => Float)
+  score!: number;
+}
+
+@ObjectType('Article')
+export class ArticleDto {
+  @ApiProperty()
+  @Field(() => ID)
+  id!: string;
+
+  @ApiProperty()
+  @Field()
+  sourceId!: string;
+
+  @ApiProperty()
+  @Field()
+  sourceTitle!: string;
+
+  @ApiProperty()
+  @Field()
+  url!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  author!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  publishedAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  fetchedAt!: string | null;
+
+  @ApiProperty({ description: 'Plain text of the article.' })
+  @Field()
+  text!: string;
+
+  @ApiProperty({ description: 'Sanitized HTML of the article.' })
+  @Field()
+  contentHtml!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  language!: string | null;
+
+  @ApiProperty({ type: [String] })
+  @Field(() => [String])
+  keywords!: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  topic!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  summary!: string | null;
+
+  @ApiProperty({ description: 'Whether the models have processed the article.' })
+  @Field()
+  analyzed!: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  modelVersion!: string | null;
+
+  @ApiProperty({ type: [SimilarArticleDto] })
+  @Field(() => [SimilarArticleDto])
+  similar!: SimilarArticleDto[];
+}

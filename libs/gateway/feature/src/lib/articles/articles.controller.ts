@@ -1,0 +1,24 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ArticleDto, ArticlePageDto, ListArticlesQueryDto } from './article.dto';
+import { ArticleReader } from './article-reader.service';
+import { mapArticle, mapArticlePage } from './articles.mapper';
+
+@ApiTags('articles')
+@Controller('articles')
+export class ArticlesController {
+  constructor(private readonly reader: ArticleReader) {}
+
+  @Get()
+  @ApiOkResponse({ type: ArticlePageDto })
+  async list(@Query() query: ListArticlesQueryDto): Promise<ArticlePageDto> {
+    return mapArticlePage(await this.reader.list(query));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ArticleDto })
+  async get(@Param('id') id: string): Promise<ArticleDto> {
+    const { article, similar } = await this.reader.get(id);
+    return mapArticle(article, similar);
+  }
+}

@@ -1,0 +1,55 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { grpcClientProviders } from '@autoglm/shared-grpc';
+import { ArticleReader } from './articles/article-reader.service';
+import { ArticlesController } from './articles/articles.controller';
+import { ArticlesResolver } from './articles/articles.resolver';
+import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import { EventsController } from './events/events.controller';
+import { gatewayGraphQlOptions } from './graphql/graphql-options';
+import { HealthController } from './health/health.controller';
+import { HEALTH_PROBE_TIMEOUT_MS, ServiceHealth } from './health/service-health.service';
+import { RecommendationsController } from './recommendations/recommendations.controller';
+import { RecommendationsResolver } from './recommendations/recommendations.resolver';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesResolver } from './sources/sources.resolver';
+import { SystemController } from './system/system.controller';
+
+/** Health probes must answer quickly even when the RPC deadline is long. */
+const MAX_HEALTH_PROBE_MS = 2_000;
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions())],
+      controllers: [
+        SourcesController,
+        ArticlesController,
+        EventsController,
+        RecommendationsController,
+        SystemController,
+        HealthController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        ...grpcClientProviders('sources', 'storage', 'recommender', 'analysis'),
+        { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+        ArticleReader,
+        ServiceHealth,
+        ArticlesResolver,
+        SourcesResolver,
+        RecommendationsResolver,
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ExpressApolloDriver } from './express-apollo.driver';
+import { maxDepthRule } from './max-depth.rule';
+
+export const GRAPHQL_PATH = '/graphql';
+export const GRAPHQL_MAX_DEPTH = 8;
+
+export function gatewayGraphQlOptions(): ApolloDriverConfig {
+  return {
+    driver: ExpressApolloDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [maxDepthRule(GRAPHQL_MAX_DEPTH)],
+    formatError: formatGraphQlError,
+  };
+}
+
+/** Keeps only what a client may see: the message, where it happened and the code. */
+export function formatGraphQlError(error: GraphQLFormattedError): GraphQLFormattedError {
+  const code = typeof error.extensions?.['code'] === 'string' ? error.extensions['code'] : 'INTERNAL_SERVER_ERROR';
+  return {
+    message: error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: { code },
+  };
+}

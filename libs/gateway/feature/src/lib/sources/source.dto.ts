@@ -1,0 +1,90 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const SOURCE_KINDS = ['feed'] as const;
+export type SourceKindName = (typeof SOURCE_KINDS)[number];
+export const SOURCE_STATUSES = ['active', 'error', 'paused'] as const;
+export type SourceStatusName = (typeof SOURCE_STATUSES)[number];
+
+export class CreateSourceDto {
+  @ApiProperty({ description: 'Address of the feed (RSS, Atom, RDF or JSON Feed).', example: 'https://example.org/feed.xml' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiPropertyOptional({ description: 'Display name; the feed title is used when omitted.', maxLength: 300 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'Seconds between two checks.', minimum: 60, maximum: 86400 })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  intervalSeconds?: number;
+}
+
+@ObjectType('Source')
+export class SourceDto {
+  @ApiProperty()
+  @Field(() => ID)
+  id!: string;
+
+  @ApiProperty()
+  @Field()
+  url!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty({ enum: SOURCE_KINDS })
+  @Field()
+  kind!: SourceKindName;
+
+  @ApiProperty({ enum: SOURCE_STATUSES })
+  @Field()
+  status!: SourceStatusName;
+
+  @ApiProperty()
+  @Field(() => Int)
+  intervalSeconds!: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Error of the last failed fetch.' })
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @ApiProperty()
+  @Field(() => Int)
+  consecutiveFailures!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  lastFetchedAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  nextCheckAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  createdAt!: string | null;
+
+  @ApiProperty()
+  @Field(() => Int)
+  articleCount!: number;
+}
+
+export class SourceListDto {
+  @ApiProperty({ type: [SourceDto] })
+  items!: SourceDto[];
+}
+
+export class RefreshJobDto {
+  @ApiProperty({ description: 'Id of the queued crawl job.' })
+  jobId!: string;
+}

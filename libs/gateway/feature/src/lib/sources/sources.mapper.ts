@@ -1,0 +1,47 @@
+import { SourceKind, SourceStatus, type Source } from '@autoglm/contracts';
+import { assertUnreachable } from '@autoglm/shared-errors';
+import { isoOrNull, textOrNull } from '../common/values.mapper';
+import type { SourceDto, SourceKindName, SourceStatusName } from './source.dto';
+
+export function mapSource(source: Source): SourceDto {
+  return {
+    id: source.id,
+    url: source.url,
+    title: source.title,
+    kind: mapSourceKind(source.kind),
+    status: mapSourceStatus(source.status),
+    intervalSeconds: source.intervalSeconds,
+    lastError: textOrNull(source.lastError),
+    consecutiveFailures: source.consecutiveFailures,
+    lastFetchedAt: isoOrNull(source.lastFetchedAt),
+    nextCheckAt: isoOrNull(source.nextCheckAt),
+    createdAt: isoOrNull(source.createdAt),
+    articleCount: Number(source.articleCount) || 0,
+  };
+}
+
+export function mapSourceKind(kind: SourceKind): SourceKindName {
+  switch (kind) {
+    // Feeds are the only kind so far; an unset kind (proto zero value) is a feed.
+    case SourceKind.SOURCE_KIND_UNSPECIFIED:
+    case SourceKind.SOURCE_KIND_FEED:
+      return 'feed';
+    default:
+      return assertUnreachable(kind, 'source kind');
+  }
+}
+
+export function mapSourceStatus(status: SourceStatus): SourceStatusName {
+  switch (status) {
+    // An unset status (proto zero value) is a source the scheduler has not judged yet: it is checked, so active.
+    case SourceStatus.SOURCE_STATUS_UNSPECIFIED:
+    case SourceStatus.SOURCE_STATUS_ACTIVE:
+      return 'active';
+    case SourceStatus.SOURCE_STATUS_ERROR:
+      return 'error';
+    case SourceStatus.SOURCE_STATUS_PAUSED:
+      return 'paused';
+    default:
+      return assertUnreachable(status, 'source status');
+  }
+}

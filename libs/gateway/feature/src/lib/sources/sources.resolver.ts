@@ -1,0 +1,16 @@
+import { Inject } from '@nestjs/common';
+import { Query, Resolver } from '@nestjs/graphql';
+import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
+import { SourceDto } from './source.dto';
+import { mapSource } from './sources.mapper';
+
+@Resolver(() => SourceDto)
+export class SourcesResolver {
+  constructor(@Inject(SOURCES_CLIENT) private readonly client: SourcesClient) {}
+
+  @Query(() => [SourceDto], { description: 'Every registered source.' })
+  async sources(): Promise<SourceDto[]> {
+    const { sources } = await this.client.listSources({});
+    return sources.map(mapSource);
+  }
+}

@@ -1,0 +1,27 @@
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from '@autoglm/shared-config';
+import type { RunningService } from '@autoglm/shared-grpc';
+import { configureGatewayApp } from './gateway-app';
+import { GatewayModule } from './gateway.module';
+
+export type RunningGateway = RunningService & { readonly url: string };
+
+/** Starts the HTTP surface on config.http; port 0 picks a free port, reported in url. */
+export async function startGateway(config: AppConfig): Promise<RunningGateway> {
+  const app = await NestFactory.create(GatewayModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  configureGatewayApp(app);
+  await app.listen(config.http.port, config.http.host);
+  const address = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${reachableHost(config.http.host)}:${address.port}`;
+  new Logger('gateway').log(`HTTP gateway listening on ${url} (REST /api/v1, OpenAPI /docs, GraphQL /graphql)`);
+  return { name: 'gateway', url, close: () => app.close() };
+}
+
+/** A wildcard bind address is not something a client can connect to: name loopback instead. */
+function reachableHost(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

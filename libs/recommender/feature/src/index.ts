@@ -1,0 +1,5 @@
+export * from './lib/clock';
+export * from './lib/recommendation.service';
+export * from './lib/recommender.module';
+export * from './lib/user-profile';
+export * from './lib/ranking';

@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+function yamlFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'autoglm-config-'));
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe(loadConfig.name, () => {
+  it('reads sources and settings from config.yaml, then the environment wins', () => {
+    const path = yamlFile(
+      ['http:', '  port: 4000', 'sources:', '  - https://example.com/a.xml', '  - url: https://example.com/b.xml', '    title: B', '    interval_seconds: 600'].join('\n'),
+    );
+    const sut = loadConfig({ configPath: path, env: { PORT: '5000', REDIS_URL: 'redis://127.0.0.1:6379' } });
+    expect(sut.http.port).toBe(5000);
+    expect(sut.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(sut.sources).toEqual([
+      { url: 'https://example.com/a.xml', title: '', intervalSeconds: 900 },
+      { url: 'https://example.com/b.xml', title: 'B', intervalSeconds: 600 },
+    ]);
+  });
+
+  it('works without a config file', () => {
+    const sut = loadConfig({ env: { AUTOGLM_CONFIG: undefined }, configPath: undefined, overrides: { sources: [] } });
+    expect(sut.grpc.storage).toBe('127.0.0.1:50051');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a non-negative integer/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis/],
+    [{ GRPC_STORAGE_URL: 'nope' }, /GRPC_STORAGE_URL/],
+  ])('names the variable in error %p', (env, message) => {
+    expect(() => loadConfig({ env: env as Record<string, string>, configPath: yamlFile('') })).toThrow(message);
+  });
+
+  it('rejects broken YAML, a missing file and bad sources clearly', () => {
+    expect(() => loadConfig({ env: {}, configPath: yamlFile('http: [unclosed') })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: {}, configPath: '/nonexistent/config.yaml' })).toThrow(/config file not found/);
+    expect(() => loadConfig({ env: {}, configPath: yamlFile('sources:\n  - title: no url') })).toThrow(/sources\[0\] needs a "url"/);
+    expect(() => loadConfig({ env: {}, configPath: yamlFile('sources:\n  - url: https://x\n    interval_seconds: 5') })).toThrow(/interval_seconds/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './lib/sources.module';
+export * from './lib/source-url';
+export * from './lib/crawl-scheduler';

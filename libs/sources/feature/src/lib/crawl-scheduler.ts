@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
+
+/** How long a claimed source stays invisible to other scheduler replicas while its crawl runs. */
+export const CLAIM_LEASE_SECONDS = 600;
+
+export function crawlJobId(sourceId: string): string {
+  return `crawl:${sourceId}`;
+}
+
+/**
+ * The scheduler tick: claims due sources from storage (FOR UPDATE SKIP LOCKED, so replicas never
+ * claim the same source twice) and enqueues one crawl job per source with a deterministic id.
+ */
+@Injectable()
+export class CrawlScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CrawlScheduler.name);
+  private readonly queue: JobQueue<CrawlJob>;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
+    @Inject(QUEUE_FACTORY) queues: QueueFactory,
+  ) {
+    this.queue = queues.get<CrawlJob>(QUEUE_NAMES.crawl);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.scheduler.enabled) return;
+    this.timer = setInterval(() => void this.tick(), this.config.scheduler.tickMs);
+    this.timer.unref();
+    setImmediate(() => void this.tick());
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One scheduling round; returns how many crawl jobs were enqueued. Never runs twice at once. */
+  async tick(): Promise<number> {
+    if (this.ticking || this.stopped) return 0;
+    this.ticking = true;
+    try {
+      const { sources } = await this.storage.claimDueSources({
+        limit: this.config.scheduler.batchSize,
+        leaseSeconds: CLAIM_LEASE_SECONDS,
+        sourceId: '',
+      });
+      for (const source of sources) await this.enqueue(source.id);
+      return sources.length;
+    } catch (error) {
+      this.logger.warn(`scheduler tick failed: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  async enqueue(sourceId: string): Promise<string> {
+    const jobId = crawlJobId(sourceId);
+    await this.queue.add({ sourceId }, { jobId });
+    return jobId;
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
+import { createQueueFactory, QUEUE_FACTORY, type QueueFactory } from '@autoglm/shared-queue';
+import { CrawlScheduler } from './crawl-scheduler';
+import { SourceRegistry } from './source-registry.service';
+import { SourcesController } from './sources.controller';
+
+@Module({})
+export class SourcesModule implements OnApplicationShutdown {
+  constructor(@Inject(QUEUE_FACTORY) private readonly queues: QueueFactory) {}
+
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SourcesModule,
+      controllers: [SourcesController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
+        ...grpcClientProviders('storage', 'crawler'),
+        CrawlScheduler,
+        SourceRegistry,
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
+  }
+}
+
+export async function startSourcesService(config: AppConfig): Promise<RunningService> {
+  return (await startGrpcService('sources', SourcesModule.forRoot(config), config)).running;
+}

@@ -1,0 +1,58 @@
+/** The newest analysis of article `a`, joined as `an` (absent when the article is not analyzed yet). */
+export const NEWEST_ANALYSIS_JOIN = `
+  LEFT JOIN LATERAL (
+    SELECT x.language, x.keywords, x.topic, x.summary, x.simhash, x.model_version
+      FROM article_analyses x
+     WHERE x.article_id = a.id
+     ORDER BY x.created_at DESC, x.model_version DESC
+     LIMIT 1) an ON true`;
+
+/** The feed order key of article `a`: when it was published, else when it was first fetched. */
+export const FEED_TIME = `coalesce(a.published_at, a.fetched_at)`;
+
+/** An article with its source's title and its newest analysis (null fields when not analyzed). */
+export interface ArticleRow {
+  id: string;
+  sourceId: string;
+  url: string;
+  title: string;
+  author: string;
+  publishedAt: Date | null;
+  fetchedAt: Date;
+  contentHtml: string;
+  text: string;
+  sourceTitle: string;
+  language: string | null;
+  keywords: string[] | null;
+  topic: string | null;
+  summary: string | null;
+  simhash: string | null;
+  modelVersion: string | null;
+  /** The feed time as exact text (microseconds, UTC) for keyset cursors. */
+  sortKey: string;
+}
+
+/** Columns of ArticleRow from `articles a JOIN sources s ... NEWEST_ANALYSIS_JOIN`. */
+export const ARTICLE_COLUMNS = `
+  a.id, a.source_id AS "sourceId", a.url, a.title, a.author, a.published_at AS "publishedAt",
+  a.fetched_at AS "fetchedAt", a.content_html AS "contentHtml", a.text, s.title AS "sourceTitle",
+  an.language, an.keywords, an.topic, an.summary, an.simhash, an.model_version AS "modelVersion",
+  to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;
+
+/** The compact article used in similarity results and recommendations. */
+export interface ArticleRefRow {
+  id: string;
+  sourceId: string;
+  url: string;
+  title: string;
+  language: string | null;
+  topic: string | null;
+  summary: string | null;
+  /** published_at, else fetched_at. */
+  publishedAt: Date;
+}
+
+/** Columns of ArticleRefRow from `articles a ... NEWEST_ANALYSIS_JOIN`. */
+export const ARTICLE_REF_COLUMNS = `
+  a.id, a.source_id AS "sourceId", a.url, a.title, an.language, an.topic, an.summary,
+  ${FEED_TIME} AS "publishedAt"`;

@@ -1,0 +1,33 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ArticleEntity } from './article.entity';
+
+@Entity('article_analyses')
+export class ArticleAnalysisEntity {
+  @PrimaryColumn('uuid', { name: 'article_id' })
+  articleId!: string;
+
+  @PrimaryColumn('text', { name: 'model_version' })
+  modelVersion!: string;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'FK_article_analyses_article' })
+  article?: ArticleEntity;
+
+  @Column('text', { default: '' })
+  language!: string;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  keywords!: string[];
+
+  @Column('text', { default: '' })
+  topic!: string;
+
+  @Column('text', { default: '' })
+  summary!: string;
+
+  @Column('text', { default: '' })
+  simhash!: string;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+}

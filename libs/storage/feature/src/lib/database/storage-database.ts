@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite/vector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '@autoglm/shared-config';
+import { STORAGE_MIGRATIONS } from '../migrations';
+import { STORAGE_ENTITIES } from './entities';
+
+/** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
+export interface StorageDatabase {
+  readonly dataSource: DataSource;
+  /** True when the data lives in PGlite (one session: keep transactions short). */
+  readonly embedded: boolean;
+  /** True when article_embeddings.vec (pgvector) exists; kNN then uses `<=>`. */
+  readonly pgvector: boolean;
+  close(): Promise<void>;
+}
+
+export const STORAGE_DATABASE = Symbol('STORAGE_DATABASE');
+
+const logger = new Logger('storage-database');
+
+/**
+ * Opens the database named by config.database and runs the migrations: the PostgreSQL server
+ * at `url`, else PGlite persisted in `dataDir`, served on an ephemeral loopback port so the
+ * same TypeORM postgres driver talks to both.
+ */
+export async function openStorageDatabase(config: AppConfig['database']): Promise<StorageDatabase> {
+  if (config.url) {
+    const dataSource = await initialize({ ...baseOptions(), url: config.url });
+    return finish(dataSource, false, async () => undefined);
+  }
+
+  const dir = resolve(config.dataDir);
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir, { extensions: { vector } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const [host, port] = splitHostPort(server.getServerConn());
+  let dataSource: DataSource;
+  try {
+    dataSource = await initialize({
+      ...baseOptions(),
+      host,
+      port,
+      username: 'postgres',
+      database: 'postgres',
+      // PGlite is one session: one pooled connection, kept open (a reconnect could race the old one).
+      extra: { max: 1, idleTimeoutMillis: 0 },
+    });
+  } catch (error) {
+    await server.stop();
+    await db.close();
+    throw error;
+  }
+  logger.log(`embedded PGlite in ${dir} (socket ${host}:${port})`);
+  return finish(dataSource, true, async () => {
+    await server.stop();
+    await db.close();
+  });
+}
+
+function baseOptions() {
+  return {
+    type: 'postgres' as const,
+    entities: STORAGE_ENTITIES,
+    migrations: STORAGE_MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    // Extensions are the migrations' business (gen_random_uuid is built in since PostgreSQL 13).
+    installExtensions: false,
+    logging: ['error' as const],
+  };
+}
+
+async function initialize(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  return dataSource;
+}
+
+async function finish(dataSource: DataSource, embedded: boolean, release: () => Promise<void>): Promise<StorageDatabase> {
+  const rows = (await dataSource.query(
+    `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'article_embeddings' AND column_name = 'vec'`,
+  )) as unknown[];
+  const pgvector = rows.length > 0;
+  logger.log(
+    pgvector
+      ? 'kNN search: pgvector (ORDER BY vec <=> query)'
+      : 'kNN search: exact cosine over real[] (pgvector is not available on this server)',
+  );
+  let closed: Promise<void> | undefined;
+  return {
+    dataSource,
+    embedded,
+    pgvector,
+    close: () => {
+      closed ??= (async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await release();
+      })();
+      return closed;
+    },
+  };
+}
+
+function splitHostPort(conn: string): [string, number] {
+  const at = conn.lastIndexOf(':');
+  return [conn.slice(0, at), Number(conn.slice(at + 1))];
+}

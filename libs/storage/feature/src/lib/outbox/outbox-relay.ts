@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
+import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+
+/** The outbox topic of "this article needs (re-)analysis". */
+export const ANALYZE_TOPIC = 'article.analyze';
+
+/** How often the relay looks for unpublished rows without being kicked. */
+export const OUTBOX_POLL_MS = 1000;
+const BATCH = 200;
+
+interface OutboxRow {
+  id: string;
+  articleId: string;
+}
+
+/** The job id of one outbox row: the queue drops a second copy of the same row. */
+export function analyzeJobId(articleId: string, outboxId: string): string {
+  return `analyze:${articleId}:${outboxId}`;
+}
+
+/**
+ * Publishes outbox rows to the analyze queue (enqueue first, then mark published: at-least-once).
+ * Runs at start-up (work never published is re-derived), after every upsert and on a timer.
+ * One run at a time per process; a kick during a run schedules one more run.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly queue: JobQueue<AnalyzeJob>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
+    @Inject(QUEUE_FACTORY) queues: QueueFactory,
+  ) {
+    this.queue = queues.get<AnalyzeJob>(QUEUE_NAMES.analyze);
+  }
+
+  onApplicationBootstrap(): void {
+    void this.kick();
+    this.timer = setInterval(() => void this.kick(), OUTBOX_POLL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Starts a relay run (or queues one after the current run); resolves when the work is published. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.publishBatch()) === BATCH);
+      } catch (error) {
+        // Rows stay unpublished; the next tick retries.
+        this.logger.warn(`outbox relay: ${(error as Error).message}`);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async publishBatch(): Promise<number> {
+    const rows = (await this.db.dataSource.query(
+      `SELECT id::text AS id, article_id AS "articleId" FROM outbox
+        WHERE published_at IS NULL AND topic = $1 ORDER BY id LIMIT $2`,
+      [ANALYZE_TOPIC, BATCH],
+    )) as OutboxRow[];
+    if (rows.length === 0) return 0;
+    const published: string[] = [];
+    try {
+      for (const row of rows) {
+        await this.queue.add({ articleId: row.articleId }, { jobId: analyzeJobId(row.articleId, row.id) });
+        published.push(row.id);
+      }
+    } finally {
+      if (published.length > 0) {
+        await this.db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [published]);
+      }
+    }
+    return rows.length;
+  }
+}

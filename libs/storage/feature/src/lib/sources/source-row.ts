@@ -1,0 +1,12 @@
+import type { SourceEntity } from '../database/source.entity';
+
+/** A source as read from the database, with the number of its articles (int8 → string). */
+export type SourceRow = SourceEntity & { articleCount: string };
+
+/** Columns of `sources s` aliased to the entity's property names, plus the article count. */
+export const SOURCE_COLUMNS = `
+  s.id, s.url, s.title, s.kind, s.status,
+  s.interval_seconds AS "intervalSeconds", s.last_error AS "lastError",
+  s.consecutive_failures AS "consecutiveFailures", s.last_fetched_at AS "lastFetchedAt",
+  s.next_check_at AS "nextCheckAt", s.created_at AS "createdAt", s.origin,
+  (SELECT count(*) FROM articles a WHERE a.source_id = s.id)::text AS "articleCount"`;

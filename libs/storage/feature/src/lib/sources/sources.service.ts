@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SourceKind, SourceStatus } from '@autoglm/contracts';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DomainError } from '@autoglm/shared-errors';
+import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { STORAGE_CLOCK, type Clock } from '../shared/clock';
+import { isUuid } from '../shared/ids';
+import { fetchBackoffSeconds } from './fetch-backoff';
+import { SOURCE_COLUMNS, type SourceRow } from './source-row';
+
+export interface NewSource {
+  url: string;
+  title: string;
+  kind: number;
+  intervalSeconds: number;
+  origin: string;
+  ifMissing: boolean;
+}
+
+export interface FetchResult {
+  sourceId: string;
+  ok: boolean;
+  error: string;
+  feedTitle: string;
+}
+
+const ORIGINS = new Set(['api', 'config']);
+const DEFAULT_CLAIM_LIMIT = 20;
+const MAX_CLAIM_LIMIT = 1000;
+const DEFAULT_LEASE_SECONDS = 300;
+const MAX_INTERVAL_SECONDS = 30 * 24 * 60 * 60;
+
+@Injectable()
+export class SourcesService {
+  constructor(
+    @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
+    @Inject(STORAGE_CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(input: NewSource): Promise<{ source: SourceRow; created: boolean }> {
+    const url = parseSourceUrl(input.url);
+    const kind = input.kind === SourceKind.SOURCE_KIND_UNSPECIFIED ? SourceKind.SOURCE_KIND_FEED : input.kind;
+    if (!Object.values(SourceKind).includes(kind)) throw DomainError.invalidArgument(`unknown source kind ${input.kind}`);
+    const interval = input.intervalSeconds || this.config.scheduler.defaultIntervalSeconds;
+    if (!Number.isInteger(interval) || interval < 1 || interval > MAX_INTERVAL_SECONDS) {
+      throw DomainError.invalidArgument(`interval_seconds must be between 1 and ${MAX_INTERVAL_SECONDS}`);
+    }
+    const origin = input.origin.trim() || 'api';
+    if (!ORIGINS.has(origin)) throw DomainError.invalidArgument(`origin must be "api" or "config", not "${input.origin}"`);
+
+    const now = this.clock.now();
+    const inserted = (await this.db.dataSource.query(
+      `WITH s AS (
+         INSERT INTO sources (url, title, kind, status, interval_seconds, next_check_at, created_at, origin)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+         ON CONFLICT (url) DO NOTHING
+         RETURNING *)
+       SELECT ${SOURCE_COLUMNS} FROM s`,
+      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin],
+    )) as SourceRow[];
+    if (inserted[0]) return { source: inserted[0], created: true };
+
+    if (!input.ifMissing) throw DomainError.alreadyExists('a source with this URL already exists', { url });
+    const existing = await this.findBy('s.url = $1', [url]);
+    if (!existing) throw DomainError.unavailable('the source was removed while it was being created; try again');
+    return { source: existing, created: false };
+  }
+
+  async get(id: string): Promise<SourceRow> {
+    const row = isUuid(id) ? await this.findBy('s.id = $1', [id]) : undefined;
+    if (!row) throw sourceNotFound(id);
+    return row;
+  }
+
+  async list(): Promise<SourceRow[]> {
+    return (await this.db.dataSource.query(
+      `SELECT ${SOURCE_COLUMNS} FROM sources s ORDER BY s.created_at, s.id`,
+    )) as SourceRow[];
+  }
+
+  /**
+   * Claims due sources (or one named source, regardless of its schedule) by pushing their
+   * next_check_at out by the lease, in one statement: with SKIP LOCKED, concurrent claimers
+   * (scheduler replicas) never receive the same source.
+   */
+  async claimDue(limit: number, leaseSeconds: number, sourceId: string): Promise<SourceRow[]> {
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_CLAIM_LIMIT) {
+      throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_CLAIM_LIMIT}`);
+    }
+    if (!Number.isInteger(leaseSeconds) || leaseSeconds < 0) {
+      throw DomainError.invalidArgument('lease_seconds must not be negative');
+    }
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + (leaseSeconds || DEFAULT_LEASE_SECONDS) * 1000);
+
+    if (sourceId) {
+      if (!isUuid(sourceId)) throw sourceNotFound(sourceId);
+      const rows = await this.updateReturning(`SET next_check_at = $2 WHERE id = $1`, [sourceId, leaseUntil]);
+      if (rows.length === 0) throw sourceNotFound(sourceId);
+      return rows;
+    }
+
+    // MATERIALIZED: the locking subquery runs exactly once, so LIMIT bounds the claim.
+    const rows = (await this.db.dataSource.query(
+      `WITH due AS MATERIALIZED (
+         SELECT id FROM sources
+          WHERE status <> $4 AND next_check_at <= $2
+          ORDER BY next_check_at, id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED),
+       s AS (
+         UPDATE sources u SET next_check_at = $3 FROM due WHERE u.id = due.id RETURNING u.*)
+       SELECT ${SOURCE_COLUMNS} FROM s`,
+      [limit || DEFAULT_CLAIM_LIMIT, now, leaseUntil, SourceStatus.SOURCE_STATUS_PAUSED],
+    )) as SourceRow[];
+    return rows.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async recordFetchResult(result: FetchResult): Promise<SourceRow> {
+    if (!isUuid(result.sourceId)) throw sourceNotFound(result.sourceId);
+    const now = this.clock.now();
+    const updated = await this.db.dataSource.transaction(async (manager) => {
+      const current = (await manager.query(
+        `SELECT status, interval_seconds AS "intervalSeconds", consecutive_failures AS "consecutiveFailures"
+           FROM sources WHERE id = $1 FOR UPDATE`,
+        [result.sourceId],
+      )) as Array<{ status: number; intervalSeconds: number; consecutiveFailures: number }>;
+      const source = current[0];
+      if (!source) return false;
+      // A paused source stays paused: only an explicit resume changes that.
+      const paused = source.status === SourceStatus.SOURCE_STATUS_PAUSED;
+      if (result.ok) {
+        await manager.query(
+          `UPDATE sources
+              SET status = $2, consecutive_failures = 0, last_error = '', last_fetched_at = $3,
+                  next_check_at = $4, title = CASE WHEN title = '' THEN $5 ELSE title END
+            WHERE id = $1`,
+          [
+            result.sourceId,
+            paused ? source.status : SourceStatus.SOURCE_STATUS_ACTIVE,
+            now,
+            new Date(now.getTime() + source.intervalSeconds * 1000),
+            result.feedTitle.trim(),
+          ],
+        );
+      } else {
+        const failures = source.consecutiveFailures + 1;
+        const wait = fetchBackoffSeconds(source.intervalSeconds, failures);
+        await manager.query(
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5 WHERE id = $1`,
+          [
+            result.sourceId,
+            paused ? source.status : SourceStatus.SOURCE_STATUS_ERROR,
+            failures,
+            result.error.trim() || 'fetch failed',
+            new Date(now.getTime() + wait * 1000),
+          ],
+        );
+      }
+      return true;
+    });
+    if (!updated) throw sourceNotFound(result.sourceId);
+    return this.get(result.sourceId);
+  }
+
+  private async findBy(where: string, params: unknown[]): Promise<SourceRow | undefined> {
+    const rows = (await this.db.dataSource.query(
+      `SELECT ${SOURCE_COLUMNS} FROM sources s WHERE ${where}`,
+      params,
+    )) as SourceRow[];
+    return rows[0];
+  }
+
+  private async updateReturning(set: string, params: unknown[]): Promise<SourceRow[]> {
+    return (await this.db.dataSource.query(
+      `WITH s AS (UPDATE sources ${set} RETURNING *) SELECT ${SOURCE_COLUMNS} FROM s`,
+      params,
+    )) as SourceRow[];
+  }
+}
+
+export function sourceNotFound(id: string): DomainError {
+  return DomainError.notFound(`source ${id} not found`);
+}
+
+/** Accepts absolute http(s) URLs only and returns their normalized form. */
+export function parseSourceUrl(raw: string): string {
+  const text = raw.trim();
+  if (!text) throw DomainError.invalidArgument('url is required');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw DomainError.invalidArgument(`url must be an absolute http(s) URL, got "${text}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw DomainError.invalidArgument(`url must be an absolute http(s) URL, got "${text}"`);
+  }
+  return url.href;
+}
