@@ -43,11 +43,11 @@ export class SourceDto {
   title!: string;
 
   @ApiProperty({ enum: SOURCE_KINDS })
-  @Field()
+  @Field(() => String, { description: 'feed' })
   kind!: SourceKindName;
 
   @ApiProperty({ enum: SOURCE_STATUSES })
-  @Field()
+  @Field(() => String, { description: 'active | error | paused' })
   status!: SourceStatusName;
 
   @ApiProperty()

@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite/vector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@autoglm/shared-config';
 import { STORAGE_MIGRATIONS } from '../migrations';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { STORAGE_ENTITIES } from './entities';
 
 /** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
@@ -36,15 +34,8 @@ export async function openStorageDatabase(config: AppConfig['database']): Promis
 
   const dir = resolve(config.dataDir);
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir, { extensions: { vector } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-  try {
-    await server.start();
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  const [host, port] = splitHostPort(server.getServerConn());
+  const embedded = await startEmbeddedPostgres(dir);
+  const { host, port } = embedded;
   let dataSource: DataSource;
   try {
     dataSource = await initialize({
@@ -57,15 +48,11 @@ export async function openStorageDatabase(config: AppConfig['database']): Promis
       extra: { max: 1, idleTimeoutMillis: 0 },
     });
   } catch (error) {
-    await server.stop();
-    await db.close();
+    await embedded.stop();
     throw error;
   }
   logger.log(`embedded PGlite in ${dir} (socket ${host}:${port})`);
-  return finish(dataSource, true, async () => {
-    await server.stop();
-    await db.close();
-  });
+  return finish(dataSource, true, () => embedded.stop());
 }
 
 function baseOptions() {
@@ -111,9 +98,4 @@ async function finish(dataSource: DataSource, embedded: boolean, release: () => 
       return closed;
     },
   };
-}
-
-function splitHostPort(conn: string): [string, number] {
-  const at = conn.lastIndexOf(':');
-  return [conn.slice(0, at), Number(conn.slice(at + 1))];
 }

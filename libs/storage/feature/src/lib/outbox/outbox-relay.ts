@@ -61,6 +61,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      // A kick that arrived while this run was finishing.
+      if (this.again && !this.stopped) void this.kick();
     });
     return this.running;
   }

@@ -1,0 +1,46 @@
+import { configureGatewayApp } from './gateway-app';
+import { send, startTestGateway, type TestGateway } from './testing/gateway-test-app';
+
+describe(configureGatewayApp.name, () => {
+  let sut: TestGateway;
+
+  beforeAll(async () => {
+    sut = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('serves the OpenAPI document with every route and documented DTOs', async () => {
+    const answer = await send(sut, 'GET', '/docs-json');
+
+    expect(answer.status).toBe(200);
+    const spec = answer.body as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(Object.keys(spec.paths).sort()).toEqual([
+      '/api/v1/articles',
+      '/api/v1/articles/{id}',
+      '/api/v1/events',
+      '/api/v1/sources',
+      '/api/v1/sources/{id}',
+      '/api/v1/sources/{id}/refresh',
+      '/api/v1/system/inference',
+      '/api/v1/users/{id}/recommendations',
+      '/health',
+    ]);
+    expect(Object.keys(spec.paths['/api/v1/sources'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds']);
+    expect(Object.keys(spec.components.schemas['ArticleDto']?.properties ?? {})).toContain('similar');
+    expect(Object.keys(spec.components.schemas['HealthDto']?.properties ?? {})).toEqual(['status', 'services']);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const answer = await send(sut, 'GET', '/docs');
+
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Swagger UI');
+  });
+});

@@ -1,0 +1,173 @@
+import { ErrorCode } from '@autoglm/shared-errors';
+import { SourceStatus } from '@autoglm/contracts';
+import { RemoteCallError } from '@autoglm/shared-grpc';
+import { aSource } from '../testing/fake-backends';
+import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
+import { SourcesController } from './sources.controller';
+
+describe(SourcesController.name, () => {
+  let sut: TestGateway;
+
+  beforeEach(async () => {
+    sut = await startTestGateway();
+  });
+
+  afterEach(async () => {
+    await sut.close();
+  });
+
+  describe('POST /api/v1/sources', () => {
+    it('adds the source and answers 201 with the source', async () => {
+      sut.backends.sources.addSource.returns({ source: aSource({ articleCount: '0', lastFetchedAt: undefined }) });
+
+      const answer = await send(sut, 'POST', '/api/v1/sources', {
+        url: 'https://example.org/feed.xml',
+        title: 'Example',
+        intervalSeconds: 600,
+      });
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toEqual({
+        id: 'src-1',
+        url: 'https://example.org/feed.xml',
+        title: 'Example feed',
+        kind: 'feed',
+        status: 'active',
+        intervalSeconds: 900,
+        lastError: null,
+        consecutiveFailures: 0,
+        lastFetchedAt: null,
+        nextCheckAt: '2026-11-20T10:15:00.000Z',
+        createdAt: '2026-11-01T00:00:00.000Z',
+        articleCount: 0,
+      });
+      expect(sut.backends.sources.addSource.requests).toEqual([
+        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600 },
+      ]);
+    });
+
+    it('sends the zero values for the optional fields', async () => {
+      sut.backends.sources.addSource.returns({ source: aSource() });
+
+      await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' });
+
+      expect(sut.backends.sources.addSource.requests).toEqual([
+        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0 },
+      ]);
+    });
+
+    it.each([
+      ['a missing url', {}, 'url'],
+      ['a url of the wrong type', { url: 42 }, 'url must be a string'],
+      ['an empty url', { url: '' }, 'url should not be empty'],
+      ['an interval below 60 seconds', { url: 'https://e.org/f', intervalSeconds: 59 }, 'intervalSeconds must not be less than 60'],
+      ['an interval above a day', { url: 'https://e.org/f', intervalSeconds: 86401 }, 'intervalSeconds must not be greater than 86400'],
+      ['a fractional interval', { url: 'https://e.org/f', intervalSeconds: 90.5 }, 'intervalSeconds must be an integer'],
+      ['an unknown field', { url: 'https://e.org/f', color: 'red' }, 'property color should not exist'],
+    ])('rejects %s with 400', async (_case, body, message) => {
+      const answer = await send(sut, 'POST', '/api/v1/sources', body);
+
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining(message) });
+      expect(sut.backends.sources.addSource.requests).toHaveLength(0);
+    });
+
+    it('answers 409 when the source already exists', async () => {
+      sut.backends.sources.addSource.fails(
+        new RemoteCallError(ErrorCode.AlreadyExists, 'a source with this URL already exists', 6, 'SourcesService/AddSource'),
+      );
+
+      const answer = await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' });
+
+      expect(answer.status).toBe(409);
+      expect(answer.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'a source with this URL already exists' });
+    });
+
+    it('answers 400 when the service refuses the URL', async () => {
+      sut.backends.sources.addSource.fails(
+        new RemoteCallError(ErrorCode.InvalidArgument, 'only http and https URLs can be added', 3, 'SourcesService/AddSource'),
+      );
+
+      const answer = await send(sut, 'POST', '/api/v1/sources', { url: 'ftp://example.org/feed' });
+
+      expect(answer).toMatchObject({ status: 400, body: { message: 'only http and https URLs can be added' } });
+    });
+  });
+
+  describe('GET /api/v1/sources', () => {
+    it('lists the sources with their schedule state', async () => {
+      sut.backends.sources.listSources.returns({
+        sources: [
+          aSource(),
+          aSource({ id: 'src-2', status: SourceStatus.SOURCE_STATUS_ERROR, lastError: 'HTTP 500', consecutiveFailures: 3 }),
+          aSource({ id: 'src-3', status: SourceStatus.SOURCE_STATUS_PAUSED }),
+        ],
+      });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources');
+
+      expect(answer.status).toBe(200);
+      const { items } = answer.body as { items: Array<Record<string, unknown>> };
+      expect(items.map((s) => [s['id'], s['status'], s['lastError'], s['consecutiveFailures']])).toEqual([
+        ['src-1', 'active', null, 0],
+        ['src-2', 'error', 'HTTP 500', 3],
+        ['src-3', 'paused', null, 0],
+      ]);
+      expect(items[0]).toMatchObject({ articleCount: 12, lastFetchedAt: '2026-11-20T10:00:00.000Z' });
+    });
+
+    it('answers an empty list as items: []', async () => {
+      sut.backends.sources.listSources.returns({ sources: [] });
+
+      expect(await send(sut, 'GET', '/api/v1/sources')).toMatchObject({ status: 200, body: { items: [] } });
+    });
+  });
+
+  describe('GET /api/v1/sources/:id', () => {
+    it('answers the source', async () => {
+      sut.backends.sources.getSource.returns({ source: aSource({ id: 'src-9' }) });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources/src-9');
+
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-9', kind: 'feed' } });
+      expect(sut.backends.sources.getSource.requests).toEqual([{ id: 'src-9' }]);
+    });
+
+    it('answers 404 for an unknown source', async () => {
+      sut.backends.sources.getSource.fails(new RemoteCallError(ErrorCode.NotFound, 'source src-0 not found', 5, 'SourcesService/GetSource'));
+
+      const answer = await send(sut, 'GET', '/api/v1/sources/src-0');
+
+      expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'source src-0 not found' });
+    });
+
+    it('answers 500 when the service answers without a source', async () => {
+      sut.backends.sources.getSource.returns({ source: undefined });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources/src-1');
+
+      expect(answer.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+    });
+  });
+
+  describe('POST /api/v1/sources/:id/refresh', () => {
+    it('queues a crawl and answers 202 with the job id', async () => {
+      sut.backends.sources.refreshSource.returns({ jobId: 'crawl:src-1:now' });
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-1/refresh');
+
+      expect(answer).toMatchObject({ status: 202, body: { jobId: 'crawl:src-1:now' } });
+      expect(sut.backends.sources.refreshSource.requests).toEqual([{ id: 'src-1' }]);
+    });
+
+    it('answers 422 when the source cannot be refreshed now', async () => {
+      sut.backends.sources.refreshSource.fails(
+        new RemoteCallError(ErrorCode.FailedPrecondition, 'source src-1 is paused', 9, 'SourcesService/RefreshSource'),
+      );
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-1/refresh');
+
+      expect(answer.body).toEqual({ statusCode: 422, error: 'Unprocessable Entity', message: 'source src-1 is paused' });
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import type { ArticleRef, Source, storage } from '@autoglm/contracts';
+import { SourceKind, SourceStatus } from '@autoglm/contracts';
+import type { AnalysisClient, RecommenderClient, SourcesClient, StorageClient } from '@autoglm/shared-grpc';
+import { toTimestamp } from '@autoglm/shared-grpc';
+
+/** One fake RPC: records its requests and answers as told (by default it fails loudly). */
+export class FakeRpc<Req, Res> {
+  readonly requests: Req[] = [];
+  private answer: (request: Req) => Promise<Res>;
+
+  constructor(private readonly method: string) {
+    this.answer = () => Promise.reject(new Error(`${this.method} was not expected to be called`));
+  }
+
+  returns(value: Res): this {
+    this.answer = () => Promise.resolve(value);
+    return this;
+  }
+
+  fails(error: unknown): this {
+    this.answer = () => Promise.reject(error);
+    return this;
+  }
+
+  /** Never answers (a service that accepted the connection and went silent). */
+  hangs(): this {
+    this.answer = () => new Promise<Res>(() => undefined);
+    return this;
+  }
+
+  readonly call = (request: Req): Promise<Res> => {
+    this.requests.push(request);
+    return this.answer(request);
+  };
+}
+
+type Rpc<C, K extends keyof C> = C[K] extends (request: infer Req) => Promise<infer Res> ? FakeRpc<Req, Res> : never;
+
+function rpc<C, K extends keyof C & string>(service: string, method: K): Rpc<C, K> {
+  return new FakeRpc(`${service}.${method}`) as Rpc<C, K>;
+}
+
+/** The four services the gateway calls, as in-memory fakes of their Promise clients. */
+export class FakeBackends {
+  readonly storage = {
+    listArticles: rpc<StorageClient, 'listArticles'>('storage', 'listArticles'),
+    getArticle: rpc<StorageClient, 'getArticle'>('storage', 'getArticle'),
+    similarArticles: rpc<StorageClient, 'similarArticles'>('storage', 'similarArticles'),
+  };
+  readonly sources = {
+    addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
+    listSources: rpc<SourcesClient, 'listSources'>('sources', 'listSources'),
+    getSource: rpc<SourcesClient, 'getSource'>('sources', 'getSource'),
+    refreshSource: rpc<SourcesClient, 'refreshSource'>('sources', 'refreshSource'),
+  };
+  readonly recommender = {
+    recordEvent: rpc<RecommenderClient, 'recordEvent'>('recommender', 'recordEvent'),
+    getRecommendations: rpc<RecommenderClient, 'getRecommendations'>('recommender', 'getRecommendations'),
+  };
+  readonly analysis = {
+    getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),
+  };
+
+  storageClient(): Partial<StorageClient> {
+    return callsOf(this.storage);
+  }
+
+  sourcesClient(): Partial<SourcesClient> {
+    return callsOf(this.sources);
+  }
+
+  recommenderClient(): Partial<RecommenderClient> {
+    return callsOf(this.recommender);
+  }
+
+  analysisClient(): Partial<AnalysisClient> {
+    return callsOf(this.analysis);
+  }
+}
+
+function callsOf<T extends Record<string, { call: (request: never) => Promise<unknown> }>>(rpcs: T): { [K in keyof T]: T[K]['call'] } {
+  return Object.fromEntries(Object.entries(rpcs).map(([name, fake]) => [name, fake.call])) as { [K in keyof T]: T[K]['call'] };
+}
+
+const FETCHED = new Date('2026-11-20T10:00:00.000Z');
+
+export function aSource(overrides: Partial<Source> = {}): Source {
+  return {
+    id: 'src-1',
+    url: 'https://example.org/feed.xml',
+    title: 'Example feed',
+    kind: SourceKind.SOURCE_KIND_FEED,
+    status: SourceStatus.SOURCE_STATUS_ACTIVE,
+    intervalSeconds: 900,
+    lastError: '',
+    consecutiveFailures: 0,
+    lastFetchedAt: toTimestamp(FETCHED),
+    nextCheckAt: toTimestamp(new Date('2026-11-20T10:15:00.000Z')),
+    createdAt: toTimestamp(new Date('2026-11-01T00:00:00.000Z')),
+    articleCount: '12',
+    origin: 'api',
+    ...overrides,
+  };
+}
+
+export function anArticle(overrides: Partial<storage.Article> = {}): storage.Article {
+  return {
+    id: 'art-1',
+    sourceId: 'src-1',
+    url: 'https://example.org/a/1',
+    title: 'Local models are enough',
+    author: 'Ada',
+    publishedAt: toTimestamp(new Date('2026-11-19T08:30:00.000Z')),
+    fetchedAt: toTimestamp(FETCHED),
+    contentHtml: '<p>Small models run on laptops.</p>',
+    text: 'Small models run on laptops.',
+    language: 'en',
+    keywords: ['models', 'laptops'],
+    topic: 'technology',
+    summary: 'Small models run on laptops.',
+    simhash: 'abcd',
+    modelVersion: 'use-lite@1',
+    analyzed: true,
+    sourceTitle: 'Example feed',
+    ...overrides,
+  };
+}
+
+export function anArticleRef(overrides: Partial<ArticleRef> = {}): ArticleRef {
+  return {
+    id: 'art-2',
+    sourceId: 'src-1',
+    url: 'https://example.org/a/2',
+    title: 'Batching on CPUs',
+    language: 'en',
+    topic: 'technology',
+    summary: 'Dynamic batching helps.',
+    publishedAt: toTimestamp(new Date('2026-11-18T12:00:00.000Z')),
+    ...overrides,
+  };
+}

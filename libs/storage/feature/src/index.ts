@@ -1,0 +1,3 @@
+export { startStorageService } from './lib/start-storage-service';
+export { StorageModule, type StorageModuleOptions } from './lib/storage.module';
+export type { Clock } from './lib/shared/clock';

@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { storage } from '@autoglm/contracts';
+import { DomainError } from '@autoglm/shared-errors';
+import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { ANALYZE_TOPIC, OutboxRelay } from '../outbox/outbox-relay';
+import { STORAGE_CLOCK, type Clock } from '../shared/clock';
+import { isUuid } from '../shared/ids';
+import { sourceNotFound } from '../sources/sources.service';
+import { decodeArticleCursor, encodeArticleCursor } from './article-cursor';
+import { ARTICLE_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN, type ArticleRow } from './article-row';
+import { validateFeedItems, type ValidFeedItem } from './feed-item';
+
+export interface UpsertOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  articleIds: string[];
+}
+
+export interface ArticleQuery {
+  limit: number;
+  cursor: string;
+  sourceId: string;
+  topic: string;
+  language: string;
+}
+
+export interface ArticlePage {
+  articles: ArticleRow[];
+  nextCursor: string;
+}
+
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 100;
+
+@Injectable()
+export class ArticlesService {
+  constructor(
+    @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
+    @Inject(STORAGE_CLOCK) private readonly clock: Clock,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  /**
+   * Inserts new items, updates items whose content hash changed and leaves the others, keyed by
+   * (source_id, item_key), with an analyze outbox row per written article, all in one transaction.
+   */
+  async upsert(sourceId: string, items: storage.FeedItem[]): Promise<UpsertOutcome> {
+    if (!isUuid(sourceId)) throw sourceNotFound(sourceId);
+    const valid = validateFeedItems(items);
+    const now = this.clock.now();
+    // Rows are written in item_key order so that concurrent batches lock rows in the same order (no deadlock).
+    const order = valid.map((_, i) => i).sort((a, b) => compare(valid[a].itemKey, valid[b].itemKey));
+
+    const outcome = await this.db.dataSource.transaction(async (manager) => {
+      const source = (await manager.query(`SELECT 1 FROM sources WHERE id = $1`, [sourceId])) as unknown[];
+      if (source.length === 0) return undefined;
+      const ids: string[] = new Array<string>(valid.length);
+      const written = new Set<string>();
+      let inserted = 0;
+      let updated = 0;
+      for (const index of order) {
+        const item = valid[index];
+        const rows = (await manager.query(
+          `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
+                                     content_html, text, content_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)
+           ON CONFLICT (source_id, item_key) DO UPDATE
+              SET guid = EXCLUDED.guid, url = EXCLUDED.url, title = EXCLUDED.title, author = EXCLUDED.author,
+                  published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
+                  content_html = EXCLUDED.content_html, text = EXCLUDED.text, content_hash = EXCLUDED.content_hash
+            WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+           RETURNING t.id, (t.xmax = 0) AS inserted`,
+          [sourceId, ...articleValues(item, now)],
+        )) as Array<{ id: string; inserted: boolean }>;
+        const row = rows[0];
+        if (row) {
+          if (row.inserted) inserted++;
+          else updated++;
+          ids[index] = row.id;
+          written.add(row.id);
+        } else {
+          const existing = (await manager.query(`SELECT id FROM articles WHERE source_id = $1 AND item_key = $2`, [
+            sourceId,
+            item.itemKey,
+          ])) as Array<{ id: string }>;
+          ids[index] = existing[0].id;
+        }
+      }
+      if (written.size > 0) {
+        await manager.query(
+          `INSERT INTO outbox (topic, article_id, created_at) SELECT $1, unnest($2::uuid[]), $3`,
+          [ANALYZE_TOPIC, [...written], now],
+        );
+      }
+      return { inserted, updated, unchanged: valid.length - inserted - updated, articleIds: ids };
+    });
+    if (!outcome) throw sourceNotFound(sourceId);
+    if (outcome.inserted + outcome.updated > 0) void this.outbox.kick();
+    return outcome;
+  }
+
+  async get(id: string): Promise<ArticleRow> {
+    const rows = isUuid(id)
+      ? ((await this.db.dataSource.query(
+          `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
+            WHERE a.id = $1`,
+          [id],
+        )) as ArticleRow[])
+      : [];
+    if (!rows[0]) throw articleNotFound(id);
+    return rows[0];
+  }
+
+  /** Newest first (feed time, then id), keyset-paginated; topic/language filter the newest analysis. */
+  async list(query: ArticleQuery): Promise<ArticlePage> {
+    const limit = query.limit || DEFAULT_PAGE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_PAGE}`);
+    }
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (query.cursor) {
+      const cursor = decodeArticleCursor(query.cursor);
+      where.push(`(${FEED_TIME}, a.id) < (${param(cursor.sortKey)}::timestamptz, ${param(cursor.id)}::uuid)`);
+    }
+    if (query.sourceId) {
+      // No source has a malformed id, so the filter matches nothing.
+      if (!isUuid(query.sourceId)) return { articles: [], nextCursor: '' };
+      where.push(`a.source_id = ${param(query.sourceId)}`);
+    }
+    if (query.topic) where.push(`an.topic = ${param(query.topic)}`);
+    if (query.language) where.push(`an.language = ${param(query.language)}`);
+    const rows = (await this.db.dataSource.query(
+      `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${FEED_TIME} DESC, a.id DESC
+        LIMIT ${param(limit + 1)}`,
+      params,
+    )) as ArticleRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      articles: page,
+      nextCursor: rows.length > limit && last ? encodeArticleCursor({ sortKey: last.sortKey, id: last.id }) : '',
+    };
+  }
+}
+
+export function articleNotFound(id: string): DomainError {
+  return DomainError.notFound(`article ${id} not found`);
+}
+
+function articleValues(item: ValidFeedItem, now: Date): unknown[] {
+  return [
+    item.itemKey,
+    item.guid,
+    item.url,
+    item.title,
+    item.author,
+    item.publishedAt,
+    now,
+    item.contentHtml,
+    item.text,
+    item.contentHash,
+  ];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

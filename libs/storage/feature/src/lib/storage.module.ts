@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { createQueueFactory, QUEUE_FACTORY, type QueueFactory } from '@autoglm/shared-queue';
+import { AnalysesService } from './analyses/analyses.service';
+import { ArticlesService } from './articles/articles.service';
+import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-database';
+import { EventsService } from './events/events.service';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
+import { SimilarityService } from './similarity/similarity.service';
+import { SourcesService } from './sources/sources.service';
+import { StorageController } from './storage.controller';
+import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
+
+export interface StorageModuleOptions {
+  /** Time source (tests); the system clock by default. */
+  clock?: Clock;
+  /** A queue factory owned by the caller (not closed by storage); else one is built from config.redis.url. */
+  queueFactory?: QueueFactory;
+}
+
+@Module({})
+export class StorageModule {
+  static forRoot(config: AppConfig, options: StorageModuleOptions = {}): DynamicModule {
+    return {
+      module: StorageModule,
+      controllers: [StorageController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: STORAGE_CLOCK, useValue: options.clock ?? systemClock },
+        { provide: QUEUE_FACTORY, useFactory: () => options.queueFactory ?? createQueueFactory(config.redis.url) },
+        { provide: OWNS_QUEUE_FACTORY, useValue: options.queueFactory === undefined },
+        { provide: STORAGE_DATABASE, useFactory: () => openStorageDatabase(config.database) },
+        StorageResources,
+        OutboxRelay,
+        SourcesService,
+        ArticlesService,
+        AnalysesService,
+        SimilarityService,
+        EventsService,
+      ],
+    };
+  }
+}
