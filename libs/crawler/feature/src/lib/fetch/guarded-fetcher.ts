@@ -90,7 +90,7 @@ export class GuardedFetcher implements OnModuleDestroy {
         const response = await this.send(current, controller.signal);
         const location = headerValue(response.headers['location']);
         if (REDIRECT_STATUSES.has(response.statusCode) && location) {
-          response.body.destroy();
+          discard(response.body);
           if (redirects >= this.options.maxRedirects) {
             throw new FetchError(
               FetchFailure.TooManyRedirects,
@@ -102,7 +102,7 @@ export class GuardedFetcher implements OnModuleDestroy {
         }
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         if (!ok && !options.acceptAnyStatus) {
-          response.body.destroy();
+          discard(response.body);
           const text = STATUS_CODES[response.statusCode] ?? 'error';
           throw new FetchError(
             FetchFailure.HttpStatus,
@@ -112,7 +112,7 @@ export class GuardedFetcher implements OnModuleDestroy {
         }
         const headers = flattenHeaders(response.headers);
         let body: Buffer = Buffer.alloc(0);
-        if (options.skipBody) response.body.destroy();
+        if (options.skipBody) discard(response.body);
         else body = await this.readBody(response, current, headers);
         return {
           status: response.statusCode,
@@ -190,7 +190,7 @@ export class GuardedFetcher implements OnModuleDestroy {
       .filter((e) => e && e !== 'identity');
     const declared = Number(headers['content-length']);
     if (encodings.length === 0 && Number.isFinite(declared) && declared > max) {
-      response.body.destroy();
+      discard(response.body);
       throw tooLarge();
     }
     // Content-Encoding lists codings in the order they were applied: undo them from the last.
@@ -207,7 +207,7 @@ export class GuardedFetcher implements OnModuleDestroy {
       }
     } finally {
       if (total > max || !stream.readableEnded) {
-        response.body.destroy();
+        discard(response.body);
         for (const d of decoders) d.destroy();
       }
     }
@@ -285,6 +285,12 @@ function decoderFor(encoding: string): Transform | null {
       // An unknown coding is left as is: the parser then reports the document as unreadable.
       return null;
   }
+}
+
+/** Drops a body we will not read; undici reports the abort as an error event nobody needs. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function resolveLocation(location: string, base: URL): string {

@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
+import { CrawlRunner, isMissingSource } from './crawl-runner.service';
+
+/** Consumes the `crawl` queue: one crawl per job, with the configured concurrency. */
+@Injectable()
+export class CrawlQueueConsumer implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CrawlQueueConsumer.name);
+  private queue: JobQueue<CrawlJob> | undefined;
+
+  constructor(
+    @Inject(QUEUE_FACTORY) private readonly queues: QueueFactory,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runner: CrawlRunner,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue = this.queues.get<CrawlJob>(QUEUE_NAMES.crawl);
+    this.queue.process((job) => this.handle(job), { concurrency: this.config.crawler.concurrency });
+  }
+
+  /** Runs one job. Throwing makes the queue retry it, which only storage failures should do. */
+  async handle(job: CrawlJob): Promise<void> {
+    try {
+      await this.runner.crawl(job.sourceId);
+    } catch (error) {
+      if (isMissingSource(error)) {
+        // The source was deleted after the job was queued: nothing to do, and retrying cannot help.
+        this.logger.log(`dropping crawl of source ${job.sourceId}: it no longer exists`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue?.close();
+    await this.queues.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { storage } from '@autoglm/contracts';
+import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
+import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { isFetchError } from '../fetch/fetch-error';
+import { GuardedFetcher } from '../fetch/guarded-fetcher';
+import { normalizeFeed } from '../normalize/feed-normalizer';
+import { isParseError, parseFeedDocument } from '../parse/feed-parser';
+
+/** What one crawl of a source did. */
+export interface CrawlOutcome {
+  ok: boolean;
+  /** Why the source could not be read (also recorded on the source); empty when ok. */
+  error: string;
+  itemsFound: number;
+  inserted: number;
+  updated: number;
+}
+
+/** Items per UpsertArticles call: keeps each call well under the gRPC message limit and deadline. */
+export const UPSERT_CHUNK_SIZE = 100;
+
+/**
+ * One crawl of one source: read it from storage, fetch, parse, normalize, upsert the items,
+ * record the outcome on the source. A source that cannot be fetched or parsed is a normal
+ * outcome (recorded, not thrown); storage failures are thrown so the queue retries the job.
+ */
+@Injectable()
+export class CrawlRunner {
+  private readonly logger = new Logger(CrawlRunner.name);
+
+  constructor(
+    @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
+    private readonly fetcher: GuardedFetcher,
+  ) {}
+
+  async crawl(sourceId: string): Promise<CrawlOutcome> {
+    const source = await this.loadSource(sourceId);
+    let feed: { title: string; items: storage.FeedItem[] };
+    try {
+      const response = await this.fetcher.fetch(source.url);
+      const document = parseFeedDocument(response.body, response.contentType, response.finalUrl);
+      feed = normalizeFeed(document.feed, response.finalUrl);
+    } catch (error) {
+      const message = describeFailure(error, source.url);
+      this.logger.warn(`source ${sourceId}: ${message}`);
+      await this.storage.recordFetchResult({ sourceId, ok: false, error: message, feedTitle: '' });
+      return { ok: false, error: message, itemsFound: 0, inserted: 0, updated: 0 };
+    }
+
+    let inserted = 0;
+    let updated = 0;
+    for (let i = 0; i < feed.items.length; i += UPSERT_CHUNK_SIZE) {
+      const result = await this.storage.upsertArticles({ sourceId, items: feed.items.slice(i, i + UPSERT_CHUNK_SIZE) });
+      inserted += result.inserted;
+      updated += result.updated;
+    }
+    await this.storage.recordFetchResult({ sourceId, ok: true, error: '', feedTitle: feed.title });
+    this.logger.log(`source ${sourceId}: ${feed.items.length} items, ${inserted} new, ${updated} updated`);
+    return { ok: true, error: '', itemsFound: feed.items.length, inserted, updated };
+  }
+
+  private async loadSource(sourceId: string) {
+    if (!sourceId.trim()) throw DomainError.invalidArgument('source_id is required');
+    const { source } = await this.storage.getSource({ id: sourceId });
+    if (!source) throw DomainError.notFound(`source ${sourceId} does not exist`);
+    return source;
+  }
+}
+
+/** Whether an error means the source no longer exists (a job for a deleted source is simply dropped). */
+export function isMissingSource(error: unknown): boolean {
+  return isDomainError(error) && error.code === ErrorCode.NotFound;
+}
+
+function describeFailure(error: unknown, url: string): string {
+  if (isFetchError(error) || isParseError(error)) return error.message;
+  // Anything else is a defect in reading this particular document: report it on the source.
+  return `the feed at ${url} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
+import { createQueueFactory, QUEUE_FACTORY } from '@autoglm/shared-queue';
+import { CrawlQueueConsumer } from './crawl/crawl-queue.consumer';
+import { CrawlRunner } from './crawl/crawl-runner.service';
+import { CrawlerController } from './crawler.controller';
+import { GuardedFetcher } from './fetch/guarded-fetcher';
+import { UrlProbe } from './probe/url-probe.service';
+
+@Module({})
+export class CrawlerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CrawlerModule,
+      controllers: [CrawlerController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
+        ...grpcClientProviders('storage'),
+        // Closed by its onModuleDestroy hook (Nest calls it on factory-made instances too).
+        { provide: GuardedFetcher, useFactory: () => new GuardedFetcher(config.crawler) },
+        UrlProbe,
+        CrawlRunner,
+        CrawlQueueConsumer,
+      ],
+    };
+  }
+}
+
+/** Starts the crawler: the gRPC CrawlerService and the consumer of the `crawl` queue. */
+export async function startCrawlerService(config: AppConfig): Promise<RunningService> {
+  return (await startGrpcService('crawler', CrawlerModule.forRoot(config), config)).running;
+}
