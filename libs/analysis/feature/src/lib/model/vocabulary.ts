@@ -1,6 +1,7 @@
 /** The model's word list: token id = position, with each word's frequency rank in the source corpus. */
 export class Vocabulary {
   private readonly index = new Map<string, number>();
+  private readonly maxRank: number;
 
   constructor(
     readonly words: readonly string[],
@@ -8,6 +9,7 @@ export class Vocabulary {
   ) {
     if (words.length !== ranks.length) throw new Error('vocabulary words and ranks differ in length');
     words.forEach((w, i) => this.index.set(w, i));
+    this.maxRank = ranks.reduce((m, r) => Math.max(m, r + 1), 0);
   }
 
   get size(): number {
@@ -21,13 +23,14 @@ export class Vocabulary {
 
   /** 1-based frequency rank of a token id in the source corpus. */
   rankOfId(id: number): number {
-    return (this.ranks[id] ?? this.ranks.length) + 1;
+    const rank = this.ranks[id];
+    return rank === undefined ? this.maxRank + 1 : rank + 1;
   }
 
-  /** 1-based frequency rank of a word; unknown words rank after every known one (rarest). */
+  /** 1-based frequency rank of a word; unknown words rank just after the rarest known one. */
   rankOf(word: string): number {
     const id = this.index.get(word);
-    return id === undefined ? this.rankOfId(this.ranks.length) + 1 : this.rankOfId(id);
+    return id === undefined ? this.maxRank + 1 : this.rankOfId(id);
   }
 
   static fromJson(json: unknown): Vocabulary {

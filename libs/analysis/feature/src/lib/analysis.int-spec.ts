@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { analysis, storage } from '@autoglm/contracts';
+import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
+import { ErrorCode } from '@autoglm/shared-errors';
+import {
+  closeGrpcClients,
+  createGrpcClient,
+  grpcLoaderOptions,
+  protoPath,
+  type GrpcClientHandle,
+  type RemoteCallError,
+  type RunningService,
+} from '@autoglm/shared-grpc';
+import { closeInProcessQueues, InProcessQueueFactory, QUEUE_NAMES, type AnalyzeJob } from '@autoglm/shared-queue';
+import { freePort } from '@autoglm/shared-testing';
+import { startAnalysisService } from './analysis.module';
+import { ensureModelBuilt } from './model/model-build';
+
+/** A storage service stand-in on loopback: serves GetArticle from a map and records SaveAnalysis. */
+async function startFakeStorage(articles: Map<string, Partial<storage.Article>>) {
+  const definition = grpc.loadPackageDefinition(loadSync(protoPath('storage'), grpcLoaderOptions())) as unknown as {
+    autoglm: { storage: { v1: { StorageService: grpc.ServiceClientConstructor } } };
+  };
+  const saved: storage.SaveAnalysisRequest[] = [];
+  const reads: string[] = [];
+  const server = new grpc.Server();
+  server.addService(definition.autoglm.storage.v1.StorageService.service, {
+    GetArticle: (call: grpc.ServerUnaryCall<storage.GetArticleRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
+      reads.push(call.request.id);
+      const article = articles.get(call.request.id);
+      if (article) done(null, { article: { id: call.request.id, ...article } });
+      else if (call.request.id === 'broken') done({ code: grpc.status.UNAVAILABLE, details: 'database down' });
+      else done({ code: grpc.status.NOT_FOUND, details: `article ${call.request.id} not found` });
+    },
+    SaveAnalysis: (call: grpc.ServerUnaryCall<storage.SaveAnalysisRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
+      saved.push(call.request);
+      done(null, { saved: true });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())),
+  );
+  return { url: `127.0.0.1:${port}`, saved, reads, close: () => new Promise<void>((r) => server.tryShutdown(() => r())) };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('analysis service over gRPC', () => {
+  const articles = new Map<string, Partial<storage.Article>>([
+    [
+      'a1',
+      {
+        title: 'Astronauts return from the space station',
+        text:
+          'Three astronauts returned to Earth on Sunday after six months aboard the space station. ' +
+          'Their capsule landed safely after leaving orbit. NASA said the crew was in good health. ' +
+          'The mission tested a new rocket engine for future flights to the Moon.',
+      },
+    ],
+  ]);
+  let fakeStorage: Awaited<ReturnType<typeof startFakeStorage>>;
+  let service: RunningService;
+  let client: GrpcClientHandle<analysis.AnalysisServiceClient>;
+  let config: AppConfig;
+
+  beforeAll(async () => {
+    fakeStorage = await startFakeStorage(articles);
+    config = defaultConfig();
+    config.grpc.analysis = `127.0.0.1:${await freePort()}`;
+    config.grpc.storage = fakeStorage.url;
+    config.analysis.modelDir = ensureModelBuilt();
+    service = await startAnalysisService(config);
+    client = createGrpcClient<analysis.AnalysisServiceClient>('analysis', { url: config.grpc.analysis, deadlineMs: 10_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    client?.close();
+    await service?.close();
+    closeGrpcClients();
+    await closeInProcessQueues();
+    await fakeStorage?.close();
+  });
+
+  const remoteError = (p: Promise<unknown>) => p.then(() => undefined, (e: RemoteCallError) => e);
+
+  it('embeds texts', async () => {
+    const response = await client.client.embed({ texts: ['cat', 'kitten', 'quarterly revenue', '今天'], model: '' });
+    expect(response.modelVersion).toBe('wink-sg100d@1.0.0');
+    const [cat, kitten, revenue, chinese] = response.embeddings;
+    expect(cat!.vector).toHaveLength(100);
+    const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+    expect(cos(cat!.vector, kitten!.vector)).toBeGreaterThan(cos(cat!.vector, revenue!.vector) + 0.3);
+    expect(chinese).toEqual({ vector: [], knownTokens: 0, truncated: false });
+  });
+
+  it.each([
+    ['an empty list', { texts: [], model: '' }, ErrorCode.InvalidArgument, grpc.status.INVALID_ARGUMENT],
+    ['an empty text', { texts: [''], model: '' }, ErrorCode.InvalidArgument, grpc.status.INVALID_ARGUMENT],
+    ['257 texts', { texts: Array.from({ length: 257 }, () => 'a'), model: '' }, ErrorCode.InvalidArgument, grpc.status.INVALID_ARGUMENT],
+    ['an unknown model', { texts: ['a'], model: 'bert-huge' }, ErrorCode.NotFound, grpc.status.NOT_FOUND],
+  ])('refuses %s', async (_case, request, code, grpcCode) => {
+    const error = await remoteError(client.client.embed(request));
+    expect(error).toMatchObject({ code, grpcCode });
+    if (code === ErrorCode.NotFound) expect(error?.message).toBe('model bert-huge is not installed');
+  });
+
+  it('analyses an article', async () => {
+    const response = await client.client.analyze({ title: 'Police arrest suspect', text: 'Police arrested a suspect in the murder case on Monday, and prosecutors said he would face trial.' });
+    expect(response).toMatchObject({ language: 'en', topic: 'crime-law', modelVersion: 'wink-sg100d@1.0.0' });
+    expect(response.keywords.length).toBeGreaterThan(3);
+    expect(response.simhash).toMatch(/^[0-9a-f]{16}$/);
+    expect(response.embedding?.vector).toHaveLength(100);
+  });
+
+  it('refuses an article with neither title nor text', async () => {
+    await expect(remoteError(client.client.analyze({ title: '', text: '' }))).resolves.toMatchObject({
+      grpcCode: grpc.status.INVALID_ARGUMENT,
+    });
+  });
+
+  it('describes the model and its execution provider', async () => {
+    const { model } = await client.client.getModelInfo({});
+    expect(model).toMatchObject({
+      name: 'wink-sg100d',
+      version: '1.0.0',
+      dimension: 100,
+      license: 'MIT',
+      executionProvider: 'cpu',
+      maxBatchSize: config.analysis.maxBatchSize,
+      maxQueueDelayMs: config.analysis.maxQueueDelayMs,
+    });
+    expect(model?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('consumes analyze jobs: saves the analysis, skips deleted articles, retries storage failures', async () => {
+    const queue = new InProcessQueueFactory().get<AnalyzeJob>(QUEUE_NAMES.analyze);
+    await queue.add({ articleId: 'deleted' }, { jobId: 'analyze:deleted' });
+    await queue.add({ articleId: 'broken' }, { jobId: 'analyze:broken' });
+    await queue.add({ articleId: 'a1' }, { jobId: 'analyze:a1' });
+
+    await waitFor(() => fakeStorage.saved.length === 1);
+    expect(fakeStorage.saved[0]).toMatchObject({
+      articleId: 'a1',
+      modelVersion: 'wink-sg100d@1.0.0',
+      language: 'en',
+      topic: 'space',
+    });
+    expect(fakeStorage.saved[0]!.embedding).toHaveLength(100);
+    expect(fakeStorage.saved[0]!.summary.length).toBeGreaterThan(20);
+    // UNAVAILABLE from storage fails the job, and the queue tries it again; NOT_FOUND is not retried.
+    await waitFor(() => fakeStorage.reads.filter((id) => id === 'broken').length >= 2);
+    expect(fakeStorage.reads.filter((id) => id === 'deleted')).toHaveLength(1);
+    expect(fakeStorage.saved).toHaveLength(1);
+  });
+});

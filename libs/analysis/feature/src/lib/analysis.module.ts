@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
+import { createQueueFactory, QUEUE_FACTORY } from '@autoglm/shared-queue';
+import { AnalysisController } from './analysis.controller';
+import { AnalysisService } from './analysis.service';
+import { CHINESE_SEGMENTER, EMBEDDING_MODEL, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
+import { EmbeddingService } from './embedding.service';
+import { LanguageDetector } from './language/language-detector';
+import { loadEmbeddingModel } from './model/model-loader';
+import { AnalyzeJobConsumer } from './pipeline/analyze-job.consumer';
+import { ChineseSegmenter } from './text/chinese-segmenter';
+import { TopicClassifier } from './topics/topic-classifier';
+
+@Module({})
+export class AnalysisModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AnalysisModule,
+      controllers: [AnalysisController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
+        ...grpcClientProviders('storage'),
+        { provide: EMBEDDING_MODEL, useFactory: () => loadEmbeddingModel(config.analysis.modelDir) },
+        { provide: LANGUAGE_DETECTOR, useFactory: () => LanguageDetector.create() },
+        { provide: CHINESE_SEGMENTER, useFactory: () => new ChineseSegmenter() },
+        {
+          provide: TOPIC_CLASSIFIER,
+          inject: [EmbeddingService],
+          useFactory: (embeddings: EmbeddingService) =>
+            TopicClassifier.create(async (words) =>
+              (await embeddings.embed(words)).map((e) => (e.knownTokens > 0 ? e.vector : undefined)),
+            ),
+        },
+        EmbeddingService,
+        AnalysisService,
+        AnalyzeJobConsumer,
+      ],
+    };
+  }
+}
+
+/** Starts the analysis gRPC service (models loaded and verified first) and its `analyze` queue consumer. */
+export async function startAnalysisService(config: AppConfig): Promise<RunningService> {
+  return (await startGrpcService('analysis', AnalysisModule.forRoot(config), config)).running;
+}

@@ -1,0 +1,144 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DomainError } from '@autoglm/shared-errors';
+import { CHINESE_SEGMENTER, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
+import { EmbeddingService, type TextEmbedding } from './embedding.service';
+import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
+import { isChinese, type LanguageDetector } from './language/language-detector';
+import { simhash64 } from './simhash/simhash';
+import {
+  centralSentences,
+  joinSentences,
+  SHORT_TEXT_SENTENCES,
+  summaryLength,
+  tfIdfVector,
+  type SentenceVector,
+} from './summary/extractive-summary';
+import type { ChineseSegmenter } from './text/chinese-segmenter';
+import { splitSentences } from './text/sentence-splitter';
+import { GENERAL_TOPIC } from './topics/topic-taxonomy';
+import type { TopicClassifier } from './topics/topic-classifier';
+
+/** Most texts one Embed call may carry. */
+export const MAX_EMBED_TEXTS = 256;
+/** Sentences considered for a summary (the head of very long texts). */
+const MAX_SUMMARY_SENTENCES = 200;
+
+export interface ArticleAnalysis {
+  language: string;
+  keywords: string[];
+  topic: string;
+  summary: string;
+  embedding: TextEmbedding;
+  simhash: string;
+  modelVersion: string;
+}
+
+export interface ModelDescription {
+  name: string;
+  version: string;
+  dimension: number;
+  sha256: string;
+  license: string;
+  source: string;
+  executionProvider: string;
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+}
+
+/** Runs the local models over texts: embeddings, language, keywords, topic, summary, SimHash. */
+@Injectable()
+export class AnalysisService implements OnModuleDestroy {
+  constructor(
+    private readonly embeddings: EmbeddingService,
+    @Inject(LANGUAGE_DETECTOR) private readonly languages: LanguageDetector,
+    @Inject(CHINESE_SEGMENTER) private readonly chinese: ChineseSegmenter,
+    @Inject(TOPIC_CLASSIFIER) private readonly topics: TopicClassifier,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get modelVersion(): string {
+    return this.embeddings.model.version;
+  }
+
+  /** Embeds texts with the named model ('' = the default one). */
+  async embed(texts: readonly string[], modelName: string): Promise<{ embeddings: TextEmbedding[]; modelVersion: string }> {
+    const model = this.embeddings.model;
+    if (modelName && modelName !== model.name && modelName !== model.version) {
+      throw DomainError.notFound(`model ${modelName} is not installed`);
+    }
+    if (texts.length === 0) throw DomainError.invalidArgument('texts must contain at least one text');
+    if (texts.length > MAX_EMBED_TEXTS) {
+      throw DomainError.invalidArgument(`at most ${MAX_EMBED_TEXTS} texts per call, got ${texts.length}`);
+    }
+    const empty = texts.findIndex((t) => t.trim() === '');
+    if (empty >= 0) throw DomainError.invalidArgument(`texts[${empty}] is empty`);
+    return { embeddings: await this.embeddings.embed(texts), modelVersion: model.version };
+  }
+
+  async analyze(title: string, text: string): Promise<ArticleAnalysis> {
+    if (title.trim() === '' && text.trim() === '') throw DomainError.invalidArgument('title and text are both empty');
+    const full = [title.trim(), text.trim()].filter(Boolean).join('\n\n');
+    const { language } = await this.languages.detect(full);
+    const chinese = isChinese(language);
+    const words = chinese ? this.chinese.words(full) : this.embeddings.model.tokenizer.words(full);
+    const [embedding, summary] = await Promise.all([
+      this.embeddings.embedOne(full),
+      text.trim() ? this.summarize(text.trim(), chinese, title.trim()) : this.summarize(title.trim(), chinese),
+    ]);
+    return {
+      language,
+      keywords: chinese ? chineseKeywords(full, this.chinese) : wordKeywords(words, this.embeddings.model.tokenizer),
+      topic: chinese
+        ? this.topics.fromChineseWords(words)
+        : language === 'en'
+          ? this.topics.fromEmbedding(embedding.vector)
+          : GENERAL_TOPIC,
+      summary,
+      embedding,
+      simhash: simhash64(words),
+      modelVersion: this.modelVersion,
+    };
+  }
+
+  /**
+   * Extractive summary: the 2–3 sentences closest to the centroid of the text's sentences (and
+   * its title, if given), in their original order.
+   */
+  async summarize(text: string, chinese: boolean, title = ''): Promise<string> {
+    const sentences = splitSentences(text).slice(0, MAX_SUMMARY_SENTENCES);
+    if (sentences.length <= SHORT_TEXT_SENTENCES) return joinSentences(sentences, chinese);
+    const pieces = title ? [...sentences, title] : sentences;
+    let vectors: SentenceVector[];
+    if (chinese) {
+      vectors = pieces.map((s) => tfIdfVector(this.chinese.words(s), (w) => this.chinese.idfOf(w)));
+    } else {
+      vectors = (await this.embeddings.embed(pieces)).map((e) => (e.knownTokens > 0 ? e.vector : undefined));
+    }
+    const picked = centralSentences(vectors.slice(0, sentences.length), summaryLength(sentences.length), vectors.slice(sentences.length));
+    return joinSentences(
+      picked.map((i) => sentences[i] as string),
+      chinese,
+    );
+  }
+
+  describeModel(): ModelDescription {
+    const model = this.embeddings.model;
+    const { license, source } = model.manifest;
+    return {
+      name: model.name,
+      version: model.manifest.version,
+      dimension: model.dimension,
+      sha256: model.sha256,
+      license: license.spdx,
+      source: `${source.package}@${source.version} (${source.repository})`,
+      executionProvider: model.executionProvider,
+      maxBatchSize: this.config.analysis.maxBatchSize,
+      maxQueueDelayMs: this.config.analysis.maxQueueDelayMs,
+    };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.languages.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repositoryModelsDir } from './model-build';
+
+const run = promisify(execFile);
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('tools/scripts/build-embedding-model.js', () => {
+  const { modelDir, buildScript } = repositoryModelsDir();
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'autoglm-build-'));
+    cpSync(join(modelDir, 'wink-sg100d', 'manifest.json'), join(dir, 'wink-sg100d', 'manifest.json'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds files with exactly the sha256 the manifest records, then skips the work', async () => {
+    const first = await run(process.execPath, [buildScript, '--model-dir', dir]);
+    expect(first.stdout).toMatch(/100000 words × 100 → model\.onnx 40\.0 MB/);
+
+    const manifest = JSON.parse(readFileSync(join(dir, 'wink-sg100d', 'manifest.json'), 'utf8')) as {
+      files: { path: string; sha256: string }[];
+    };
+    for (const f of manifest.files) expect(sha256(join(dir, f.path))).toBe(f.sha256);
+
+    const second = await run(process.execPath, [buildScript, '--model-dir', dir]);
+    expect(second.stdout).toMatch(/is up to date/);
+  });
+
+  it('fails clearly, writing nothing, when a rebuild does not reproduce the recorded bytes', async () => {
+    const file = join(dir, 'wink-sg100d', 'manifest.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"sha256": "[0-9a-f]{8}/, '"sha256": "00000000'));
+
+    const error = (await run(process.execPath, [buildScript, '--model-dir', dir]).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
+
+    expect(error.code).toBe(1);
+    expect(error.stderr).toMatch(/rebuilt build\/wink-sg100d\/model\.onnx has sha256 [0-9a-f]{64}, the manifest expects 00000000/);
+    expect(error.stderr).toMatch(/Nothing was written/);
+    expect(existsSync(join(dir, 'build', 'wink-sg100d', 'model.onnx'))).toBe(false);
+  });
+
+  it('rejects unknown arguments', async () => {
+    await expect(run(process.execPath, [buildScript, '--fast'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('unknown argument "--fast"'),
+    });
+  });
+});

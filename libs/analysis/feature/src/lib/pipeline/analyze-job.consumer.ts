@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { ErrorCode, isDomainError } from '@autoglm/shared-errors';
+import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type QueueFactory } from '@autoglm/shared-queue';
+import { AnalysisService } from '../analysis.service';
+
+/**
+ * Consumes the `analyze` queue: loads the article from storage, analyses it and saves the result
+ * keyed by (article, model version). Idempotent, so the at-least-once queue may run it twice.
+ */
+@Injectable()
+export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AnalyzeJobConsumer.name);
+
+  constructor(
+    private readonly analysis: AnalysisService,
+    @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
+    @Inject(QUEUE_FACTORY) private readonly queues: QueueFactory,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.queues
+      .get<AnalyzeJob>(QUEUE_NAMES.analyze)
+      .process((job) => this.handle(job), { concurrency: this.config.analysis.concurrency });
+  }
+
+  async handle(job: AnalyzeJob): Promise<void> {
+    let article;
+    try {
+      ({ article } = await this.storage.getArticle({ id: job.articleId }));
+    } catch (error) {
+      if (isDomainError(error) && error.code === ErrorCode.NotFound) {
+        this.logger.log(`article ${job.articleId} no longer exists; nothing to analyse`);
+        return;
+      }
+      throw error;
+    }
+    if (!article) {
+      this.logger.log(`article ${job.articleId} no longer exists; nothing to analyse`);
+      return;
+    }
+    if (article.title.trim() === '' && article.text.trim() === '') {
+      this.logger.warn(`article ${job.articleId} has neither title nor text; skipped`);
+      return;
+    }
+    const result = await this.analysis.analyze(article.title, article.text);
+    await this.storage.saveAnalysis({
+      articleId: job.articleId,
+      modelVersion: result.modelVersion,
+      language: result.language,
+      keywords: result.keywords,
+      topic: result.topic,
+      summary: result.summary,
+      embedding: Array.from(result.embedding.vector),
+      simhash: result.simhash,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queues.close();
+  }
+}
