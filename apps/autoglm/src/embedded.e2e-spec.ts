@@ -239,8 +239,10 @@ describe('Open-AutoGLM embedded system', () => {
 
     const gqlRecs = await api('/graphql', {
       method: 'POST',
-      body: JSON.stringify({ query: '{ recommendations(userId: "alice", limit: 3) { reason article { title } } }' }),
+      body: JSON.stringify({ query: '{ recommendations(userId: "alice", limit: 3) { profileEvents items { reason article { title } } } }' }),
     });
-    expect(gqlRecs.body.data.recommendations[0].article.title).toBe(top.article.title);
+    expect(gqlRecs.body.errors).toBeUndefined();
+    expect(gqlRecs.body.data.recommendations.profileEvents).toBe(3);
+    expect(gqlRecs.body.data.recommendations.items[0].article.title).toBe(top.article.title);
   });
 });

@@ -1,6 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { ExpressApolloDriver } from './express-apollo.driver';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { maxDepthRule } from './max-depth.rule';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -8,7 +7,7 @@ export const GRAPHQL_MAX_DEPTH = 8;
 
 export function gatewayGraphQlOptions(): ApolloDriverConfig {
   return {
-    driver: ExpressApolloDriver,
+    driver: ApolloDriver,
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,

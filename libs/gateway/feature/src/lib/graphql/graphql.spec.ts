@@ -2,9 +2,8 @@ import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError } from '@autoglm/shared-grpc';
 import { aSource, anArticle, anArticleRef } from '../testing/fake-backends';
 import { graphQl, send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
-import { ExpressApolloDriver } from './express-apollo.driver';
 
-describe(ExpressApolloDriver.name, () => {
+describe('GraphQL API (ApolloDriver)', () => {
   let sut: TestGateway;
 
   beforeEach(async () => {
