@@ -12,9 +12,9 @@ describe(BullMqQueueFactory.name, () => {
     const seen: number[] = [];
     let resolveDone: () => void = () => undefined;
     const done = new Promise<void>((r) => (resolveDone = r));
-    await queue.add({ n: 1 }, { jobId: 'same' });
-    await queue.add({ n: 2 }, { jobId: 'same' });
-    await queue.add({ n: 3 }, { jobId: 'other' });
+    await queue.add({ n: 1 }, { jobId: 'crawl:same' });
+    await queue.add({ n: 2 }, { jobId: 'crawl:same' });
+    await queue.add({ n: 3 }, { jobId: 'crawl:other' });
     queue.process(async (job) => {
       seen.push(job.n);
       if (seen.length === 2) resolveDone();
@@ -22,7 +22,7 @@ describe(BullMqQueueFactory.name, () => {
     await done;
     expect(seen.sort()).toEqual([1, 3]);
     await new Promise((r) => setTimeout(r, 100));
-    await queue.add({ n: 4 }, { jobId: 'same' });
+    await queue.add({ n: 4 }, { jobId: 'crawl:same' });
     for (let i = 0; i < 50 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     expect(seen).toContain(4);
     expect(await queue.depth()).toBe(0);

@@ -16,6 +16,14 @@ export function bullConnection(redisUrl: string): ConnectionOptions {
   };
 }
 
+/**
+ * BullMQ reserves ':' in custom job ids (its Redis key separator); escape it (and '%', so the
+ * mapping stays one-to-one) instead of changing the ids the pipeline derives.
+ */
+export function bullJobId(jobId: string): string {
+  return jobId.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
 /** The distributed-mode queue on Redis. */
 export class BullMqJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
@@ -33,7 +41,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
 
   async add(data: T, options: EnqueueOptions = {}): Promise<void> {
     await this.queue.add(this.name, data, {
-      jobId: options.jobId,
+      jobId: options.jobId === undefined ? undefined : bullJobId(options.jobId),
       attempts: 3,
       backoff: { type: 'exponential', delay: 500 },
       // Free the deterministic id once the job is done so the same work can be enqueued again later.

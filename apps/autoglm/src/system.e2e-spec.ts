@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { createClient } from 'redis';
 import { storage } from '@autoglm/contracts';
 import { loadConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient } from '@autoglm/shared-grpc';
@@ -10,9 +12,52 @@ import { startEmbedded, type EmbeddedSystem } from './embedded';
 
 /**
  * The whole system as a user runs it (`npm start`): every service in one process over real
- * loopback gRPC, PGlite in a temp dir, the in-process queue, the real embedding model; the feeds
- * come from a loopback HTTP server.
+ * loopback gRPC, the real embedding model, feeds from a loopback HTTP server. Run twice:
+ * - embedded: PGlite in a temp dir (pgvector) and the in-process queue (the default);
+ * - servers: the PostgreSQL server of this machine (no pgvector: the exact cosine fallback) and
+ *   BullMQ on its Redis — what DATABASE_URL and REDIS_URL select.
  */
+
+interface Backend {
+  databaseUrl: string;
+  redisUrl: string;
+  cleanup(): Promise<void>;
+}
+
+const MODES: Array<[string, () => Promise<Backend>]> = [
+  ['embedded (PGlite + in-process queue)', async () => ({ databaseUrl: '', redisUrl: '', cleanup: async () => undefined })],
+  [
+    'with servers (PostgreSQL + BullMQ on Redis)',
+    async () => {
+      const database = `autoglm_e2e_${process.pid}_${Date.now()}`;
+      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+      // A Redis database of its own, so parallel runs on the same Redis never share jobs.
+      const redisDb = 1 + (process.pid % 15);
+      const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
+      const redis = createClient({ url: redisUrl });
+      await redis.connect();
+      await redis.flushDb();
+      await redis.quit();
+      return {
+        databaseUrl: `postgres://postgres@127.0.0.1:5432/${database}`,
+        redisUrl,
+        cleanup: async () => {
+          const r = createClient({ url: redisUrl });
+          await r.connect();
+          await r.flushDb();
+          await r.quit();
+          const c = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+          await c.connect();
+          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await c.end();
+        },
+      };
+    },
+  ],
+];
 
 interface ArticleSummary {
   id: string;
@@ -61,7 +106,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-describe('Open-AutoGLM embedded system', () => {
+describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, makeBackend) => {
+  let backend: Backend;
   let fixtures: { server: Server; base: string };
   let system: EmbeddedSystem;
   let config: AppConfig;
@@ -77,6 +123,7 @@ describe('Open-AutoGLM embedded system', () => {
   };
 
   beforeAll(async () => {
+    backend = await makeBackend();
     fixtures = await serveFixtures();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-e2e-'));
     const emptyConfig = join(dataDir, 'config.yaml');
@@ -94,8 +141,8 @@ describe('Open-AutoGLM embedded system', () => {
           analysis: `127.0.0.1:${ports[4]}`,
           recommender: `127.0.0.1:${ports[5]}`,
         },
-        database: { url: '', dataDir: join(dataDir, 'pglite') },
-        redis: { url: '' },
+        database: { url: backend.databaseUrl, dataDir: join(dataDir, 'pglite') },
+        redis: { url: backend.redisUrl },
         crawler: { allowHosts: ['127.0.0.1'] },
         scheduler: { tickMs: 300 },
         analysis: { modelDir: join(__dirname, '..', '..', '..', 'models') },
@@ -108,6 +155,7 @@ describe('Open-AutoGLM embedded system', () => {
     await system?.close();
     fixtures?.server.close();
     rmSync(dataDir, { recursive: true, force: true });
+    await backend?.cleanup();
   });
 
   it('serves health, the OpenAPI spec and model information', async () => {
