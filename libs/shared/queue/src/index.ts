@@ -2,3 +2,4 @@ export * from './lib/job-queue';
 export * from './lib/in-process-job-queue';
 export * from './lib/bullmq-job-queue';
 export * from './lib/queue-factory';
+export * from './lib/queue.module';

@@ -7,7 +7,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 describe(BullMqQueueFactory.name, () => {
   it('delivers jobs through Redis once per job id, and frees the id after completion', async () => {
     // A unique prefix per run keeps parallel runs apart on the shared Redis.
-    const sut = new BullMqQueueFactory(REDIS_URL, `autoglm-test-${randomUUID()}`);
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, `autoglm-test-${randomUUID()}`);
     const queue = sut.get<{ n: number }>(QUEUE_NAMES.crawl);
     const seen: number[] = [];
     let resolveDone: () => void = () => undefined;

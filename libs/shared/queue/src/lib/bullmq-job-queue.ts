@@ -24,19 +24,18 @@ export function bullJobId(jobId: string): string {
   return jobId.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
-/** The distributed-mode queue on Redis. */
+/** The distributed-mode queue on Redis (a BullMQ Queue, plus a Worker once a consumer registers). */
 export class BullMqJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
-  private readonly queue: Queue;
   private worker: Worker | undefined;
 
+  /** ownsQueue: false when the Queue is managed by @nestjs/bullmq (it closes it on shutdown). */
   constructor(
     readonly name: QueueName,
-    private readonly connection: ConnectionOptions,
-    private readonly prefix: string,
+    private readonly queue: Queue,
+    private readonly ownsQueue: boolean,
   ) {
     this.logger = new Logger(`queue:${name}`);
-    this.queue = new Queue(name, { connection, prefix });
   }
 
   async add(data: T, options: EnqueueOptions = {}): Promise<void> {
@@ -53,8 +52,8 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     if (this.worker) throw new Error(`queue ${this.name} already has a consumer`);
     this.worker = new Worker(this.name, async (job) => handler(job.data as T), {
-      connection: this.connection,
-      prefix: this.prefix,
+      connection: this.queue.opts.connection,
+      prefix: this.queue.opts.prefix,
       concurrency: Math.max(1, options.concurrency ?? 1),
     });
     this.worker.on('failed', (job, error) => this.logger.warn(`job ${job?.id} failed: ${error.message}`));
@@ -67,22 +66,39 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
 
   async close(): Promise<void> {
     await this.worker?.close();
-    await this.queue.close();
+    this.worker = undefined;
+    if (this.ownsQueue) await this.queue.close();
   }
 }
 
 export class BullMqQueueFactory implements QueueFactory {
   private readonly queues = new Map<QueueName, BullMqJobQueue<unknown>>();
-  private readonly connection: ConnectionOptions;
 
-  constructor(redisUrl: string, private readonly prefix = 'autoglm') {
-    this.connection = bullConnection(redisUrl);
+  private constructor(
+    private readonly make: (name: QueueName) => { queue: Queue; owned: boolean },
+  ) {}
+
+  /** Queues registered through @nestjs/bullmq (BullModule.registerQueue), injected by name. */
+  static fromQueues(queues: Queue[]): BullMqQueueFactory {
+    const byName = new Map(queues.map((q) => [q.name, q]));
+    return new BullMqQueueFactory((name) => {
+      const queue = byName.get(name);
+      if (!queue) throw new Error(`queue ${name} is not registered`);
+      return { queue, owned: false };
+    });
+  }
+
+  /** Standalone use (tests, tools): the factory creates and closes its own queues. */
+  static fromUrl(redisUrl: string, prefix = 'autoglm'): BullMqQueueFactory {
+    const connection = bullConnection(redisUrl);
+    return new BullMqQueueFactory((name) => ({ queue: new Queue(name, { connection, prefix }), owned: true }));
   }
 
   get<T>(name: QueueName): JobQueue<T> {
     let q = this.queues.get(name);
     if (!q) {
-      q = new BullMqJobQueue<unknown>(name, this.connection, this.prefix);
+      const { queue, owned } = this.make(name);
+      q = new BullMqJobQueue<unknown>(name, queue, owned);
       this.queues.set(name, q);
     }
     return q as JobQueue<T>;
