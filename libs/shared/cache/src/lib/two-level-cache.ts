@@ -185,7 +185,8 @@ export class TwoLevelCache<V extends object | string | number | boolean> {
   }
 
   private async readL2(key: string): Promise<Stored<V> | undefined> {
-    const raw = await this.redis!.client.get(this.redisKey(key));
+    if (!this.redis) return undefined;
+    const raw = await this.redis.client.get(this.redisKey(key));
     if (raw === null || raw === undefined) return undefined;
     try {
       return JSON.parse(String(raw)) as Stored<V>;

@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
-import { createQueueFactory, QUEUE_FACTORY, type QueueFactory } from '@autoglm/shared-queue';
+import { QUEUE_FACTORY, QueueModule, type QueueFactory } from '@autoglm/shared-queue';
 import { CrawlScheduler } from './crawl-scheduler';
 import { SourceRegistry } from './source-registry.service';
 import { SourcesController } from './sources.controller';
@@ -13,10 +13,10 @@ export class SourcesModule implements OnApplicationShutdown {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SourcesModule,
+      imports: [QueueModule.forRoot(config.redis.url)],
       controllers: [SourcesController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
         ...grpcClientProviders('storage', 'crawler'),
         CrawlScheduler,
         SourceRegistry,
