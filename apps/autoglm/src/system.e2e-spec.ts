@@ -258,6 +258,40 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
       grpc.close();
     }
 
+    // Search: full text (English and Chinese, with highlights), semantic, hybrid, bad input.
+    const processor = await api('/api/v1/search?q=processor&mode=text');
+    expect(processor.status).toBe(200);
+    expect(processor.body.mode).toBe('text');
+    expect(processor.body.items[0].article.title).toMatch(/faster processor/);
+    expect(processor.body.items[0].highlight).toContain('<mark>processor</mark>');
+    const zuqiu = await api(`/api/v1/search?q=${encodeURIComponent('足球')}&mode=text`);
+    expect(zuqiu.body.items.map((i: { article: ArticleSummary }) => i.article.id)).toEqual([chinese.id]);
+    expect(zuqiu.body.items[0].highlight).toContain('<mark>足球</mark>');
+    const semantic = await api('/api/v1/search?q=goalkeeper%20penalty%20final&mode=semantic&limit=3');
+    expect(semantic.body.mode).toBe('semantic');
+    expect(semantic.body.items[0].article.title).toMatch(/Striker|midfielder/);
+    const zhSemantic = await api(`/api/v1/search?q=${encodeURIComponent('足球')}&mode=semantic`);
+    expect(zhSemantic.body).toMatchObject({ items: [], nextCursor: null, mode: 'semantic' });
+    expect(zhSemantic.body.notice).toMatch(/knows none of its words/);
+    const hybrid = await api('/api/v1/search?q=processor%20laptops&limit=2');
+    expect(hybrid.body.mode).toBe('hybrid');
+    expect(hybrid.body.items[0].article.title).toMatch(/faster processor/);
+    expect(hybrid.body.nextCursor).toEqual(expect.any(String));
+    const zhHybrid = await api(`/api/v1/search?q=${encodeURIComponent('足球')}`);
+    expect(zhHybrid.body).toMatchObject({ mode: 'text', notice: expect.stringMatching(/full-text matches only/) });
+    expect(zhHybrid.body.items[0].article.id).toBe(chinese.id);
+    expect((await api('/api/v1/search?q=')).status).toBe(400);
+    expect((await api('/api/v1/search?q=a&mode=fuzzy')).status).toBe(400);
+    expect((await api('/api/v1/search?q=a&cursor=garbage')).status).toBe(400);
+    expect((await api('/api/v1/search?q=a&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
+    expect((await api(`/api/v1/search?q=${encodeURIComponent("'); drop table articles; --")}`)).status).toBe(200);
+    const gqlSearch = await api('/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ search(q: "processor", mode: text, limit: 1) { mode items { highlight article { title } } } }' }),
+    });
+    expect(gqlSearch.body.errors).toBeUndefined();
+    expect(gqlSearch.body.data.search.items[0].article.title).toMatch(/faster processor/);
+
     // Recommendations move toward what was read.
     const cold = await api('/api/v1/users/alice/recommendations?limit=5');
     expect(cold.status).toBe(200);

@@ -24,6 +24,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/articles',
       '/api/v1/articles/{id}',
       '/api/v1/events',
+      '/api/v1/search',
       '/api/v1/sources',
       '/api/v1/sources/{id}',
       '/api/v1/sources/{id}/refresh',
@@ -35,6 +36,7 @@ describe(configureGatewayApp.name, () => {
     expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds']);
     expect(Object.keys(spec.components.schemas['ArticleDto']?.properties ?? {})).toContain('similar');
     expect(Object.keys(spec.components.schemas['HealthDto']?.properties ?? {})).toEqual(['status', 'services']);
+    expect(Object.keys(spec.components.schemas['SearchResultDto']?.properties ?? {})).toEqual(['items', 'nextCursor', 'mode', 'notice']);
   });
 
   it('serves Swagger UI at /docs', async () => {

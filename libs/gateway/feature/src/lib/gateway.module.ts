@@ -14,6 +14,9 @@ import { HealthController } from './health/health.controller';
 import { HEALTH_PROBE_TIMEOUT_MS, ServiceHealth } from './health/service-health.service';
 import { RecommendationsController } from './recommendations/recommendations.controller';
 import { RecommendationsResolver } from './recommendations/recommendations.resolver';
+import { ArticleSearch } from './search/article-search.service';
+import { SearchController } from './search/search.controller';
+import { SearchResolver } from './search/search.resolver';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { SystemController } from './system/system.controller';
@@ -32,6 +35,7 @@ export class GatewayModule {
         ArticlesController,
         EventsController,
         RecommendationsController,
+        SearchController,
         SystemController,
         HealthController,
       ],
@@ -49,6 +53,8 @@ export class GatewayModule {
         ArticlesResolver,
         SourcesResolver,
         RecommendationsResolver,
+        ArticleSearch,
+        SearchResolver,
       ],
     };
   }

@@ -6,6 +6,8 @@ import { mapArticle } from './articles/article.mapper';
 import { ArticlesService } from './articles/articles.service';
 import { mapUserEvent } from './events/user-event.mapper';
 import { EventsService } from './events/events.service';
+import { mapSearchHit } from './search/search-hit.mapper';
+import { SearchService } from './search/search.service';
 import { mapScoredArticle } from './similarity/scored-article.mapper';
 import { SimilarityService } from './similarity/similarity.service';
 import { mapSource } from './sources/source.mapper';
@@ -21,6 +23,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly analyses: AnalysesService,
     private readonly similarity: SimilarityService,
     private readonly events: EventsService,
+    private readonly searches: SearchService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -83,5 +86,10 @@ export class StorageController implements storage.StorageServiceController {
 
   async listUserEvents(request: storage.ListUserEventsRequest): Promise<storage.ListUserEventsResponse> {
     return { events: (await this.events.listForUser(request.userId, request.limit)).map(mapUserEvent) };
+  }
+
+  async search(request: storage.SearchRequest): Promise<storage.SearchResponse> {
+    const outcome = await this.searches.search(request);
+    return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
   }
 }

@@ -231,12 +231,12 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
 
     if (makeBackend === postgresBackend) {
       it('records the migration and adds no vector column without pgvector', async () => {
-        const migrations = await backend.sql(`SELECT name FROM migrations`);
+        const migrations = await backend.sql(`SELECT name FROM migrations ORDER BY id`);
         const vec = await backend.sql(
           `SELECT 1 FROM information_schema.columns WHERE table_name = 'article_embeddings' AND column_name = 'vec'`,
         );
 
-        expect(migrations.map((m) => m['name'])).toEqual(['CreateInitialSchema1764000000000']);
+        expect(migrations.map((m) => m['name'])).toEqual(['CreateInitialSchema1764000000000', 'AddArticleSearch1795600000000']);
         expect(vec).toHaveLength(0);
       });
     }

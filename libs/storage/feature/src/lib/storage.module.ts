@@ -7,6 +7,9 @@ import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-databa
 import { EventsService } from './events/events.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
+import { SearchIndexBackfill } from './search/search-index-backfill';
+import { SearchSegmenter } from './search/search-segmenter';
+import { SearchService } from './search/search.service';
 import { SimilarityService } from './similarity/similarity.service';
 import { SourcesService } from './sources/sources.service';
 import { StorageController } from './storage.controller';
@@ -38,6 +41,9 @@ export class StorageModule {
         AnalysesService,
         SimilarityService,
         EventsService,
+        { provide: SearchSegmenter, useValue: new SearchSegmenter() },
+        SearchService,
+        SearchIndexBackfill,
       ],
     };
   }

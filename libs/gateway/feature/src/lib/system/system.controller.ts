@@ -11,7 +11,7 @@ export class SystemController {
   constructor(@Inject(ANALYSIS_CLIENT) private readonly analysis: AnalysisClient) {}
 
   @Get('inference')
-  @ApiOkResponse({ type: ModelInfoDto })
+  @ApiOkResponse({ type: ModelInfoDto, description: 'The model, its execution providers, its session pool and the live batcher metrics.' })
   async inference(): Promise<ModelInfoDto> {
     const { model } = await this.analysis.getModelInfo({});
     return mapModelInfo(required(model, 'model'));

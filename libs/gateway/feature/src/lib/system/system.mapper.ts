@@ -1,5 +1,69 @@
 import type { analysis } from '@autoglm/contracts';
-import type { ModelInfoDto } from './model-info.dto';
+import type {
+  BatcherMetricsDto,
+  BatcherSettingsDto,
+  DistributionDto,
+  ExecutionProviderDto,
+  ModelInfoDto,
+  ProviderAttemptDto,
+} from './model-info.dto';
+
+/** int64 counters arrive as decimal strings (longs: String). */
+const count = (value: string): number => Number(value) || 0;
+
+export function mapExecutionProvider(p: analysis.ExecutionProviderStatus): ExecutionProviderDto {
+  return {
+    name: p.name,
+    ortName: p.ortName,
+    kind: p.kind,
+    description: p.description,
+    available: p.available,
+    bundled: p.bundled,
+    chosen: p.chosen,
+    preferenceRank: p.preferenceRank,
+    reason: p.reason,
+  };
+}
+
+export function mapProviderAttempt(a: analysis.ProviderAttempt): ProviderAttemptDto {
+  return { provider: a.provider, outcome: a.outcome, reason: a.reason };
+}
+
+export function mapBatcherSettings(b: analysis.BatcherSettings): BatcherSettingsDto {
+  return {
+    maxBatchSize: b.maxBatchSize,
+    maxQueueDelayMs: b.maxQueueDelayMs,
+    preferredBatchSizes: [...b.preferredBatchSizes],
+    maxBatchTokens: b.maxBatchTokens,
+    maxQueueSize: b.maxQueueSize,
+    maxConcurrentBatches: b.maxConcurrentBatches,
+    priorityLanes: [...b.priorityLanes],
+  };
+}
+
+export function mapDistribution(d: analysis.Distribution | undefined): DistributionDto {
+  if (!d) return { count: 0, sum: 0, max: 0, buckets: [] };
+  return { count: count(d.count), sum: d.sum, max: d.max, buckets: d.buckets.map((b) => ({ upperBound: b.upperBound, count: count(b.count) })) };
+}
+
+export function mapBatcherMetrics(m: analysis.BatcherMetrics): BatcherMetricsDto {
+  return {
+    submitted: count(m.submitted),
+    completed: count(m.completed),
+    failed: count(m.failed),
+    rejected: count(m.rejected),
+    expired: count(m.expired),
+    cancelled: count(m.cancelled),
+    batches: count(m.batches),
+    waiting: m.waiting,
+    running: m.running,
+    waitingByLane: m.waitingByLane.map((l) => ({ lane: l.lane, waiting: l.waiting })),
+    batchSize: mapDistribution(m.batchSize),
+    queueWaitMs: mapDistribution(m.queueWaitMs),
+    modelTimeMs: mapDistribution(m.modelTimeMs),
+    paddingEfficiency: m.paddingEfficiency,
+  };
+}
 
 export function mapModelInfo(model: analysis.ModelInfo): ModelInfoDto {
   return {
@@ -12,5 +76,11 @@ export function mapModelInfo(model: analysis.ModelInfo): ModelInfoDto {
     executionProvider: model.executionProvider,
     maxBatchSize: model.maxBatchSize,
     maxQueueDelayMs: model.maxQueueDelayMs,
+    // Repeated fields may be absent when an older analysis service answers.
+    providerAttempts: (model.providerAttempts ?? []).map(mapProviderAttempt),
+    sessionPoolSize: model.sessionPoolSize ?? 0,
+    batcher: model.batcher ? mapBatcherSettings(model.batcher) : null,
+    metrics: model.metrics ? mapBatcherMetrics(model.metrics) : null,
+    providers: (model.providers ?? []).map(mapExecutionProvider),
   };
 }

@@ -46,6 +46,7 @@ export class FakeBackends {
     listArticles: rpc<StorageClient, 'listArticles'>('storage', 'listArticles'),
     getArticle: rpc<StorageClient, 'getArticle'>('storage', 'getArticle'),
     similarArticles: rpc<StorageClient, 'similarArticles'>('storage', 'similarArticles'),
+    search: rpc<StorageClient, 'search'>('storage', 'search'),
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
@@ -59,6 +60,7 @@ export class FakeBackends {
   };
   readonly analysis = {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),
+    embed: rpc<AnalysisClient, 'embed'>('analysis', 'embed'),
   };
 
   storageClient(): Partial<StorageClient> {

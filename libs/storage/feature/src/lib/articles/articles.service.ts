@@ -5,6 +5,8 @@ import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-data
 import { ANALYZE_TOPIC, OutboxRelay } from '../outbox/outbox-relay';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
 import { isUuid } from '../shared/ids';
+import { SEARCH_VECTOR_SQL } from '../search/search-sql';
+import { SearchSegmenter } from '../search/search-segmenter';
 import { sourceNotFound } from '../sources/sources.service';
 import { decodeArticleCursor, encodeArticleCursor } from './article-cursor';
 import { ARTICLE_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN, type ArticleRow } from './article-row';
@@ -39,6 +41,7 @@ export class ArticlesService {
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
     private readonly outbox: OutboxRelay,
+    private readonly segmenter: SearchSegmenter,
   ) {}
 
   /**
@@ -50,6 +53,8 @@ export class ArticlesService {
     const valid = validateFeedItems(items);
     const now = this.clock.now();
     // Rows are written in item_key order so that concurrent batches lock rows in the same order (no deadlock).
+    // Segmented before the transaction: PGlite's one session is not held while jieba runs.
+    const documents = valid.map((item) => [this.segmenter.document(item.title), this.segmenter.document(item.text)]);
     const order = valid.map((_, i) => i).sort((a, b) => compare(valid[a].itemKey, valid[b].itemKey));
 
     const outcome = await this.db.dataSource.transaction(async (manager) => {
@@ -63,15 +68,16 @@ export class ArticlesService {
         const item = valid[index];
         const rows = (await manager.query(
           `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
-                                     content_html, text, content_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)
+                                     content_html, text, content_hash, search_vector)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, ${SEARCH_VECTOR_SQL('$12::text', '$13::text')})
            ON CONFLICT (source_id, item_key) DO UPDATE
               SET guid = EXCLUDED.guid, url = EXCLUDED.url, title = EXCLUDED.title, author = EXCLUDED.author,
                   published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
-                  content_html = EXCLUDED.content_html, text = EXCLUDED.text, content_hash = EXCLUDED.content_hash
+                  content_html = EXCLUDED.content_html, text = EXCLUDED.text, content_hash = EXCLUDED.content_hash,
+                  search_vector = EXCLUDED.search_vector
             WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash
            RETURNING t.id, (t.xmax = 0) AS inserted`,
-          [sourceId, ...articleValues(item, now)],
+          [sourceId, ...articleValues(item, now), ...documents[index]],
         )) as Array<{ id: string; inserted: boolean }>;
         const row = rows[0];
         if (row) {

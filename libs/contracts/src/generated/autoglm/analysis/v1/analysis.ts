@@ -55,10 +55,99 @@ export interface ModelInfo {
   executionProvider: string;
   maxBatchSize: number;
   maxQueueDelayMs: number;
+  /** provider_attempts is the start-up fallback trail, in preference order, ending with the chosen provider. */
+  providerAttempts: ProviderAttempt[];
+  /** session_pool_size is how many sessions of the model run batches side by side. */
+  sessionPoolSize: number;
+  batcher: BatcherSettings | undefined;
+  metrics:
+    | BatcherMetrics
+    | undefined;
+  /** providers lists every registered execution provider and what the model's start-up found out about it. */
+  providers: ExecutionProviderStatus[];
 }
 
 export interface GetModelInfoResponse {
   model: ModelInfo | undefined;
+}
+
+export interface ExecutionProviderStatus {
+  /** name is the registry name (cpu, cuda, tensorrt, webgpu, cann, qnn, coreml, directml, openvino). */
+  name: string;
+  /** ort_name is the name onnxruntime knows the provider by. */
+  ortName: string;
+  /** kind is cpu, gpu or npu. */
+  kind: string;
+  description: string;
+  available: boolean;
+  /** bundled is true when the provider's binaries ship inside onnxruntime-node. */
+  bundled: boolean;
+  chosen: boolean;
+  /** preference_rank is the 1-based place in the preference order; 0 when the provider is not preferred. */
+  preferenceRank: number;
+  /** reason says why the provider is unavailable, failed, was chosen or was not tried. */
+  reason: string;
+}
+
+export interface ProviderAttempt {
+  provider: string;
+  /** outcome is skipped (unavailable), failed (the session could not be created) or chosen. */
+  outcome: string;
+  reason: string;
+}
+
+export interface BatcherSettings {
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  preferredBatchSizes: number[];
+  /** max_batch_tokens caps batch size × longest sequence; 0 means no cap. */
+  maxBatchTokens: number;
+  /** max_queue_size is how many requests may wait; 0 means unbounded. */
+  maxQueueSize: number;
+  maxConcurrentBatches: number;
+  /** priority_lanes lists the lanes, highest priority first. */
+  priorityLanes: string[];
+}
+
+/** HistogramBucket counts observations above the previous bucket's bound and at most upper_bound. */
+export interface HistogramBucket {
+  upperBound: number;
+  count: string;
+}
+
+/** Distribution summarises observations; those above the last bound appear only in count. */
+export interface Distribution {
+  count: string;
+  sum: number;
+  max: number;
+  buckets: HistogramBucket[];
+}
+
+export interface LaneQueue {
+  lane: string;
+  waiting: number;
+}
+
+export interface BatcherMetrics {
+  submitted: string;
+  completed: string;
+  failed: string;
+  /** rejected counts requests refused because the queue was full (RESOURCE_EXHAUSTED). */
+  rejected: string;
+  /** expired counts requests whose deadline passed before they reached the model (DEADLINE_EXCEEDED). */
+  expired: string;
+  cancelled: string;
+  batches: string;
+  waiting: number;
+  running: number;
+  waitingByLane: LaneQueue[];
+  batchSize: Distribution | undefined;
+  queueWaitMs: Distribution | undefined;
+  modelTimeMs:
+    | Distribution
+    | undefined;
+  /** padding_efficiency is real tokens / padded tokens over every batch (1 = no padding). */
+  paddingEfficiency: number;
 }
 
 /** AnalysisService runs the local models. */

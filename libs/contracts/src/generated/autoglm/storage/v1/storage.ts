@@ -9,7 +9,19 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { EventType, ScoredArticle, Source, SourceKind } from "../../common/v1/common";
+import { ArticleRef, EventType, ScoredArticle, Source, SourceKind } from "../../common/v1/common";
+
+/** SearchMode says how Search matches articles. */
+export enum SearchMode {
+  /** SEARCH_MODE_UNSPECIFIED - SEARCH_MODE_UNSPECIFIED means hybrid. */
+  SEARCH_MODE_UNSPECIFIED = 0,
+  /** SEARCH_MODE_TEXT - SEARCH_MODE_TEXT ranks full-text matches of title (weight A) and text (weight B) by cover density. */
+  SEARCH_MODE_TEXT = 1,
+  /** SEARCH_MODE_SEMANTIC - SEARCH_MODE_SEMANTIC ranks articles by cosine similarity of their embedding with query_vector. */
+  SEARCH_MODE_SEMANTIC = 2,
+  /** SEARCH_MODE_HYBRID - SEARCH_MODE_HYBRID fuses the text and the semantic rankings (reciprocal-rank fusion, k = 60). */
+  SEARCH_MODE_HYBRID = 3,
+}
 
 export interface CreateSourceRequest {
   url: string;
@@ -211,6 +223,47 @@ export interface ListUserEventsResponse {
   events: UserEvent[];
 }
 
+export interface SearchRequest {
+  /** query is the user's search text (1..500 characters): words, "quoted phrases", -excluded words, OR. */
+  query: string;
+  mode: SearchMode;
+  /** limit is 1..50; 0 means 20. */
+  limit: number;
+  /** cursor is next_cursor of the previous page of the same search. */
+  cursor: string;
+  sourceId: string;
+  topic: string;
+  language: string;
+  /** published_from and published_to bound the article's publication time (its fetch time when undated), inclusive. */
+  publishedFrom: Timestamp | undefined;
+  publishedTo:
+    | Timestamp
+    | undefined;
+  /** query_vector is the embedding of query (semantic and hybrid modes); empty when the model knows none of its words. */
+  queryVector: number[];
+  /** model_version is the model that made query_vector; only embeddings of that version are compared (empty: any). */
+  modelVersion: string;
+}
+
+export interface SearchHit {
+  article:
+    | ArticleRef
+    | undefined;
+  /** score is ts_rank_cd (text), the cosine similarity (semantic) or the fused reciprocal-rank score (hybrid). */
+  score: number;
+  /** highlight is an HTML-escaped excerpt with the matched words in <mark></mark>. */
+  highlight: string;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+  nextCursor: string;
+  /** mode is the mode that produced the hits (text when a hybrid search had no query vector). */
+  mode: SearchMode;
+  /** notice explains an empty or degraded answer (e.g. no query vector for a semantic search); empty otherwise. */
+  notice: string;
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -241,6 +294,10 @@ export interface StorageServiceClient {
   recordEvent(request: RecordEventRequest, metadata?: Metadata): Observable<RecordEventResponse>;
 
   listUserEvents(request: ListUserEventsRequest, metadata?: Metadata): Observable<ListUserEventsResponse>;
+
+  /** Search finds articles by full text (English and Chinese), by meaning (kNN on a query vector) or both (hybrid). */
+
+  search(request: SearchRequest, metadata?: Metadata): Observable<SearchResponse>;
 }
 
 /** StorageService is the only owner of the database. */
@@ -315,6 +372,13 @@ export interface StorageServiceController {
     request: ListUserEventsRequest,
     metadata?: Metadata,
   ): Promise<ListUserEventsResponse> | Observable<ListUserEventsResponse> | ListUserEventsResponse;
+
+  /** Search finds articles by full text (English and Chinese), by meaning (kNN on a query vector) or both (hybrid). */
+
+  search(
+    request: SearchRequest,
+    metadata?: Metadata,
+  ): Promise<SearchResponse> | Observable<SearchResponse> | SearchResponse;
 }
 
 export function StorageServiceControllerMethods() {
@@ -334,6 +398,7 @@ export function StorageServiceControllerMethods() {
       "getEmbeddings",
       "recordEvent",
       "listUserEvents",
+      "search",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

@@ -1,0 +1,13 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { ArticleSearch } from './article-search.service';
+import { SearchQueryDto, SearchResultDto } from './search.dto';
+
+@Resolver(() => SearchResultDto)
+export class SearchResolver {
+  constructor(private readonly searches: ArticleSearch) {}
+
+  @Query(() => SearchResultDto, { description: 'Articles matching q by full text, by meaning, or both (hybrid, the default).' })
+  search(@Args() args: SearchQueryDto): Promise<SearchResultDto> {
+    return this.searches.search(args);
+  }
+}

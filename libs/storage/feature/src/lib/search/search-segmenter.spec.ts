@@ -1,0 +1,39 @@
+import { compactHighlight, headlineDocument, MARK_END, MARK_START, SearchSegmenter, withoutMarkSentinels } from './search-segmenter';
+
+const mark = (text: string) => `${MARK_START}${text}${MARK_END}`;
+
+describe(SearchSegmenter.name, () => {
+  const sut = new SearchSegmenter();
+
+  it('indexes lowercase words and every dictionary word inside a Chinese compound', () => {
+    const words = sut.document('Apple M5 chip: 中国足球队获胜').split(' ');
+
+    expect(words).toEqual(expect.arrayContaining(['apple', 'm5', 'chip', '中国', '足球', '球队', '足球队', '中国足球队', '获胜']));
+    expect(words).not.toContain(':');
+  });
+
+  it('cuts queries precisely and drops overlong tokens', () => {
+    expect(sut.tokens('中国足球队 Processor', 'query')).toEqual([
+      { text: '中国足球队', cjk: true },
+      { text: 'processor', cjk: false },
+    ]);
+    expect(sut.tokens('x'.repeat(65), 'query')).toEqual([]);
+  });
+});
+
+describe(compactHighlight.name, () => {
+  it('escapes HTML, removes the spaces set between CJK characters and merges adjacent marks', () => {
+    const headline = `${headlineDocument('中国')} ${mark('足')} ${mark('球')} 队 <b>&`;
+
+    expect(compactHighlight(headline, ['足球'])).toBe('中国<mark>足球</mark>队 &#60;b&#62;&#38;');
+  });
+
+  it('drops marks on Chinese characters that are not a query word', () => {
+    expect(compactHighlight(`${mark('球')} 迷 们`, ['足球'])).toBe('球迷们');
+    expect(compactHighlight(`a ${mark('local')} ${mark('models')} run`)).toBe('a <mark>local models</mark> run');
+  });
+
+  it('cannot be tricked by sentinels in the article text', () => {
+    expect(withoutMarkSentinels(`a${MARK_START}b${MARK_END}`)).toBe('ab');
+  });
+});

@@ -1,0 +1,154 @@
+// Search latency on PGlite with 5,000 wordy synthetic articles (English and Chinese words, 64-d
+// embeddings): p50 of (a) a hybrid search through the storage service (gRPC → text + kNN ranking,
+// RRF, page rows, ts_headline) next to the bare SQL it builds on: (b) a kNN query and (c) a
+// full-text query. Prints a table and the ratios.
+//   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/search-query.js
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite, type Extension } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Client } from 'pg';
+import { SourceKind, storage } from '@autoglm/contracts';
+import { defaultConfig } from '@autoglm/shared-config';
+import { createGrpcClient } from '@autoglm/shared-grpc';
+import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { startStorageService } from '@autoglm/storage-feature';
+
+// The subpath export has no types under this repository's module resolution (embedded-postgres loads it the same way).
+const { vector } = require('@electric-sql/pglite/vector') as { vector: Extension };
+
+const ARTICLES = 5_000;
+const QUERIES = 60;
+const WARMUP = 10;
+const DIMS = 64;
+const MODEL = 'bench@1';
+
+const ENGLISH = (
+  'processor chip laptop battery model network energy market election football league match climate river forest city ' +
+  'train airport budget policy vaccine hospital school teacher student science telescope planet galaxy robot software ' +
+  'security privacy database server cloud startup investor bank inflation currency harvest farmer weather storm flood ' +
+  'museum painting concert guitar novel author film director festival recipe kitchen garden bicycle engine rocket ocean'
+).split(' ');
+const CHINESE = '足球 比赛 芯片 处理器 人工智能 模型 电脑 经济 市场 政策 医院 学校 天气 城市 火车 机场 银行 音乐 电影 科学'.split(' ');
+const FILLER = 'the a of and in to with for on at by from new old more less very'.split(' ');
+
+let seed = 7;
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+
+/** A deterministic direction per word: the article's embedding is the sum over its title and first words. */
+const wordVectors = new Map<string, number[]>();
+function wordVector(word: string): number[] {
+  let v = wordVectors.get(word);
+  if (!v) {
+    let h = 0;
+    for (const c of word) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    let s = h || 1;
+    v = Array.from({ length: DIMS }, () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) - 0.5);
+    wordVectors.set(word, v);
+  }
+  return v;
+}
+const embed = (words: string[]) => words.reduce((acc, w) => acc.map((x, i) => x + (wordVector(w)[i] as number)), new Array<number>(DIMS).fill(0));
+
+function article(i: number) {
+  const chinese = i % 5 === 0;
+  const topical = Array.from({ length: 3 }, () => (chinese ? pick(CHINESE) : pick(ENGLISH)));
+  const title = chinese ? topical.join('') + '新闻' : `${topical.join(' ')} news`;
+  const body = Array.from({ length: 120 }, () => (chinese ? pick(CHINESE) + (random() < 0.3 ? '，' : '') : random() < 0.3 ? pick(FILLER) : pick(ENGLISH)));
+  return { title, text: chinese ? body.join('') + '。' : body.join(' ') + '.', vector: embed(topical) };
+}
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function timed(queries: string[], run: (q: string) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (const [i, q] of queries.entries()) {
+    const start = process.hrtime.bigint();
+    await run(q);
+    if (i >= WARMUP) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return p50(times);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'autoglm-bench-search-'));
+  const queues = new InProcessQueueFactory();
+  const base = defaultConfig();
+  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: '127.0.0.1:50999' } };
+  const queries = Array.from({ length: QUERIES + WARMUP }, (_, i) => (i % 5 === 0 ? pick(CHINESE) : `${pick(ENGLISH)} ${pick(ENGLISH)}`));
+  try {
+    const service = await startStorageService(config, { queueFactory: queues });
+    const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
+    const sut = handle.client;
+    const { source } = await sut.createSource({ url: 'https://bench.example.org/feed.xml', title: 'bench', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false });
+    if (!source) throw new Error('no source created');
+    const started = Date.now();
+    for (let from = 0; from < ARTICLES; from += 250) {
+      const batch = Array.from({ length: Math.min(250, ARTICLES - from) }, (_, k) => ({ i: from + k, ...article(from + k) }));
+      const { articleIds } = await sut.upsertArticles({
+        sourceId: source.id,
+        items: batch.map((a) => ({ itemKey: `a${a.i}`, guid: '', url: '', title: a.title, author: '', publishedAt: undefined, contentHtml: '', text: a.text, contentHash: `h${a.i}` })),
+      });
+      await Promise.all(
+        batch.map((a, k) =>
+          sut.saveAnalysis({ articleId: articleIds[k] as string, modelVersion: MODEL, language: '', keywords: [], topic: '', summary: '', embedding: a.vector, simhash: '' }),
+        ),
+      );
+    }
+    console.log(`loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const hybrid = await timed(queries, (q) =>
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_HYBRID, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL }),
+    );
+    const semanticOnly = await timed(queries, (q) =>
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_SEMANTIC, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL }),
+    );
+    const textOnly = await timed(queries, (q) =>
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_TEXT, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '' }),
+    );
+    handle.close();
+    await service.close();
+
+    // The same database, opened the way storage opens it (PGlite behind a loopback socket), bare SQL.
+    const db = await PGlite.create(join(dir, 'pglite'), { extensions: { vector } });
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    const client = new Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
+    await client.connect();
+    const knn = await timed(queries, (q) =>
+      client.query(`SELECT article_id, 1 - (vec <=> $1::vector) AS score FROM article_embeddings ORDER BY vec <=> $1::vector LIMIT 20`, [
+        `[${embed(q.split(' ')).join(',')}]`,
+      ]),
+    );
+    // plainto_tsquery on the raw words (no jieba): the bare cost of the GIN match and ts_rank_cd.
+    const fts = await timed(queries, (q) =>
+      client.query(
+        `SELECT id, ts_rank_cd(search_vector, q) AS score FROM articles, plainto_tsquery('simple', $1) q
+          WHERE search_vector @@ q ORDER BY score DESC LIMIT 20`,
+        [q],
+      ),
+    );
+    await client.end();
+    await server.stop();
+    await db.close();
+
+    console.table([
+      { query: '(a) hybrid search via storage gRPC (RRF, rows, highlights)', p50_ms: hybrid.toFixed(2), ratio_to_a: '1.00' },
+      { query: '    text-mode search via storage gRPC', p50_ms: textOnly.toFixed(2), ratio_to_a: (textOnly / hybrid).toFixed(2) },
+      { query: '    semantic-mode search via storage gRPC', p50_ms: semanticOnly.toFixed(2), ratio_to_a: (semanticOnly / hybrid).toFixed(2) },
+      { query: '(b) bare SQL kNN (pgvector, exact)', p50_ms: knn.toFixed(2), ratio_to_a: (knn / hybrid).toFixed(2) },
+      { query: '(c) bare SQL full-text (GIN + ts_rank_cd)', p50_ms: fts.toFixed(2), ratio_to_a: (fts / hybrid).toFixed(2) },
+    ]);
+    console.log(`hybrid / (kNN + full text): ${(hybrid / (knn + fts)).toFixed(2)}×   hybrid / kNN: ${(hybrid / knn).toFixed(2)}×   hybrid / full text: ${(hybrid / fts).toFixed(2)}×`);
+  } finally {
+    await queues.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
