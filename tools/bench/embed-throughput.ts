@@ -1,7 +1,16 @@
 // Embedding throughput: the same 2,000 texts (a) one session.run per text, sequentially, and
-// (b) from 64 concurrent callers through the DynamicBatcher. Prints texts/s of each and the ratio.
+// (b) from 64 concurrent callers through the DynamicBatcher, configured as EmbeddingService does
+// (preferred sizes, token budget, length buckets, one batch per session of the pool).
+// Prints texts/s of each and the ratio.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/embed-throughput.js
-import { DynamicBatcher, ensureModelBuilt, loadEmbeddingModel, type EmbeddingModel } from '@autoglm/analysis-feature';
+import {
+  DynamicBatcher,
+  ensureModelBuilt,
+  loadEmbeddingModel,
+  MAX_BATCH_TOKENS,
+  PREFERRED_BATCH_SIZES,
+  type EmbeddingModel,
+} from '@autoglm/analysis-feature';
 import { defaultConfig } from '@autoglm/shared-config';
 
 const TEXTS = 2_000;
@@ -30,7 +39,10 @@ async function batched(model: EmbeddingModel, texts: string[], maxBatchSize: num
   const batcher = new DynamicBatcher((inputs: ReturnType<typeof model.tokenizer.tokenize>[]) => model.run(inputs), {
     maxBatchSize,
     maxQueueDelayMs,
-    maxConcurrentBatches: 2,
+    preferredBatchSizes: PREFERRED_BATCH_SIZES.filter((size) => size <= maxBatchSize),
+    maxBatchTokens: MAX_BATCH_TOKENS,
+    lengthOf: (t) => t.ids.length,
+    maxConcurrentBatches: model.sessionPoolSize,
   });
   const out: Float32Array[] = new Array(texts.length);
   let next = 0;
@@ -42,7 +54,7 @@ async function batched(model: EmbeddingModel, texts: string[], maxBatchSize: num
   };
   await Promise.all(Array.from({ length: CALLERS }, caller));
   batcher.close();
-  return { out, stats: batcher.stats };
+  return { out, metrics: batcher.metrics() };
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number }> {
@@ -64,19 +76,26 @@ async function main(): Promise<void> {
     a.result.forEach((v, i) => v.forEach((x, d) => (maxDiff = Math.max(maxDiff, Math.abs(x - (b.result.out[i]?.[d] ?? NaN))))));
     const rateA = TEXTS / a.seconds;
     const rateB = TEXTS / b.seconds;
-    const { stats } = b.result;
-    console.log(`\nembed-throughput: ${TEXTS} texts, model ${model.version} on ${model.executionProvider}\n`);
+    const { metrics } = b.result;
+    console.log(
+      `\nembed-throughput: ${TEXTS} texts, model ${model.version} on ${model.executionProvider}, ` +
+        `${model.sessionPoolSize} session(s) in the pool\n`,
+    );
     console.table([
       { mode: '(a) sequential, one session.run per text', 'texts/s': Math.round(rateA), seconds: +a.seconds.toFixed(2), runs: TEXTS },
       {
         mode: `(b) ${CALLERS} callers → DynamicBatcher(max ${analysis.maxBatchSize}, ${analysis.maxQueueDelayMs} ms)`,
         'texts/s': Math.round(rateB),
         seconds: +b.seconds.toFixed(2),
-        runs: stats.batches,
+        runs: metrics.batches,
       },
     ]);
-    console.log(`ratio (b)/(a): ${(rateB / rateA).toFixed(1)}×   mean batch: ${(stats.requests / stats.batches).toFixed(1)}   ` +
-      `largest batch: ${stats.largestBatch}   max |a−b|: ${maxDiff.toExponential(1)}`);
+    console.log(
+      `ratio (b)/(a): ${(rateB / rateA).toFixed(1)}×   mean batch: ${(metrics.completed / metrics.batches).toFixed(1)}   ` +
+        `largest batch: ${metrics.batchSize.max}   padding efficiency: ${(metrics.paddingEfficiency * 100).toFixed(0)}%   ` +
+        `mean queue wait: ${(metrics.queueWaitMs.sum / metrics.queueWaitMs.count).toFixed(2)} ms   ` +
+        `mean model time: ${(metrics.modelTimeMs.sum / metrics.modelTimeMs.count).toFixed(2)} ms   max |a−b|: ${maxDiff.toExponential(1)}`,
+    );
     if (!(maxDiff < 1e-5)) throw new Error('batched and sequential embeddings differ');
   } finally {
     await model.release();

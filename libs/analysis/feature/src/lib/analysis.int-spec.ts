@@ -141,6 +141,30 @@ describe('analysis service over gRPC', () => {
     expect(model?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('lists the execution providers, the fallback trail, the session pool and the live batcher metrics', async () => {
+    await client.client.embed({ texts: ['warm up the batcher', 'and its metrics'], model: '' });
+    const { model } = await client.client.getModelInfo({});
+
+    expect(model?.providers.map((p) => p.name)).toEqual(['cpu', 'cuda', 'tensorrt', 'webgpu', 'cann', 'qnn', 'coreml', 'directml', 'openvino']);
+    expect(model?.providers.find((p) => p.chosen)).toMatchObject({ name: 'cpu', available: true, bundled: true, kind: 'cpu' });
+    expect(model?.providers.find((p) => p.name === 'coreml')).toMatchObject({ available: false, chosen: false, reason: expect.stringMatching(/macOS/) });
+    expect(model?.providerAttempts.at(-1)).toEqual({ provider: 'cpu', outcome: 'chosen', reason: 'bundled with onnxruntime-node' });
+    expect(model?.sessionPoolSize).toBeGreaterThanOrEqual(1);
+    expect(model?.batcher).toMatchObject({
+      maxBatchSize: config.analysis.maxBatchSize,
+      maxConcurrentBatches: model?.sessionPoolSize,
+      priorityLanes: ['interactive', 'bulk'],
+    });
+    const metrics = model?.metrics;
+    expect(Number(metrics?.completed)).toBeGreaterThanOrEqual(2);
+    expect(Number(metrics?.batchSize?.count)).toBe(Number(metrics?.batches));
+    expect(metrics?.queueWaitMs?.buckets.length).toBeGreaterThan(5);
+    expect(metrics?.waitingByLane).toEqual([
+      { lane: 'interactive', waiting: 0 },
+      { lane: 'bulk', waiting: 0 },
+    ]);
+  });
+
   it('consumes analyze jobs: saves the analysis, skips deleted articles, retries storage failures', async () => {
     const queue = new InProcessQueueFactory().get<AnalyzeJob>(QUEUE_NAMES.analyze);
     await queue.add({ articleId: 'deleted' }, { jobId: 'analyze:deleted' });

@@ -4,11 +4,13 @@ import { grpcClientProviders, startGrpcService, type RunningService } from '@aut
 import { createQueueFactory, QUEUE_FACTORY } from '@autoglm/shared-queue';
 import { AnalysisController } from './analysis.controller';
 import { AnalysisService } from './analysis.service';
-import { CHINESE_SEGMENTER, EMBEDDING_MODEL, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
+import { CHINESE_SEGMENTER, EMBEDDING_MODEL, EXECUTION_PROVIDER_REGISTRY, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
 import { EmbeddingService } from './embedding.service';
 import { LanguageDetector } from './language/language-detector';
 import { loadEmbeddingModel } from './model/model-loader';
 import { AnalyzeJobConsumer } from './pipeline/analyze-job.consumer';
+import { BUILTIN_EXECUTION_PROVIDERS } from './providers/builtin-execution-providers';
+import { ExecutionProviderRegistry } from './providers/execution-provider.registry';
 import { ChineseSegmenter } from './text/chinese-segmenter';
 import { TopicClassifier } from './topics/topic-classifier';
 
@@ -22,7 +24,12 @@ export class AnalysisModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
         ...grpcClientProviders('storage'),
-        { provide: EMBEDDING_MODEL, useFactory: () => loadEmbeddingModel(config.analysis.modelDir) },
+        { provide: EXECUTION_PROVIDER_REGISTRY, useFactory: () => new ExecutionProviderRegistry(BUILTIN_EXECUTION_PROVIDERS) },
+        {
+          provide: EMBEDDING_MODEL,
+          inject: [EXECUTION_PROVIDER_REGISTRY],
+          useFactory: (registry: ExecutionProviderRegistry) => loadEmbeddingModel(config.analysis.modelDir, { registry }),
+        },
         { provide: LANGUAGE_DETECTOR, useFactory: () => LanguageDetector.create() },
         { provide: CHINESE_SEGMENTER, useFactory: () => new ChineseSegmenter() },
         {
@@ -30,7 +37,7 @@ export class AnalysisModule {
           inject: [EmbeddingService],
           useFactory: (embeddings: EmbeddingService) =>
             TopicClassifier.create(async (words) =>
-              (await embeddings.embed(words)).map((e) => (e.knownTokens > 0 ? e.vector : undefined)),
+              (await embeddings.embed(words, { priority: 'bulk' })).map((e) => (e.knownTokens > 0 ? e.vector : undefined)),
             ),
         },
         EmbeddingService,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { createAnalysisTestingModule } from './analysis-test.fixture';
@@ -78,9 +79,23 @@ describe(AnalysisService.name, () => {
 
     it('sends the texts through the dynamic batcher', async () => {
       const batcher = module.get(EmbeddingService).batcher;
-      const before = batcher.stats.requests;
+      const before = batcher.metrics().submitted;
       await sut.embed(['one text', 'another text', 'a third text'], '');
-      expect(batcher.stats.requests - before).toBe(3);
+      expect(batcher.metrics().submitted - before).toBe(3);
+    });
+
+    it('fails with DEADLINE_EXCEEDED when the deadline has already passed, before the model runs', async () => {
+      const batcher = module.get(EmbeddingService).batcher;
+      const before = batcher.metrics();
+      await expect(sut.embed(['too late'], '', { deadline: Date.now() - 1 })).rejects.toMatchObject({ code: ErrorCode.DeadlineExceeded });
+      expect(batcher.metrics()).toMatchObject({ expired: before.expired + 1, batches: before.batches });
+    });
+
+    it('answers a cancelled request with UNAVAILABLE instead of running it', async () => {
+      await expect(sut.embed(['never mind'], '', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+        code: ErrorCode.Unavailable,
+        message: 'the request was cancelled',
+      });
     });
   });
 
@@ -140,8 +155,11 @@ describe(AnalysisService.name, () => {
     });
   });
 
-  it('describes the model', () => {
-    expect(sut.describeModel()).toEqual({
+  it('describes the model, its providers, its session pool and its batcher', async () => {
+    await sut.embed(['warm the batcher up'], '');
+    const description = sut.describeModel();
+
+    expect(description).toMatchObject({
       name: 'wink-sg100d',
       version: '1.0.0',
       dimension: 100,
@@ -151,6 +169,24 @@ describe(AnalysisService.name, () => {
       executionProvider: 'cpu',
       maxBatchSize: 32,
       maxQueueDelayMs: 5,
+      sessionPoolSize: Math.min(2, availableParallelism()),
+      batcher: {
+        maxBatchSize: 32,
+        maxQueueDelayMs: 5,
+        preferredBatchSizes: [16],
+        maxBatchTokens: 8_192,
+        maxQueueSize: 20_000,
+        maxConcurrentBatches: Math.min(2, availableParallelism()),
+        priorityLanes: ['interactive', 'bulk'],
+      },
     });
+    expect(description.providerAttempts.at(-1)).toEqual({ provider: 'cpu', outcome: 'chosen', reason: 'bundled with onnxruntime-node' });
+    expect(description.providerAttempts.filter((a) => a.outcome === 'skipped').map((a) => a.provider)).toEqual(
+      expect.arrayContaining(['coreml', 'directml']),
+    );
+    expect(description.providers.map((p) => p.name)).toEqual(['cpu', 'cuda', 'tensorrt', 'webgpu', 'cann', 'qnn', 'coreml', 'directml', 'openvino']);
+    expect(description.providers.filter((p) => p.chosen).map((p) => p.name)).toEqual(['cpu']);
+    expect(description.metrics.completed).toBeGreaterThan(0);
+    expect(description.metrics.modelTimeMs.count).toBe(description.metrics.batches);
   });
 });

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { CHINESE_SEGMENTER, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
-import { EmbeddingService, type TextEmbedding } from './embedding.service';
+import type { DynamicBatcherMetrics, DynamicBatcherSettings } from './batching/dynamic-batcher';
+import { EmbeddingService, type InferenceOptions, type TextEmbedding } from './embedding.service';
 import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
 import { isChinese, type LanguageDetector } from './language/language-detector';
 import { simhash64 } from './simhash/simhash';
@@ -14,6 +15,7 @@ import {
   tfIdfVector,
   type SentenceVector,
 } from './summary/extractive-summary';
+import type { ProviderAttempt, ProviderStatus } from './providers/execution-provider.registry';
 import type { ChineseSegmenter } from './text/chinese-segmenter';
 import { splitSentences } from './text/sentence-splitter';
 import { GENERAL_TOPIC } from './topics/topic-taxonomy';
@@ -44,6 +46,13 @@ export interface ModelDescription {
   executionProvider: string;
   maxBatchSize: number;
   maxQueueDelayMs: number;
+  /** The start-up fallback trail that led to executionProvider. */
+  providerAttempts: ProviderAttempt[];
+  sessionPoolSize: number;
+  batcher: DynamicBatcherSettings;
+  metrics: DynamicBatcherMetrics;
+  /** Every registered execution provider: available, bundled, chosen, and why. */
+  providers: ProviderStatus[];
 }
 
 /** Runs the local models over texts: embeddings, language, keywords, topic, summary, SimHash. */
@@ -62,7 +71,11 @@ export class AnalysisService implements OnModuleDestroy {
   }
 
   /** Embeds texts with the named model ('' = the default one). */
-  async embed(texts: readonly string[], modelName: string): Promise<{ embeddings: TextEmbedding[]; modelVersion: string }> {
+  async embed(
+    texts: readonly string[],
+    modelName: string,
+    options: InferenceOptions = {},
+  ): Promise<{ embeddings: TextEmbedding[]; modelVersion: string }> {
     const model = this.embeddings.model;
     if (modelName && modelName !== model.name && modelName !== model.version) {
       throw DomainError.notFound(`model ${modelName} is not installed`);
@@ -73,18 +86,19 @@ export class AnalysisService implements OnModuleDestroy {
     }
     const empty = texts.findIndex((t) => t.trim() === '');
     if (empty >= 0) throw DomainError.invalidArgument(`texts[${empty}] is empty`);
-    return { embeddings: await this.embeddings.embed(texts), modelVersion: model.version };
+    return { embeddings: await this.embeddings.embed(texts, options), modelVersion: model.version };
   }
 
-  async analyze(title: string, text: string): Promise<ArticleAnalysis> {
+  /** Analyses one article; `options` carry the priority lane (bulk for the pipeline), deadline and cancellation. */
+  async analyze(title: string, text: string, options: InferenceOptions = {}): Promise<ArticleAnalysis> {
     if (title.trim() === '' && text.trim() === '') throw DomainError.invalidArgument('title and text are both empty');
     const full = [title.trim(), text.trim()].filter(Boolean).join('\n\n');
     const { language } = await this.languages.detect(full);
     const chinese = isChinese(language);
     const words = chinese ? this.chinese.words(full) : this.embeddings.model.tokenizer.words(full);
     const [embedding, summary] = await Promise.all([
-      this.embeddings.embedOne(full),
-      text.trim() ? this.summarize(text.trim(), chinese, title.trim()) : this.summarize(title.trim(), chinese),
+      this.embeddings.embedOne(full, options),
+      text.trim() ? this.summarize(text.trim(), chinese, title.trim(), options) : this.summarize(title.trim(), chinese, '', options),
     ]);
     return {
       language,
@@ -105,7 +119,7 @@ export class AnalysisService implements OnModuleDestroy {
    * Extractive summary: the 2–3 sentences closest to the centroid of the text's sentences (and
    * its title, if given), in their original order.
    */
-  async summarize(text: string, chinese: boolean, title = ''): Promise<string> {
+  async summarize(text: string, chinese: boolean, title = '', options: InferenceOptions = {}): Promise<string> {
     const sentences = splitSentences(text).slice(0, MAX_SUMMARY_SENTENCES);
     if (sentences.length <= SHORT_TEXT_SENTENCES) return joinSentences(sentences, chinese);
     const pieces = title ? [...sentences, title] : sentences;
@@ -113,7 +127,7 @@ export class AnalysisService implements OnModuleDestroy {
     if (chinese) {
       vectors = pieces.map((s) => tfIdfVector(this.chinese.words(s), (w) => this.chinese.idfOf(w)));
     } else {
-      vectors = (await this.embeddings.embed(pieces)).map((e) => (e.knownTokens > 0 ? e.vector : undefined));
+      vectors = (await this.embeddings.embed(pieces, options)).map((e) => (e.knownTokens > 0 ? e.vector : undefined));
     }
     const picked = centralSentences(vectors.slice(0, sentences.length), summaryLength(sentences.length), vectors.slice(sentences.length));
     return joinSentences(
@@ -135,6 +149,11 @@ export class AnalysisService implements OnModuleDestroy {
       executionProvider: model.executionProvider,
       maxBatchSize: this.config.analysis.maxBatchSize,
       maxQueueDelayMs: this.config.analysis.maxQueueDelayMs,
+      providerAttempts: model.providerChoice.attempts,
+      sessionPoolSize: model.sessionPoolSize,
+      batcher: this.embeddings.batcher.settings,
+      metrics: this.embeddings.batcher.metrics(),
+      providers: model.providerChoice.providers,
     };
   }
 

@@ -3,3 +3,5 @@ export const EMBEDDING_MODEL = Symbol('EMBEDDING_MODEL');
 export const LANGUAGE_DETECTOR = Symbol('LANGUAGE_DETECTOR');
 export const CHINESE_SEGMENTER = Symbol('CHINESE_SEGMENTER');
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
+/** The ExecutionProviderRegistry the model loader chooses providers from. */
+export const EXECUTION_PROVIDER_REGISTRY = Symbol('EXECUTION_PROVIDER_REGISTRY');

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { EMBEDDING_MODEL } from './analysis.tokens';
-import { DynamicBatcher } from './batching/dynamic-batcher';
+import { DynamicBatcher, type SubmitOptions } from './batching/dynamic-batcher';
 import type { EmbeddingModel } from './model/embedding-model';
 import type { TokenizedText } from './model/word-tokenizer';
 
@@ -13,8 +13,20 @@ export interface TextEmbedding {
   truncated: boolean;
 }
 
+/** Priority lane, deadline and cancellation of one caller's texts. */
+export type InferenceOptions = SubmitOptions;
+
 /** Waiting texts beyond this are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
 export const MAX_WAITING_TEXTS = 20_000;
+
+/**
+ * Batch sizes flushed without waiting for maxQueueDelayMs. Constants until the analysis config
+ * slice (libs/shared/config) gets batcher settings; sizes above maxBatchSize are dropped.
+ */
+export const PREFERRED_BATCH_SIZES: readonly number[] = [16];
+
+/** Padded tokens per batch (batch size × longest text): 16 texts of the model's 512-token maximum. */
+export const MAX_BATCH_TOKENS = 8_192;
 
 /** Embeds texts with the model; every text goes through the dynamic batcher. */
 @Injectable()
@@ -25,27 +37,32 @@ export class EmbeddingService implements OnModuleDestroy {
     @Inject(EMBEDDING_MODEL) readonly model: EmbeddingModel,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    const { maxBatchSize, maxQueueDelayMs } = config.analysis;
     this.batcher = new DynamicBatcher((inputs) => model.run(inputs), {
-      maxBatchSize: config.analysis.maxBatchSize,
-      maxQueueDelayMs: config.analysis.maxQueueDelayMs,
-      // Two in flight: one batch is computed while the next one is prepared and transferred.
-      maxConcurrentBatches: 2,
+      maxBatchSize,
+      maxQueueDelayMs,
+      preferredBatchSizes: PREFERRED_BATCH_SIZES.filter((size) => size <= maxBatchSize),
+      maxBatchTokens: MAX_BATCH_TOKENS,
+      lengthOf: (t) => t.ids.length,
+      // One batch per session of the pool: each free session takes the next batch.
+      maxConcurrentBatches: model.sessionPoolSize,
       maxQueueSize: MAX_WAITING_TEXTS,
     });
   }
 
-  async embed(texts: readonly string[]): Promise<TextEmbedding[]> {
-    return Promise.all(texts.map((t) => this.embedOne(t)));
+  async embed(texts: readonly string[], options: InferenceOptions = {}): Promise<TextEmbedding[]> {
+    return Promise.all(texts.map((t) => this.embedOne(t, options)));
   }
 
-  async embedOne(text: string): Promise<TextEmbedding> {
+  async embedOne(text: string, options: InferenceOptions = {}): Promise<TextEmbedding> {
     const tokens = this.model.tokenizer.tokenize(text);
     if (tokens.knownTokens === 0) return { vector: new Float32Array(0), knownTokens: 0, truncated: tokens.truncated };
     try {
-      const vector = await this.batcher.submit(tokens);
+      const vector = await this.batcher.submit(tokens, options);
       return { vector, knownTokens: tokens.knownTokens, truncated: tokens.truncated };
     } catch (error) {
       if (isDomainError(error)) throw error;
+      if (options.signal?.aborted) throw DomainError.unavailable('the request was cancelled');
       throw new DomainError(ErrorCode.Internal, `the embedding model failed: ${(error as Error).message}`);
     }
   }

@@ -1,15 +1,15 @@
 import { modelVersionOf, type ModelManifest } from './model-manifest';
-import type { OnnxSession } from './onnx-session';
+import type { ProviderChoice, SessionPool } from './session-pool';
 import type { TokenizedText, WordTokenizer } from './word-tokenizer';
 
-/** The loaded sentence-embedding model: its manifest, tokenizer and ONNX Runtime session. */
+/** The loaded sentence-embedding model: its manifest, tokenizer and pool of ONNX Runtime sessions. */
 export class EmbeddingModel {
   readonly version: string;
 
   constructor(
     readonly manifest: ModelManifest,
     readonly tokenizer: WordTokenizer,
-    private readonly session: OnnxSession,
+    private readonly sessions: SessionPool,
     /** sha256 of model.onnx, as verified at load time. */
     readonly sha256: string,
   ) {
@@ -18,7 +18,17 @@ export class EmbeddingModel {
 
   /** The execution provider that runs the model. */
   get executionProvider(): string {
-    return this.session.executionProvider;
+    return this.sessions.executionProvider;
+  }
+
+  /** How the provider was chosen: the fallback trail and every registered provider's status. */
+  get providerChoice(): ProviderChoice {
+    return this.sessions.choice;
+  }
+
+  /** Sessions that can each run a batch at the same time. */
+  get sessionPoolSize(): number {
+    return this.sessions.size;
   }
 
   get name(): string {
@@ -30,7 +40,7 @@ export class EmbeddingModel {
   }
 
   /**
-   * Runs one padded batch through the model (one session.run); inputs without known tokens
+   * Runs one padded batch through the model (one session.run, on a free session of the pool); inputs without known tokens
    * must not be passed (their vector would be meaningless).
    */
   async run(inputs: readonly TokenizedText[]): Promise<Float32Array[]> {
@@ -45,13 +55,13 @@ export class EmbeddingModel {
         weights[row * sequence + j] = t.weights[j] as number;
       }
     });
-    const data = await this.session.run(ids, weights, batch, sequence);
+    const data = await this.sessions.run(ids, weights, batch, sequence);
     const dim = this.manifest.dimension;
     if (data.length !== batch * dim) throw new Error(`model returned ${data.length} values for ${batch} × ${dim}`);
     return inputs.map((_, row) => data.subarray(row * dim, (row + 1) * dim));
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await this.sessions.release();
   }
 }

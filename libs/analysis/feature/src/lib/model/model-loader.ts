@@ -4,7 +4,10 @@ import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@autoglm/shared-errors';
 import { EmbeddingModel } from './embedding-model';
-import { DEFAULT_EXECUTION_PROVIDERS, OnnxSession } from './onnx-session';
+import { BUILTIN_EXECUTION_PROVIDERS } from '../providers/builtin-execution-providers';
+import { EXECUTION_PROVIDER_PREFERENCE, ExecutionProviderRegistry } from '../providers/execution-provider.registry';
+import { OnnxSession } from './onnx-session';
+import { openSessionPool } from './session-pool';
 import { parseModelManifest, type ModelFile, type ModelManifest } from './model-manifest';
 import { Vocabulary } from './vocabulary';
 import { WordTokenizer } from './word-tokenizer';
@@ -58,11 +61,16 @@ export function readVerifiedFile(modelDir: string, manifest: ModelManifest, role
 
 export interface LoadModelOptions {
   name?: string;
+  /** Execution providers in preference order (default EXECUTION_PROVIDER_PREFERENCE); cpu is always last. */
   executionProviders?: readonly string[];
+  /** Registered providers (default: the built-in ones). */
+  registry?: ExecutionProviderRegistry;
+  /** Sessions in the model's pool (default min(2, cores)). */
+  sessionPoolSize?: number;
   logger?: Logger;
 }
 
-/** Loads a model: manifest, checksums of every file, vocabulary, ONNX Runtime session. */
+/** Loads a model: manifest, checksums of every file, vocabulary, a pool of ONNX Runtime sessions. */
 export async function loadEmbeddingModel(modelDir: string, options: LoadModelOptions = {}): Promise<EmbeddingModel> {
   const logger = options.logger ?? new Logger('ModelLoader');
   const manifest = readModelManifest(modelDir, options.name ?? DEFAULT_MODEL_NAME);
@@ -70,9 +78,15 @@ export async function loadEmbeddingModel(modelDir: string, options: LoadModelOpt
   const vocabBytes = readVerifiedFile(modelDir, manifest, 'vocab');
   const vocabulary = Vocabulary.fromJson(JSON.parse(vocabBytes.toString('utf8')));
   const tokenizer = new WordTokenizer(manifest, vocabulary);
-  const session = await OnnxSession.open(modelBytes, options.executionProviders ?? DEFAULT_EXECUTION_PROVIDERS, logger);
+  const sessions = await openSessionPool(modelBytes, {
+    registry: options.registry ?? new ExecutionProviderRegistry(BUILTIN_EXECUTION_PROVIDERS),
+    preference: options.executionProviders ?? EXECUTION_PROVIDER_PREFERENCE,
+    size: options.sessionPoolSize,
+    spawn: () => new OnnxSession(),
+    logger,
+  });
   const sha256 = (manifest.files.find((f) => f.role === 'model') as ModelFile).sha256;
-  const model = new EmbeddingModel(manifest, tokenizer, session, sha256);
-  logger.log(`loaded ${model.version} (${vocabulary.size} words × ${manifest.dimension}) on ${model.executionProvider}`);
+  const model = new EmbeddingModel(manifest, tokenizer, sessions, sha256);
+  logger.log(`loaded ${model.version} (${vocabulary.size} words × ${manifest.dimension}) on ${model.executionProvider}, ${model.sessionPoolSize} session(s)`);
   return model;
 }

@@ -1,8 +1,5 @@
-import { Logger } from '@nestjs/common';
+import type { OrtSessionOptions, ProviderEnvironment } from '../providers/execution-provider';
 import { WorkerRpc, workerSource } from '../worker/worker-rpc';
-
-/** Execution providers tried in order; CPU is always the last resort. */
-export const DEFAULT_EXECUTION_PROVIDERS: readonly string[] = ['cpu'];
 
 /**
  * The ONNX Runtime side, run in a worker thread: onnxruntime-node's session.run computes
@@ -10,32 +7,31 @@ export const DEFAULT_EXECUTION_PROVIDERS: readonly string[] = ['cpu'];
  * (and keeps the addon's typed arrays out of Jest's sandbox, where they fail instanceof checks).
  */
 const HANDLERS = `{
-  async open({ model, preferred }) {
+  async probe() {
     const ort = require(workerData.onnxruntimePath);
-    const bundled = ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name);
-    const notes = [];
-    const candidates = preferred.filter((p) => p !== 'cpu').concat(['cpu']);
-    for (const provider of candidates) {
-      if (!bundled.includes(provider)) {
-        notes.push('execution provider ' + provider + ' is not in this onnxruntime-node build');
-        continue;
-      }
-      try {
-        globalThis.session = await ort.InferenceSession.create(new Uint8Array(model), {
-          executionProviders: [provider],
-          graphOptimizationLevel: 'all',
-        });
-        globalThis.ort = ort;
-        return { result: { executionProvider: provider, bundled, notes } };
-      } catch (error) {
-        if (provider === 'cpu') throw error;
-        notes.push('execution provider ' + provider + ' failed: ' + error.message);
-      }
+    const fs = require('node:fs');
+    const path = require('node:path');
+    // Provider shared libraries sit next to the binding: bin/napi-v*/<platform>/<arch>/.
+    const bin = path.join(path.dirname(workerData.onnxruntimePath), '..', 'bin');
+    const nativeFiles = [];
+    for (const napi of fs.existsSync(bin) ? fs.readdirSync(bin) : []) {
+      const dir = path.join(bin, napi, process.platform, process.arch);
+      if (fs.existsSync(dir)) nativeFiles.push(...fs.readdirSync(dir));
     }
-    throw new Error('no execution provider could load the model');
+    const backends = ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
+    return { result: { platform: process.platform, arch: process.arch, backends, nativeFiles } };
+  },
+  async open({ model, options }) {
+    const ort = require(workerData.onnxruntimePath);
+    if (globalThis.session) await globalThis.session.release();
+    globalThis.session = undefined;
+    globalThis.session = await ort.InferenceSession.create(new Uint8Array(model), options);
+    globalThis.ort = ort;
+    return {};
   },
   async run({ ids, weights, batch, sequence }) {
     const { ort, session } = globalThis;
+    if (!session) throw new Error('no session is open');
     const out = await session.run({
       input_ids: new ort.Tensor('int64', new BigInt64Array(ids), [batch, sequence]),
       weights: new ort.Tensor('float32', new Float32Array(weights), [batch, sequence]),
@@ -51,40 +47,34 @@ const HANDLERS = `{
   },
 }`;
 
-interface OpenResult {
-  executionProvider: string;
-  bundled: string[];
-  notes: string[];
+/** One model session: what the session pool hands batches to. */
+export interface ModelSession {
+  /** One session.run over a [batch, sequence] input; returns the [batch, dimension] output, row-major. */
+  run(ids: BigInt64Array, weights: Float32Array, batch: number, sequence: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** A worker that can host one session: asked about the environment, then opened with a provider's options. */
+export interface SessionHost extends ModelSession {
+  environment(): Promise<Omit<ProviderEnvironment, 'cores'>>;
+  open(model: Uint8Array, options: OrtSessionOptions): Promise<void>;
 }
 
 /** An ONNX Runtime InferenceSession living in its own worker thread. */
-export class OnnxSession {
-  private constructor(
-    private readonly rpc: WorkerRpc,
-    /** The provider that accepted the model. */
-    readonly executionProvider: string,
-    /** Providers compiled into the installed onnxruntime-node (listSupportedBackends). */
-    readonly bundledProviders: readonly string[],
-  ) {}
+export class OnnxSession implements SessionHost {
+  private readonly rpc = new WorkerRpc('onnxruntime', workerSource(HANDLERS), { onnxruntimePath: require.resolve('onnxruntime-node') });
 
-  static async open(
-    model: Uint8Array,
-    preferred: readonly string[] = DEFAULT_EXECUTION_PROVIDERS,
-    logger = new Logger('OnnxSession'),
-  ): Promise<OnnxSession> {
-    const rpc = new WorkerRpc('onnxruntime', workerSource(HANDLERS), { onnxruntimePath: require.resolve('onnxruntime-node') });
-    try {
-      const copy = new Uint8Array(model).buffer;
-      const opened = await rpc.call<OpenResult>('open', { model: copy, preferred: [...preferred] }, [copy]);
-      for (const note of opened.notes) logger.warn(`${note}; falling back`);
-      return new OnnxSession(rpc, opened.executionProvider, opened.bundled);
-    } catch (error) {
-      await rpc.close();
-      throw error;
-    }
+  /** What this onnxruntime-node build supports (listSupportedBackends) and the files it ships. */
+  environment(): Promise<Omit<ProviderEnvironment, 'cores'>> {
+    return this.rpc.call('probe', {});
   }
 
-  /** One session.run over a [batch, sequence] input; returns the [batch, dimension] output, row-major. */
+  /** Creates the session; on failure the worker stays usable for another provider. */
+  async open(model: Uint8Array, options: OrtSessionOptions): Promise<void> {
+    const copy = new Uint8Array(model).buffer;
+    await this.rpc.call('open', { model: copy, options }, [copy]);
+  }
+
   async run(ids: BigInt64Array, weights: Float32Array, batch: number, sequence: number): Promise<Float32Array> {
     const buffers = [ids.buffer, weights.buffer] as ArrayBuffer[];
     const out = await this.rpc.call<ArrayBuffer>('run', { ids: ids.buffer, weights: weights.buffer, batch, sequence }, buffers);

@@ -59,7 +59,7 @@ describe(AnalyzeJobConsumer.name, () => {
     await sut.handle({ articleId: 'a1' });
 
     expect(storageClient.getArticle).toHaveBeenCalledWith({ id: 'a1' });
-    expect(analysis.analyze).toHaveBeenCalledWith('Rates rise', 'The central bank raised rates.');
+    expect(analysis.analyze).toHaveBeenCalledWith('Rates rise', 'The central bank raised rates.', { priority: 'bulk' });
     expect(storageClient.saveAnalysis).toHaveBeenCalledWith({
       articleId: 'a1',
       modelVersion: 'wink-sg100d@1.0.0',

@@ -45,7 +45,8 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
       this.logger.warn(`article ${job.articleId} has neither title nor text; skipped`);
       return;
     }
-    const result = await this.analysis.analyze(article.title, article.text);
+    // Ingestion is bulk work: interactive Embed/Analyze calls go first in the batcher.
+    const result = await this.analysis.analyze(article.title, article.text, { priority: 'bulk' });
     await this.storage.saveAnalysis({
       articleId: job.articleId,
       modelVersion: result.modelVersion,
