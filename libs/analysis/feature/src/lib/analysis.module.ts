@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
-import { createQueueFactory, QUEUE_FACTORY } from '@autoglm/shared-queue';
+import { QueueModule } from '@autoglm/shared-queue';
 import { AnalysisController } from './analysis.controller';
 import { AnalysisService } from './analysis.service';
 import { CHINESE_SEGMENTER, EMBEDDING_MODEL, EXECUTION_PROVIDER_REGISTRY, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
@@ -19,10 +19,10 @@ export class AnalysisModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AnalysisModule,
+      imports: [QueueModule.forRoot(config.redis.url)],
       controllers: [AnalysisController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
         ...grpcClientProviders('storage'),
         { provide: EXECUTION_PROVIDER_REGISTRY, useFactory: () => new ExecutionProviderRegistry(BUILTIN_EXECUTION_PROVIDERS) },
         {

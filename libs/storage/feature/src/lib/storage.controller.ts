@@ -3,7 +3,8 @@ import { storage } from '@autoglm/contracts';
 import { mapArticleEmbedding } from './analyses/embedding.mapper';
 import { AnalysesService } from './analyses/analyses.service';
 import { mapArticle } from './articles/article.mapper';
-import { ArticlesService } from './articles/articles.service';
+import { ArticleCache } from './articles/article-cache';
+import { articleNotFound, ArticlesService } from './articles/articles.service';
 import { mapUserEvent } from './events/user-event.mapper';
 import { EventsService } from './events/events.service';
 import { mapSearchHit } from './search/search-hit.mapper';
@@ -24,6 +25,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly similarity: SimilarityService,
     private readonly events: EventsService,
     private readonly searches: SearchService,
+    private readonly articleCache: ArticleCache,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -49,11 +51,18 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
-    return this.articles.upsert(request.sourceId, request.items);
+    const result = await this.articles.upsert(request.sourceId, request.items);
+    await this.articleCache.invalidate(result.articleIds);
+    return result;
   }
 
   async getArticle(request: storage.GetArticleRequest): Promise<storage.GetArticleResponse> {
-    return { article: mapArticle(await this.articles.get(request.id)) };
+    const article = await this.articleCache.get(
+      request.id,
+      async () => mapArticle(await this.articles.get(request.id)),
+      () => articleNotFound(request.id),
+    );
+    return { article };
   }
 
   async listArticles(request: storage.ListArticlesRequest): Promise<storage.ListArticlesResponse> {
@@ -63,6 +72,7 @@ export class StorageController implements storage.StorageServiceController {
 
   async saveAnalysis(request: storage.SaveAnalysisRequest): Promise<storage.SaveAnalysisResponse> {
     await this.analyses.save(request);
+    await this.articleCache.invalidate([request.articleId]);
     return { saved: true };
   }
 

@@ -635,6 +635,25 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       expect((await rejection(sut.similarArticles({ articleId: randomUUID(), limit: 3 }))).code).toBe(ErrorCode.NotFound);
     });
 
+    it('falls back to keyword overlap (jieba-segmented full text) for an article without an embedding', async () => {
+      const source = await createSource();
+      const { articleIds } = await sut.upsertArticles({
+        sourceId: source.id,
+        items: [
+          feedItem('zh-football', { title: '国家队赢得足球比赛', text: '国家足球队在世界杯预选赛中战胜对手。' }),
+          feedItem('zh-league', { title: '足球联赛开幕', text: '新赛季足球联赛今天开幕，球迷涌入球场观看世界杯冠军。' }),
+          feedItem('zh-soup', { title: '冬季热汤', text: '营养专家建议多喝热汤。' }),
+        ],
+      });
+      const [football, league] = articleIds;
+      await sut.saveAnalysis(analysis(football, { language: 'zh', keywords: ['足球', '世界杯', '预选赛'], embedding: [] }));
+
+      const { articles } = await sut.similarArticles({ articleId: football, limit: 5 });
+
+      expect(articles.map((a) => a.article?.id)).toEqual([league]);
+      expect(articles[0].score).toBeGreaterThan(0);
+    });
+
     it('rejects an empty query vector', async () => {
       const error = await rejection(sut.nearestArticles({ vector: [], limit: 3, excludeIds: [], modelVersion: '' }));
 

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
-import { createQueueFactory, QUEUE_FACTORY, type QueueFactory } from '@autoglm/shared-queue';
+import { QUEUE_FACTORY, QueueModule, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysesService } from './analyses/analyses.service';
+import { ArticleCache } from './articles/article-cache';
 import { ArticlesService } from './articles/articles.service';
 import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-database';
 import { EventsService } from './events/events.service';
@@ -18,7 +19,7 @@ import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
 export interface StorageModuleOptions {
   /** Time source (tests); the system clock by default. */
   clock?: Clock;
-  /** A queue factory owned by the caller (not closed by storage); else one is built from config.redis.url. */
+  /** A queue factory owned by the caller (not closed by storage); else QueueModule provides one from config.redis.url. */
   queueFactory?: QueueFactory;
 }
 
@@ -27,17 +28,19 @@ export class StorageModule {
   static forRoot(config: AppConfig, options: StorageModuleOptions = {}): DynamicModule {
     return {
       module: StorageModule,
+      imports: options.queueFactory ? [] : [QueueModule.forRoot(config.redis.url)],
       controllers: [StorageController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE_CLOCK, useValue: options.clock ?? systemClock },
-        { provide: QUEUE_FACTORY, useFactory: () => options.queueFactory ?? createQueueFactory(config.redis.url) },
+        ...(options.queueFactory ? [{ provide: QUEUE_FACTORY, useValue: options.queueFactory }] : []),
         { provide: OWNS_QUEUE_FACTORY, useValue: options.queueFactory === undefined },
         { provide: STORAGE_DATABASE, useFactory: () => openStorageDatabase(config.database) },
         StorageResources,
         OutboxRelay,
         SourcesService,
         ArticlesService,
+        ArticleCache,
         AnalysesService,
         SimilarityService,
         EventsService,
