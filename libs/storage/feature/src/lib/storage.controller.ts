@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { storage } from '@autoglm/contracts';
 import { mapArticleEmbedding } from './analyses/embedding.mapper';
 import { AnalysesService } from './analyses/analyses.service';
-import { mapArticle } from './articles/article.mapper';
+import { mapArticle, mapArticleRef } from './articles/article.mapper';
 import { ArticleCache } from './articles/article-cache';
 import { articleNotFound, ArticlesService } from './articles/articles.service';
 import { mapUserEvent } from './events/user-event.mapper';
@@ -88,6 +88,10 @@ export class StorageController implements storage.StorageServiceController {
 
   async getEmbeddings(request: storage.GetEmbeddingsRequest): Promise<storage.GetEmbeddingsResponse> {
     return { embeddings: (await this.analyses.embeddings(request.articleIds)).map(mapArticleEmbedding) };
+  }
+
+  async getArticleRefs(request: storage.GetArticleRefsRequest): Promise<storage.GetArticleRefsResponse> {
+    return { articles: (await this.articles.refs(request.articleIds)).map(mapArticleRef) };
   }
 
   async recordEvent(request: storage.RecordEventRequest): Promise<storage.RecordEventResponse> {

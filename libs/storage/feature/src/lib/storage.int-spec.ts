@@ -654,6 +654,19 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       expect(articles[0].score).toBeGreaterThan(0);
     });
 
+    it('returns compact refs of existing articles in request order, skipping unknown ids', async () => {
+      const source = await createSource();
+      const { articleIds } = await sut.upsertArticles({ sourceId: source.id, items: [feedItem('ref-1'), feedItem('ref-2')] });
+      await sut.saveAnalysis(analysis(articleIds[1], { topic: 'sports', language: 'en' }));
+
+      const { articles } = await sut.getArticleRefs({ articleIds: [articleIds[1], randomUUID(), 'junk', articleIds[0]] });
+
+      expect(articles.map((a) => [a.id, a.topic, a.sourceId])).toEqual([
+        [articleIds[1], 'sports', source.id],
+        [articleIds[0], '', source.id],
+      ]);
+    });
+
     it('rejects an empty query vector', async () => {
       const error = await rejection(sut.nearestArticles({ vector: [], limit: 3, excludeIds: [], modelVersion: '' }));
 

@@ -9,7 +9,7 @@ import { SEARCH_VECTOR_SQL } from '../search/search-sql';
 import { SearchSegmenter } from '../search/search-segmenter';
 import { sourceNotFound } from '../sources/sources.service';
 import { decodeArticleCursor, encodeArticleCursor } from './article-cursor';
-import { ARTICLE_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN, type ArticleRow } from './article-row';
+import { ARTICLE_COLUMNS, ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN, type ArticleRefRow, type ArticleRow } from './article-row';
 import { validateFeedItems, type ValidFeedItem } from './feed-item';
 
 export interface UpsertOutcome {
@@ -34,6 +34,7 @@ export interface ArticlePage {
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
+const MAX_REF_IDS = 1000;
 
 @Injectable()
 export class ArticlesService {
@@ -116,6 +117,19 @@ export class ArticlesService {
       : [];
     if (!rows[0]) throw articleNotFound(id);
     return rows[0];
+  }
+
+  /** The compact rows of the existing articles among ids (unknown or malformed ids are skipped), in request order. */
+  async refs(articleIds: string[]): Promise<ArticleRefRow[]> {
+    if (articleIds.length > MAX_REF_IDS) throw DomainError.invalidArgument(`at most ${MAX_REF_IDS} article ids per request`);
+    const ids = [...new Set(articleIds.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    const rows = (await this.db.dataSource.query(
+      `SELECT ${ARTICLE_REF_COLUMNS} FROM articles a ${NEWEST_ANALYSIS_JOIN} WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    )) as ArticleRefRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Newest first (feed time, then id), keyset-paginated; topic/language filter the newest analysis. */

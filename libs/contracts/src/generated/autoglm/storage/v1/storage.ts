@@ -193,6 +193,14 @@ export interface GetEmbeddingsResponse {
   embeddings: ArticleEmbedding[];
 }
 
+export interface GetArticleRefsRequest {
+  articleIds: string[];
+}
+
+export interface GetArticleRefsResponse {
+  articles: ArticleRef[];
+}
+
 export interface RecordEventRequest {
   userId: string;
   articleId: string;
@@ -291,6 +299,10 @@ export interface StorageServiceClient {
 
   getEmbeddings(request: GetEmbeddingsRequest, metadata?: Metadata): Observable<GetEmbeddingsResponse>;
 
+  /** GetArticleRefs returns the compact form (topic, language, source) of existing articles, in request order. */
+
+  getArticleRefs(request: GetArticleRefsRequest, metadata?: Metadata): Observable<GetArticleRefsResponse>;
+
   recordEvent(request: RecordEventRequest, metadata?: Metadata): Observable<RecordEventResponse>;
 
   listUserEvents(request: ListUserEventsRequest, metadata?: Metadata): Observable<ListUserEventsResponse>;
@@ -363,6 +375,13 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<GetEmbeddingsResponse> | Observable<GetEmbeddingsResponse> | GetEmbeddingsResponse;
 
+  /** GetArticleRefs returns the compact form (topic, language, source) of existing articles, in request order. */
+
+  getArticleRefs(
+    request: GetArticleRefsRequest,
+    metadata?: Metadata,
+  ): Promise<GetArticleRefsResponse> | Observable<GetArticleRefsResponse> | GetArticleRefsResponse;
+
   recordEvent(
     request: RecordEventRequest,
     metadata?: Metadata,
@@ -396,6 +415,7 @@ export function StorageServiceControllerMethods() {
       "similarArticles",
       "nearestArticles",
       "getEmbeddings",
+      "getArticleRefs",
       "recordEvent",
       "listUserEvents",
       "search",
