@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
 import { FixtureServer, readFixture } from '../testing/fixture-server';
-import { CrawlRunner, isMissingSource } from './crawl-runner.service';
+import { CrawlRunner, isMissingSource, MAX_FETCHES_PER_HOST } from './crawl-runner.service';
 
 type Call = { method: string; request: unknown };
 
@@ -105,6 +105,36 @@ describe(CrawlRunner.name, () => {
       { sourceId: 's1', ok: true, error: '', feedTitle: 'Example Engineering & Research' },
     ]);
     expect(storage.calls.map((c) => c.method)).toEqual(['getSource', 'upsertArticles', 'recordFetchResult']);
+  });
+
+  it(`fetches at most ${MAX_FETCHES_PER_HOST} feeds of one host at a time`, async () => {
+    let inFlight = 0;
+    let peak = 0;
+    server.route('/slow', (_req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(manyItemsFeed(1));
+      }, 30);
+    });
+    for (let i = 0; i < 6; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
+
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => sut.crawl(`s${i}`)));
+
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(peak).toBe(MAX_FETCHES_PER_HOST);
+  });
+
+  it('uses the Content-Location header as the base of relative links', async () => {
+    const feed = '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>items/1</link></item></channel></rss>';
+    server.serve('/feed', feed, 'application/rss+xml', { 'content-location': '/elsewhere/feed.xml' });
+    storage.addSource('s1', server.url('/feed'));
+
+    await sut.crawl('s1');
+
+    const [upsert] = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
+    expect(upsert.items[0].url).toBe(server.url('/elsewhere/items/1'));
   });
 
   it('resolves links against the final URL after a redirect', async () => {

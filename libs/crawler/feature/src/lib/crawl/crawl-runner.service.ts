@@ -4,8 +4,9 @@ import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { isFetchError } from '../fetch/fetch-error';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
-import { normalizeFeed } from '../normalize/feed-normalizer';
-import { isParseError, parseFeedDocument } from '../parse/feed-parser';
+import { isParseError } from '../parse/feed-parser';
+import { readFeed } from '../parse/feed-reader';
+import { hostKey, KeyedSemaphore } from './keyed-semaphore';
 
 /** What one crawl of a source did. */
 export interface CrawlOutcome {
@@ -21,6 +22,12 @@ export interface CrawlOutcome {
 export const UPSERT_CHUNK_SIZE = 100;
 
 /**
+ * Fetches in flight per host, whatever the queue concurrency: politeness towards the sites we
+ * read (a constant: AppConfig has no setting for it yet).
+ */
+export const MAX_FETCHES_PER_HOST = 2;
+
+/**
  * One crawl of one source: read it from storage, fetch, parse, normalize, upsert the items,
  * record the outcome on the source. A source that cannot be fetched or parsed is a normal
  * outcome (recorded, not thrown); storage failures are thrown so the queue retries the job.
@@ -28,6 +35,7 @@ export const UPSERT_CHUNK_SIZE = 100;
 @Injectable()
 export class CrawlRunner {
   private readonly logger = new Logger(CrawlRunner.name);
+  private readonly perHost = new KeyedSemaphore(MAX_FETCHES_PER_HOST);
 
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
@@ -38,9 +46,13 @@ export class CrawlRunner {
     const source = await this.loadSource(sourceId);
     let feed: { title: string; items: storage.FeedItem[] };
     try {
-      const response = await this.fetcher.fetch(source.url);
-      const document = parseFeedDocument(response.body, response.contentType, response.finalUrl);
-      feed = normalizeFeed(document.feed, response.finalUrl);
+      const response = await this.perHost.run(hostKey(source.url), () => this.fetcher.fetch(source.url));
+      feed = readFeed({
+        body: response.body,
+        contentType: response.contentType,
+        url: response.finalUrl,
+        contentLocation: response.headers['content-location'],
+      });
     } catch (error) {
       const message = describeFailure(error, source.url);
       this.logger.warn(`source ${sourceId}: ${message}`);

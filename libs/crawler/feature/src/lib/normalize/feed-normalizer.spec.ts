@@ -158,4 +158,79 @@ describe(normalizeFeed.name, () => {
       expect(sut.items[0].url).toBe('');
     });
   });
+
+  describe('feed details beyond what storage keeps', () => {
+    const read = (xml: string, url = 'https://e.example/feed') => normalizeFeed(parseFeedDocument(Buffer.from(xml), '', url).feed, url);
+
+    it('reads the site URL and description of RSS, Atom and RDF', () => {
+      const rss = read('<rss version="2.0"><channel><title>t</title><link>/home</link><description>About &lt;b&gt;us&lt;/b&gt;</description></channel></rss>');
+      const atom = read(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><subtitle type="text">1 &lt; 2</subtitle>' +
+          '<link rel="self" href="/feed"/><link href="https://site.example/"/></feed>',
+      );
+
+      expect(rss).toMatchObject({ siteUrl: 'https://e.example/home', description: 'About us' });
+      expect(atom).toMatchObject({ siteUrl: 'https://site.example/', description: '1 < 2' });
+    });
+
+    it('keeps summary and content apart, with updated and published dates', () => {
+      const sut = read(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>1</id><title>a</title>' +
+          '<summary>Short</summary><content type="html">&lt;p&gt;Long&lt;/p&gt;</content>' +
+          '<published>2024-01-01T00:00:00Z</published><updated>2024-02-01T00:00:00Z</updated></entry></feed>',
+      );
+
+      expect(sut.entries[0]).toMatchObject({ summaryHtml: '<p>Short</p>', contentHtml: '<p>Long</p>' });
+      expect(sut.entries[0]?.publishedAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+      expect(sut.entries[0]?.updatedAt?.toISOString()).toBe('2024-02-01T00:00:00.000Z');
+      expect(sut.items[0]?.contentHtml).toBe('<p>Long</p>');
+    });
+
+    it('reads dcterms dates of RSS items', () => {
+      const sut = read(
+        '<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><title>t</title><item><title>a</title>' +
+          '<dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued><dcterms:modified>2004-01-31T10:14:55Z</dcterms:modified></item></channel></rss>',
+      );
+
+      expect(sut.entries[0]?.publishedAt?.toISOString()).toBe('2003-12-31T10:14:55.000Z');
+      expect(sut.entries[0]?.updatedAt?.toISOString()).toBe('2004-01-31T10:14:55.000Z');
+    });
+
+    it('decodes Atom 1.0 Base64 content (a non-text MIME type) and shows it as text', () => {
+      const encoded = Buffer.from('Example <b>Atom</b>').toString('base64');
+      const sut = read(
+        `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>1</id><title>a</title>` +
+          `<summary type="application/octet-stream">${encoded}</summary></entry></feed>`,
+      );
+
+      expect(sut.entries[0]?.summaryHtml).toBe('<p>Example &lt;b&gt;Atom&lt;/b&gt;</p>');
+    });
+
+    it('shows nothing for Base64 content that is not UTF-8 text', () => {
+      const sut = read(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>1</id><title>a</title>' +
+          `<content type="image/png">${Buffer.from([0xff, 0xfe, 0x00, 0x89]).toString('base64')}</content></entry></feed>`,
+      );
+
+      expect(sut.entries[0]?.contentHtml).toBe('');
+    });
+
+    it('keeps Atom type="text" titles literal, and reads Windows punctuation references', () => {
+      const sut = read(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">History of the &amp;lt;blink&amp;gt; tag</title>' +
+          '<entry><id>1</id><title type="html">don&amp;#146;t</title></entry></feed>',
+      );
+
+      expect(sut.title).toBe('History of the &lt;blink&gt; tag');
+      expect(sut.items[0]?.title).toBe('don’t');
+    });
+
+    it('lists entries with nothing to show but does not store them', () => {
+      const sut = read('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>only-an-id</id></entry></feed>');
+
+      expect(sut.entries).toHaveLength(1);
+      expect(sut.entries[0]).toMatchObject({ stored: false, item: { guid: 'only-an-id' } });
+      expect(sut.items).toEqual([]);
+    });
+  });
 });

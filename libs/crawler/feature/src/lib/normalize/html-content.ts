@@ -1,4 +1,4 @@
-import { htmlToText, type HtmlToTextOptions } from 'html-to-text';
+import { compile, type HtmlToTextOptions } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
 import { resolveHttpUrl } from './canonical-url';
 
@@ -11,6 +11,16 @@ const TEXT_OPTIONS: HtmlToTextOptions = {
     { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
   ],
 };
+
+// Compiled once: html-to-text otherwise rebuilds its selector tables on every call.
+const contentToText = compile(TEXT_OPTIONS);
+const titleToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+  ],
+});
 
 function sanitizeOptions(baseUrl: string): sanitizeHtml.IOptions {
   const resolve = (value: string | undefined) => (value ? (resolveAbsolute(value, baseUrl) ?? value) : value);
@@ -68,7 +78,7 @@ export function sanitizeContent(html: string, baseUrl: string): string {
 /** The readable text of HTML: no markup, no link URLs, no line wrapping. */
 export function htmlToPlainText(html: string): string {
   if (!html.trim()) return '';
-  return tidyText(htmlToText(html, TEXT_OPTIONS));
+  return tidyText(contentToText(html));
 }
 
 /** HTML showing plain text (for feeds that only give text). */
@@ -86,8 +96,10 @@ export function plainTextToHtml(text: string): string {
  */
 export function titleText(raw: string, isHtml: boolean): string {
   if (!raw.trim()) return '';
+  // Most titles have neither markup nor entities: nothing for the HTML reader to do.
+  if (!/[<&]/.test(raw)) return raw.replace(/\s+/g, ' ').trim();
   const html = isHtml ? raw : raw.replace(/</g, '&lt;');
-  return htmlToText(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] })
+  return titleToText(html)
     .replace(/\s+/g, ' ')
     .trim();
 }

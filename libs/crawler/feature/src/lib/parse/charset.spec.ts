@@ -52,13 +52,34 @@ describe(decodeDocument.name, () => {
   });
 
   it('ignores an unknown charset label', () => {
-    const sut = decodeDocument(Buffer.from('<t>ok</t>'), 'text/xml; charset=x-made-up');
+    const sut = decodeDocument(Buffer.from('<t>ok</t>'), 'application/xml; charset=x-made-up');
 
     expect(sut).toEqual({ text: '<t>ok</t>', encoding: 'utf-8' });
   });
 
-  it('replaces invalid bytes instead of failing', () => {
-    expect(decodeDocument(bytes('a', [0xff], 'b')).text).toBe('a\ufffdb');
+  it('replaces invalid bytes of a declared encoding instead of failing', () => {
+    expect(decodeDocument(bytes('a', [0xff], 'b'), 'application/xml; charset=utf-8').text).toBe('a\ufffdb');
+  });
+
+  it('detects the encoding of bytes that declare none and are not UTF-8', () => {
+    const sut = decodeDocument(bytes('<t>', GBK_ZHONGWEN, '</t>'), 'application/xml');
+
+    expect(sut).toEqual({ text: '<t>中文</t>', encoding: 'gbk' });
+  });
+
+  it('keeps undeclared valid UTF-8 as UTF-8', () => {
+    expect(decodeDocument(Buffer.from('<t>café 中文</t>', 'utf8'), 'application/xml').encoding).toBe('utf-8');
+  });
+
+  it('labels an all-ASCII text/xml body without charset US-ASCII (RFC 3023), which reads the same', () => {
+    const sut = decodeDocument(Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?><t>ok</t>'), 'text/xml');
+
+    expect(sut.encoding).toBe('windows-1252');
+    expect(sut.text).toContain('<t>ok</t>');
+  });
+
+  it('does not force US-ASCII on a text/xml body that is not ASCII', () => {
+    expect(decodeDocument(Buffer.from('<t>中文</t>', 'utf8'), 'text/xml').text).toBe('<t>中文</t>');
   });
 });
 
@@ -67,6 +88,9 @@ describe(charsetOfContentType.name, () => {
     ['text/xml; charset=UTF-8', 'UTF-8'],
     ['application/rss+xml;charset="gbk"', 'gbk'],
     ['text/html; boundary=x; charset=shift_jis', 'shift_jis'],
+    ["application/atom+xml;charset='us-ascii'", 'us-ascii'],
+    ['text/xml;charset= "us-ascii"', 'us-ascii'],
+    ['application/xml;charset = us-ascii', 'us-ascii'],
     ['application/json', null],
     ['', null],
   ])('reads %p', (header, expected) => {
