@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
-import { createQueueFactory, QUEUE_FACTORY } from '@autoglm/shared-queue';
+import { QueueModule } from '@autoglm/shared-queue';
 import { CrawlQueueConsumer } from './crawl/crawl-queue.consumer';
 import { CrawlRunner } from './crawl/crawl-runner.service';
 import { CrawlerController } from './crawler.controller';
@@ -13,10 +13,10 @@ export class CrawlerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CrawlerModule,
+      imports: [QueueModule.forRoot(config.redis.url)],
       controllers: [CrawlerController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: QUEUE_FACTORY, useFactory: () => createQueueFactory(config.redis.url) },
         ...grpcClientProviders('storage'),
         // Closed by its onModuleDestroy hook (Nest calls it on factory-made instances too).
         { provide: GuardedFetcher, useFactory: () => new GuardedFetcher(config.crawler) },

@@ -4,8 +4,13 @@ import { cosine, type EmbeddedArticle, type UserProfile } from './user-profile';
 
 export interface Candidate {
   article: ArticleRef;
-  /** The candidate's embedding (empty if it has none yet). */
+  /** The candidate's embedding (empty if it has none). */
   vector: number[];
+  /**
+   * Set when the candidate was found by word overlap with a liked article that has no
+   * meaningful embedding (e.g. Chinese): that article and the overlap's relevance in [0, 1].
+   */
+  lexical?: { of: EmbeddedArticle; relevance: number };
 }
 
 export interface RankedItem {
@@ -16,9 +21,15 @@ export interface RankedItem {
 
 /** Half-life of freshness in the ranking score. */
 export const FRESHNESS_HALF_LIFE_HOURS = 48;
-const RELEVANCE_WEIGHT = 0.75;
-const FRESHNESS_WEIGHT = 0.25;
-const HIDE_PENALTY = 0.5;
+export const WEIGHTS = { relevance: 0.6, topic: 0.15, source: 0.05, freshness: 0.2, hidden: 0.5 } as const;
+/** MMR trade-off: 1 = pure score, 0 = pure diversity. */
+export const MMR_LAMBDA = 0.75;
+/** Candidates this similar to an item already picked are the same story told again: they go last. */
+export const NEAR_DUPLICATE_SIMILARITY = 0.985;
+/** Every this many positions, one slot goes to a fresh article from a topic the user has not read. */
+export const EXPLORATION_EVERY = 8;
+/** Topic affinity above which an item is explained by its topic. */
+const TOPIC_REASON_MIN = 0.5;
 
 export function freshness(article: ArticleRef, now: Date): number {
   const published = fromTimestamp(article.publishedAt);
@@ -27,36 +38,108 @@ export function freshness(article: ArticleRef, now: Date): number {
   return 0.5 ** (ageHours / FRESHNESS_HALF_LIFE_HOURS);
 }
 
+interface Scored extends RankedItem {
+  candidate: Candidate;
+}
+
 /**
- * Ranks candidates for one user: relevance to the profile blended with freshness, demoted when
- * close to something the user hid. Each item explains itself with the read article it is
- * closest to ("similar to …"), or with its freshness on a cold start.
+ * Ranks candidates for one user: relevance to the profile (vector similarity, or word overlap
+ * for articles without embeddings) blended with topic and source affinity and freshness, demoted
+ * near hidden articles; then MMR keeps the list diverse (near-duplicates of a picked item go
+ * last) and a few slots explore unread topics.
+ * Every item explains itself.
  */
 export function rankCandidates(candidates: Candidate[], profile: UserProfile, now: Date, limit: number): RankedItem[] {
   const unique = new Map<string, Candidate>();
-  for (const c of candidates) if (!profile.seen.has(c.article.id) && !unique.has(c.article.id)) unique.set(c.article.id, c);
-  const ranked = [...unique.values()].map((c) => scoreCandidate(c, profile, now));
-  ranked.sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id));
-  return ranked.slice(0, limit);
+  for (const c of candidates) {
+    if (profile.seen.has(c.article.id)) continue;
+    const known = unique.get(c.article.id);
+    // Keep the richest form of a candidate found by several generators.
+    if (!known || (!known.lexical && c.lexical) || (known.vector.length === 0 && c.vector.length > 0)) {
+      unique.set(c.article.id, { ...c, lexical: c.lexical ?? known?.lexical, vector: c.vector.length ? c.vector : (known?.vector ?? []) });
+    }
+  }
+  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now));
+  scored.sort(byScore);
+  if (profile.eventCount === 0) return scored.slice(0, limit).map(strip);
+  return diversify(scored, profile, now, limit).map(strip);
 }
 
-function scoreCandidate(c: Candidate, profile: UserProfile, now: Date): RankedItem {
+function scoreCandidate(c: Candidate, profile: UserProfile, now: Date): Scored {
   const fresh = freshness(c.article, now);
-  if (profile.vector.length === 0 || c.vector.length === 0) {
-    return { article: c.article, score: FRESHNESS_WEIGHT * fresh, reason: freshReason(c.article) };
-  }
-  const relevance = cosine(profile.vector, c.vector);
+  const topic = profile.topicAffinity.get(c.article.topic) ?? 0;
+  const source = profile.sourceAffinity.get(c.article.sourceId) ?? 0;
+  const vectorRelevance = profile.vector.length && c.vector.length ? cosine(profile.vector, c.vector) : 0;
+  const relevance = Math.max(vectorRelevance, c.lexical?.relevance ?? 0);
   const hiddenPenalty = Math.max(0, ...profile.hidden.map((h) => cosine(h.vector, c.vector)));
-  const score = RELEVANCE_WEIGHT * relevance + FRESHNESS_WEIGHT * fresh - HIDE_PENALTY * Math.max(0, hiddenPenalty);
-  const closest = closestLiked(c.vector, profile.liked);
-  const reason = closest ? `similar to "${closest.title}"` : freshReason(c.article);
-  return { article: c.article, score, reason };
+  const score =
+    WEIGHTS.relevance * relevance +
+    WEIGHTS.topic * topic +
+    WEIGHTS.source * source +
+    WEIGHTS.freshness * fresh -
+    WEIGHTS.hidden * hiddenPenalty;
+  return { article: c.article, score, reason: explain(c, profile, vectorRelevance, topic), candidate: c };
+}
+
+function explain(c: Candidate, profile: UserProfile, vectorRelevance: number, topicAffinity: number): string {
+  const closest = c.vector.length ? closestLiked(c.vector, profile.liked) : undefined;
+  if (closest && vectorRelevance >= (c.lexical?.relevance ?? 0)) return `similar to "${closest.title}"`;
+  if (c.lexical) return `similar to "${c.lexical.of.title}"`;
+  if (topicAffinity >= TOPIC_REASON_MIN) return `more ${c.article.topic}, which you read`;
+  return freshReason(c.article);
+}
+
+/** Greedy MMR over the scored list, with an exploration slot every EXPLORATION_EVERY positions. */
+function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: number): Scored[] {
+  const pool = [...scored];
+  const picked: Scored[] = [];
+  while (picked.length < limit && pool.length > 0) {
+    if ((picked.length + 1) % EXPLORATION_EVERY === 0) {
+      const explore = explorationPick(pool, profile, now);
+      if (explore) {
+        pool.splice(pool.indexOf(explore), 1);
+        picked.push({ ...explore, reason: `exploring ${explore.article.topic}` });
+        continue;
+      }
+    }
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let i = 0; i < pool.length; i++) {
+      const redundancy = Math.max(0, ...picked.map((p) => similarity(p.candidate, pool[i].candidate)));
+      const duplicate = redundancy >= NEAR_DUPLICATE_SIMILARITY ? 1 : 0;
+      const value = MMR_LAMBDA * pool[i].score - (1 - MMR_LAMBDA) * redundancy - duplicate;
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
+    }
+    picked.push(pool.splice(best, 1)[0]);
+  }
+  return picked;
+}
+
+/** The freshest candidate from a topic the user has no affinity with (not "general"). */
+function explorationPick(pool: Scored[], profile: UserProfile, now: Date): Scored | undefined {
+  let best: Scored | undefined;
+  for (const s of pool) {
+    const topic = s.article.topic;
+    if (!topic || topic === 'general' || profile.topicAffinity.has(topic)) continue;
+    if (!best || freshness(s.article, now) > freshness(best.article, now)) best = s;
+  }
+  return best;
+}
+
+/** Similarity of two candidates: cosine of embeddings, else a same-topic proxy. */
+function similarity(a: Candidate, b: Candidate): number {
+  if (a.vector.length && b.vector.length) return cosine(a.vector, b.vector);
+  return a.article.topic && a.article.topic === b.article.topic ? 0.5 : 0;
 }
 
 function closestLiked(vector: number[], liked: EmbeddedArticle[]): EmbeddedArticle | undefined {
   let best: EmbeddedArticle | undefined;
   let bestScore = -Infinity;
   for (const l of liked) {
+    if (l.vector.length === 0) continue;
     const s = cosine(l.vector, vector);
     if (s > bestScore) {
       bestScore = s;
@@ -66,6 +149,14 @@ function closestLiked(vector: number[], liked: EmbeddedArticle[]): EmbeddedArtic
   return best;
 }
 
+function byScore(a: Scored, b: Scored): number {
+  return b.score - a.score || a.article.id.localeCompare(b.article.id);
+}
+
+function strip(s: Scored): RankedItem {
+  return { article: s.article, score: s.score, reason: s.reason };
+}
+
 function freshReason(article: ArticleRef): string {
-  return article.topic ? `fresh in ${article.topic}` : 'fresh';
+  return article.topic && article.topic !== 'general' ? `fresh in ${article.topic}` : 'fresh';
 }

@@ -5,29 +5,45 @@ import { RecommendationService } from './recommendation.service';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
-const articles = [
+interface FixtureArticle {
+  id: string;
+  title: string;
+  vector: number[];
+  hoursAgo: number;
+  topic?: string;
+  source?: string;
+}
+
+let articles: FixtureArticle[] = [];
+const BASE_ARTICLES: FixtureArticle[] = [
   { id: 'sport-1', title: 'Football final', vector: [1, 0, 0], hoursAgo: 30 },
   { id: 'sport-2', title: 'Tennis open', vector: [0.9, 0.1, 0], hoursAgo: 20 },
   { id: 'tech-1', title: 'New GPU', vector: [0, 1, 0], hoursAgo: 1 },
   { id: 'tech-2', title: 'Compiler release', vector: [0, 0.95, 0.05], hoursAgo: 2 },
   { id: 'food-1', title: 'Dumplings', vector: [0, 0, 1], hoursAgo: 3 },
 ];
+beforeEach(() => {
+  articles = BASE_ARTICLES;
+});
 
 function ref(id: string) {
   const a = articles.find((x) => x.id === id)!;
   return {
     id: a.id,
-    sourceId: 's',
+    sourceId: a.source ?? 's',
     url: `https://example.com/${a.id}`,
     title: a.title,
     language: 'en',
-    topic: '',
+    topic: a.topic ?? '',
     summary: '',
     publishedAt: toTimestamp(new Date(NOW.getTime() - a.hoursAgo * 3_600_000)),
   };
 }
 
-function fakeStorage(events: Array<{ articleId: string; type: EventType; dwellSeconds?: number }>): StorageClient {
+function fakeStorage(
+  events: Array<{ articleId: string; type: EventType; dwellSeconds?: number }>,
+  lexical: Record<string, Array<{ id: string; score: number }>> = {},
+): StorageClient {
   const cos = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
   return {
     listUserEvents: async () => ({
@@ -42,12 +58,12 @@ function fakeStorage(events: Array<{ articleId: string; type: EventType; dwellSe
     }),
     getEmbeddings: async ({ articleIds }: { articleIds: string[] }) => ({
       embeddings: articles
-        .filter((a) => articleIds.includes(a.id))
+        .filter((a) => articleIds.includes(a.id) && a.vector.length > 0)
         .map((a) => ({ articleId: a.id, modelVersion: 'm', vector: a.vector, title: a.title })),
     }),
     nearestArticles: async ({ vector, excludeIds, limit }: { vector: number[]; excludeIds: string[]; limit: number }) => ({
       articles: articles
-        .filter((a) => !excludeIds.includes(a.id))
+        .filter((a) => !excludeIds.includes(a.id) && a.vector.length > 0)
         .map((a) => ({ article: ref(a.id), score: cos(vector, a.vector) }))
         .sort((x, y) => y.score - x.score)
         .slice(0, limit),
@@ -57,6 +73,12 @@ function fakeStorage(events: Array<{ articleId: string; type: EventType; dwellSe
         .sort((x, y) => x.hoursAgo - y.hoursAgo)
         .map((a) => ({ ...ref(a.id), author: '', fetchedAt: undefined, contentHtml: '', text: '', keywords: [], simhash: '', modelVersion: '', analyzed: true, sourceTitle: '' })),
       nextCursor: '',
+    }),
+    getArticleRefs: async ({ articleIds }: { articleIds: string[] }) => ({
+      articles: articleIds.filter((id) => articles.some((a) => a.id === id)).map(ref),
+    }),
+    similarArticles: async ({ articleId }: { articleId: string }) => ({
+      articles: (lexical[articleId] ?? []).map((x) => ({ article: ref(x.id), score: x.score })),
     }),
     recordEvent: async () => ({ eventId: 'e1' }),
   } as unknown as StorageClient;
@@ -92,6 +114,57 @@ describe(RecommendationService.name, () => {
     const ids = (await sut.recommend('u', 4)).items.map((i) => i.article.id);
     expect(ids[0]).toBe('tech-2');
     expect(ids).not.toContain('food-1');
+  });
+
+  it('keeps the list diverse: a near-duplicate of the top item gives way to another topic', async () => {
+    articles = [
+      { id: 'read', title: 'Chip news', vector: [1, 0, 0], hoursAgo: 5, topic: 'technology' },
+      { id: 'dup-a', title: 'Chip launch', vector: [0.99, 0.14, 0], hoursAgo: 5, topic: 'technology' },
+      { id: 'dup-b', title: 'Chip launch (again)', vector: [0.99, 0.13, 0], hoursAgo: 5, topic: 'technology' },
+      { id: 'other', title: 'Markets rally', vector: [0.75, 0, 0.66], hoursAgo: 5, topic: 'markets' },
+    ];
+    const sut = new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock);
+    const ids = (await sut.recommend('u', 3)).items.map((i) => i.article.id);
+    expect(ids[0]).toMatch(/^dup-/);
+    expect(ids[1]).toBe('other');
+  });
+
+  it('reserves an exploration slot for a topic the user never read', async () => {
+    const axis = (i: number) => Array.from({ length: 13 }, (_, d) => (d === i ? 1 : 0));
+    const sport = (i: number) => axis(0).map((x, d) => 0.8 * x + 0.6 * axis(i + 1)[d]);
+    articles = [
+      { id: 'read', title: 'Match report', vector: axis(0), hoursAgo: 5, topic: 'sports' },
+      ...Array.from({ length: 10 }, (_, i) => ({ id: `sport-${i}`, title: `Sport ${i}`, vector: sport(i), hoursAgo: 5 + i, topic: 'sports' })),
+      { id: 'science', title: 'Comet seen', vector: axis(12), hoursAgo: 1, topic: 'science' },
+    ];
+    const sut = new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock);
+    const items = (await sut.recommend('u', 8)).items;
+    expect(items.slice(0, 7).map((i) => i.article.topic)).toEqual(Array(7).fill('sports'));
+    expect(items[7]).toMatchObject({ article: expect.objectContaining({ id: 'science' }), reason: 'exploring science' });
+  });
+
+  it('finds neighbours of liked articles without embeddings by word overlap (Chinese readers)', async () => {
+    articles = [
+      { id: 'zh-read', title: '国家队赢得比赛', vector: [], hoursAgo: 5, topic: 'sports' },
+      { id: 'zh-match', title: '足球联赛开幕', vector: [], hoursAgo: 30, topic: 'sports' },
+      { id: 'zh-soup', title: '冬季热汤', vector: [], hoursAgo: 1, topic: 'food' },
+    ];
+    const sut = new RecommendationService(
+      fakeStorage([{ articleId: 'zh-read', type: EventType.EVENT_TYPE_LIKE }], { 'zh-read': [{ id: 'zh-match', score: 0.2 }] }),
+      clock,
+    );
+    const items = (await sut.recommend('u', 2)).items;
+    expect(items[0]).toMatchObject({ article: expect.objectContaining({ id: 'zh-match' }), reason: 'similar to "国家队赢得比赛"' });
+  });
+
+  it('explains an item by the topic the user reads most when nothing closer explains it', async () => {
+    articles = [
+      { id: 'read', title: 'Cup final', vector: [], hoursAgo: 5, topic: 'sports' },
+      { id: 'sports-new', title: 'Transfer news', vector: [], hoursAgo: 2, topic: 'sports' },
+    ];
+    const sut = new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock);
+    const items = (await sut.recommend('u', 1)).items;
+    expect(items[0]).toMatchObject({ article: expect.objectContaining({ id: 'sports-new' }), reason: 'more sports, which you read' });
   });
 
   it.each([

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventType, type ArticleRef } from '@autoglm/contracts';
+import { EventType } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CLOCK, type Clock } from './clock';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
-import { buildProfile, type EmbeddedArticle, type ProfileEvent } from './user-profile';
+import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent } from './user-profile';
 
 export const MAX_PROFILE_EVENTS = 200;
 export const MAX_RECOMMENDATIONS = 100;
+/** How many liked articles without embeddings seed word-overlap candidates. */
+const LEXICAL_SOURCES = 3;
+/** A word-overlap match is at most this relevant (a close vector match can reach 1). */
+const LEXICAL_MAX_RELEVANCE = 0.7;
 
 export interface Recommendations {
   items: RankedItem[];
@@ -41,8 +45,9 @@ export class RecommendationService {
   }
 
   /**
-   * Personalized ranking: profile from the user's events → candidates from the profile's vector
-   * neighbours plus the freshest articles → blended score with an explanation per item.
+   * Personalized ranking: a profile from the user's events → candidates from the profile's vector
+   * neighbours, word-overlap neighbours of liked articles that have no embedding, and the freshest
+   * articles → blended score, MMR diversity and exploration, each item with its reason.
    */
   async recommend(userId: string, limit: number): Promise<Recommendations> {
     validateUserId(userId);
@@ -59,10 +64,10 @@ export class RecommendationService {
       occurredAt: fromTimestamp(e.occurredAt) ?? now,
     }));
     const readIds = [...new Set(profileEvents.map((e) => e.articleId))];
-    const readEmbeddings = await this.embeddings(readIds);
-    const profile = buildProfile(profileEvents, readEmbeddings, now);
+    const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
+    const profile = buildProfile(profileEvents, readEmbeddings, readFacts, now);
 
-    const candidates = new Map<string, ArticleRef>();
+    const candidates: Candidate[] = [];
     if (profile.vector.length > 0) {
       const { articles } = await this.storage.nearestArticles({
         vector: profile.vector,
@@ -70,12 +75,13 @@ export class RecommendationService {
         excludeIds: readIds,
         modelVersion: '',
       });
-      for (const a of articles) if (a.article) candidates.set(a.article.id, a.article);
+      for (const a of articles) if (a.article) candidates.push({ article: a.article, vector: [] });
     }
+    candidates.push(...(await this.lexicalCandidates(profile.liked, size)));
     const fresh = await this.storage.listArticles({ limit: Math.min(100, size * 2), cursor: '', sourceId: '', topic: '', language: '' });
     for (const a of fresh.articles) {
-      if (!candidates.has(a.id)) {
-        candidates.set(a.id, {
+      candidates.push({
+        article: {
           id: a.id,
           sourceId: a.sourceId,
           url: a.url,
@@ -84,15 +90,31 @@ export class RecommendationService {
           topic: a.topic,
           summary: a.summary,
           publishedAt: a.publishedAt ?? a.fetchedAt,
-        });
-      }
+        },
+        vector: [],
+      });
     }
-    const candidateEmbeddings = await this.embeddings([...candidates.keys()]);
-    const list: Candidate[] = [...candidates.values()].map((article) => ({
-      article,
-      vector: candidateEmbeddings.get(article.id)?.vector ?? [],
-    }));
-    return { items: rankCandidates(list, profile, now, size), profileEvents: profile.eventCount };
+    const candidateEmbeddings = await this.embeddings([...new Set(candidates.map((c) => c.article.id))]);
+    for (const c of candidates) c.vector = candidateEmbeddings.get(c.article.id)?.vector ?? [];
+    return { items: rankCandidates(candidates, profile, now, size), profileEvents: profile.eventCount };
+  }
+
+  /**
+   * Liked articles without a meaningful embedding (Chinese with the English model) still find
+   * neighbours: storage answers SimilarArticles for them by keyword overlap. Relevance is the
+   * overlap score relative to the best one of that article, kept below a strong vector match.
+   */
+  private async lexicalCandidates(liked: LikedArticle[], size: number): Promise<Candidate[]> {
+    const sources = liked.filter((l) => l.vector.length === 0).slice(0, LEXICAL_SOURCES);
+    const lists = await Promise.all(
+      sources.map(async (of) => ({ of, articles: (await this.storage.similarArticles({ articleId: of.articleId, limit: size })).articles })),
+    );
+    return lists.flatMap(({ of, articles }) => {
+      const best = Math.max(0, ...articles.map((a) => a.score));
+      return articles.flatMap((a) =>
+        a.article && best > 0 ? [{ article: a.article, vector: [], lexical: { of, relevance: LEXICAL_MAX_RELEVANCE * (a.score / best) } }] : [],
+      );
+    });
   }
 
   private async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
@@ -100,6 +122,14 @@ export class RecommendationService {
     if (ids.length === 0) return map;
     const { embeddings } = await this.storage.getEmbeddings({ articleIds: ids });
     for (const e of embeddings) map.set(e.articleId, { articleId: e.articleId, title: e.title, vector: e.vector });
+    return map;
+  }
+
+  private async facts(ids: string[]): Promise<Map<string, ArticleFacts>> {
+    const map = new Map<string, ArticleFacts>();
+    if (ids.length === 0) return map;
+    const { articles } = await this.storage.getArticleRefs({ articleIds: ids });
+    for (const a of articles) map.set(a.id, { topic: a.topic, sourceId: a.sourceId, title: a.title });
     return map;
   }
 }

@@ -1,7 +1,13 @@
 import { EventType } from '@autoglm/contracts';
 
-/** Half-life of a reading event's influence on the profile. */
-export const PROFILE_HALF_LIFE_DAYS = 7;
+/** Half-life of a reading event's influence on the long-term profile. */
+export const LONG_TERM_HALF_LIFE_DAYS = 7;
+/** Half-life of the short-term profile (what the user reads today). */
+export const SHORT_TERM_HALF_LIFE_DAYS = 1;
+/** How many of the most recent events shape the short-term profile. */
+export const SHORT_TERM_EVENTS = 20;
+/** Weight of the short-term vector in the query vector. */
+export const SHORT_TERM_SHARE = 0.4;
 
 export interface ProfileEvent {
   articleId: string;
@@ -13,18 +19,33 @@ export interface ProfileEvent {
 export interface EmbeddedArticle {
   articleId: string;
   title: string;
+  /** Empty when the article has no meaningful embedding (e.g. Chinese with the English model). */
   vector: number[];
 }
 
+export interface ArticleFacts {
+  topic: string;
+  sourceId: string;
+  title: string;
+}
+
+export interface LikedArticle extends EmbeddedArticle {
+  weight: number;
+}
+
 export interface UserProfile {
-  /** Unit vector of what the user likes (empty when nothing positive was read). */
+  /** Unit query vector: long-term interests blended with today's (empty when nothing embedded was liked). */
   vector: number[];
-  /** Articles with a positive signal and their weight, strongest first (used for explanations). */
-  liked: Array<EmbeddedArticle & { weight: number }>;
+  /** Articles with a positive signal, strongest first (used for explanations and lexical candidates). */
+  liked: LikedArticle[];
   /** Articles the user hid (candidates close to them are demoted). */
   hidden: EmbeddedArticle[];
   /** Every article the user already interacted with (never recommended again). */
   seen: Set<string>;
+  /** Topic → affinity in [-1, 1] (1 = the user's favourite topic). */
+  topicAffinity: Map<string, number>;
+  /** Source → affinity in [-1, 1]. */
+  sourceAffinity: Map<string, number>;
   eventCount: number;
 }
 
@@ -44,41 +65,83 @@ export function eventWeight(type: EventType, dwellSeconds: number): number {
   }
 }
 
-export function recencyDecay(occurredAt: Date, now: Date, halfLifeDays = PROFILE_HALF_LIFE_DAYS): number {
+export function recencyDecay(occurredAt: Date, now: Date, halfLifeDays: number): number {
   const ageDays = Math.max(0, now.getTime() - occurredAt.getTime()) / 86_400_000;
   return 0.5 ** (ageDays / halfLifeDays);
 }
 
 /**
- * Builds the long-term profile: the recency-decayed, event-weighted mean of the embeddings of
- * what the user read (positive weights only), normalised to unit length.
+ * Builds the profile from reading events: a long-term and a short-term vector (recency-decayed,
+ * event-weighted means of the embeddings of what was read, positive weights only) blended into
+ * one query vector, plus topic and source affinities from the same weights.
  */
-export function buildProfile(events: ProfileEvent[], embeddings: Map<string, EmbeddedArticle>, now: Date): UserProfile {
-  const weights = new Map<string, number>();
+export function buildProfile(
+  events: ProfileEvent[],
+  embeddings: Map<string, EmbeddedArticle>,
+  facts: Map<string, ArticleFacts>,
+  now: Date,
+): UserProfile {
+  const newestFirst = [...events].sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
+  const recent = new Set(newestFirst.slice(0, SHORT_TERM_EVENTS));
+  const longWeights = new Map<string, number>();
+  const shortWeights = new Map<string, number>();
   const seen = new Set<string>();
-  for (const e of events) {
+  for (const e of newestFirst) {
     seen.add(e.articleId);
-    const w = eventWeight(e.type, e.dwellSeconds) * recencyDecay(e.occurredAt, now);
-    weights.set(e.articleId, (weights.get(e.articleId) ?? 0) + w);
-  }
-  let vector: number[] = [];
-  const liked: UserProfile['liked'] = [];
-  const hidden: EmbeddedArticle[] = [];
-  for (const [articleId, weight] of weights) {
-    const article = embeddings.get(articleId);
-    if (!article || article.vector.length === 0) continue;
-    if (weight < 0) {
-      hidden.push(article);
-      continue;
+    const base = eventWeight(e.type, e.dwellSeconds);
+    longWeights.set(e.articleId, (longWeights.get(e.articleId) ?? 0) + base * recencyDecay(e.occurredAt, now, LONG_TERM_HALF_LIFE_DAYS));
+    if (recent.has(e)) {
+      shortWeights.set(e.articleId, (shortWeights.get(e.articleId) ?? 0) + base * recencyDecay(e.occurredAt, now, SHORT_TERM_HALF_LIFE_DAYS));
     }
-    if (weight === 0) continue;
-    liked.push({ ...article, weight });
-    if (vector.length === 0) vector = new Array<number>(article.vector.length).fill(0);
-    if (article.vector.length !== vector.length) continue;
-    for (let i = 0; i < vector.length; i++) vector[i] += weight * article.vector[i];
   }
-  liked.sort((a, b) => b.weight - a.weight);
-  return { vector: normalize(vector), liked, hidden, seen, eventCount: events.length };
+
+  const liked: LikedArticle[] = [];
+  const hidden: EmbeddedArticle[] = [];
+  const topicWeights = new Map<string, number>();
+  const sourceWeights = new Map<string, number>();
+  for (const [articleId, weight] of longWeights) {
+    const fact = facts.get(articleId);
+    if (fact?.topic && fact.topic !== 'general') topicWeights.set(fact.topic, (topicWeights.get(fact.topic) ?? 0) + weight);
+    if (fact?.sourceId) sourceWeights.set(fact.sourceId, (sourceWeights.get(fact.sourceId) ?? 0) + weight);
+    const article = embeddings.get(articleId) ?? { articleId, title: fact?.title ?? '', vector: [] };
+    if (weight < 0) hidden.push(article);
+    else if (weight > 0) liked.push({ ...article, weight });
+  }
+  liked.sort((a, b) => b.weight - a.weight || a.articleId.localeCompare(b.articleId));
+
+  const longVector = weightedMean(longWeights, embeddings);
+  const shortVector = weightedMean(shortWeights, embeddings);
+  let vector = longVector;
+  if (longVector.length && shortVector.length === longVector.length) {
+    vector = normalize(longVector.map((x, i) => (1 - SHORT_TERM_SHARE) * x + SHORT_TERM_SHARE * shortVector[i]));
+  }
+  return {
+    vector,
+    liked,
+    hidden,
+    seen,
+    topicAffinity: scaleToUnit(topicWeights),
+    sourceAffinity: scaleToUnit(sourceWeights),
+    eventCount: events.length,
+  };
+}
+
+function weightedMean(weights: Map<string, number>, embeddings: Map<string, EmbeddedArticle>): number[] {
+  let sum: number[] = [];
+  for (const [articleId, weight] of weights) {
+    const vector = embeddings.get(articleId)?.vector ?? [];
+    if (weight <= 0 || vector.length === 0) continue;
+    if (sum.length === 0) sum = new Array<number>(vector.length).fill(0);
+    if (vector.length !== sum.length) continue;
+    for (let i = 0; i < sum.length; i++) sum[i] += weight * vector[i];
+  }
+  return normalize(sum);
+}
+
+/** Divides by the largest absolute weight, so the favourite gets 1 and hidden ones go negative. */
+function scaleToUnit(weights: Map<string, number>): Map<string, number> {
+  const max = Math.max(0, ...[...weights.values()].map(Math.abs));
+  return new Map([...weights].map(([k, v]) => [k, max > 0 ? v / max : 0]));
 }
 
 export function normalize(v: number[]): number[] {
