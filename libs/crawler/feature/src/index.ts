@@ -17,3 +17,5 @@ export {
 export { documentBaseUrl, readFeed, type FeedResponse, type ReadFeed } from './lib/parse/feed-reader';
 export { decodeDocument } from './lib/parse/charset';
 export { canonicalUrl } from './lib/normalize/canonical-url';
+export { extractArticle, MAX_ARTICLE_HTML_CHARS, type ExtractedArticle } from './lib/extract/article-extractor';
+export { ExtractionError, ExtractionFailure, isExtractionError } from './lib/extract/extraction-error';
