@@ -19,6 +19,7 @@ import { SearchController } from './search/search.controller';
 import { SearchResolver } from './search/search.resolver';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
+import { StoriesController } from './stories/stories.controller';
 import { SystemController } from './system/system.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -36,6 +37,7 @@ export class GatewayModule {
         EventsController,
         RecommendationsController,
         SearchController,
+        StoriesController,
         SystemController,
         HealthController,
       ],

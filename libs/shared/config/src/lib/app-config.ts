@@ -23,7 +23,17 @@ export interface AppConfig {
   /** Redis for BullMQ; empty means the in-process queue. */
   redis: { url: string };
   sources: ConfiguredSource[];
-  scheduler: { enabled: boolean; tickMs: number; defaultIntervalSeconds: number; batchSize: number };
+  scheduler: {
+    enabled: boolean;
+    tickMs: number;
+    defaultIntervalSeconds: number;
+    batchSize: number;
+    /** Consecutive failed checks after which a source is PAUSED (until resumed by hand). */
+    pauseAfterFailures: number;
+    /** Bounds of the adaptive (effective) interval between two checks of a source. */
+    minIntervalSeconds: number;
+    maxIntervalSeconds: number;
+  };
   crawler: {
     timeoutMs: number;
     maxBytes: number;

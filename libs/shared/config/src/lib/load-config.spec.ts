@@ -44,4 +44,37 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env: {}, configPath: yamlFile('sources:\n  - title: no url') })).toThrow(/sources\[0\] needs a "url"/);
     expect(() => loadConfig({ env: {}, configPath: yamlFile('sources:\n  - url: https://x\n    interval_seconds: 5') })).toThrow(/interval_seconds/);
   });
+
+  it('has scheduler defaults for pausing and the adaptive interval, overridden by file then environment', () => {
+    expect(loadConfig({ env: {}, configPath: yamlFile('') }).scheduler).toMatchObject({
+      pauseAfterFailures: 10,
+      minIntervalSeconds: 300,
+      maxIntervalSeconds: 86_400,
+    });
+    const path = yamlFile('scheduler:\n  pauseAfterFailures: 3\n  minIntervalSeconds: 120\n  maxIntervalSeconds: 7200');
+    expect(loadConfig({ env: {}, configPath: path }).scheduler).toMatchObject({
+      pauseAfterFailures: 3,
+      minIntervalSeconds: 120,
+      maxIntervalSeconds: 7200,
+    });
+    const sut = loadConfig({
+      env: { SCHEDULER_PAUSE_AFTER_FAILURES: '5', SCHEDULER_MIN_INTERVAL_SECONDS: '60', SCHEDULER_MAX_INTERVAL_SECONDS: '3600' },
+      configPath: path,
+    });
+    expect(sut.scheduler).toMatchObject({ pauseAfterFailures: 5, minIntervalSeconds: 60, maxIntervalSeconds: 3600 });
+  });
+
+  it.each([
+    [{ SCHEDULER_PAUSE_AFTER_FAILURES: '0' }, /pauseAfterFailures must be an integer ≥ 1.*SCHEDULER_PAUSE_AFTER_FAILURES/],
+    [{ SCHEDULER_PAUSE_AFTER_FAILURES: 'ten' }, /SCHEDULER_PAUSE_AFTER_FAILURES must be a non-negative integer/],
+    [{ SCHEDULER_MIN_INTERVAL_SECONDS: '10' }, /minIntervalSeconds must be an integer ≥ 30.*SCHEDULER_MIN_INTERVAL_SECONDS/],
+    [{ SCHEDULER_MIN_INTERVAL_SECONDS: '600', SCHEDULER_MAX_INTERVAL_SECONDS: '300' }, /maxIntervalSeconds must be .*between.*\(600\)/],
+    [{ SCHEDULER_MAX_INTERVAL_SECONDS: '99999999' }, /SCHEDULER_MAX_INTERVAL_SECONDS/],
+  ])('rejects the scheduler setting %p with a message naming it', (env, message) => {
+    expect(() => loadConfig({ env, configPath: yamlFile('') })).toThrow(message);
+  });
+
+  it('rejects a non-numeric scheduler setting from the file', () => {
+    expect(() => loadConfig({ env: {}, configPath: yamlFile('scheduler:\n  pauseAfterFailures: often') })).toThrow(/pauseAfterFailures/);
+  });
 });

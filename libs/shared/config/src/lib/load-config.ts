@@ -40,7 +40,15 @@ export function defaultConfig(): AppConfig {
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
-    scheduler: { enabled: true, tickMs: 5_000, defaultIntervalSeconds: 900, batchSize: 20 },
+    scheduler: {
+      enabled: true,
+      tickMs: 5_000,
+      defaultIntervalSeconds: 900,
+      batchSize: 20,
+      pauseAfterFailures: 10,
+      minIntervalSeconds: 300,
+      maxIntervalSeconds: 86_400,
+    },
     crawler: {
       timeoutMs: 15_000,
       maxBytes: 10 * 1024 * 1024,
@@ -115,6 +123,12 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['SCHEDULER_ENABLED'] !== undefined) config.scheduler.enabled = env['SCHEDULER_ENABLED'] !== 'false';
   const tick = int('SCHEDULER_TICK_MS');
   if (tick !== undefined) config.scheduler.tickMs = tick;
+  const pauseAfter = int('SCHEDULER_PAUSE_AFTER_FAILURES');
+  if (pauseAfter !== undefined) config.scheduler.pauseAfterFailures = pauseAfter;
+  const minInterval = int('SCHEDULER_MIN_INTERVAL_SECONDS');
+  if (minInterval !== undefined) config.scheduler.minIntervalSeconds = minInterval;
+  const maxInterval = int('SCHEDULER_MAX_INTERVAL_SECONDS');
+  if (maxInterval !== undefined) config.scheduler.maxIntervalSeconds = maxInterval;
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   for (const s of SERVICES) {
@@ -138,6 +152,23 @@ function validate(config: AppConfig): void {
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   if (config.analysis.maxBatchSize < 1) throw new ConfigError('analysis.maxBatchSize must be ≥ 1');
+  validateScheduler(config.scheduler);
+}
+
+function validateScheduler(s: AppConfig['scheduler']): void {
+  const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+  if (!isInt(s.pauseAfterFailures) || s.pauseAfterFailures < 1) {
+    throw new ConfigError(`scheduler.pauseAfterFailures must be an integer ≥ 1, got ${String(s.pauseAfterFailures)} (SCHEDULER_PAUSE_AFTER_FAILURES)`);
+  }
+  if (!isInt(s.minIntervalSeconds) || s.minIntervalSeconds < 30) {
+    throw new ConfigError(`scheduler.minIntervalSeconds must be an integer ≥ 30, got ${String(s.minIntervalSeconds)} (SCHEDULER_MIN_INTERVAL_SECONDS)`);
+  }
+  if (!isInt(s.maxIntervalSeconds) || s.maxIntervalSeconds < s.minIntervalSeconds || s.maxIntervalSeconds > 30 * 86_400) {
+    throw new ConfigError(
+      `scheduler.maxIntervalSeconds must be an integer between scheduler.minIntervalSeconds (${s.minIntervalSeconds}) and 2592000, ` +
+        `got ${String(s.maxIntervalSeconds)} (SCHEDULER_MAX_INTERVAL_SECONDS)`,
+    );
+  }
 }
 
 function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {

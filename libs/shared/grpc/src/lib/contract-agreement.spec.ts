@@ -28,6 +28,10 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   createdAt: true,
   articleCount: true,
   origin: true,
+  effectiveIntervalSeconds: true,
+  category: true,
+  etag: true,
+  lastModified: true,
 };
 
 describe('generated contracts vs the runtime loader', () => {
@@ -92,6 +96,10 @@ describe('generated contracts vs the runtime loader', () => {
       createdAt: { seconds: '1764000000', nanos: 5 },
       articleCount: '9007199254740993',
       origin: '',
+      effectiveIntervalSeconds: 0,
+      category: '',
+      etag: '',
+      lastModified: '',
     });
     // int64 beyond 2^53 survives as a string (forceLong=string ↔ longs: String).
     expect(typeof source!.articleCount).toBe('string');

@@ -21,6 +21,10 @@ function makeSource(overrides: Partial<Source> = {}): Source {
     createdAt: undefined,
     articleCount: '0',
     origin: 'api',
+    effectiveIntervalSeconds: 900,
+    category: '',
+    etag: '',
+    lastModified: '',
     ...overrides,
   };
 }
@@ -39,6 +43,10 @@ function setup(config: AppConfig = defaultConfig()) {
     }),
     listSources: jest.fn(async () => ({ sources: [makeSource()] })),
     getSource: jest.fn(async () => ({ source: makeSource() })),
+    resumeSource: jest.fn(async (req: { id: string }) => {
+      if (req.id === 'missing') throw DomainError.notFound(`source ${req.id} not found`);
+      return { source: makeSource({ id: req.id, status: SourceStatus.SOURCE_STATUS_ACTIVE }) };
+    }),
   } as unknown as StorageClient;
   const probe = jest.fn(async (_req: { url: string }) => ({ finalUrl: '', httpStatus: 200, contentType: 'application/rss+xml' }));
   const crawler = { probeUrl: probe } as unknown as CrawlerClient;
@@ -54,7 +62,9 @@ describe(SourceRegistry.name, () => {
     const { sut, probe, queue, created } = setup();
     const source = await sut.add({ url: 'https://Example.com/feed.xml', title: ' My feed ', intervalSeconds: 0 });
     expect(probe).toHaveBeenCalledWith({ url: 'https://example.com/feed.xml' });
-    expect(created).toEqual([expect.objectContaining({ url: 'https://example.com/feed.xml', title: 'My feed', intervalSeconds: 900, ifMissing: false })]);
+    expect(created).toEqual([
+      expect.objectContaining({ url: 'https://example.com/feed.xml', title: 'My feed', intervalSeconds: 900, ifMissing: false, category: '' }),
+    ]);
     expect(source.url).toBe('https://example.com/feed.xml');
     expect(await queue.depth()).toBe(1);
   });
@@ -83,6 +93,24 @@ describe(SourceRegistry.name, () => {
     expect(claims).toEqual([expect.objectContaining({ sourceId: 'src-9' })]);
     await expect(sut.refresh('missing')).rejects.toMatchObject({ code: ErrorCode.NotFound });
     expect(await queue.depth()).toBe(1);
+  });
+
+  it('stores the trimmed category of a new source and rejects an over-long one', async () => {
+    const { sut, created } = setup();
+    await sut.add({ url: 'https://example.com/a.xml', title: '', intervalSeconds: 0, category: ' Tech / AI ' });
+    await expect(sut.add({ url: 'https://example.com/b.xml', title: '', intervalSeconds: 0, category: 'x'.repeat(301) })).rejects.toMatchObject({
+      code: ErrorCode.InvalidArgument,
+      message: 'category is longer than 300 characters',
+    });
+    expect(created).toEqual([expect.objectContaining({ url: 'https://example.com/a.xml', category: 'Tech / AI' })]);
+  });
+
+  it('resumes a source through storage; an empty id is INVALID_ARGUMENT, an unknown one NOT_FOUND', async () => {
+    const { sut, storage } = setup();
+    await expect(sut.resume('src-4')).resolves.toMatchObject({ id: 'src-4', status: SourceStatus.SOURCE_STATUS_ACTIVE });
+    await expect(sut.resume('')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+    await expect(sut.resume('missing')).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect(storage.resumeSource).toHaveBeenCalledTimes(2);
   });
 
   it('registers config.yaml sources idempotently (if_missing)', async () => {

@@ -10,7 +10,11 @@ export interface AddSourceInput {
   url: string;
   title: string;
   intervalSeconds: number;
+  /** Folder path such as "Tech / AI"; optional. */
+  category?: string;
 }
+
+const MAX_CATEGORY_LENGTH = 300;
 
 /** The source registry: validates and registers sources, and keeps config.yaml's defaults registered. */
 @Injectable()
@@ -36,6 +40,10 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     const intervalSeconds = validateInterval(input.intervalSeconds, this.config.scheduler.defaultIntervalSeconds);
     const title = (input.title ?? '').trim();
     if (title.length > 300) throw DomainError.invalidArgument('title is longer than 300 characters');
+    const category = (input.category ?? '').trim();
+    if (category.length > MAX_CATEGORY_LENGTH) {
+      throw DomainError.invalidArgument(`category is longer than ${MAX_CATEGORY_LENGTH} characters`);
+    }
     await this.crawler.probeUrl({ url });
     const { source } = await this.storage.createSource({
       url,
@@ -44,6 +52,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       intervalSeconds,
       origin: 'api',
       ifMissing: false,
+      category,
     });
     if (!source) throw DomainError.unavailable('storage returned no source');
     await this.scheduler.enqueue(source.id);
@@ -69,6 +78,17 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     return this.scheduler.enqueue(id);
   }
 
+  /**
+   * Resumes a source (typically paused after repeated failures): ACTIVE again, failure count
+   * cleared, due now — the scheduler claims it on its next tick.
+   */
+  async resume(id: string): Promise<Source> {
+    if (!id) throw DomainError.invalidArgument('id is required');
+    const { source } = await this.storage.resumeSource({ id });
+    if (!source) throw DomainError.notFound(`source ${id} not found`);
+    return source;
+  }
+
   onApplicationBootstrap(): void {
     void this.registerConfiguredSources(0);
   }
@@ -91,6 +111,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
           intervalSeconds: s.intervalSeconds,
           origin: 'config',
           ifMissing: true,
+          category: '',
         });
       }
       if (pending.length) this.logger.log(`${pending.length} configured source(s) registered`);

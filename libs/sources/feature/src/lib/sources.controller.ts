@@ -1,11 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { sources } from '@autoglm/contracts';
+import { OpmlService } from './opml/opml.service';
 import { SourceRegistry } from './source-registry.service';
 
 @Controller()
 @sources.SourcesServiceControllerMethods()
 export class SourcesController implements sources.SourcesServiceController {
-  constructor(private readonly registry: SourceRegistry) {}
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly opml: OpmlService,
+  ) {}
 
   async addSource(request: sources.AddSourceRequest): Promise<sources.AddSourceResponse> {
     return { source: await this.registry.add(request) };
@@ -21,5 +25,17 @@ export class SourcesController implements sources.SourcesServiceController {
 
   async refreshSource(request: sources.RefreshSourceRequest): Promise<sources.RefreshSourceResponse> {
     return { jobId: await this.registry.refresh(request.id) };
+  }
+
+  async resumeSource(request: sources.ResumeSourceRequest): Promise<sources.ResumeSourceResponse> {
+    return { source: await this.registry.resume(request.id) };
+  }
+
+  async importOpml(request: sources.ImportOpmlRequest): Promise<sources.ImportOpmlResponse> {
+    return this.opml.import(request.opml);
+  }
+
+  async exportOpml(_request: sources.ExportOpmlRequest): Promise<sources.ExportOpmlResponse> {
+    return { opml: await this.opml.export() };
   }
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QueueModule, type QueueFactory } from '@autoglm/shared-queue';
 import { CrawlScheduler } from './crawl-scheduler';
+import { OpmlService } from './opml/opml.service';
 import { SourceRegistry } from './source-registry.service';
 import { SourcesController } from './sources.controller';
 
@@ -20,6 +21,7 @@ export class SourcesModule implements OnApplicationShutdown {
         ...grpcClientProviders('storage', 'crawler'),
         CrawlScheduler,
         SourceRegistry,
+        OpmlService,
       ],
     };
   }

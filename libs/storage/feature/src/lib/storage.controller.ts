@@ -13,6 +13,8 @@ import { mapScoredArticle } from './similarity/scored-article.mapper';
 import { SimilarityService } from './similarity/similarity.service';
 import { mapSource } from './sources/source.mapper';
 import { SourcesService } from './sources/sources.service';
+import { StoriesService } from './stories/stories.service';
+import { mapStory } from './stories/story.mapper';
 
 /** The gRPC edge of storage: parse, delegate, map. */
 @Controller()
@@ -26,6 +28,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly events: EventsService,
     private readonly searches: SearchService,
     private readonly articleCache: ArticleCache,
+    private readonly stories: StoriesService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -50,10 +53,25 @@ export class StorageController implements storage.StorageServiceController {
     return { source: mapSource(await this.sources.recordFetchResult(request)) };
   }
 
+  async resumeSource(request: storage.ResumeSourceRequest): Promise<storage.ResumeSourceResponse> {
+    return { source: mapSource(await this.sources.resume(request.id)) };
+  }
+
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     const result = await this.articles.upsert(request.sourceId, request.items);
-    await this.articleCache.invalidate(result.articleIds);
+    await this.articleCache.invalidate(result.articleIds.filter((id) => id !== ''));
     return result;
+  }
+
+  async deleteArticle(request: storage.DeleteArticleRequest): Promise<storage.DeleteArticleResponse> {
+    await this.articles.delete(request.articleId);
+    await this.articleCache.invalidate([request.articleId]);
+    return {};
+  }
+
+  async getStory(request: storage.GetStoryRequest): Promise<storage.GetStoryResponse> {
+    const { story, timeline } = await this.stories.get(request.id);
+    return { story: mapStory(story, timeline) };
   }
 
   async getArticle(request: storage.GetArticleRequest): Promise<storage.GetArticleResponse> {

@@ -21,10 +21,13 @@ import {
 } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { STORAGE_MIGRATIONS } from './migrations';
 import type { Clock } from './shared/clock';
 import { startStorageService } from './start-storage-service';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
+/** The conditional-GET, adaptive-interval and Retry-After fields of RecordFetchResult, at their zero values. */
+const CHECK_DEFAULTS = { notModified: false, newItems: 0, publishGapSeconds: 0, etag: '', lastModified: '', retryAfterSeconds: 0 };
 
 /** A database the suite owns from creation to removal, and direct SQL on it (outside the service). */
 interface Backend {
@@ -196,6 +199,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       intervalSeconds: 0,
       origin: '',
       ifMissing: false,
+      category: '',
       ...overrides,
     });
     return response.source!;
@@ -236,7 +240,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
           `SELECT 1 FROM information_schema.columns WHERE table_name = 'article_embeddings' AND column_name = 'vec'`,
         );
 
-        expect(migrations.map((m) => m['name'])).toEqual(['CreateInitialSchema1764000000000', 'AddArticleSearch1795600000000']);
+        expect(migrations.map((m) => m['name'])).toEqual(STORAGE_MIGRATIONS.map((migration) => new migration().name));
         expect(vec).toHaveLength(0);
       });
     }
@@ -314,8 +318,8 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       const source = await createSource({ intervalSeconds: 1000 });
       const before = Date.now();
 
-      const first = (await sut.recordFetchResult({ sourceId: source.id, ok: false, error: 'HTTP 503', feedTitle: '' })).source!;
-      const second = (await sut.recordFetchResult({ sourceId: source.id, ok: false, error: 'HTTP 504', feedTitle: '' })).source!;
+      const first = (await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: false, error: 'HTTP 503', feedTitle: '' })).source!;
+      const second = (await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: false, error: 'HTTP 504', feedTitle: '' })).source!;
       const wait = (s: typeof first) => fromTimestamp(s.nextCheckAt)!.getTime() - before;
 
       expect(first).toMatchObject({ status: SourceStatus.SOURCE_STATUS_ERROR, consecutiveFailures: 1, lastError: 'HTTP 503' });
@@ -325,7 +329,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       expect(wait(second)).toBeGreaterThanOrEqual(2000_000);
       expect(wait(second)).toBeLessThan(2005_000);
 
-      const ok = (await sut.recordFetchResult({ sourceId: source.id, ok: true, error: '', feedTitle: 'Feed title' })).source!;
+      const ok = (await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: true, error: '', feedTitle: 'Feed title' })).source!;
 
       expect(ok).toMatchObject({ status: SourceStatus.SOURCE_STATUS_ACTIVE, consecutiveFailures: 0, lastError: '', title: 'Feed title' });
       expect(fromTimestamp(ok.lastFetchedAt)!.getTime()).toBeGreaterThanOrEqual(before - 1);
@@ -338,9 +342,9 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       const before = Date.now();
       let last = source;
       for (let i = 0; i < 4; i++) {
-        last = (await sut.recordFetchResult({ sourceId: source.id, ok: false, error: 'timeout', feedTitle: '' })).source!;
+        last = (await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: false, error: 'timeout', feedTitle: '' })).source!;
       }
-      const ok = (await sut.recordFetchResult({ sourceId: source.id, ok: true, error: '', feedTitle: 'Theirs' })).source!;
+      const ok = (await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: true, error: '', feedTitle: 'Theirs' })).source!;
 
       expect(fromTimestamp(last.nextCheckAt)!.getTime() - before).toBeLessThan(6 * 3600_000 + 5_000);
       expect(fromTimestamp(last.nextCheckAt)!.getTime() - before).toBeGreaterThanOrEqual(6 * 3600_000);
@@ -348,7 +352,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
     });
 
     it('answers NOT_FOUND for an unknown source', async () => {
-      const error = await rejection(sut.recordFetchResult({ sourceId: randomUUID(), ok: true, error: '', feedTitle: '' }));
+      const error = await rejection(sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: randomUUID(), ok: true, error: '', feedTitle: '' }));
 
       expect(error.code).toBe(ErrorCode.NotFound);
     });
@@ -393,7 +397,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
 
     it('claims one named source now regardless of its schedule', async () => {
       const source = await createSource();
-      await sut.recordFetchResult({ sourceId: source.id, ok: true, error: '', feedTitle: '' });
+      await sut.recordFetchResult({ ...CHECK_DEFAULTS, sourceId: source.id, ok: true, error: '', feedTitle: '' });
 
       const { sources } = await sut.claimDueSources({ limit: 0, leaseSeconds: 30, sourceId: source.id });
 
@@ -423,7 +427,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       });
 
       expect(first).toMatchObject({ inserted: 3, updated: 0, unchanged: 0 });
-      expect(second).toEqual({ inserted: 0, updated: 0, unchanged: 3, articleIds: first.articleIds });
+      expect(second).toEqual({ inserted: 0, updated: 0, unchanged: 3, skipped: 0, articleIds: first.articleIds });
       expect(third).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 });
       expect(third.articleIds[0]).toBe(first.articleIds[1]);
       expect((await sut.getSource({ id: source.id })).source?.articleCount).toBe('4');

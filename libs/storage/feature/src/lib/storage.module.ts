@@ -11,8 +11,11 @@ import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
 import { SearchIndexBackfill } from './search/search-index-backfill';
 import { SearchSegmenter } from './search/search-segmenter';
 import { SearchService } from './search/search.service';
+import { HnswIndexes } from './similarity/hnsw-indexes';
 import { SimilarityService } from './similarity/similarity.service';
 import { SourcesService } from './sources/sources.service';
+import { StoriesService } from './stories/stories.service';
+import { StoryClustering } from './stories/story-clustering';
 import { StorageController } from './storage.controller';
 import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
 
@@ -42,6 +45,9 @@ export class StorageModule {
         ArticlesService,
         ArticleCache,
         AnalysesService,
+        HnswIndexes,
+        StoryClustering,
+        StoriesService,
         SimilarityService,
         EventsService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },

@@ -25,6 +25,7 @@ function articleFixture(overrides: Partial<storage.Article> = {}): storage.Artic
     modelVersion: '',
     analyzed: false,
     sourceTitle: '',
+    storyId: '',
     ...overrides,
   };
 }

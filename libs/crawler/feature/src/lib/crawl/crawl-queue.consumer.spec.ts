@@ -37,7 +37,7 @@ class FakeQueueFactory implements QueueFactory {
   }
 }
 
-const OK: CrawlOutcome = { ok: true, error: '', itemsFound: 1, inserted: 1, updated: 0 };
+const OK: CrawlOutcome = { ok: true, error: '', itemsFound: 1, inserted: 1, updated: 0, notModified: false };
 
 describe(CrawlQueueConsumer.name, () => {
   let queues: FakeQueueFactory;

@@ -14,7 +14,7 @@ class FakeStorage {
   readonly sources = new Map<string, Source>();
   failing: string | null = null;
 
-  addSource(id: string, url: string): void {
+  addSource(id: string, url: string, overrides: Partial<Source> = {}): void {
     this.sources.set(id, {
       id,
       url,
@@ -29,6 +29,11 @@ class FakeStorage {
       createdAt: undefined,
       articleCount: '0',
       origin: 'api',
+      effectiveIntervalSeconds: 900,
+      category: '',
+      etag: '',
+      lastModified: '',
+      ...overrides,
     });
   }
 
@@ -52,13 +57,35 @@ class FakeStorage {
 
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     this.record('upsertArticles', request);
-    return { inserted: request.items.length - 1, updated: 1, unchanged: 0, articleIds: request.items.map((_, i) => `a${i}`) };
+    return { inserted: request.items.length - 1, updated: 1, unchanged: 0, skipped: 0, articleIds: request.items.map((_, i) => `a${i}`) };
   }
 
   async recordFetchResult(request: storage.RecordFetchResultRequest): Promise<storage.RecordFetchResultResponse> {
     this.record('recordFetchResult', request);
+    const source = this.sources.get(request.sourceId);
+    // Like storage: the validators of a full successful response are kept for the next fetch.
+    if (source && request.ok && !request.notModified) {
+      this.sources.set(request.sourceId, { ...source, etag: request.etag, lastModified: request.lastModified });
+    }
     return { source: this.sources.get(request.sourceId) };
   }
+}
+
+/** The RecordFetchResult request of a successful check of s1, with overrides. */
+function success(overrides: Partial<storage.RecordFetchResultRequest> = {}): storage.RecordFetchResultRequest {
+  return {
+    sourceId: 's1',
+    ok: true,
+    error: '',
+    feedTitle: '',
+    notModified: false,
+    newItems: 0,
+    publishGapSeconds: 0,
+    etag: '',
+    lastModified: '',
+    retryAfterSeconds: 0,
+    ...overrides,
+  };
 }
 
 function manyItemsFeed(count: number): string {
@@ -95,14 +122,14 @@ describe(CrawlRunner.name, () => {
 
     const outcome = await sut.crawl('s1');
 
-    expect(outcome).toEqual({ ok: true, error: '', itemsFound: 3, inserted: 2, updated: 1 });
+    expect(outcome).toEqual({ ok: true, error: '', itemsFound: 3, inserted: 2, updated: 1, notModified: false });
     const [upsert] = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
     expect(upsert.sourceId).toBe('s1');
     expect(upsert.items.map((i) => i.title)).toEqual(['Scaling feeds: A & B part 1', 'Second post', 'No identity but a link']);
     // Relative links resolve against the URL the feed was served from.
     expect(upsert.items[0].url.startsWith(server.url('/posts/scaling-feeds'))).toBe(true);
     expect(storage.callsOf('recordFetchResult')).toEqual([
-      { sourceId: 's1', ok: true, error: '', feedTitle: 'Example Engineering & Research' },
+      success({ feedTitle: 'Example Engineering & Research', newItems: 2, publishGapSeconds: expect.any(Number) }),
     ]);
     expect(storage.calls.map((c) => c.method)).toEqual(['getSource', 'upsertArticles', 'recordFetchResult']);
   });
@@ -165,9 +192,9 @@ describe(CrawlRunner.name, () => {
 
     const outcome = await sut.crawl('s1');
 
-    expect(outcome).toEqual({ ok: true, error: '', itemsFound: 0, inserted: 0, updated: 0 });
+    expect(outcome).toEqual({ ok: true, error: '', itemsFound: 0, inserted: 0, updated: 0, notModified: false });
     expect(storage.callsOf('upsertArticles')).toHaveLength(0);
-    expect(storage.callsOf('recordFetchResult')).toEqual([{ sourceId: 's1', ok: true, error: '', feedTitle: 'Quiet' }]);
+    expect(storage.callsOf('recordFetchResult')).toEqual([success({ feedTitle: 'Quiet' })]);
   });
 
   it.each([
@@ -182,7 +209,7 @@ describe(CrawlRunner.name, () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toContain(message);
     expect(storage.callsOf('upsertArticles')).toHaveLength(0);
-    expect(storage.callsOf('recordFetchResult')).toEqual([{ sourceId: 's1', ok: false, error: outcome.error, feedTitle: '' }]);
+    expect(storage.callsOf('recordFetchResult')).toEqual([success({ ok: false, error: outcome.error })]);
   });
 
   it('records a refused address', async () => {
@@ -227,5 +254,140 @@ describe(CrawlRunner.name, () => {
   it('refuses an empty source id', async () => {
     await expect(sut.crawl(' ')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
     expect(storage.calls).toHaveLength(0);
+  });
+
+  describe('HTTP semantics', () => {
+    const LAST_MODIFIED = 'Tue, 24 Nov 2026 08:00:00 GMT';
+
+    /** A feed that honours conditional requests like a well-behaved server. */
+    function conditionalFeed(path: string, state: { etag: string; body: string; lastModified?: string }): void {
+      server.route(path, (req, res) => {
+        const matchesEtag = state.etag && req.headers['if-none-match'] === state.etag;
+        const notChangedSince = state.lastModified && req.headers['if-modified-since'] === state.lastModified;
+        if (matchesEtag || (!state.etag && notChangedSince)) {
+          res.writeHead(304, state.etag ? { etag: state.etag } : {}).end();
+          return;
+        }
+        const headers: Record<string, string> = { 'content-type': 'application/rss+xml' };
+        if (state.etag) headers['etag'] = state.etag;
+        if (state.lastModified) headers['last-modified'] = state.lastModified;
+        res.writeHead(200, headers).end(state.body);
+      });
+    }
+
+    it('sends the stored ETag and records a 304 as a successful check without parsing or upserting', async () => {
+      const state = { etag: '"v1"', body: manyItemsFeed(2), lastModified: LAST_MODIFIED };
+      conditionalFeed('/cond', state);
+      storage.addSource('s1', server.url('/cond'));
+
+      const first = await sut.crawl('s1');
+      const second = await sut.crawl('s1');
+
+      expect(first).toMatchObject({ ok: true, itemsFound: 2, notModified: false });
+      expect(server.requests[0]?.headers['if-none-match']).toBeUndefined();
+      expect(server.requests[1]?.headers).toMatchObject({ 'if-none-match': '"v1"', 'if-modified-since': LAST_MODIFIED });
+      expect(second).toEqual({ ok: true, error: '', itemsFound: 0, inserted: 0, updated: 0, notModified: true });
+      expect(storage.callsOf('upsertArticles')).toHaveLength(1);
+      expect(storage.callsOf('recordFetchResult')).toEqual([
+        success({ feedTitle: 'Many', newItems: 1, etag: '"v1"', lastModified: LAST_MODIFIED }),
+        success({ notModified: true }),
+      ]);
+    });
+
+    it('fetches and stores the new version once the ETag changes', async () => {
+      const state = { etag: '"v1"', body: manyItemsFeed(1) };
+      conditionalFeed('/cond', state);
+      storage.addSource('s1', server.url('/cond'));
+      await sut.crawl('s1');
+
+      state.etag = '"v2"';
+      state.body = manyItemsFeed(3);
+      const outcome = await sut.crawl('s1');
+
+      expect(outcome).toMatchObject({ ok: true, itemsFound: 3, notModified: false });
+      expect(storage.callsOf('recordFetchResult').at(-1)).toMatchObject({ etag: '"v2"', notModified: false });
+    });
+
+    it('uses If-Modified-Since alone when the server gives no ETag', async () => {
+      conditionalFeed('/lm', { etag: '', body: manyItemsFeed(1), lastModified: LAST_MODIFIED });
+      storage.addSource('s1', server.url('/lm'));
+
+      await sut.crawl('s1');
+      const outcome = await sut.crawl('s1');
+
+      expect(server.requests[1]?.headers['if-modified-since']).toBe(LAST_MODIFIED);
+      expect(server.requests[1]?.headers['if-none-match']).toBeUndefined();
+      expect(outcome.notModified).toBe(true);
+    });
+
+    it('does not send validators that would inject headers', async () => {
+      server.serve('/rss', manyItemsFeed(1), 'application/rss+xml');
+      storage.addSource('s1', server.url('/rss'), { etag: '"x"\r\nX-Injected: 1', lastModified: '' });
+
+      const outcome = await sut.crawl('s1');
+
+      expect(outcome.ok).toBe(true);
+      expect(server.requests[0]?.headers['if-none-match']).toBeUndefined();
+      expect(server.requests[0]?.headers['x-injected']).toBeUndefined();
+    });
+
+    it('records a 429 with its Retry-After (seconds) as an error with a clear message', async () => {
+      server.route('/busy', (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end());
+      storage.addSource('s1', server.url('/busy'));
+
+      const outcome = await sut.crawl('s1');
+
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toBe(`${server.url('/busy')} answered HTTP 429 Too Many Requests; the server asks to wait 2 min before the next check`);
+      expect(storage.callsOf('recordFetchResult')).toEqual([success({ ok: false, error: outcome.error, retryAfterSeconds: 120 })]);
+    });
+
+    it('reads a Retry-After HTTP date of a 503 against the injected clock', async () => {
+      const now = new Date('2026-11-25T12:00:00.000Z');
+      sut = new CrawlRunner(storage as unknown as StorageClient, fetcher, { now: () => now });
+      server.route('/down', (_req, res) => res.writeHead(503, { 'retry-after': 'Wed, 25 Nov 2026 15:00:00 GMT' }).end());
+      storage.addSource('s1', server.url('/down'));
+
+      const outcome = await sut.crawl('s1');
+
+      expect(outcome.error).toContain('HTTP 503 Service Unavailable; the server asks to wait 3 h');
+      expect(storage.callsOf('recordFetchResult')).toEqual([success({ ok: false, error: outcome.error, retryAfterSeconds: 3 * 3600 })]);
+    });
+
+    it('ignores Retry-After on other statuses and unparseable values', async () => {
+      server.route('/gone', (_req, res) => res.writeHead(404, { 'retry-after': '600' }).end());
+      server.route('/odd', (_req, res) => res.writeHead(429, { 'retry-after': 'later, maybe' }).end());
+      storage.addSource('s1', server.url('/gone'));
+      storage.addSource('s2', server.url('/odd'));
+
+      await sut.crawl('s1');
+      await sut.crawl('s2');
+
+      const recorded = storage.callsOf('recordFetchResult') as storage.RecordFetchResultRequest[];
+      expect(recorded.map((r) => r.retryAfterSeconds)).toEqual([0, 0]);
+      expect(recorded[1]?.error).toBe(`${server.url('/odd')} answered HTTP 429 Too Many Requests`);
+    });
+
+    it('treats a 304 to an unconditional request as an HTTP error', async () => {
+      server.route('/weird', (_req, res) => res.writeHead(304).end());
+      storage.addSource('s1', server.url('/weird'));
+
+      const outcome = await sut.crawl('s1');
+
+      expect(outcome).toMatchObject({ ok: false, notModified: false });
+      expect(outcome.error).toContain('HTTP 304');
+    });
+
+    it('reports how many items were new and how often the feed publishes', async () => {
+      const items = [0, 1, 2, 3]
+        .map((h) => `<item><title>t${h}</title><guid>g${h}</guid><pubDate>${new Date(Date.UTC(2026, 10, 25, h)).toUTCString()}</pubDate></item>`)
+        .join('');
+      server.serve('/dated', `<rss version="2.0"><channel><title>D</title>${items}</channel></rss>`, 'application/rss+xml');
+      storage.addSource('s1', server.url('/dated'));
+
+      await sut.crawl('s1');
+
+      expect(storage.callsOf('recordFetchResult')).toEqual([success({ feedTitle: 'D', newItems: 3, publishGapSeconds: 3600 })]);
+    });
   });
 });

@@ -1,12 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { storage } from '@autoglm/contracts';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
-import { isFetchError } from '../fetch/fetch-error';
-import { GuardedFetcher } from '../fetch/guarded-fetcher';
+import { isFetchError, type FetchError } from '../fetch/fetch-error';
+import { GuardedFetcher, type FetchResult } from '../fetch/guarded-fetcher';
+import { describeWait, retryAfterSeconds } from '../fetch/retry-after';
 import { isParseError } from '../parse/feed-parser';
 import { readFeed } from '../parse/feed-reader';
+import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
 import { hostKey, KeyedSemaphore } from './keyed-semaphore';
+import { medianPublishGapSeconds } from './publish-gap';
 
 /** What one crawl of a source did. */
 export interface CrawlOutcome {
@@ -16,7 +19,12 @@ export interface CrawlOutcome {
   itemsFound: number;
   inserted: number;
   updated: number;
+  /** The server answered 304 to the conditional request: nothing was parsed or stored. */
+  notModified: boolean;
 }
+
+/** Statuses whose Retry-After header holds the source back (RFC 9110: 429 and 503). */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /** Items per UpsertArticles call: keeps each call well under the gRPC message limit and deadline. */
 export const UPSERT_CHUNK_SIZE = 100;
@@ -40,13 +48,37 @@ export class CrawlRunner {
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     private readonly fetcher: GuardedFetcher,
+    @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
   ) {}
 
   async crawl(sourceId: string): Promise<CrawlOutcome> {
     const source = await this.loadSource(sourceId);
+    const record = (result: Partial<storage.RecordFetchResultRequest>) =>
+      this.storage.recordFetchResult({
+        sourceId,
+        ok: false,
+        error: '',
+        feedTitle: '',
+        notModified: false,
+        newItems: 0,
+        publishGapSeconds: 0,
+        etag: '',
+        lastModified: '',
+        retryAfterSeconds: 0,
+        ...result,
+      });
+    let response: FetchResult;
     let feed: { title: string; items: storage.FeedItem[] };
     try {
-      const response = await this.perHost.run(hostKey(source.url), () => this.fetcher.fetch(source.url));
+      response = await this.perHost.run(hostKey(source.url), () =>
+        // Conditional GET: the validators of the last full response we stored.
+        this.fetcher.fetch(source.url, { validators: { etag: source.etag ?? '', lastModified: source.lastModified ?? '' } }),
+      );
+      if (response.status === 304) {
+        await record({ ok: true, notModified: true });
+        this.logger.log(`source ${sourceId}: not modified`);
+        return { ok: true, error: '', itemsFound: 0, inserted: 0, updated: 0, notModified: true };
+      }
       feed = readFeed({
         body: response.body,
         contentType: response.contentType,
@@ -54,10 +86,12 @@ export class CrawlRunner {
         contentLocation: response.headers['content-location'],
       });
     } catch (error) {
-      const message = describeFailure(error, source.url);
+      const retryAfter = isFetchError(error) ? this.retryAfterOf(error) : 0;
+      let message = describeFailure(error, source.url);
+      if (retryAfter > 0) message += `; the server asks to wait ${describeWait(retryAfter)} before the next check`;
       this.logger.warn(`source ${sourceId}: ${message}`);
-      await this.storage.recordFetchResult({ sourceId, ok: false, error: message, feedTitle: '' });
-      return { ok: false, error: message, itemsFound: 0, inserted: 0, updated: 0 };
+      await record({ ok: false, error: message, retryAfterSeconds: retryAfter });
+      return { ok: false, error: message, itemsFound: 0, inserted: 0, updated: 0, notModified: false };
     }
 
     let inserted = 0;
@@ -67,9 +101,22 @@ export class CrawlRunner {
       inserted += result.inserted;
       updated += result.updated;
     }
-    await this.storage.recordFetchResult({ sourceId, ok: true, error: '', feedTitle: feed.title });
+    await record({
+      ok: true,
+      feedTitle: feed.title,
+      newItems: inserted,
+      publishGapSeconds: medianPublishGapSeconds(feed.items),
+      // Stored only now that the document was read: a later 304 then means "the same good feed".
+      etag: response.headers['etag'] ?? '',
+      lastModified: response.headers['last-modified'] ?? '',
+    });
     this.logger.log(`source ${sourceId}: ${feed.items.length} items, ${inserted} new, ${updated} updated`);
-    return { ok: true, error: '', itemsFound: feed.items.length, inserted, updated };
+    return { ok: true, error: '', itemsFound: feed.items.length, inserted, updated, notModified: false };
+  }
+
+  private retryAfterOf(error: FetchError): number {
+    if (!RETRY_AFTER_STATUSES.has(error.status)) return 0;
+    return retryAfterSeconds(error.retryAfter, this.clock.now());
   }
 
   private async loadSource(sourceId: string) {

@@ -20,6 +20,8 @@ export class FetchError extends Error {
     message: string,
     /** The HTTP status, for FetchFailure.HttpStatus. */
     readonly status = 0,
+    /** The raw Retry-After header of an HTTP error (seconds or an HTTP date); empty when absent. */
+    readonly retryAfter = '',
   ) {
     super(message);
     this.name = 'FetchError';

@@ -28,6 +28,17 @@ export interface FetchOptions {
   acceptAnyStatus?: boolean;
   /** Stop after the response headers (an empty body is returned). */
   skipBody?: boolean;
+  /**
+   * Validators of the copy we hold (conditional GET): sent as If-None-Match / If-Modified-Since;
+   * a 304 Not Modified then comes back as a result with status 304 and an empty body. Empty
+   * validators make the request unconditional.
+   */
+  validators?: ConditionalValidators;
+}
+
+export interface ConditionalValidators {
+  etag: string;
+  lastModified: string;
 }
 
 export interface FetchResult {
@@ -79,6 +90,7 @@ export class GuardedFetcher implements OnModuleDestroy {
 
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
     let current = this.validate(url);
+    const conditional = conditionalHeaders(options.validators);
     const deadlineMs = Math.min(options.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
     const controller = new AbortController();
     const timer = setTimeout(
@@ -87,7 +99,7 @@ export class GuardedFetcher implements OnModuleDestroy {
     );
     try {
       for (let redirects = 0; ; redirects++) {
-        const response = await this.send(current, controller.signal);
+        const response = await this.send(current, controller.signal, conditional);
         const location = headerValue(response.headers['location']);
         if (REDIRECT_STATUSES.has(response.statusCode) && location) {
           discard(response.body);
@@ -101,18 +113,21 @@ export class GuardedFetcher implements OnModuleDestroy {
           continue;
         }
         const ok = response.statusCode >= 200 && response.statusCode < 300;
-        if (!ok && !options.acceptAnyStatus) {
+        // A 304 answers only a conditional request; to any other it is a server error like the rest.
+        const notModified = response.statusCode === 304 && Object.keys(conditional).length > 0;
+        if (!ok && !notModified && !options.acceptAnyStatus) {
           discard(response.body);
           const text = STATUS_CODES[response.statusCode] ?? 'error';
           throw new FetchError(
             FetchFailure.HttpStatus,
             `${current.href} answered HTTP ${response.statusCode} ${text}`,
             response.statusCode,
+            headerValue(response.headers['retry-after']) ?? '',
           );
         }
         const headers = flattenHeaders(response.headers);
         let body: Buffer = Buffer.alloc(0);
-        if (options.skipBody) discard(response.body);
+        if (options.skipBody || notModified) discard(response.body);
         else body = await this.readBody(response, current, headers);
         return {
           status: response.statusCode,
@@ -166,7 +181,7 @@ export class GuardedFetcher implements OnModuleDestroy {
     await this.agent.close();
   }
 
-  private send(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private send(url: URL, signal: AbortSignal, extraHeaders: Record<string, string>): Promise<Dispatcher.ResponseData> {
     return this.agent.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
@@ -175,6 +190,7 @@ export class GuardedFetcher implements OnModuleDestroy {
         'user-agent': this.options.userAgent,
         accept: ACCEPT,
         'accept-encoding': 'gzip, deflate, br',
+        ...extraHeaders,
       },
       signal,
     });
@@ -322,6 +338,17 @@ function collect(stream: Readable, max: number, tooLarge: () => Error): Promise<
 function discard(body: Readable): void {
   body.on('error', () => undefined);
   body.destroy();
+}
+
+/** Request headers for a conditional GET; validators with line breaks (header injection) are dropped. */
+function conditionalHeaders(validators: ConditionalValidators | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const usable = (v: string) => (v.trim() && !/[\r\n\0]/.test(v) ? v.trim() : '');
+  const etag = usable(validators?.etag ?? '');
+  const lastModified = usable(validators?.lastModified ?? '');
+  if (etag) headers['if-none-match'] = etag;
+  if (lastModified) headers['if-modified-since'] = lastModified;
+  return headers;
 }
 
 function resolveLocation(location: string, base: URL): string {

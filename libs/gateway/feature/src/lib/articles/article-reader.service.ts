@@ -36,6 +36,10 @@ export class ArticleReader {
     return { article: required(found.article, 'article'), similar };
   }
 
+  async delete(id: string): Promise<void> {
+    await this.storage.deleteArticle({ articleId: id });
+  }
+
   /** Neighbours are a bonus: when the vector search fails the article is still shown, without them. */
   private async similarTo(articleId: string): Promise<ScoredArticle[]> {
     try {

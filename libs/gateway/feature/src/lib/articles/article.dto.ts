@@ -178,6 +178,10 @@ export class ArticleDto {
   @Field(() => String, { nullable: true })
   modelVersion!: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: 'The story (cluster of articles about the same event); null until analyzed.' })
+  @Field(() => String, { nullable: true })
+  storyId!: string | null;
+
   @ApiProperty({ type: [SimilarArticleDto] })
   @Field(() => [SimilarArticleDto])
   similar!: SimilarArticleDto[];

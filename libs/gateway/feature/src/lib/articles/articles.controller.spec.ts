@@ -111,6 +111,7 @@ describe(ArticlesController.name, () => {
         id: 'art-1',
         sourceId: 'src-1',
         sourceTitle: 'Example feed',
+        storyId: null,
         url: 'https://example.org/a/1',
         title: 'Local models are enough',
         author: 'Ada',

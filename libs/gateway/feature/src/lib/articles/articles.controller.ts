@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ArticleDto, ArticlePageDto, ListArticlesQueryDto } from './article.dto';
 import { ArticleReader } from './article-reader.service';
 import { mapArticle, mapArticlePage } from './articles.mapper';
@@ -20,5 +20,14 @@ export class ArticlesController {
   async get(@Param('id') id: string): Promise<ArticleDto> {
     const { article, similar } = await this.reader.get(id);
     return mapArticle(article, similar);
+  }
+
+  /** Deletes the article for good: its feed listing it again does not bring it back. */
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The article was deleted.' })
+  @ApiNotFoundResponse({ description: 'No article has this id.' })
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.reader.delete(id);
   }
 }

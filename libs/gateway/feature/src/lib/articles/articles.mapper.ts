@@ -44,6 +44,7 @@ export function mapArticle(article: storage.Article, similar: ScoredArticle[]): 
     summary: textOrNull(article.summary),
     analyzed: article.analyzed,
     modelVersion: textOrNull(article.modelVersion),
+    storyId: textOrNull(article.storyId),
     similar: mapSimilarArticles(similar),
   };
 }

@@ -50,11 +50,27 @@ export class SourceDto {
   @Field(() => String, { description: 'active | error | paused' })
   status!: SourceStatusName;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Seconds between two checks, as chosen.' })
   @Field(() => Int)
   intervalSeconds!: number;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Error of the last failed fetch.' })
+  @ApiProperty({
+    description:
+      'Seconds between two checks now: the chosen interval adapted to how often the source publishes ' +
+      '(shorter while checks find new items, longer while they find none), within the configured bounds.',
+  })
+  @Field(() => Int)
+  effectiveIntervalSeconds!: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Folder path, e.g. "Tech / AI" (from an OPML import).' })
+  @Field(() => String, { nullable: true })
+  category!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Error of the last failed fetch (a paused source keeps it; resume it with POST /sources/{id}/resume).',
+  })
   @Field(() => String, { nullable: true })
   lastError!: string | null;
 
@@ -87,4 +103,28 @@ export class SourceListDto {
 export class RefreshJobDto {
   @ApiProperty({ description: 'Id of the queued crawl job.' })
   jobId!: string;
+}
+
+export class ImportOpmlDto {
+  @ApiProperty({ description: 'The OPML document (XML text). The body may also be the XML itself (text/xml or application/xml).' })
+  opml!: string;
+}
+
+export class ImportErrorDto {
+  @ApiProperty()
+  url!: string;
+
+  @ApiProperty()
+  message!: string;
+}
+
+export class ImportResultDto {
+  @ApiProperty({ description: 'New sources registered.' })
+  imported!: number;
+
+  @ApiProperty({ description: 'Feeds already registered, or listed twice in the document.' })
+  skipped!: number;
+
+  @ApiProperty({ type: [ImportErrorDto], description: 'Feeds that were not registered, and why.' })
+  errors!: ImportErrorDto[];
 }

@@ -34,6 +34,8 @@ describe(SourcesController.name, () => {
         kind: 'feed',
         status: 'active',
         intervalSeconds: 900,
+        effectiveIntervalSeconds: 900,
+        category: null,
         lastError: null,
         consecutiveFailures: 0,
         lastFetchedAt: null,
@@ -42,7 +44,7 @@ describe(SourcesController.name, () => {
         articleCount: 0,
       });
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600 },
+        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '' },
       ]);
     });
 
@@ -52,7 +54,7 @@ describe(SourcesController.name, () => {
       await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' });
 
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0 },
+        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0, category: '' },
       ]);
     });
 
@@ -116,6 +118,34 @@ describe(SourcesController.name, () => {
       expect(items[0]).toMatchObject({ articleCount: 12, lastFetchedAt: '2026-11-20T10:00:00.000Z' });
     });
 
+    it('shows a paused source with its last error, its effective interval and its category', async () => {
+      sut.backends.sources.listSources.returns({
+        sources: [
+          aSource({
+            status: SourceStatus.SOURCE_STATUS_PAUSED,
+            consecutiveFailures: 10,
+            lastError: 'HTTP 503 (paused after 10 failed checks in a row; resume the source to check it again)',
+            effectiveIntervalSeconds: 675,
+            category: 'Tech / AI',
+          }),
+          aSource({ id: 'src-old', effectiveIntervalSeconds: 0, intervalSeconds: 1200 }),
+        ],
+      });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources');
+
+      const { items } = answer.body as { items: Array<Record<string, unknown>> };
+      expect(items[0]).toMatchObject({
+        status: 'paused',
+        consecutiveFailures: 10,
+        lastError: expect.stringContaining('paused after 10 failed checks'),
+        effectiveIntervalSeconds: 675,
+        category: 'Tech / AI',
+      });
+      // A storage that predates adaptive intervals answers 0: the chosen interval is the one in force.
+      expect(items[1]).toMatchObject({ effectiveIntervalSeconds: 1200, category: null });
+    });
+
     it('answers an empty list as items: []', async () => {
       sut.backends.sources.listSources.returns({ sources: [] });
 
@@ -168,6 +198,27 @@ describe(SourcesController.name, () => {
       const answer = await send(sut, 'POST', '/api/v1/sources/src-1/refresh');
 
       expect(answer.body).toEqual({ statusCode: 422, error: 'Unprocessable Entity', message: 'source src-1 is paused' });
+    });
+  });
+
+  describe('POST /api/v1/sources/:id/resume', () => {
+    it('resumes the source and answers 200 with it', async () => {
+      sut.backends.sources.resumeSource.returns({ source: aSource({ id: 'src-7', status: SourceStatus.SOURCE_STATUS_ACTIVE }) });
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-7/resume');
+
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-7', status: 'active', lastError: null } });
+      expect(sut.backends.sources.resumeSource.requests).toEqual([{ id: 'src-7' }]);
+    });
+
+    it('answers 404 for an unknown source', async () => {
+      sut.backends.sources.resumeSource.fails(
+        new RemoteCallError(ErrorCode.NotFound, 'source src-0 not found', 5, 'SourcesService/ResumeSource'),
+      );
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-0/resume');
+
+      expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'source src-0 not found' });
     });
   });
 });

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { IncomingMessage } from 'node:http';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
-import { CreateSourceDto, RefreshJobDto, SourceDto, SourceListDto } from './source.dto';
+import { readOpmlBody } from './opml-body';
+import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDto, SourceListDto } from './source.dto';
 import { mapSource } from './sources.mapper';
 
 @ApiTags('sources')
@@ -17,6 +28,7 @@ export class SourcesController {
       url: body.url,
       title: body.title ?? '',
       intervalSeconds: body.intervalSeconds ?? 0,
+      category: '',
     });
     return mapSource(required(source, 'source'));
   }
@@ -26,6 +38,28 @@ export class SourcesController {
   async list(): Promise<SourceListDto> {
     const { sources } = await this.sources.listSources({});
     return { items: sources.map(mapSource) };
+  }
+
+  @Post('import')
+  @HttpCode(HttpStatus.OK)
+  @ApiConsumes('text/xml', 'application/xml', 'application/json')
+  @ApiBody({ type: ImportOpmlDto, description: 'An OPML document, as XML or as JSON {"opml": "…"}.' })
+  @ApiOkResponse({ type: ImportResultDto, description: 'Every feed of the document registered (folders → categories), known ones skipped.' })
+  @ApiBadRequestResponse({ description: 'The body is not a readable OPML document.' })
+  async import(@Req() request: IncomingMessage & { body?: unknown }): Promise<ImportResultDto> {
+    const { imported, skipped, errors } = await this.sources.importOpml({ opml: await readOpmlBody(request) });
+    return { imported, skipped, errors: errors.map((e) => ({ url: e.url, message: e.message })) };
+  }
+
+  // Declared before ':id' so that "export" is not taken for a source id.
+  @Get('export')
+  @Header('content-type', 'text/x-opml; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="autoglm-sources.opml"')
+  @ApiProduces('text/x-opml')
+  @ApiOkResponse({ description: 'Every source as an OPML 2.0 document, grouped by category.', schema: { type: 'string' } })
+  async export(): Promise<string> {
+    const { opml } = await this.sources.exportOpml({});
+    return opml;
   }
 
   @Get(':id')
@@ -41,5 +75,13 @@ export class SourcesController {
   async refresh(@Param('id') id: string): Promise<RefreshJobDto> {
     const { jobId } = await this.sources.refreshSource({ id });
     return { jobId };
+  }
+
+  @Post(':id/resume')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SourceDto, description: 'The source, ACTIVE again and due for a check now.' })
+  async resume(@Param('id') id: string): Promise<SourceDto> {
+    const { source } = await this.sources.resumeSource({ id });
+    return mapSource(required(source, 'source'));
   }
 }

@@ -11,6 +11,9 @@ export function mapSource(source: Source): SourceDto {
     kind: mapSourceKind(source.kind),
     status: mapSourceStatus(source.status),
     intervalSeconds: source.intervalSeconds,
+    // 0 from a storage that predates adaptive intervals: the chosen interval is the one in force.
+    effectiveIntervalSeconds: source.effectiveIntervalSeconds || source.intervalSeconds,
+    category: textOrNull(source.category ?? ''),
     lastError: textOrNull(source.lastError),
     consecutiveFailures: source.consecutiveFailures,
     lastFetchedAt: isoOrNull(source.lastFetchedAt),

@@ -53,6 +53,9 @@ export class FakeBackends {
     listSources: rpc<SourcesClient, 'listSources'>('sources', 'listSources'),
     getSource: rpc<SourcesClient, 'getSource'>('sources', 'getSource'),
     refreshSource: rpc<SourcesClient, 'refreshSource'>('sources', 'refreshSource'),
+    resumeSource: rpc<SourcesClient, 'resumeSource'>('sources', 'resumeSource'),
+    importOpml: rpc<SourcesClient, 'importOpml'>('sources', 'importOpml'),
+    exportOpml: rpc<SourcesClient, 'exportOpml'>('sources', 'exportOpml'),
   };
   readonly recommender = {
     recordEvent: rpc<RecommenderClient, 'recordEvent'>('recommender', 'recordEvent'),
@@ -101,6 +104,10 @@ export function aSource(overrides: Partial<Source> = {}): Source {
     createdAt: toTimestamp(new Date('2026-11-01T00:00:00.000Z')),
     articleCount: '12',
     origin: 'api',
+    effectiveIntervalSeconds: 900,
+    category: '',
+    etag: '',
+    lastModified: '',
     ...overrides,
   };
 }
@@ -124,6 +131,7 @@ export function anArticle(overrides: Partial<storage.Article> = {}): storage.Art
     modelVersion: 'use-lite@1',
     analyzed: true,
     sourceTitle: 'Example feed',
+    storyId: '',
     ...overrides,
   };
 }

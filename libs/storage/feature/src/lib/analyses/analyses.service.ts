@@ -3,8 +3,11 @@ import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { articleNotFound } from '../articles/articles.service';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { HnswIndexes } from '../similarity/hnsw-indexes';
 import { toVectorLiteral } from '../similarity/nearest-query';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
+import { parseSimhash } from '../stories/simhash';
+import { StoryClustering } from '../stories/story-clustering';
 import { isUuid } from '../shared/ids';
 import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
 
@@ -16,11 +19,14 @@ export class AnalysesService {
   constructor(
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
+    private readonly hnsw: HnswIndexes,
+    private readonly stories: StoryClustering,
   ) {}
 
   /**
    * Stores the analysis and embedding of (article, model version); saving the same pair again
-   * overwrites it, so a replayed job leaves one row each.
+   * overwrites it, so a replayed job leaves one row each. The article then joins a story (near-duplicate
+   * or close embedding) or starts one, in the same transaction (see StoryClustering).
    */
   async save(input: storage.SaveAnalysisRequest): Promise<void> {
     if (!isUuid(input.articleId)) throw articleNotFound(input.articleId);
@@ -28,6 +34,7 @@ export class AnalysesService {
     if (!modelVersion) throw DomainError.invalidArgument('model_version is required');
     const embedding = meaningfulEmbedding(input.embedding);
     const keywords = input.keywords.map((k) => k.trim()).filter((k) => k.length > 0);
+    const simhash = parseSimhash(input.simhash);
     const now = this.clock.now();
 
     const found = await this.db.dataSource.transaction(async (manager) => {
@@ -39,7 +46,7 @@ export class AnalysesService {
          ON CONFLICT (article_id, model_version) DO UPDATE
             SET language = EXCLUDED.language, keywords = EXCLUDED.keywords, topic = EXCLUDED.topic,
                 summary = EXCLUDED.summary, simhash = EXCLUDED.simhash, created_at = EXCLUDED.created_at`,
-        [input.articleId, modelVersion, input.language.trim(), keywords, input.topic.trim(), input.summary, input.simhash, now],
+        [input.articleId, modelVersion, input.language.trim(), keywords, input.topic.trim(), input.summary, input.simhash.trim(), now],
       );
       if (!embedding) {
         // "No meaningful vector": drop one a previous run may have stored for this pair.
@@ -63,9 +70,12 @@ export class AnalysesService {
           [input.articleId, modelVersion, embedding.length, embedding],
         );
       }
+      await this.stories.assign(manager, { articleId: input.articleId, simhash, embedding, modelVersion, now });
       return true;
     });
     if (!found) throw articleNotFound(input.articleId);
+    // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
+    if (embedding) await this.hnsw.ensure(embedding.length);
   }
 
   /** The newest embedding of each requested article that has one, in request order. */

@@ -28,6 +28,8 @@ export interface ArticleRow {
   summary: string | null;
   simhash: string | null;
   modelVersion: string | null;
+  /** The story the article belongs to (null until analyzed). */
+  storyId: string | null;
   /** The feed time as exact text (microseconds, UTC) for keyset cursors. */
   sortKey: string;
 }
@@ -37,6 +39,7 @@ export const ARTICLE_COLUMNS = `
   a.id, a.source_id AS "sourceId", a.url, a.title, a.author, a.published_at AS "publishedAt",
   a.fetched_at AS "fetchedAt", a.content_html AS "contentHtml", a.text, s.title AS "sourceTitle",
   an.language, an.keywords, an.topic, an.summary, an.simhash, an.model_version AS "modelVersion",
+  (SELECT m.cluster_id FROM story_memberships m WHERE m.article_id = a.id) AS "storyId",
   to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;
 
 /** The compact article used in similarity results and recommendations. */

@@ -20,6 +20,7 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
     summary: null,
     simhash: null,
     modelVersion: null,
+    storyId: null,
     sortKey: '2026-11-24T10:00:00.000000Z',
     ...overrides,
   };
@@ -33,13 +34,16 @@ describe(mapArticle.name, () => {
     expect(sut.publishedAt).toBeUndefined();
     expect(sut.fetchedAt).toEqual({ seconds: String(Date.parse('2026-11-24T10:00:00Z') / 1000), nanos: 0 });
     expect(sut.sourceTitle).toBe('Example');
+    expect(sut.storyId).toBe('');
     expect(sut).not.toHaveProperty('sortKey');
   });
 
   it('maps the newest analysis', () => {
     const sut = mapArticle(
-      articleRow({ language: 'en', keywords: ['x'], topic: 't', summary: 's', simhash: 'ff', modelVersion: 'm@1' }),
+      articleRow({ language: 'en', keywords: ['x'], topic: 't', summary: 's', simhash: 'ff', modelVersion: 'm@1', storyId: 'story-1' }),
     );
+
+    expect(sut.storyId).toBe('story-1');
 
     expect(sut).toMatchObject({ analyzed: true, language: 'en', keywords: ['x'], topic: 't', summary: 's', simhash: 'ff', modelVersion: 'm@1' });
   });

@@ -21,6 +21,7 @@ export function mapArticle(row: ArticleRow): storage.Article {
     modelVersion: row.modelVersion ?? '',
     analyzed: row.modelVersion !== null,
     sourceTitle: row.sourceTitle,
+    storyId: row.storyId ?? '',
   };
 }
 

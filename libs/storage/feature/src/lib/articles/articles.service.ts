@@ -16,6 +16,9 @@ export interface UpsertOutcome {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Items of deleted articles (tombstoned), not written. */
+  skipped: number;
+  /** In request order; '' for a skipped item. */
   articleIds: string[];
 }
 
@@ -48,6 +51,7 @@ export class ArticlesService {
   /**
    * Inserts new items, updates items whose content hash changed and leaves the others, keyed by
    * (source_id, item_key), with an analyze outbox row per written article, all in one transaction.
+   * Items whose article was deleted (a tombstone on (source_id, item_key)) are skipped.
    */
   async upsert(sourceId: string, items: storage.FeedItem[]): Promise<UpsertOutcome> {
     if (!isUuid(sourceId)) throw sourceNotFound(sourceId);
@@ -59,14 +63,43 @@ export class ArticlesService {
     const order = valid.map((_, i) => i).sort((a, b) => compare(valid[a].itemKey, valid[b].itemKey));
 
     const outcome = await this.db.dataSource.transaction(async (manager) => {
-      const source = (await manager.query(`SELECT 1 FROM sources WHERE id = $1`, [sourceId])) as unknown[];
+      // KEY SHARE: a concurrent delete (FOR UPDATE on the source) waits for this batch, and this batch for
+      // it, so a tombstone committed by a delete is always seen below.
+      const source = (await manager.query(`SELECT 1 FROM sources WHERE id = $1 FOR KEY SHARE`, [sourceId])) as unknown[];
       if (source.length === 0) return undefined;
-      const ids: string[] = new Array<string>(valid.length);
+      const tombstoned = new Set(
+        (
+          (await manager.query(`SELECT item_key FROM article_tombstones WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
+            sourceId,
+            valid.map((item) => item.itemKey),
+          ])) as Array<{ item_key: string }>
+        ).map((row) => row.item_key),
+      );
+      // One read for the whole batch: items whose content hash is already stored are unchanged and not written.
+      const stored = new Map(
+        (
+          (await manager.query(`SELECT item_key, id, content_hash FROM articles WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
+            sourceId,
+            valid.map((item) => item.itemKey),
+          ])) as Array<{ item_key: string; id: string; content_hash: string }>
+        ).map((row) => [row.item_key, row]),
+      );
+      const ids: string[] = new Array<string>(valid.length).fill('');
       const written = new Set<string>();
       let inserted = 0;
       let updated = 0;
+      let skipped = 0;
       for (const index of order) {
         const item = valid[index];
+        if (tombstoned.has(item.itemKey)) {
+          skipped++;
+          continue;
+        }
+        const known = stored.get(item.itemKey);
+        if (known && known.content_hash === item.contentHash) {
+          ids[index] = known.id;
+          continue;
+        }
         const rows = (await manager.query(
           `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
                                      content_html, text, content_hash, search_vector)
@@ -100,11 +133,49 @@ export class ArticlesService {
           [ANALYZE_TOPIC, [...written], now],
         );
       }
-      return { inserted, updated, unchanged: valid.length - inserted - updated, articleIds: ids };
+      return { inserted, updated, unchanged: valid.length - inserted - updated - skipped, skipped, articleIds: ids };
     });
     if (!outcome) throw sourceNotFound(sourceId);
     if (outcome.inserted + outcome.updated > 0) void this.outbox.kick();
     return outcome;
+  }
+
+  /**
+   * Deletes the article (its analyses, embeddings, events, outbox rows and story membership go with it by
+   * cascade) and tombstones its (source_id, item_key) in the same transaction.
+   */
+  async delete(id: string): Promise<void> {
+    if (!isUuid(id)) throw articleNotFound(id);
+    const now = this.clock.now();
+    const deleted = await this.db.dataSource.transaction(async (manager) => {
+      const found = (await manager.query(`SELECT source_id FROM articles WHERE id = $1`, [id])) as Array<{ source_id: string }>;
+      if (!found[0]) return false;
+      // Waits for in-flight upserts of this source (they hold KEY SHARE) and holds back new ones until commit.
+      await manager.query(`SELECT 1 FROM sources WHERE id = $1 FOR UPDATE`, [found[0].source_id]);
+      const clusters = (await manager.query(`SELECT cluster_id FROM story_memberships WHERE article_id = $1`, [id])) as Array<{
+        cluster_id: string;
+      }>;
+      const rows = (await manager.query(`DELETE FROM articles WHERE id = $1 RETURNING source_id, item_key`, [id])) as [
+        Array<{ source_id: string; item_key: string }>,
+        number,
+      ];
+      const row = rows[0][0];
+      if (!row) return false;
+      // The membership went with the article (cascade): the story shrinks, and goes when empty.
+      await manager.query(
+        `UPDATE story_clusters c SET size = (SELECT count(*) FROM story_memberships m WHERE m.cluster_id = c.id)
+          WHERE c.id = ANY($1::uuid[])`,
+        [clusters.map((c) => c.cluster_id)],
+      );
+      await manager.query(`DELETE FROM story_clusters WHERE id = ANY($1::uuid[]) AND size = 0`, [clusters.map((c) => c.cluster_id)]);
+      await manager.query(
+        `INSERT INTO article_tombstones (source_id, item_key, deleted_at) VALUES ($1, $2, $3)
+         ON CONFLICT (source_id, item_key) DO NOTHING`,
+        [row.source_id, row.item_key, now],
+      );
+      return true;
+    });
+    if (!deleted) throw articleNotFound(id);
   }
 
   async get(id: string): Promise<ArticleRow> {

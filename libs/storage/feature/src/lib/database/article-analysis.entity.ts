@@ -1,7 +1,9 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ArticleEntity } from './article.entity';
 
 @Entity('article_analyses')
+// (article_id, created_at DESC) in raw SQL: TypeORM cannot express a descending key.
+@Index('IDX_article_analyses_newest', { synchronize: false })
 export class ArticleAnalysisEntity {
   @PrimaryColumn('uuid', { name: 'article_id' })
   articleId!: string;

@@ -1,10 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { SourceEntity } from './source.entity';
 
 @Entity('articles')
 @Unique('UQ_articles_source_item_key', ['sourceId', 'itemKey'])
+// Raw SQL in the migrations (expression index / GIN over tsvector): declared so the drift check knows them.
+@Index('IDX_articles_feed_order', { synchronize: false })
+@Index('IDX_articles_search_vector', { synchronize: false })
 export class ArticleEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Index('IDX_articles_source_id')
@@ -47,4 +50,8 @@ export class ArticleEntity {
 
   @Column('text', { name: 'content_hash' })
   contentHash!: string;
+
+  /** Written by raw SQL only (jieba-segmented in Node); never selected through the ORM. */
+  @Column({ type: 'tsvector', name: 'search_vector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 }

@@ -1,6 +1,10 @@
 import { ArticleAnalysisEntity } from './article-analysis.entity';
 import { ArticleEmbeddingEntity } from './article-embedding.entity';
+import { ArticleTombstoneEntity } from './article-tombstone.entity';
 import { ArticleEntity } from './article.entity';
+import { ArticleSimhashBandEntity } from './article-simhash-band.entity';
+import { StoryClusterEntity } from './story-cluster.entity';
+import { StoryMembershipEntity } from './story-membership.entity';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { ReadingEventEntity } from './reading-event.entity';
 import { SourceEntity } from './source.entity';
@@ -13,4 +17,8 @@ export const STORAGE_ENTITIES = [
   ArticleEmbeddingEntity,
   ReadingEventEntity,
   OutboxMessageEntity,
+  ArticleTombstoneEntity,
+  ArticleSimhashBandEntity,
+  StoryClusterEntity,
+  StoryMembershipEntity,
 ];

@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ArticleEntity } from './article.entity';
 
 /** Work committed with the data that caused it; the relay publishes it to the queue. */
 @Entity('outbox')
+// Partial index (published_at IS NULL) in raw SQL.
+@Index('IDX_outbox_unpublished', { synchronize: false })
 export class OutboxMessageEntity {
   /** bigint: kept as a string (pg returns int8 as text). */
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })

@@ -1,10 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ArticleEntity } from './article.entity';
 
 @Entity('reading_events')
-@Index('IDX_reading_events_user_occurred', ['userId', 'occurredAt'])
+// (user_id, occurred_at DESC, id DESC) in raw SQL: TypeORM cannot express a descending key.
+@Index('IDX_reading_events_user_occurred', { synchronize: false })
 export class ReadingEventEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column('text', { name: 'user_id' })

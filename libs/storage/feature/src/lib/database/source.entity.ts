@@ -1,11 +1,11 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('sources')
+@Unique('UQ_sources_url', ['url'])
 export class SourceEntity {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('UQ_sources_url', { unique: true })
   @Column('text')
   url!: string;
 
@@ -39,4 +39,19 @@ export class SourceEntity {
 
   @Column('text', { default: 'api' })
   origin!: string;
+
+  /** Validators of the last full response, for conditional GET (If-None-Match / If-Modified-Since). */
+  @Column('text', { default: '' })
+  etag!: string;
+
+  @Column('text', { name: 'last_modified', default: '' })
+  lastModified!: string;
+
+  /** Folder path of the source ("Tech / AI"), e.g. from an OPML import. */
+  @Column('text', { default: '' })
+  category!: string;
+
+  /** interval_seconds adapted to how often the source publishes, within the scheduler's bounds. */
+  @Column('integer', { name: 'effective_interval_seconds' })
+  effectiveIntervalSeconds!: number;
 }

@@ -19,6 +19,11 @@ export interface StorageDatabase {
 
 export const STORAGE_DATABASE = Symbol('STORAGE_DATABASE');
 
+export interface OpenOptions {
+  /** Run pending migrations while opening (the service does; the migrate command runs them itself). */
+  migrationsRun?: boolean;
+}
+
 const logger = new Logger('storage-database');
 
 /**
@@ -26,9 +31,13 @@ const logger = new Logger('storage-database');
  * at `url`, else PGlite persisted in `dataDir`, served on an ephemeral loopback port so the
  * same TypeORM postgres driver talks to both.
  */
-export async function openStorageDatabase(config: AppConfig['database']): Promise<StorageDatabase> {
+export async function openStorageDatabase(
+  config: AppConfig['database'],
+  options: OpenOptions = {},
+): Promise<StorageDatabase> {
+  const base = { ...baseOptions(), migrationsRun: options.migrationsRun ?? true };
   if (config.url) {
-    const dataSource = await initialize({ ...baseOptions(), url: config.url });
+    const dataSource = await initialize({ ...base, url: config.url });
     return finish(dataSource, false, async () => undefined);
   }
 
@@ -39,7 +48,7 @@ export async function openStorageDatabase(config: AppConfig['database']): Promis
   let dataSource: DataSource;
   try {
     dataSource = await initialize({
-      ...baseOptions(),
+      ...base,
       host,
       port,
       username: 'postgres',

@@ -1,5 +1,16 @@
 import { CreateInitialSchema1764000000000 } from './1764000000000-CreateInitialSchema';
 import { AddArticleSearch1795600000000 } from './1795600000000-AddArticleSearch';
+import { AddArticleTombstones1795700000000 } from './1795700000000-AddArticleTombstones';
+import { AddEmbeddingHnswIndex1795710000000 } from './1795710000000-AddEmbeddingHnswIndex';
+import { AddStoryClusters1795720000000 } from './1795720000000-AddStoryClusters';
+import { AddSourceFetchState1795655500000 } from './1795655500000-AddSourceFetchState';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
-export const STORAGE_MIGRATIONS = [CreateInitialSchema1764000000000, AddArticleSearch1795600000000];
+export const STORAGE_MIGRATIONS = [
+  CreateInitialSchema1764000000000,
+  AddArticleSearch1795600000000,
+  AddSourceFetchState1795655500000,
+  AddArticleTombstones1795700000000,
+  AddEmbeddingHnswIndex1795710000000,
+  AddStoryClusters1795720000000,
+];

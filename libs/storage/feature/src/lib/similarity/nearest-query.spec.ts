@@ -1,4 +1,4 @@
-import { buildNearestQuery, toVectorLiteral } from './nearest-query';
+import { buildNearestQuery, hnswEfSearch, hnswIndexSql, toVectorLiteral } from './nearest-query';
 
 const base = { vector: [0.6, 0.8], limit: 5, excludeIds: ['0b5c5f0e-3d1a-4c7e-9a55-2f1f4d3e6a71'], modelVersion: '' };
 
@@ -33,6 +33,44 @@ describe(buildNearestQuery.name, () => {
 
     expect(sut.sql).toContain('e.dims = $2');
     expect(sut.sql).toContain("score IS NOT NULL AND score <> 'NaN'::float8");
+  });
+});
+
+describe('buildNearestQuery with an HNSW index', () => {
+  it('orders by the indexed expression with the dimension as a literal, so the partial index applies', () => {
+    const sut = buildNearestQuery({ ...base, pgvector: true, indexed: true });
+
+    expect(sut.sql).toContain('WHERE e.dims = 2');
+    expect(sut.sql).toContain('ORDER BY (e.vec::vector(2)) <=> $1::vector(2)');
+    expect(sut.params).toEqual(['[0.6,0.8]', 200, base.excludeIds, 5]);
+  });
+
+  it('ignores the index without pgvector', () => {
+    expect(buildNearestQuery({ ...base, pgvector: false, indexed: true }).sql).not.toContain('<=>');
+  });
+
+  it('refuses a dimension HNSW cannot index', () => {
+    expect(() => buildNearestQuery({ ...base, vector: new Array<number>(2001).fill(1), pgvector: true, indexed: true })).toThrow(RangeError);
+  });
+});
+
+describe(hnswIndexSql.name, () => {
+  it('creates a partial cosine HNSW index over the cast of one dimension', () => {
+    expect(hnswIndexSql(64).replace(/\s+/g, ' ')).toBe(
+      'CREATE INDEX IF NOT EXISTS "IDX_article_embeddings_hnsw_64" ON article_embeddings USING hnsw ((vec::vector(64)) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = 64',
+    );
+  });
+
+  it.each([0, -1, 1.5, 2001, Number.NaN])('refuses %p dimensions', (dims) => {
+    expect(() => hnswIndexSql(dims)).toThrow(RangeError);
+  });
+});
+
+describe(hnswEfSearch.name, () => {
+  it('searches at least 200 candidates, more for large limits, at most 1000', () => {
+    expect(hnswEfSearch(10, 0)).toBe(200);
+    expect(hnswEfSearch(200, 50)).toBe(500);
+    expect(hnswEfSearch(500, 500)).toBe(1000);
   });
 });
 

@@ -7,7 +7,8 @@ import { ARTICLE_REF_COLUMNS, NEWEST_ANALYSIS_JOIN } from '../articles/article-r
 import { quoteLexeme } from '../search/search-query';
 import { SearchSegmenter } from '../search/search-segmenter';
 import { isUuid } from '../shared/ids';
-import { buildNearestQuery } from './nearest-query';
+import { HnswIndexes } from './hnsw-indexes';
+import { buildNearestQuery, hnswEfSearch } from './nearest-query';
 import type { ScoredArticleRow } from './scored-article.mapper';
 
 const DEFAULT_LIMIT = 10;
@@ -22,12 +23,16 @@ export interface NearestInput {
   modelVersion: string;
 }
 
-/** kNN over article embeddings: pgvector where the column exists, an exact cosine otherwise. */
+/**
+ * kNN over article embeddings: pgvector's HNSW index where one exists for the query's dimension,
+ * pgvector's exact `<=>` scan for other dimensions, an exact cosine over real[] without pgvector.
+ */
 @Injectable()
 export class SimilarityService {
   constructor(
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
     private readonly segmenter: SearchSegmenter,
+    private readonly hnsw: HnswIndexes,
   ) {}
 
   /**
@@ -78,8 +83,14 @@ export class SimilarityService {
   }
 
   private async search(input: NearestInput): Promise<ScoredArticleRow[]> {
-    const { sql, params } = buildNearestQuery({ ...input, pgvector: this.db.pgvector });
-    return (await this.db.dataSource.query(sql, params)) as ScoredArticleRow[];
+    const indexed = this.db.pgvector && this.hnsw.has(input.vector.length);
+    const { sql, params } = buildNearestQuery({ ...input, pgvector: this.db.pgvector, indexed });
+    if (!indexed) return (await this.db.dataSource.query(sql, params)) as ScoredArticleRow[];
+    // The search list size is a setting of the session: set for this query's transaction only.
+    return this.db.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL hnsw.ef_search = ${hnswEfSearch(input.limit, input.excludeIds.length)}`);
+      return (await manager.query(sql, params)) as ScoredArticleRow[];
+    });
   }
 }
 

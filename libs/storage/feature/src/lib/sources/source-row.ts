@@ -9,4 +9,5 @@ export const SOURCE_COLUMNS = `
   s.interval_seconds AS "intervalSeconds", s.last_error AS "lastError",
   s.consecutive_failures AS "consecutiveFailures", s.last_fetched_at AS "lastFetchedAt",
   s.next_check_at AS "nextCheckAt", s.created_at AS "createdAt", s.origin,
+  s.etag, s.last_modified AS "lastModified", s.category, s.effective_interval_seconds AS "effectiveIntervalSeconds",
   (SELECT count(*) FROM articles a WHERE a.source_id = s.id)::text AS "articleCount"`;

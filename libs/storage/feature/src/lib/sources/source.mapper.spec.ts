@@ -17,6 +17,10 @@ function sourceRow(overrides: Partial<SourceRow> = {}): SourceRow {
     createdAt: new Date('2026-11-01T00:00:00.000Z'),
     origin: 'config',
     articleCount: '12',
+    etag: 'W/"abc"',
+    lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
+    category: 'Tech / AI',
+    effectiveIntervalSeconds: 675,
     ...overrides,
   };
 }
@@ -39,6 +43,10 @@ describe(mapSource.name, () => {
       createdAt: { seconds: String(Date.parse('2026-11-01T00:00:00Z') / 1000), nanos: 0 },
       articleCount: '12',
       origin: 'config',
+      effectiveIntervalSeconds: 675,
+      category: 'Tech / AI',
+      etag: 'W/"abc"',
+      lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
     });
   });
 

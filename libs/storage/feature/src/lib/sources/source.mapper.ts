@@ -17,5 +17,9 @@ export function mapSource(row: SourceRow): Source {
     createdAt: toTimestamp(row.createdAt),
     articleCount: row.articleCount,
     origin: row.origin,
+    effectiveIntervalSeconds: row.effectiveIntervalSeconds,
+    category: row.category,
+    etag: row.etag,
+    lastModified: row.lastModified,
   };
 }

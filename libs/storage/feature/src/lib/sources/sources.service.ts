@@ -5,7 +5,7 @@ import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
 import { isUuid } from '../shared/ids';
-import { fetchBackoffSeconds } from './fetch-backoff';
+import { scheduleAfterCheck } from './fetch-schedule';
 import { SOURCE_COLUMNS, type SourceRow } from './source-row';
 
 export interface NewSource {
@@ -15,6 +15,7 @@ export interface NewSource {
   intervalSeconds: number;
   origin: string;
   ifMissing: boolean;
+  category: string;
 }
 
 export interface FetchResult {
@@ -22,6 +23,12 @@ export interface FetchResult {
   ok: boolean;
   error: string;
   feedTitle: string;
+  notModified: boolean;
+  newItems: number;
+  publishGapSeconds: number;
+  etag: string;
+  lastModified: string;
+  retryAfterSeconds: number;
 }
 
 const ORIGINS = new Set(['api', 'config']);
@@ -29,6 +36,9 @@ const DEFAULT_CLAIM_LIMIT = 20;
 const MAX_CLAIM_LIMIT = 1000;
 const DEFAULT_LEASE_SECONDS = 300;
 const MAX_INTERVAL_SECONDS = 30 * 24 * 60 * 60;
+const MAX_CATEGORY_LENGTH = 300;
+/** Validators longer than this are not worth echoing back (and are not stored). */
+const MAX_VALIDATOR_LENGTH = 1000;
 
 @Injectable()
 export class SourcesService {
@@ -48,16 +58,20 @@ export class SourcesService {
     }
     const origin = input.origin.trim() || 'api';
     if (!ORIGINS.has(origin)) throw DomainError.invalidArgument(`origin must be "api" or "config", not "${input.origin}"`);
+    const category = (input.category ?? '').trim();
+    if (category.length > MAX_CATEGORY_LENGTH) {
+      throw DomainError.invalidArgument(`category is longer than ${MAX_CATEGORY_LENGTH} characters`);
+    }
 
     const now = this.clock.now();
     const inserted = (await this.db.dataSource.query(
       `WITH s AS (
-         INSERT INTO sources (url, title, kind, status, interval_seconds, next_check_at, created_at, origin)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+         INSERT INTO sources (url, title, kind, status, interval_seconds, effective_interval_seconds, next_check_at, created_at, origin, category)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8)
          ON CONFLICT (url) DO NOTHING
          RETURNING *)
        SELECT ${SOURCE_COLUMNS} FROM s`,
-      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin],
+      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin, category],
     )) as SourceRow[];
     if (inserted[0]) return { source: inserted[0], created: true };
 
@@ -117,51 +131,82 @@ export class SourcesService {
     return rows.sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /**
+   * Records the outcome of a check: the schedule (adaptive interval, backoff, Retry-After, pause
+   * after repeated failures — see scheduleAfterCheck) and, for a full successful response, the
+   * validators for the next conditional fetch. A 304 keeps the stored validators.
+   */
   async recordFetchResult(result: FetchResult): Promise<SourceRow> {
     if (!isUuid(result.sourceId)) throw sourceNotFound(result.sourceId);
     const now = this.clock.now();
+    const { pauseAfterFailures, minIntervalSeconds, maxIntervalSeconds } = this.config.scheduler;
     const updated = await this.db.dataSource.transaction(async (manager) => {
       const current = (await manager.query(
-        `SELECT status, interval_seconds AS "intervalSeconds", consecutive_failures AS "consecutiveFailures"
+        `SELECT status, interval_seconds AS "intervalSeconds", effective_interval_seconds AS "effectiveIntervalSeconds",
+                consecutive_failures AS "consecutiveFailures", last_fetched_at AS "lastFetchedAt"
            FROM sources WHERE id = $1 FOR UPDATE`,
         [result.sourceId],
-      )) as Array<{ status: number; intervalSeconds: number; consecutiveFailures: number }>;
+      )) as Array<{
+        status: number;
+        intervalSeconds: number;
+        effectiveIntervalSeconds: number;
+        consecutiveFailures: number;
+        lastFetchedAt: Date | null;
+      }>;
       const source = current[0];
       if (!source) return false;
-      // A paused source stays paused: only an explicit resume changes that.
-      const paused = source.status === SourceStatus.SOURCE_STATUS_PAUSED;
-      if (result.ok) {
+      const next = scheduleAfterCheck(
+        source,
+        {
+          ok: result.ok,
+          error: result.error ?? '',
+          notModified: result.notModified ?? false,
+          newItems: result.newItems ?? 0,
+          publishGapSeconds: result.publishGapSeconds ?? 0,
+          retryAfterSeconds: result.retryAfterSeconds ?? 0,
+        },
+        { pauseAfterFailures, minIntervalSeconds, maxIntervalSeconds },
+        now,
+      );
+      const schedule = [result.sourceId, next.status, next.consecutiveFailures, next.lastError, next.nextCheckAt, next.effectiveIntervalSeconds];
+      if (!result.ok) {
         await manager.query(
-          `UPDATE sources
-              SET status = $2, consecutive_failures = 0, last_error = '', last_fetched_at = $3,
-                  next_check_at = $4, title = CASE WHEN title = '' THEN $5 ELSE title END
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+                  effective_interval_seconds = $6
             WHERE id = $1`,
-          [
-            result.sourceId,
-            paused ? source.status : SourceStatus.SOURCE_STATUS_ACTIVE,
-            now,
-            new Date(now.getTime() + source.intervalSeconds * 1000),
-            result.feedTitle.trim(),
-          ],
+          schedule,
+        );
+      } else if (result.notModified) {
+        await manager.query(
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+                  effective_interval_seconds = $6, last_fetched_at = $7
+            WHERE id = $1`,
+          [...schedule, now],
         );
       } else {
-        const failures = source.consecutiveFailures + 1;
-        const wait = fetchBackoffSeconds(source.intervalSeconds, failures);
         await manager.query(
-          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5 WHERE id = $1`,
-          [
-            result.sourceId,
-            paused ? source.status : SourceStatus.SOURCE_STATUS_ERROR,
-            failures,
-            result.error.trim() || 'fetch failed',
-            new Date(now.getTime() + wait * 1000),
-          ],
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+                  effective_interval_seconds = $6, last_fetched_at = $7, etag = $8, last_modified = $9,
+                  title = CASE WHEN title = '' THEN $10 ELSE title END
+            WHERE id = $1`,
+          [...schedule, now, validator(result.etag), validator(result.lastModified), (result.feedTitle ?? '').trim()],
         );
       }
       return true;
     });
     if (!updated) throw sourceNotFound(result.sourceId);
     return this.get(result.sourceId);
+  }
+
+  /** Makes a source ACTIVE again with a clean failure count, due now (the scheduler claims it on its next tick). */
+  async resume(id: string): Promise<SourceRow> {
+    if (!isUuid(id)) throw sourceNotFound(id);
+    const rows = await this.updateReturning(
+      `SET status = $2, consecutive_failures = 0, last_error = '', next_check_at = $3 WHERE id = $1`,
+      [id, SourceStatus.SOURCE_STATUS_ACTIVE, this.clock.now()],
+    );
+    if (!rows[0]) throw sourceNotFound(id);
+    return rows[0];
   }
 
   private async findBy(where: string, params: unknown[]): Promise<SourceRow | undefined> {
@@ -178,6 +223,11 @@ export class SourcesService {
       params,
     )) as SourceRow[];
   }
+}
+
+function validator(value: string | undefined): string {
+  const text = (value ?? '').trim();
+  return text.length > MAX_VALIDATOR_LENGTH ? '' : text;
 }
 
 export function sourceNotFound(id: string): DomainError {

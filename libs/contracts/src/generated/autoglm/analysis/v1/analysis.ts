@@ -9,6 +9,14 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 
+export enum SummaryMode {
+  SUMMARY_MODE_UNSPECIFIED = 0,
+  /** SUMMARY_MODE_EXTRACTIVE - SUMMARY_MODE_EXTRACTIVE picks 2–3 central sentences with the local models (the default). */
+  SUMMARY_MODE_EXTRACTIVE = 1,
+  /** SUMMARY_MODE_ABSTRACTIVE - SUMMARY_MODE_ABSTRACTIVE asks the configured LLM endpoint; FAILED_PRECONDITION when none is configured. */
+  SUMMARY_MODE_ABSTRACTIVE = 2,
+}
+
 export interface EmbedRequest {
   texts: string[];
   /** model names a model by manifest name; empty selects the default model. */
@@ -23,6 +31,17 @@ export interface Embedding {
 }
 
 export interface EmbedResponse {
+  embeddings: Embedding[];
+  modelVersion: string;
+}
+
+export interface EmbedQueriesRequest {
+  texts: string[];
+  /** model names a model by manifest name, name@version or hub repo id; empty selects the default model. */
+  model: string;
+}
+
+export interface EmbedQueriesResponse {
   embeddings: Embedding[];
   modelVersion: string;
 }
@@ -69,6 +88,48 @@ export interface ModelInfo {
 
 export interface GetModelInfoResponse {
   model: ModelInfo | undefined;
+}
+
+export interface DescribeModelRequest {
+  /** model names an installed model: manifest name, name@version or hub repo id (owner/name); empty is the default model. */
+  model: string;
+}
+
+export interface DescribeModelResponse {
+  model:
+    | ModelInfo
+    | undefined;
+  /** pooling is weighted-mean (inside the graph), mean or cls (over last_hidden_state). */
+  pooling: string;
+  /** tokenizer is the tokenizer kind: unicode-words, wordpiece, … */
+  tokenizer: string;
+  maxTokens: number;
+  /** is_default is true for the model Embed uses when a request names none. */
+  isDefault: boolean;
+  /** query_prefix and passage_prefix are put before texts embedded as queries (EmbedQueries) and documents (Embed). */
+  queryPrefix: string;
+  passagePrefix: string;
+  /** installed_models names every model in the models directory. */
+  installedModels: string[];
+}
+
+export interface SummarizeRequest {
+  text: string;
+  mode: SummaryMode;
+  /** target_language is a language code (en, zh, …) to translate the summary into; empty keeps the text's language. */
+  targetLanguage: string;
+  title: string;
+}
+
+export interface SummarizeResponse {
+  summary: string;
+  mode: SummaryMode;
+  /** language is the language of the summary. */
+  language: string;
+  /** model says what produced the summary: the embedding model version, or llm:<model> for the LLM endpoint. */
+  model: string;
+  /** llm_tokens is how many LLM tokens this call spent (0 when the LLM was not used). */
+  llmTokens: number;
 }
 
 export interface ExecutionProviderStatus {
@@ -158,6 +219,21 @@ export interface AnalysisServiceClient {
   analyze(request: AnalyzeRequest, metadata?: Metadata): Observable<AnalyzeResponse>;
 
   getModelInfo(request: GetModelInfoRequest, metadata?: Metadata): Observable<GetModelInfoResponse>;
+
+  /** EmbedQueries embeds search queries: like Embed, with the model's query prefix (e5, bge) instead of its passage prefix. */
+
+  embedQueries(request: EmbedQueriesRequest, metadata?: Metadata): Observable<EmbedQueriesResponse>;
+
+  /** DescribeModel describes any installed model (GetModelInfo describes the default one), loading it on first use. */
+
+  describeModel(request: DescribeModelRequest, metadata?: Metadata): Observable<DescribeModelResponse>;
+
+  /**
+   * Summarize summarises one text: extractive (local, always available) or abstractive through the
+   * optional OpenAI-compatible LLM endpoint, optionally translated into target_language (LLM too).
+   */
+
+  summarize(request: SummarizeRequest, metadata?: Metadata): Observable<SummarizeResponse>;
 }
 
 /** AnalysisService runs the local models. */
@@ -174,11 +250,35 @@ export interface AnalysisServiceController {
     request: GetModelInfoRequest,
     metadata?: Metadata,
   ): Promise<GetModelInfoResponse> | Observable<GetModelInfoResponse> | GetModelInfoResponse;
+
+  /** EmbedQueries embeds search queries: like Embed, with the model's query prefix (e5, bge) instead of its passage prefix. */
+
+  embedQueries(
+    request: EmbedQueriesRequest,
+    metadata?: Metadata,
+  ): Promise<EmbedQueriesResponse> | Observable<EmbedQueriesResponse> | EmbedQueriesResponse;
+
+  /** DescribeModel describes any installed model (GetModelInfo describes the default one), loading it on first use. */
+
+  describeModel(
+    request: DescribeModelRequest,
+    metadata?: Metadata,
+  ): Promise<DescribeModelResponse> | Observable<DescribeModelResponse> | DescribeModelResponse;
+
+  /**
+   * Summarize summarises one text: extractive (local, always available) or abstractive through the
+   * optional OpenAI-compatible LLM endpoint, optionally translated into target_language (LLM too).
+   */
+
+  summarize(
+    request: SummarizeRequest,
+    metadata?: Metadata,
+  ): Promise<SummarizeResponse> | Observable<SummarizeResponse> | SummarizeResponse;
 }
 
 export function AnalysisServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["embed", "analyze", "getModelInfo"];
+    const grpcMethods: string[] = ["embed", "analyze", "getModelInfo", "embedQueries", "describeModel", "summarize"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AnalysisService", method)(constructor.prototype[method], method, descriptor);

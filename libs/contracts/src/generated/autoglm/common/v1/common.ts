@@ -62,4 +62,18 @@ export interface Source {
   createdAt: Timestamp | undefined;
   articleCount: string;
   origin: string;
+  /**
+   * effective_interval_seconds is the interval the scheduler uses now: interval_seconds adapted to how often
+   * the source publishes (shorter while each check finds new items, longer while none do), within the
+   * configured bounds. Failures back off from it.
+   */
+  effectiveIntervalSeconds: number;
+  /** category is the folder path of the source (OPML folders joined with " / "); empty when none. */
+  category: string;
+  /**
+   * etag and last_modified are the validators of the last full response, sent back on the next fetch
+   * (If-None-Match / If-Modified-Since); empty when the server gave none.
+   */
+  etag: string;
+  lastModified: string;
 }

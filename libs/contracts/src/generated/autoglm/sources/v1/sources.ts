@@ -14,6 +14,8 @@ export interface AddSourceRequest {
   url: string;
   title: string;
   intervalSeconds: number;
+  /** category is a folder path such as "Tech / AI" (optional). */
+  category: string;
 }
 
 export interface AddSourceResponse {
@@ -43,6 +45,40 @@ export interface RefreshSourceResponse {
   jobId: string;
 }
 
+export interface ResumeSourceRequest {
+  id: string;
+}
+
+export interface ResumeSourceResponse {
+  source: Source | undefined;
+}
+
+export interface ImportOpmlRequest {
+  /** opml is the OPML document (XML text). */
+  opml: string;
+}
+
+/** ImportError says why one feed of an OPML document was not registered. */
+export interface ImportError {
+  url: string;
+  message: string;
+}
+
+export interface ImportOpmlResponse {
+  /** imported counts the new sources, skipped the feeds already registered (or listed twice). */
+  imported: number;
+  skipped: number;
+  errors: ImportError[];
+}
+
+export interface ExportOpmlRequest {
+}
+
+export interface ExportOpmlResponse {
+  /** opml is an OPML 2.0 document (UTF-8 XML). */
+  opml: string;
+}
+
 /** SourcesService owns the source registry and the crawl schedule. */
 
 export interface SourcesServiceClient {
@@ -53,6 +89,18 @@ export interface SourcesServiceClient {
   getSource(request: GetSourceRequest, metadata?: Metadata): Observable<GetSourceResponse>;
 
   refreshSource(request: RefreshSourceRequest, metadata?: Metadata): Observable<RefreshSourceResponse>;
+
+  /** ResumeSource makes a paused (or failing) source ACTIVE again and due now. */
+
+  resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
+
+  /** ImportOpml registers every feed of an OPML document (folders become categories), skipping known ones. */
+
+  importOpml(request: ImportOpmlRequest, metadata?: Metadata): Observable<ImportOpmlResponse>;
+
+  /** ExportOpml returns every source as an OPML 2.0 document, grouped by category. */
+
+  exportOpml(request: ExportOpmlRequest, metadata?: Metadata): Observable<ExportOpmlResponse>;
 }
 
 /** SourcesService owns the source registry and the crawl schedule. */
@@ -77,11 +125,40 @@ export interface SourcesServiceController {
     request: RefreshSourceRequest,
     metadata?: Metadata,
   ): Promise<RefreshSourceResponse> | Observable<RefreshSourceResponse> | RefreshSourceResponse;
+
+  /** ResumeSource makes a paused (or failing) source ACTIVE again and due now. */
+
+  resumeSource(
+    request: ResumeSourceRequest,
+    metadata?: Metadata,
+  ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
+
+  /** ImportOpml registers every feed of an OPML document (folders become categories), skipping known ones. */
+
+  importOpml(
+    request: ImportOpmlRequest,
+    metadata?: Metadata,
+  ): Promise<ImportOpmlResponse> | Observable<ImportOpmlResponse> | ImportOpmlResponse;
+
+  /** ExportOpml returns every source as an OPML 2.0 document, grouped by category. */
+
+  exportOpml(
+    request: ExportOpmlRequest,
+    metadata?: Metadata,
+  ): Promise<ExportOpmlResponse> | Observable<ExportOpmlResponse> | ExportOpmlResponse;
 }
 
 export function SourcesServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["addSource", "listSources", "getSource", "refreshSource"];
+    const grpcMethods: string[] = [
+      "addSource",
+      "listSources",
+      "getSource",
+      "refreshSource",
+      "resumeSource",
+      "importOpml",
+      "exportOpml",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("SourcesService", method)(constructor.prototype[method], method, descriptor);

@@ -32,6 +32,8 @@ export interface CreateSourceRequest {
   origin: string;
   /** if_missing makes the call idempotent: an existing source with the same URL is returned. */
   ifMissing: boolean;
+  /** category is the folder path of the source (e.g. from an OPML import: "Tech / AI"); at most 300 characters. */
+  category: string;
 }
 
 export interface CreateSourceResponse {
@@ -71,6 +73,28 @@ export interface RecordFetchResultRequest {
   ok: boolean;
   error: string;
   feedTitle: string;
+  /** not_modified: the server answered 304 to the conditional request; a successful check with nothing new. */
+  notModified: boolean;
+  /** new_items is how many items of this check were new (inserted) articles; it adapts the interval. */
+  newItems: number;
+  /** publish_gap_seconds is the median gap between the publication times of the items seen (0: unknown). */
+  publishGapSeconds: number;
+  /** etag and last_modified are the validators of a full (200) response, stored for the next conditional fetch. */
+  etag: string;
+  lastModified: string;
+  /**
+   * retry_after_seconds is the server's Retry-After (429/503) in seconds from now: the next check is not
+   * earlier (storage caps it at 24 hours). 0: none.
+   */
+  retryAfterSeconds: number;
+}
+
+export interface ResumeSourceRequest {
+  id: string;
+}
+
+export interface ResumeSourceResponse {
+  source: Source | undefined;
 }
 
 export interface RecordFetchResultResponse {
@@ -99,7 +123,10 @@ export interface UpsertArticlesResponse {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** article_ids is in request order; empty for a skipped item. */
   articleIds: string[];
+  /** skipped counts items not written because the article was deleted (a tombstone on its source and item key). */
+  skipped: number;
 }
 
 export interface GetArticleRequest {
@@ -124,10 +151,49 @@ export interface Article {
   modelVersion: string;
   analyzed: boolean;
   sourceTitle: string;
+  /** story_id is the story cluster the article belongs to; empty until it is analyzed. */
+  storyId: string;
 }
 
 export interface GetArticleResponse {
   article: Article | undefined;
+}
+
+export interface DeleteArticleRequest {
+  articleId: string;
+}
+
+export interface DeleteArticleResponse {
+}
+
+export interface GetStoryRequest {
+  id: string;
+}
+
+/** StoryEntry is one article of a story's timeline. */
+export interface StoryEntry {
+  article: ArticleRef | undefined;
+  joinedAt:
+    | Timestamp
+    | undefined;
+  /** similarity to the article it was matched with (1 for the article that started the story). */
+  similarity: number;
+}
+
+/** Story is a cluster of articles about the same event: near-duplicates (SimHash) and close embeddings. */
+export interface Story {
+  id: string;
+  /** title is the title of the article that started the story. */
+  title: string;
+  createdAt: Timestamp | undefined;
+  updatedAt: Timestamp | undefined;
+  size: number;
+  /** timeline lists the articles by publication time, oldest first. */
+  timeline: StoryEntry[];
+}
+
+export interface GetStoryResponse {
+  story: Story | undefined;
 }
 
 export interface ListArticlesRequest {
@@ -285,9 +351,24 @@ export interface StorageServiceClient {
 
   recordFetchResult(request: RecordFetchResultRequest, metadata?: Metadata): Observable<RecordFetchResultResponse>;
 
+  /** ResumeSource makes a source (typically PAUSED after repeated failures) ACTIVE again and due now. */
+
+  resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
+
   upsertArticles(request: UpsertArticlesRequest, metadata?: Metadata): Observable<UpsertArticlesResponse>;
 
   getArticle(request: GetArticleRequest, metadata?: Metadata): Observable<GetArticleResponse>;
+
+  /**
+   * DeleteArticle removes an article with its analyses, embeddings and events, and leaves a tombstone on its
+   * (source, item key) so that the feed listing it again does not bring it back. NOT_FOUND for an unknown id.
+   */
+
+  deleteArticle(request: DeleteArticleRequest, metadata?: Metadata): Observable<DeleteArticleResponse>;
+
+  /** GetStory returns a story cluster (near-duplicate and same-event articles) with its timeline, oldest first. */
+
+  getStory(request: GetStoryRequest, metadata?: Metadata): Observable<GetStoryResponse>;
 
   listArticles(request: ListArticlesRequest, metadata?: Metadata): Observable<ListArticlesResponse>;
 
@@ -340,6 +421,13 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<RecordFetchResultResponse> | Observable<RecordFetchResultResponse> | RecordFetchResultResponse;
 
+  /** ResumeSource makes a source (typically PAUSED after repeated failures) ACTIVE again and due now. */
+
+  resumeSource(
+    request: ResumeSourceRequest,
+    metadata?: Metadata,
+  ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
+
   upsertArticles(
     request: UpsertArticlesRequest,
     metadata?: Metadata,
@@ -349,6 +437,23 @@ export interface StorageServiceController {
     request: GetArticleRequest,
     metadata?: Metadata,
   ): Promise<GetArticleResponse> | Observable<GetArticleResponse> | GetArticleResponse;
+
+  /**
+   * DeleteArticle removes an article with its analyses, embeddings and events, and leaves a tombstone on its
+   * (source, item key) so that the feed listing it again does not bring it back. NOT_FOUND for an unknown id.
+   */
+
+  deleteArticle(
+    request: DeleteArticleRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteArticleResponse> | Observable<DeleteArticleResponse> | DeleteArticleResponse;
+
+  /** GetStory returns a story cluster (near-duplicate and same-event articles) with its timeline, oldest first. */
+
+  getStory(
+    request: GetStoryRequest,
+    metadata?: Metadata,
+  ): Promise<GetStoryResponse> | Observable<GetStoryResponse> | GetStoryResponse;
 
   listArticles(
     request: ListArticlesRequest,
@@ -408,8 +513,11 @@ export function StorageServiceControllerMethods() {
       "listSources",
       "claimDueSources",
       "recordFetchResult",
+      "resumeSource",
       "upsertArticles",
       "getArticle",
+      "deleteArticle",
+      "getStory",
       "listArticles",
       "saveAnalysis",
       "similarArticles",

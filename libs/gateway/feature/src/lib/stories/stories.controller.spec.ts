@@ -1,0 +1,75 @@
+import type { storage } from '@autoglm/contracts';
+import { ErrorCode } from '@autoglm/shared-errors';
+import { RemoteCallError, STORAGE_CLIENT, toTimestamp, type StorageClient } from '@autoglm/shared-grpc';
+import { anArticleRef, FakeRpc } from '../testing/fake-backends';
+import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
+import { StoriesController } from './stories.controller';
+
+function aStory(overrides: Partial<storage.Story> = {}): storage.Story {
+  return {
+    id: 'story-1',
+    title: 'Local models are enough',
+    createdAt: toTimestamp(new Date('2026-11-20T10:00:00.000Z')),
+    updatedAt: toTimestamp(new Date('2026-11-20T12:00:00.000Z')),
+    size: 2,
+    timeline: [
+      { article: anArticleRef({ id: 'art-1' }), joinedAt: toTimestamp(new Date('2026-11-20T10:00:00.000Z')), similarity: 1 },
+      { article: anArticleRef({ id: 'art-2' }), joinedAt: toTimestamp(new Date('2026-11-20T12:00:00.000Z')), similarity: 0.96875 },
+    ],
+    ...overrides,
+  };
+}
+
+describe(StoriesController.name, () => {
+  let sut: TestGateway;
+  let getStory: FakeRpc<storage.GetStoryRequest, storage.GetStoryResponse>;
+
+  beforeEach(async () => {
+    sut = await startTestGateway();
+    getStory = new FakeRpc('storage.getStory');
+    // The fake storage client is a plain object: the RPC this scenario needs is added to it.
+    Object.assign(sut.app.get<Partial<StorageClient>>(STORAGE_CLIENT), { getStory: getStory.call });
+  });
+
+  afterEach(async () => {
+    await sut.close();
+  });
+
+  describe('GET /api/v1/stories/:id', () => {
+    it('answers the story with its timeline, oldest first', async () => {
+      getStory.returns({ story: aStory() });
+
+      const answer = await send(sut, 'GET', '/api/v1/stories/story-1');
+
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        id: 'story-1',
+        title: 'Local models are enough',
+        createdAt: '2026-11-20T10:00:00.000Z',
+        updatedAt: '2026-11-20T12:00:00.000Z',
+        size: 2,
+        timeline: [
+          { article: { id: 'art-1' }, joinedAt: '2026-11-20T10:00:00.000Z', similarity: 1 },
+          { article: { id: 'art-2' }, joinedAt: '2026-11-20T12:00:00.000Z', similarity: 0.96875 },
+        ],
+      });
+      expect(getStory.requests).toEqual([{ id: 'story-1' }]);
+    });
+
+    it('answers 404 for an unknown story', async () => {
+      getStory.fails(new RemoteCallError(ErrorCode.NotFound, 'story story-0 not found', 5, 'StorageService/GetStory'));
+
+      const answer = await send(sut, 'GET', '/api/v1/stories/story-0');
+
+      expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'story story-0 not found' });
+    });
+
+    it('answers 500 without details when storage answers no story', async () => {
+      getStory.returns({ story: undefined });
+
+      const answer = await send(sut, 'GET', '/api/v1/stories/story-1');
+
+      expect(answer.status).toBe(500);
+    });
+  });
+});

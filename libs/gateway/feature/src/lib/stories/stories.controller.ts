@@ -1,0 +1,22 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { required } from '../common/values.mapper';
+import { ErrorResponseDto } from '../errors/error-response.dto';
+import { StoryDto } from './story.dto';
+import { mapStory } from './story.mapper';
+
+@ApiTags('stories')
+@Controller('stories')
+export class StoriesController {
+  constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A story: the articles about one event (near-duplicates and close embeddings), oldest first.' })
+  @ApiOkResponse({ type: StoryDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No story has this id.' })
+  async get(@Param('id') id: string): Promise<StoryDto> {
+    const { story } = await this.storage.getStory({ id });
+    return mapStory(required(story, 'story'));
+  }
+}

@@ -1,0 +1,162 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ErrorCode } from '@autoglm/shared-errors';
+import { fromTimestamp } from '@autoglm/shared-grpc';
+import {
+  rejection,
+  startStorageHarness,
+  TEST_BACKENDS,
+  testAnalysis,
+  testFeedItem,
+  type StorageHarness,
+} from '../testing/storage-harness';
+
+/** A random 64-bit fingerprint as 16 hex digits, and the same with some bits flipped. */
+const randomSimhash = () => randomBytes(8).toString('hex');
+const flip = (hex: string, bits: number[]) =>
+  bits.reduce((value, bit) => value ^ (1n << BigInt(bit)), BigInt(`0x${hex}`)).toString(16).padStart(16, '0');
+
+const at = (iso: string) => {
+  const ms = Date.parse(iso);
+  return { seconds: String(Math.floor(ms / 1000)), nanos: 0 };
+};
+
+/** A unit vector along `axis`, tilted towards axis+1 by `angle` radians (cosine with the pure axis = cos(angle)). */
+const direction = (axis: number, angle = 0) => {
+  const v = new Array<number>(8).fill(0);
+  v[axis] = Math.cos(angle);
+  v[(axis + 1) % 8] = Math.sin(angle);
+  return v;
+};
+
+describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
+  let harness: StorageHarness;
+
+  beforeAll(async () => {
+    harness = await startStorageHarness(backend);
+  });
+
+  afterAll(() => harness?.close());
+
+  /** Upserts items (key → published time) into a new source and returns their ids in order. */
+  const articles = async (published: string[]) => {
+    const source = await harness.createSource();
+    const prefix = randomUUID();
+    const { articleIds } = await harness.sut.upsertArticles({
+      sourceId: source.id,
+      items: published.map((iso, i) => testFeedItem(`${prefix}-${i}`, { publishedAt: at(iso) })),
+    });
+    return articleIds;
+  };
+  const storyOf = async (id: string) => (await harness.sut.getArticle({ id })).article!.storyId;
+
+  it('puts SimHash near-duplicates (Hamming distance ≤ 3) in one story with a timeline, oldest first', async () => {
+    const { sut } = harness;
+    const [first, second, third] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T08:00:00Z', '2026-11-21T09:00:00Z']);
+    const simhash = randomSimhash();
+
+    expect(await storyOf(first)).toBe('');
+    await sut.saveAnalysis(testAnalysis(first, { simhash }));
+    await sut.saveAnalysis(testAnalysis(second, { simhash: flip(simhash, [0, 17]) }));
+    await sut.saveAnalysis(testAnalysis(third, { simhash: flip(simhash, [5, 40, 63]) }));
+
+    const storyId = await storyOf(first);
+    expect(storyId).not.toBe('');
+    expect(await storyOf(second)).toBe(storyId);
+    expect(await storyOf(third)).toBe(storyId);
+    const { story } = await sut.getStory({ id: storyId });
+    expect(story).toMatchObject({ id: storyId, title: (await sut.getArticle({ id: first })).article!.title, size: 3 });
+    expect(story!.timeline.map((entry) => entry.article!.id)).toEqual([second, first, third]);
+    expect(story!.timeline.map((entry) => entry.similarity)).toEqual([1 - 2 / 64, 1, 1 - 3 / 64]);
+    expect(fromTimestamp(story!.timeline[0].joinedAt)).toBeInstanceOf(Date);
+  });
+
+  it('keeps articles apart beyond Hamming distance 3, even when a band is equal', async () => {
+    const { sut } = harness;
+    const [a, b] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z']);
+    const simhash = randomSimhash();
+
+    await sut.saveAnalysis(testAnalysis(a, { simhash }));
+    // Four flipped bits, all in the top band: the three other bands are equal (a candidate), the distance is 4.
+    await sut.saveAnalysis(testAnalysis(b, { simhash: flip(simhash, [60, 61, 62, 63]) }));
+
+    expect(await storyOf(a)).not.toBe(await storyOf(b));
+  });
+
+  it('joins articles whose embeddings have cosine ≥ 0.92, and not below', async () => {
+    const { sut } = harness;
+    const [a, close, far] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z']);
+    const model = `emb-${randomUUID()}`;
+    const axis = 3;
+    // `far` tilts the other way: cosine 0.9 with `a`, about 0.72 with `close`.
+
+    await sut.saveAnalysis(testAnalysis(a, { modelVersion: model, embedding: direction(axis) }));
+    await sut.saveAnalysis(testAnalysis(close, { modelVersion: model, embedding: direction(axis, Math.acos(0.95)) }));
+    await sut.saveAnalysis(testAnalysis(far, { modelVersion: model, embedding: direction(axis, -Math.acos(0.9)) }));
+
+    expect(await storyOf(close)).toBe(await storyOf(a));
+    expect(await storyOf(far)).not.toBe(await storyOf(a));
+    const { story } = await sut.getStory({ id: await storyOf(a) });
+    expect(story!.timeline[1].similarity).toBeCloseTo(0.95, 5);
+  });
+
+  it('looks only within 72 hours', async () => {
+    const { sut } = harness;
+    const [a, late] = await articles(['2026-11-01T10:00:00Z', '2026-11-04T10:00:01Z']);
+    const simhash = randomSimhash();
+
+    await sut.saveAnalysis(testAnalysis(a, { simhash }));
+    await sut.saveAnalysis(testAnalysis(late, { simhash }));
+
+    expect(await storyOf(late)).not.toBe(await storyOf(a));
+  });
+
+  it('is replay-safe: saving the same analysis again keeps the story and its size', async () => {
+    const { sut } = harness;
+    const [a, b] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z']);
+    const simhash = randomSimhash();
+    await sut.saveAnalysis(testAnalysis(a, { simhash }));
+    await sut.saveAnalysis(testAnalysis(b, { simhash }));
+    const storyId = await storyOf(b);
+
+    await Promise.all([sut.saveAnalysis(testAnalysis(b, { simhash })), sut.saveAnalysis(testAnalysis(a, { simhash }))]);
+    await sut.saveAnalysis(testAnalysis(b, { simhash }));
+
+    expect(await storyOf(a)).toBe(storyId);
+    expect(await storyOf(b)).toBe(storyId);
+    expect((await sut.getStory({ id: storyId })).story).toMatchObject({ size: 2 });
+  });
+
+  it('shrinks the story when an article is deleted, and removes it with its last article', async () => {
+    const { sut } = harness;
+    const [a, b] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z']);
+    const simhash = randomSimhash();
+    await sut.saveAnalysis(testAnalysis(a, { simhash }));
+    await sut.saveAnalysis(testAnalysis(b, { simhash }));
+    const storyId = await storyOf(a);
+
+    await sut.deleteArticle({ articleId: a });
+    const shrunk = (await sut.getStory({ id: storyId })).story!;
+    await sut.deleteArticle({ articleId: b });
+
+    expect(shrunk.size).toBe(1);
+    expect(shrunk.timeline.map((entry) => entry.article!.id)).toEqual([b]);
+    expect(await rejection(sut.getStory({ id: storyId }))).toMatchObject({ code: ErrorCode.NotFound });
+  });
+
+  it.each([['an unknown id', randomUUID()], ['a malformed id', 'story-1'], ['an empty id', '']])(
+    'answers NOT_FOUND for %s',
+    async (_label, id) => {
+      expect(await rejection(harness.sut.getStory({ id }))).toMatchObject({ code: ErrorCode.NotFound, message: `story ${id} not found` });
+    },
+  );
+
+  it('rejects a SimHash that is not 16 hex digits, writing nothing', async () => {
+    const [a] = await articles(['2026-11-20T10:00:00Z']);
+
+    const error = await rejection(harness.sut.saveAnalysis(testAnalysis(a, { simhash: 'xyz' })));
+
+    expect(error).toMatchObject({ code: ErrorCode.InvalidArgument, message: 'simhash must be 16 hexadecimal digits (64 bits)' });
+    expect((await harness.sut.getArticle({ id: a })).article).toMatchObject({ analyzed: false, storyId: '' });
+  });
+});

@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
+import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { toVectorLiteral } from '../similarity/nearest-query';
+import { hammingDistance, NEAR_DUPLICATE_MAX_DISTANCE, simhashBands, simhashSimilarity } from './simhash';
+
+/** Near-duplicates and same-event articles are looked for among articles published within this window of each other. */
+export const STORY_WINDOW_HOURS = 72;
+/** Embedding cosine from which two articles are taken to tell the same story. */
+export const STORY_MIN_COSINE = 0.92;
+
+export interface StoryAssignmentInput {
+  articleId: string;
+  /** The analysis' SimHash; undefined when the text has none. */
+  simhash: bigint | undefined;
+  /** The stored embedding (undefined when it carries no direction) and its model version. */
+  embedding: number[] | undefined;
+  modelVersion: string;
+  now: Date;
+}
+
+interface Candidate {
+  clusterId: string;
+  similarity: number;
+}
+
+/**
+ * Puts an analyzed article into a story: the story of its most similar earlier article —
+ * a SimHash near-duplicate (an equal 16-bit band, then Hamming distance ≤ 3) or an embedding
+ * with cosine ≥ 0.92 — among articles within 72 hours of it, else a new story of its own.
+ * Replay-safe: an article already in a story stays there (its SimHash bands are refreshed).
+ */
+@Injectable()
+export class StoryClustering {
+  constructor(@Inject(STORAGE_DATABASE) private readonly db: StorageDatabase) {}
+
+  /** Runs inside the caller's transaction (the analysis write); returns the story id. */
+  async assign(manager: EntityManager, input: StoryAssignmentInput): Promise<string> {
+    const { articleId } = input;
+    await manager.query(`DELETE FROM article_simhash_bands WHERE article_id = $1`, [articleId]);
+    const bands = input.simhash === undefined ? [] : simhashBands(input.simhash);
+    if (bands.length > 0) {
+      await manager.query(
+        `INSERT INTO article_simhash_bands (article_id, band, value) SELECT $1, b - 1, ($2::int[])[b] FROM generate_subscripts($2::int[], 1) b`,
+        [articleId, bands],
+      );
+    }
+
+    const current = (await manager.query(`SELECT cluster_id FROM story_memberships WHERE article_id = $1`, [articleId])) as Array<{
+      cluster_id: string;
+    }>;
+    if (current[0]) return current[0].cluster_id;
+
+    const [article] = (await manager.query(`SELECT a.title, ${FEED_TIME} AS at FROM articles a WHERE a.id = $1`, [articleId])) as Array<{
+      title: string;
+      at: Date;
+    }>;
+    const window = [new Date(article.at.getTime() - STORY_WINDOW_HOURS * 3600_000), new Date(article.at.getTime() + STORY_WINDOW_HOURS * 3600_000)];
+    const candidates = [
+      ...(input.simhash === undefined ? [] : await this.simhashCandidates(manager, articleId, input.simhash, bands, window)),
+      ...(input.embedding ? await this.embeddingCandidates(manager, articleId, input.embedding, input.modelVersion, window) : []),
+    ];
+    const best = candidates.reduce<Candidate | undefined>((top, c) => (!top || c.similarity > top.similarity ? c : top), undefined);
+
+    if (best) {
+      const joined = (await manager.query(
+        `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id`,
+        [best.clusterId, articleId, input.now, best.similarity],
+      )) as unknown[];
+      if (joined.length > 0) {
+        await manager.query(`UPDATE story_clusters SET size = size + 1, updated_at = $2 WHERE id = $1`, [best.clusterId, input.now]);
+      }
+      return best.clusterId;
+    }
+
+    const [{ id }] = (await manager.query(
+      `INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id`,
+      [article.title, input.now],
+    )) as Array<{ id: string }>;
+    await manager.query(
+      `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity) VALUES ($1, $2, $3, 1)`,
+      [id, articleId, input.now],
+    );
+    return id;
+  }
+
+  /** Articles in a story sharing a band with the fingerprint, kept when within the Hamming distance. */
+  private async simhashCandidates(
+    manager: EntityManager,
+    articleId: string,
+    fingerprint: bigint,
+    bands: number[],
+    window: Date[],
+  ): Promise<Candidate[]> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT m.cluster_id AS "clusterId", an.simhash
+         FROM article_simhash_bands c
+         JOIN articles a ON a.id = c.article_id
+         JOIN story_memberships m ON m.article_id = c.article_id
+         ${NEWEST_ANALYSIS_JOIN}
+        WHERE ((c.band = 0 AND c.value = $2) OR (c.band = 1 AND c.value = $3) OR (c.band = 2 AND c.value = $4) OR (c.band = 3 AND c.value = $5))
+          AND c.article_id <> $1
+          AND ${FEED_TIME} BETWEEN $6 AND $7`,
+      [articleId, ...bands, ...window],
+    )) as Array<{ clusterId: string; simhash: string | null }>;
+    return rows.flatMap((row) => {
+      if (!row.simhash || !/^[0-9a-fA-F]{16}$/.test(row.simhash)) return [];
+      const distance = hammingDistance(fingerprint, BigInt(`0x${row.simhash}`));
+      return distance <= NEAR_DUPLICATE_MAX_DISTANCE ? [{ clusterId: row.clusterId, similarity: simhashSimilarity(distance) }] : [];
+    });
+  }
+
+  /** The story article with the closest embedding of the same model, when close enough (exact cosine: the window keeps it small). */
+  private async embeddingCandidates(
+    manager: EntityManager,
+    articleId: string,
+    embedding: number[],
+    modelVersion: string,
+    window: Date[],
+  ): Promise<Candidate[]> {
+    const score = this.db.pgvector
+      ? `1 - (e.vec <=> $2::vector)`
+      : `(SELECT sum(p.x::float8 * p.y::float8)
+                 / nullif(sqrt(sum(p.x::float8 * p.x::float8)) * sqrt(sum(p.y::float8 * p.y::float8)), 0)
+            FROM unnest(e.values, $2::real[]) AS p(x, y))`;
+    const rows = (await manager.query(
+      `SELECT * FROM (
+         SELECT m.cluster_id AS "clusterId", ${score} AS similarity
+           FROM article_embeddings e
+           JOIN articles a ON a.id = e.article_id
+           JOIN story_memberships m ON m.article_id = e.article_id
+          WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
+            AND ${FEED_TIME} BETWEEN $5 AND $6) scored
+        WHERE similarity >= $7 AND similarity <> 'NaN'::float8
+        ORDER BY similarity DESC
+        LIMIT 1`,
+      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, STORY_MIN_COSINE],
+    )) as Array<{ clusterId: string; similarity: number }>;
+    return rows.map((row) => ({ clusterId: row.clusterId, similarity: Number(row.similarity) }));
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { SourceKind, type Source, type storage } from '@autoglm/contracts';
+import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
+import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
+import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { freePort } from '@autoglm/shared-testing';
+import type { Clock } from '../shared/clock';
+import { startStorageService } from '../start-storage-service';
+
+const SERVER = 'postgres://postgres@127.0.0.1:5432';
+
+/** A database owned by one integration spec, from creation to removal. */
+export interface TestDatabase {
+  readonly config: AppConfig['database'];
+  dispose(): Promise<void>;
+}
+
+export type TestBackend = 'PGlite' | 'PostgreSQL';
+
+export const TEST_BACKENDS: ReadonlyArray<[TestBackend]> = [['PGlite'], ['PostgreSQL']];
+
+/** An empty database: PGlite in a temporary directory, or a new database on the PostgreSQL server here. */
+export async function createTestDatabase(backend: TestBackend): Promise<TestDatabase> {
+  if (backend === 'PGlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'autoglm-storage-'));
+    return { config: { url: '', dataDir: join(dir, 'pglite') }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `storage_it_${randomUUID().replace(/-/g, '')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: `${SERVER}/postgres` });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  return { config: { url: `${SERVER}/${name}`, dataDir: '' }, dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A running storage service on a fresh database, with a gRPC client. */
+export interface StorageHarness {
+  readonly sut: StorageClient;
+  createSource(): Promise<Source>;
+  close(): Promise<void>;
+}
+
+export async function startStorageHarness(backend: TestBackend, clock?: Clock): Promise<StorageHarness> {
+  const database = await createTestDatabase(backend);
+  const queues = new InProcessQueueFactory();
+  const base = defaultConfig();
+  const config: AppConfig = { ...base, database: database.config, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
+  let service: RunningService | undefined;
+  try {
+    service = await startStorageService(config, { queueFactory: queues, ...(clock ? { clock } : {}) });
+  } catch (error) {
+    await queues.close();
+    await database.dispose();
+    throw error;
+  }
+  const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 30_000 });
+  return {
+    sut: handle.client,
+    async createSource() {
+      const request = {
+        url: `https://feeds.example.org/${randomUUID()}.xml`,
+        title: '',
+        kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
+        intervalSeconds: 0,
+        origin: '',
+        ifMissing: false,
+        category: '',
+      };
+      const { source } = await handle.client.createSource(request);
+      if (!source) throw new Error('storage created no source');
+      return source;
+    },
+    async close() {
+      handle.close();
+      await service?.close();
+      await queues.close();
+      await database.dispose();
+    },
+  };
+}
+
+/** The error of a call that must fail. */
+export async function rejection(call: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    return error as { code: number; message: string };
+  }
+  throw new Error('the call succeeded');
+}
+
+export function testFeedItem(key: string, overrides: Partial<storage.FeedItem> = {}): storage.FeedItem {
+  return {
+    itemKey: key,
+    guid: key,
+    url: `https://example.org/${key}`,
+    title: `Title ${key}`,
+    author: 'Ada',
+    publishedAt: undefined,
+    contentHtml: `<p>${key}</p>`,
+    text: `Text of ${key}`,
+    contentHash: `hash-${key}`,
+    ...overrides,
+  };
+}
+
+export function testAnalysis(articleId: string, overrides: Partial<storage.SaveAnalysisRequest> = {}): storage.SaveAnalysisRequest {
+  return {
+    articleId,
+    modelVersion: 'test-model@1',
+    language: 'en',
+    keywords: ['alpha'],
+    topic: 'science',
+    summary: 'A summary.',
+    embedding: [],
+    simhash: '',
+    ...overrides,
+  };
+}
