@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const service = await startStorageService(config, { queueFactory: queues });
     const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
     const sut = handle.client;
-    const { source } = await sut.createSource({ url: 'https://bench.example.org/feed.xml', title: 'bench', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '' });
+    const { source } = await sut.createSource({ url: 'https://bench.example.org/feed.xml', title: 'bench', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '', fullText: false });
     if (!source) throw new Error('no source created');
     const started = Date.now();
     for (let from = 0; from < ARTICLES; from += 250) {

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
         origin: '',
         ifMissing: false,
         category: '',
+        fullText: false,
       });
       if (!created) throw new Error('no source created');
       return created.id;

@@ -72,6 +72,8 @@ function serveFixtures(): Promise<{ server: Server; base: string }> {
   const routes: Record<string, { type: string; body: Buffer }> = {
     '/en.xml': { type: 'application/rss+xml; charset=utf-8', body: readFileSync(join(FIXTURES, 'en-feed.xml')) },
     '/zh.xml': { type: 'application/atom+xml', body: readFileSync(join(FIXTURES, 'zh-feed.xml')) },
+    '/teaser.xml': { type: 'application/rss+xml', body: readFileSync(join(FIXTURES, 'teaser-feed.xml')) },
+    '/pages/transit.html': { type: 'text/html; charset=utf-8', body: readFileSync(join(FIXTURES, 'transit-page.html')) },
     '/not-a-feed.html': { type: 'text/html', body: Buffer.from('<!doctype html><html><body><h1>Hello</h1><p>Just a page.</p></body></html>') },
   };
   const server = createServer((req, res) => {
@@ -326,5 +328,25 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     expect(gqlRecs.body.errors).toBeUndefined();
     expect(gqlRecs.body.data.recommendations.profileEvents).toBe(3);
     expect(gqlRecs.body.data.recommendations.items[0].article.title).toBe(top.article.title);
+  });
+
+  it("keeps the full text of a teaser feed's articles when the source asks for it", async () => {
+    const teaser = await api('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ url: `${fixtures.base}/teaser.xml`, fullText: true }),
+    });
+    expect(teaser.status).toBe(201);
+    expect(teaser.body.fullText).toBe(true);
+    const article = await waitFor('the extracted full text', async () => {
+      const list = await api(`/api/v1/articles?sourceId=${teaser.body.id}`);
+      const id = list.body.items[0]?.id as string | undefined;
+      if (!id) return undefined;
+      const full = await api(`/api/v1/articles/${id}`);
+      return full.body.text.includes('Construction of the tram line') && full.body.analyzed ? full.body : undefined;
+    });
+    expect(article.text).toContain('twelve bus lines');
+    expect(article.text).not.toMatch(/cookies|Privacy|Parking fees/);
+    expect(article.contentHtml).toContain('<li>');
+    expect(article.summary.length).toBeGreaterThan(20);
   });
 });

@@ -6,6 +6,8 @@ import { AnalysisService, type ArticleAnalysis, type ModelDescription } from './
 import type { DistributionSnapshot } from './batching/distribution';
 import type { DynamicBatcherMetrics, Priority } from './batching/dynamic-batcher';
 import type { InferenceOptions, TextEmbedding } from './embedding.service';
+import { DomainError } from '@autoglm/shared-errors';
+import { SummaryService, type SummaryMode } from './summary/summary.service';
 import type { ProviderStatus } from './providers/execution-provider.registry';
 
 /** The part of a grpc-js server call the controller reads: its deadline and its cancellation. */
@@ -18,7 +20,10 @@ export interface GrpcCallContext {
 @Controller()
 @analysis.AnalysisServiceControllerMethods()
 export class AnalysisController implements analysis.AnalysisServiceController {
-  constructor(private readonly service: AnalysisService) {}
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly summaries: SummaryService,
+  ) {}
 
   // A user waits on Embed and Analyze calls: they take the interactive lane.
   async embed(request: analysis.EmbedRequest, _metadata?: Metadata, call?: GrpcCallContext): Promise<analysis.EmbedResponse> {
@@ -26,12 +31,40 @@ export class AnalysisController implements analysis.AnalysisServiceController {
     return { embeddings: result.embeddings.map(mapEmbedding), modelVersion: result.modelVersion };
   }
 
+  async embedQueries(
+    request: analysis.EmbedQueriesRequest,
+    _metadata?: Metadata,
+    call?: GrpcCallContext,
+  ): Promise<analysis.EmbedQueriesResponse> {
+    const options: InferenceOptions = { ...mapCallOptions(call, 'interactive'), role: 'query' };
+    const result = await this.service.embed(request.texts ?? [], request.model ?? '', options);
+    return { embeddings: result.embeddings.map(mapEmbedding), modelVersion: result.modelVersion };
+  }
+
   async analyze(request: analysis.AnalyzeRequest, _metadata?: Metadata, call?: GrpcCallContext): Promise<analysis.AnalyzeResponse> {
     return mapAnalysis(await this.service.analyze(request.title ?? '', request.text ?? '', mapCallOptions(call, 'interactive')));
   }
 
-  getModelInfo(): analysis.GetModelInfoResponse {
-    return { model: mapModelInfo(this.service.describeModel()) };
+  async getModelInfo(): Promise<analysis.GetModelInfoResponse> {
+    return { model: mapModelInfo(await this.service.describeModel('')) };
+  }
+
+  async describeModel(request: analysis.DescribeModelRequest): Promise<analysis.DescribeModelResponse> {
+    return mapModelDescription(await this.service.describeModel(request.model ?? ''));
+  }
+
+  async summarize(request: analysis.SummarizeRequest, _metadata?: Metadata, call?: GrpcCallContext): Promise<analysis.SummarizeResponse> {
+    const result = await this.summaries.summarize(
+      { title: request.title ?? '', text: request.text ?? '', mode: mapSummaryMode(request.mode), targetLanguage: request.targetLanguage ?? '' },
+      mapCallOptions(call, 'interactive'),
+    );
+    return {
+      summary: result.summary,
+      mode: result.mode === 'abstractive' ? analysis.SummaryMode.SUMMARY_MODE_ABSTRACTIVE : analysis.SummaryMode.SUMMARY_MODE_EXTRACTIVE,
+      language: result.language,
+      model: result.model,
+      llmTokens: result.llmTokens,
+    };
   }
 }
 
@@ -49,6 +82,32 @@ export function mapCallOptions(call: GrpcCallContext | undefined, priority: Prio
   else call.once('cancelled', () => controller.abort());
   options.signal = controller.signal;
   return options;
+}
+
+export function mapSummaryMode(mode: analysis.SummaryMode | undefined): SummaryMode {
+  switch (mode) {
+    case analysis.SummaryMode.SUMMARY_MODE_ABSTRACTIVE:
+      return 'abstractive';
+    case analysis.SummaryMode.SUMMARY_MODE_EXTRACTIVE:
+    case analysis.SummaryMode.SUMMARY_MODE_UNSPECIFIED:
+    case undefined:
+      return 'extractive';
+    default:
+      throw DomainError.invalidArgument(`summary mode ${String(mode)} is not one of extractive, abstractive`);
+  }
+}
+
+export function mapModelDescription(d: ModelDescription): analysis.DescribeModelResponse {
+  return {
+    model: mapModelInfo(d),
+    pooling: d.pooling,
+    tokenizer: d.tokenizer,
+    maxTokens: d.maxTokens,
+    isDefault: d.isDefault,
+    queryPrefix: d.prefixes.query,
+    passagePrefix: d.prefixes.passage,
+    installedModels: d.installedModels,
+  };
 }
 
 export function mapEmbedding(e: TextEmbedding): analysis.Embedding {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { analysis, storage } from '@autoglm/contracts';
+import { analysis, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { ErrorCode } from '@autoglm/shared-errors';
 import {
@@ -110,7 +110,7 @@ describe('analysis service over gRPC', () => {
   ])('refuses %s', async (_case, request, code, grpcCode) => {
     const error = await remoteError(client.client.embed(request));
     expect(error).toMatchObject({ code, grpcCode });
-    if (code === ErrorCode.NotFound) expect(error?.message).toBe('model bert-huge is not installed');
+    if (code === ErrorCode.NotFound) expect(error?.message).toMatch(/^model bert-huge is not installed \(installed: /);
   });
 
   it('analyses an article', async () => {
@@ -119,6 +119,42 @@ describe('analysis service over gRPC', () => {
     expect(response.keywords.length).toBeGreaterThan(3);
     expect(response.simhash).toMatch(/^[0-9a-f]{16}$/);
     expect(response.embedding?.vector).toHaveLength(100);
+  });
+
+  it('summarises over gRPC: extractive locally, abstractive refused while the LLM endpoint is off', async () => {
+    const text =
+      'The central bank raised its benchmark interest rate by a quarter point on Wednesday. ' +
+      'Policymakers said inflation remained well above their target. The weather in Washington was sunny. ' +
+      'Investors expect further rate increases if inflation does not ease. Economists expect slower growth next year.';
+    const extractive = await client.client.summarize({ text, title: '', mode: analysis.SummaryMode.SUMMARY_MODE_UNSPECIFIED, targetLanguage: '' });
+    expect(extractive).toMatchObject({ mode: analysis.SummaryMode.SUMMARY_MODE_EXTRACTIVE, language: 'en', model: 'wink-sg100d@1.0.0', llmTokens: 0 });
+    expect(extractive.summary).not.toContain('sunny');
+
+    const abstractive = await remoteError(client.client.summarize({ text, title: '', mode: analysis.SummaryMode.SUMMARY_MODE_ABSTRACTIVE, targetLanguage: '' }));
+    expect(abstractive).toMatchObject({ grpcCode: grpc.status.FAILED_PRECONDITION, message: expect.stringContaining('LLM_BASE_URL') });
+    await expect(remoteError(client.client.summarize({ text: '', title: '', mode: 0, targetLanguage: '' }))).resolves.toMatchObject({
+      grpcCode: grpc.status.INVALID_ARGUMENT,
+    });
+  });
+
+  it('embeds queries and describes installed models by name over gRPC', async () => {
+    const queries = await client.client.embedQueries({ texts: ['cat'], model: 'wink-sg100d' });
+    const passages = await client.client.embed({ texts: ['cat'], model: '' });
+    // wink-sg100d has no prefixes: a query and a passage embed alike.
+    expect(queries.embeddings[0]?.vector).toEqual(passages.embeddings[0]?.vector);
+
+    const described = await client.client.describeModel({ model: '' });
+    expect(described).toMatchObject({
+      model: { name: 'wink-sg100d' },
+      pooling: 'weighted-mean',
+      tokenizer: 'unicode-words',
+      maxTokens: 512,
+      isDefault: true,
+      queryPrefix: '',
+      passagePrefix: '',
+    });
+    expect(described.installedModels).toContain('wink-sg100d');
+    await expect(remoteError(client.client.describeModel({ model: 'org/absent' }))).resolves.toMatchObject({ grpcCode: grpc.status.NOT_FOUND });
   });
 
   it('refuses an article with neither title nor text', async () => {

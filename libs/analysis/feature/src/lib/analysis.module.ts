@@ -4,11 +4,16 @@ import { grpcClientProviders, startGrpcService, type RunningService } from '@aut
 import { QueueModule } from '@autoglm/shared-queue';
 import { AnalysisController } from './analysis.controller';
 import { AnalysisService } from './analysis.service';
-import { CHINESE_SEGMENTER, EMBEDDING_MODEL, EXECUTION_PROVIDER_REGISTRY, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
+import { CHINESE_SEGMENTER, EMBEDDING_MODEL, EXECUTION_PROVIDER_REGISTRY, LANGUAGE_DETECTOR, LLM_CLIENT, TOPIC_CLASSIFIER } from './analysis.tokens';
+import { EmbeddingCatalog } from './embedding-catalog.service';
 import { EmbeddingService } from './embedding.service';
 import { LanguageDetector } from './language/language-detector';
 import { loadEmbeddingModel } from './model/model-loader';
+import { LlmClient } from './llm/llm-client';
+import { llmEnabled, loadLlmOptions } from './llm/llm.config';
+import { LlmTokenBudget } from './llm/llm-token-budget';
 import { AnalyzeJobConsumer } from './pipeline/analyze-job.consumer';
+import { SummaryService } from './summary/summary.service';
 import { BUILTIN_EXECUTION_PROVIDERS } from './providers/builtin-execution-providers';
 import { ExecutionProviderRegistry } from './providers/execution-provider.registry';
 import { ChineseSegmenter } from './text/chinese-segmenter';
@@ -34,14 +39,27 @@ export class AnalysisModule {
         { provide: CHINESE_SEGMENTER, useFactory: () => new ChineseSegmenter() },
         {
           provide: TOPIC_CLASSIFIER,
-          inject: [EmbeddingService],
-          useFactory: (embeddings: EmbeddingService) =>
-            TopicClassifier.create(async (words) =>
+          inject: [EmbeddingCatalog],
+          // Prototypes from seed words need word vectors: the word model, whichever model is the default.
+          useFactory: async (catalog: EmbeddingCatalog) => {
+            const embeddings = await catalog.wordModel();
+            return TopicClassifier.create(async (words) =>
               (await embeddings.embed(words, { priority: 'bulk' })).map((e) => (e.knownTokens > 0 ? e.vector : undefined)),
-            ),
+            );
+          },
         },
         EmbeddingService,
+        EmbeddingCatalog,
         AnalysisService,
+        {
+          provide: LLM_CLIENT,
+          // Off unless LLM_BASE_URL is set (see llm.config.ts, the one reader of the LLM variables).
+          useFactory: () => {
+            const options = loadLlmOptions();
+            return llmEnabled(options) ? new LlmClient(options, new LlmTokenBudget(options.dailyTokenBudget)) : null;
+          },
+        },
+        SummaryService,
         AnalyzeJobConsumer,
       ],
     };

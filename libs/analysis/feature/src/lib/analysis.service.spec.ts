@@ -73,7 +73,7 @@ describe(AnalysisService.name, () => {
     it('rejects an unknown model with NOT_FOUND', async () => {
       await expect(sut.embed(['hello'], 'gpt-17')).rejects.toMatchObject({
         code: ErrorCode.NotFound,
-        message: 'model gpt-17 is not installed',
+        message: expect.stringMatching(/^model gpt-17 is not installed \(installed: .*wink-sg100d/),
       });
     });
 
@@ -157,7 +157,7 @@ describe(AnalysisService.name, () => {
 
   it('describes the model, its providers, its session pool and its batcher', async () => {
     await sut.embed(['warm the batcher up'], '');
-    const description = sut.describeModel();
+    const description = await sut.describeModel();
 
     expect(description).toMatchObject({
       name: 'wink-sg100d',

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { CHINESE_SEGMENTER, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
 import type { DynamicBatcherMetrics, DynamicBatcherSettings } from './batching/dynamic-batcher';
+import { EmbeddingCatalog } from './embedding-catalog.service';
 import { EmbeddingService, type InferenceOptions, type TextEmbedding } from './embedding.service';
 import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
 import { isChinese, type LanguageDetector } from './language/language-detector';
@@ -53,6 +54,13 @@ export interface ModelDescription {
   metrics: DynamicBatcherMetrics;
   /** Every registered execution provider: available, bundled, chosen, and why. */
   providers: ProviderStatus[];
+  pooling: string;
+  tokenizer: string;
+  maxTokens: number;
+  isDefault: boolean;
+  prefixes: { query: string; passage: string };
+  /** Every model installed in the models directory. */
+  installedModels: string[];
 }
 
 /** Runs the local models over texts: embeddings, language, keywords, topic, summary, SimHash. */
@@ -60,6 +68,7 @@ export interface ModelDescription {
 export class AnalysisService implements OnModuleDestroy {
   constructor(
     private readonly embeddings: EmbeddingService,
+    private readonly catalog: EmbeddingCatalog,
     @Inject(LANGUAGE_DETECTOR) private readonly languages: LanguageDetector,
     @Inject(CHINESE_SEGMENTER) private readonly chinese: ChineseSegmenter,
     @Inject(TOPIC_CLASSIFIER) private readonly topics: TopicClassifier,
@@ -70,23 +79,21 @@ export class AnalysisService implements OnModuleDestroy {
     return this.embeddings.model.version;
   }
 
-  /** Embeds texts with the named model ('' = the default one). */
+  /** Embeds texts with the named model ('' = the default one; a manifest name, name@version or hub repo id). */
   async embed(
     texts: readonly string[],
     modelName: string,
     options: InferenceOptions = {},
   ): Promise<{ embeddings: TextEmbedding[]; modelVersion: string }> {
-    const model = this.embeddings.model;
-    if (modelName && modelName !== model.name && modelName !== model.version) {
-      throw DomainError.notFound(`model ${modelName} is not installed`);
-    }
+    const service = await this.catalog.resolve(modelName);
+    const model = service.model;
     if (texts.length === 0) throw DomainError.invalidArgument('texts must contain at least one text');
     if (texts.length > MAX_EMBED_TEXTS) {
       throw DomainError.invalidArgument(`at most ${MAX_EMBED_TEXTS} texts per call, got ${texts.length}`);
     }
     const empty = texts.findIndex((t) => t.trim() === '');
     if (empty >= 0) throw DomainError.invalidArgument(`texts[${empty}] is empty`);
-    return { embeddings: await this.embeddings.embed(texts, options), modelVersion: model.version };
+    return { embeddings: await service.embed(texts, options), modelVersion: model.version };
   }
 
   /** Analyses one article; `options` carry the priority lane (bulk for the pipeline), deadline and cancellation. */
@@ -95,18 +102,23 @@ export class AnalysisService implements OnModuleDestroy {
     const full = [title.trim(), text.trim()].filter(Boolean).join('\n\n');
     const { language } = await this.languages.detect(full);
     const chinese = isChinese(language);
-    const words = chinese ? this.chinese.words(full) : this.embeddings.model.tokenizer.words(full);
-    const [embedding, summary] = await Promise.all([
+    // Words, keywords, SimHash and topics use the word model (wink-sg100d when installed), so they stay
+    // the same whichever embedding model is the default.
+    const wordService = await this.catalog.wordModel();
+    const words = chinese ? this.chinese.words(full) : wordService.model.tokenizer.words(full);
+    const english = language === 'en';
+    const [embedding, summary, topicEmbedding] = await Promise.all([
       this.embeddings.embedOne(full, options),
       text.trim() ? this.summarize(text.trim(), chinese, title.trim(), options) : this.summarize(title.trim(), chinese, '', options),
+      english && wordService !== this.embeddings ? wordService.embedOne(full, options) : Promise.resolve(undefined),
     ]);
     return {
       language,
-      keywords: chinese ? chineseKeywords(full, this.chinese) : wordKeywords(words, this.embeddings.model.tokenizer),
+      keywords: chinese ? chineseKeywords(full, this.chinese) : wordKeywords(words, wordService.model.tokenizer),
       topic: chinese
         ? this.topics.fromChineseWords(words)
-        : language === 'en'
-          ? this.topics.fromEmbedding(embedding.vector)
+        : english
+          ? this.topics.fromEmbedding((topicEmbedding ?? embedding).vector)
           : GENERAL_TOPIC,
       summary,
       embedding,
@@ -136,8 +148,10 @@ export class AnalysisService implements OnModuleDestroy {
     );
   }
 
-  describeModel(): ModelDescription {
-    const model = this.embeddings.model;
+  /** Describes the named model ('' = the default one), loading it if it is installed but not loaded yet. */
+  async describeModel(modelName = ''): Promise<ModelDescription> {
+    const service = await this.catalog.resolve(modelName);
+    const model = service.model;
     const { license, source } = model.manifest;
     return {
       name: model.name,
@@ -151,9 +165,15 @@ export class AnalysisService implements OnModuleDestroy {
       maxQueueDelayMs: this.config.analysis.maxQueueDelayMs,
       providerAttempts: model.providerChoice.attempts,
       sessionPoolSize: model.sessionPoolSize,
-      batcher: this.embeddings.batcher.settings,
-      metrics: this.embeddings.batcher.metrics(),
+      batcher: service.batcher.settings,
+      metrics: service.batcher.metrics(),
       providers: model.providerChoice.providers,
+      pooling: model.manifest.pooling,
+      tokenizer: model.manifest.tokenizer.kind,
+      maxTokens: model.manifest.maxTokens,
+      isDefault: service === this.embeddings,
+      prefixes: model.manifest.prefixes ?? { query: '', passage: '' },
+      installedModels: this.catalog.installed(),
     };
   }
 

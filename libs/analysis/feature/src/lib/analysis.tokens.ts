@@ -5,3 +5,5 @@ export const CHINESE_SEGMENTER = Symbol('CHINESE_SEGMENTER');
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 /** The ExecutionProviderRegistry the model loader chooses providers from. */
 export const EXECUTION_PROVIDER_REGISTRY = Symbol('EXECUTION_PROVIDER_REGISTRY');
+/** The optional LlmClient (null when no LLM endpoint is configured). */
+export const LLM_CLIENT = Symbol('LLM_CLIENT');

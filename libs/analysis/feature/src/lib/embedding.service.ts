@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { EMBEDDING_MODEL } from './analysis.tokens';
 import { DynamicBatcher, type SubmitOptions } from './batching/dynamic-batcher';
-import type { EmbeddingModel } from './model/embedding-model';
+import type { EmbeddingModel, EmbeddingRole } from './model/embedding-model';
 import type { TokenizedText } from './model/word-tokenizer';
 
 /** One text's embedding; `vector` is empty when the model knew none of its words. */
@@ -13,8 +13,8 @@ export interface TextEmbedding {
   truncated: boolean;
 }
 
-/** Priority lane, deadline and cancellation of one caller's texts. */
-export type InferenceOptions = SubmitOptions;
+/** Priority lane, deadline and cancellation of one caller's texts, and whether they are queries or documents. */
+export type InferenceOptions = SubmitOptions & { role?: EmbeddingRole };
 
 /** Waiting texts beyond this are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
 export const MAX_WAITING_TEXTS = 20_000;
@@ -55,7 +55,7 @@ export class EmbeddingService implements OnModuleDestroy {
   }
 
   async embedOne(text: string, options: InferenceOptions = {}): Promise<TextEmbedding> {
-    const tokens = this.model.tokenizer.tokenize(text);
+    const tokens = this.model.tokenize(text, options.role);
     if (tokens.knownTokens === 0) return { vector: new Float32Array(0), knownTokens: 0, truncated: tokens.truncated };
     try {
       const vector = await this.batcher.submit(tokens, options);

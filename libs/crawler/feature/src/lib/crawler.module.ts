@@ -4,6 +4,7 @@ import { grpcClientProviders, startGrpcService, type RunningService } from '@aut
 import { QueueModule } from '@autoglm/shared-queue';
 import { CrawlQueueConsumer } from './crawl/crawl-queue.consumer';
 import { CrawlRunner } from './crawl/crawl-runner.service';
+import { FullTextEnricher } from './crawl/full-text-enricher';
 import { CrawlerController } from './crawler.controller';
 import { GuardedFetcher } from './fetch/guarded-fetcher';
 import { UrlProbe } from './probe/url-probe.service';
@@ -21,6 +22,7 @@ export class CrawlerModule {
         // Closed by its onModuleDestroy hook (Nest calls it on factory-made instances too).
         { provide: GuardedFetcher, useFactory: () => new GuardedFetcher(config.crawler) },
         UrlProbe,
+        FullTextEnricher,
         CrawlRunner,
         CrawlQueueConsumer,
       ],

@@ -37,7 +37,7 @@ describe(configureGatewayApp.name, () => {
       '/health',
     ]);
     expect(Object.keys(spec.paths['/api/v1/sources'] ?? {}).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds']);
+    expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds', 'fullText']);
     expect(Object.keys(spec.components.schemas['ArticleDto']?.properties ?? {})).toContain('similar');
     expect(Object.keys(spec.components.schemas['HealthDto']?.properties ?? {})).toEqual(['status', 'services']);
     expect(Object.keys(spec.components.schemas['SearchResultDto']?.properties ?? {})).toEqual(['items', 'nextCursor', 'mode', 'notice']);

@@ -7,6 +7,8 @@ export interface ConfiguredSource {
   url: string;
   title: string;
   intervalSeconds: number;
+  /** Fetch each new item's page and keep its extracted main content (feeds that carry teasers). */
+  fullText: boolean;
 }
 
 export interface AppConfig {

@@ -13,14 +13,14 @@ function yamlFile(text: string): string {
 describe(loadConfig.name, () => {
   it('reads sources and settings from config.yaml, then the environment wins', () => {
     const path = yamlFile(
-      ['http:', '  port: 4000', 'sources:', '  - https://example.com/a.xml', '  - url: https://example.com/b.xml', '    title: B', '    interval_seconds: 600'].join('\n'),
+      ['http:', '  port: 4000', 'sources:', '  - https://example.com/a.xml', '  - url: https://example.com/b.xml', '    title: B', '    interval_seconds: 600', '    full_text: true'].join('\n'),
     );
     const sut = loadConfig({ configPath: path, env: { PORT: '5000', REDIS_URL: 'redis://127.0.0.1:6379' } });
     expect(sut.http.port).toBe(5000);
     expect(sut.redis.url).toBe('redis://127.0.0.1:6379');
     expect(sut.sources).toEqual([
-      { url: 'https://example.com/a.xml', title: '', intervalSeconds: 900 },
-      { url: 'https://example.com/b.xml', title: 'B', intervalSeconds: 600 },
+      { url: 'https://example.com/a.xml', title: '', intervalSeconds: 900, fullText: false },
+      { url: 'https://example.com/b.xml', title: 'B', intervalSeconds: 600, fullText: true },
     ]);
   });
 

@@ -100,7 +100,9 @@ function parseSources(value: unknown, path: string, defaultInterval: number): Co
     if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 30) {
       throw new ConfigError(`${path}: sources[${i}].interval_seconds must be an integer ≥ 30`);
     }
-    return { url: item['url'], title: typeof item['title'] === 'string' ? item['title'] : '', intervalSeconds: interval };
+    const fullText = item['full_text'] ?? item['fullText'] ?? false;
+    if (typeof fullText !== 'boolean') throw new ConfigError(`${path}: sources[${i}].full_text must be true or false`);
+    return { url: item['url'], title: typeof item['title'] === 'string' ? item['title'] : '', intervalSeconds: interval, fullText };
   });
 }
 

@@ -30,6 +30,7 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   origin: true,
   effectiveIntervalSeconds: true,
   category: true,
+  fullText: true,
   etag: true,
   lastModified: true,
 };
@@ -98,6 +99,7 @@ describe('generated contracts vs the runtime loader', () => {
       origin: '',
       effectiveIntervalSeconds: 0,
       category: '',
+      fullText: false,
       etag: '',
       lastModified: '',
     });

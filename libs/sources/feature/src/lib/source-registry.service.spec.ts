@@ -23,6 +23,7 @@ function makeSource(overrides: Partial<Source> = {}): Source {
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',
+    fullText: false,
     etag: '',
     lastModified: '',
     ...overrides,
@@ -63,7 +64,7 @@ describe(SourceRegistry.name, () => {
     const source = await sut.add({ url: 'https://Example.com/feed.xml', title: ' My feed ', intervalSeconds: 0 });
     expect(probe).toHaveBeenCalledWith({ url: 'https://example.com/feed.xml' });
     expect(created).toEqual([
-      expect.objectContaining({ url: 'https://example.com/feed.xml', title: 'My feed', intervalSeconds: 900, ifMissing: false, category: '' }),
+      expect.objectContaining({ url: 'https://example.com/feed.xml', title: 'My feed', intervalSeconds: 900, ifMissing: false, category: '', fullText: false }),
     ]);
     expect(source.url).toBe('https://example.com/feed.xml');
     expect(await queue.depth()).toBe(1);
@@ -115,7 +116,7 @@ describe(SourceRegistry.name, () => {
 
   it('registers config.yaml sources idempotently (if_missing)', async () => {
     const config = defaultConfig();
-    config.sources = [{ url: 'https://example.org/a.xml', title: 'A', intervalSeconds: 600 }];
+    config.sources = [{ url: 'https://example.org/a.xml', title: 'A', intervalSeconds: 600, fullText: true }];
     const { sut, created } = setup(config);
     await sut.registerConfiguredSources(0);
     expect(created).toEqual([expect.objectContaining({ url: 'https://example.org/a.xml', ifMissing: true, origin: 'config' })]);

@@ -12,6 +12,8 @@ export interface AddSourceInput {
   intervalSeconds: number;
   /** Folder path such as "Tech / AI"; optional. */
   category?: string;
+  /** Fetch each new item's page and keep its extracted main content (feeds that carry teasers). */
+  fullText?: boolean;
 }
 
 const MAX_CATEGORY_LENGTH = 300;
@@ -53,6 +55,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       origin: 'api',
       ifMissing: false,
       category,
+      fullText: input.fullText === true,
     });
     if (!source) throw DomainError.unavailable('storage returned no source');
     await this.scheduler.enqueue(source.id);
@@ -112,6 +115,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
           origin: 'config',
           ifMissing: true,
           category: '',
+          fullText: s.fullText,
         });
       }
       if (pending.length) this.logger.log(`${pending.length} configured source(s) registered`);

@@ -200,6 +200,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       origin: '',
       ifMissing: false,
       category: '',
+      fullText: false,
       ...overrides,
     });
     return response.source!;

@@ -1,4 +1,4 @@
-import type { WordTokenizer } from '../model/word-tokenizer';
+import type { TextTokenizer } from '../model/text-tokenizer';
 import type { ChineseSegmenter } from '../text/chinese-segmenter';
 import { ENGLISH_STOPWORDS } from './english-stopwords';
 
@@ -11,7 +11,7 @@ const HAS_LETTER = /\p{L}/u;
  * word's frequency rank in the embedding model's corpus (an IDF estimate under Zipf's law).
  * Stop words, numbers and words shorter than 3 characters are skipped.
  */
-export function wordKeywords(words: readonly string[], tokenizer: WordTokenizer, limit = KEYWORD_LIMIT): string[] {
+export function wordKeywords(words: readonly string[], tokenizer: Pick<TextTokenizer, 'vocabulary'>, limit = KEYWORD_LIMIT): string[] {
   const counts = new Map<string, number>();
   for (const raw of words) {
     const word = raw.replace(/'s$/, '');

@@ -1,19 +1,34 @@
 import { modelVersionOf, type ModelManifest } from './model-manifest';
+import type { FeedTensor, ModelRunRequest } from './onnx-session';
+import { poolHiddenStates, type HiddenStatePooling } from './pooling';
 import type { ProviderChoice, SessionPool } from './session-pool';
-import type { TokenizedText, WordTokenizer } from './word-tokenizer';
+import type { TextTokenizer } from './text-tokenizer';
+import type { TokenizedText } from './word-tokenizer';
 
-/** The loaded sentence-embedding model: its manifest, tokenizer and pool of ONNX Runtime sessions. */
-export class EmbeddingModel {
+/** What a text is embedded as: a search query or a document (models like e5 and bge embed them differently). */
+export type EmbeddingRole = 'query' | 'passage';
+
+/**
+ * The loaded sentence-embedding model: its manifest, tokenizer and pool of ONNX Runtime sessions.
+ * Two graph shapes run: a graph that pools itself (output [batch, dimension], inputs input_ids and
+ * weights) and a transformer export whose last_hidden_state [batch, sequence, hidden] the model
+ * pools (mean or CLS, from the manifest) and L2-normalises here.
+ */
+export class EmbeddingModel<T extends TextTokenizer = TextTokenizer> {
   readonly version: string;
+  private readonly output: string;
+  private readonly pooling: HiddenStatePooling | undefined;
 
   constructor(
     readonly manifest: ModelManifest,
-    readonly tokenizer: WordTokenizer,
+    readonly tokenizer: T,
     private readonly sessions: SessionPool,
-    /** sha256 of model.onnx, as verified at load time. */
+    /** sha256 of the ONNX graph, as verified at load time. */
     readonly sha256: string,
   ) {
     this.version = modelVersionOf(manifest);
+    this.output = manifest.outputs[0]?.name ?? 'embedding';
+    this.pooling = manifest.pooling === 'mean' || manifest.pooling === 'cls' ? manifest.pooling : undefined;
   }
 
   /** The execution provider that runs the model. */
@@ -39,6 +54,12 @@ export class EmbeddingModel {
     return this.manifest.dimension;
   }
 
+  /** Model input for a text in a role, with the model's prefix for that role (e5: "query: " / "passage: "). */
+  tokenize(text: string, role: EmbeddingRole = 'passage'): TokenizedText {
+    const prefix = this.manifest.prefixes?.[role] ?? '';
+    return this.tokenizer.tokenize(text, prefix);
+  }
+
   /**
    * Runs one padded batch through the model (one session.run, on a free session of the pool); inputs without known tokens
    * must not be passed (their vector would be meaningless).
@@ -47,21 +68,54 @@ export class EmbeddingModel {
     if (inputs.length === 0) return [];
     const batch = inputs.length;
     const sequence = Math.max(1, ...inputs.map((t) => t.ids.length));
-    const ids = new BigInt64Array(batch * sequence);
-    const weights = new Float32Array(batch * sequence);
-    inputs.forEach((t, row) => {
-      for (let j = 0; j < t.ids.length; j++) {
-        ids[row * sequence + j] = BigInt(t.ids[j] as number);
-        weights[row * sequence + j] = t.weights[j] as number;
-      }
-    });
-    const data = await this.sessions.run(ids, weights, batch, sequence);
+    const request = this.pooling ? hiddenStateFeeds(inputs, batch, sequence, this.output) : pooledFeeds(inputs, batch, sequence, this.output);
+    const out = await this.sessions.run(request);
     const dim = this.manifest.dimension;
-    if (data.length !== batch * dim) throw new Error(`model returned ${data.length} values for ${batch} × ${dim}`);
-    return inputs.map((_, row) => data.subarray(row * dim, (row + 1) * dim));
+    if (this.pooling) {
+      const masks = inputs.map((t) => t.ids.map(() => 1));
+      const vectors = poolHiddenStates(out.data, out.dims, masks, this.pooling, this.manifest.normalization === 'l2');
+      const width = vectors[0]?.length ?? 0;
+      if (width !== dim) throw new Error(`model returned ${width}-d vectors but its manifest says ${dim}`);
+      return vectors;
+    }
+    if (out.data.length !== batch * dim) throw new Error(`model returned ${out.data.length} values for ${batch} × ${dim}`);
+    return inputs.map((_, row) => out.data.subarray(row * dim, (row + 1) * dim));
   }
 
   async release(): Promise<void> {
     await this.sessions.release();
   }
+}
+
+/** A graph that pools itself: input_ids and per-token weights (0 for padding). */
+function pooledFeeds(inputs: readonly TokenizedText[], batch: number, sequence: number, output: string): ModelRunRequest {
+  const ids = new BigInt64Array(batch * sequence);
+  const weights = new Float32Array(batch * sequence);
+  inputs.forEach((t, row) => {
+    for (let j = 0; j < t.ids.length; j++) {
+      ids[row * sequence + j] = BigInt(t.ids[j] as number);
+      weights[row * sequence + j] = t.weights[j] as number;
+    }
+  });
+  const dims = [batch, sequence];
+  return { feeds: { input_ids: { type: 'int64', data: ids, dims }, weights: { type: 'float32', data: weights, dims } }, output };
+}
+
+/** A BERT-style graph: input_ids, attention_mask (1 for real tokens) and token_type_ids (all 0: one segment). */
+function hiddenStateFeeds(inputs: readonly TokenizedText[], batch: number, sequence: number, output: string): ModelRunRequest {
+  const ids = new BigInt64Array(batch * sequence);
+  const mask = new BigInt64Array(batch * sequence);
+  inputs.forEach((t, row) => {
+    for (let j = 0; j < t.ids.length; j++) {
+      ids[row * sequence + j] = BigInt(t.ids[j] as number);
+      mask[row * sequence + j] = 1n;
+    }
+  });
+  const dims = [batch, sequence];
+  const feeds: Record<string, FeedTensor> = {
+    input_ids: { type: 'int64', data: ids, dims },
+    attention_mask: { type: 'int64', data: mask, dims },
+    token_type_ids: { type: 'int64', data: new BigInt64Array(batch * sequence), dims },
+  };
+  return { feeds, output };
 }

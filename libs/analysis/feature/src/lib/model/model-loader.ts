@@ -10,10 +10,14 @@ import { OnnxSession } from './onnx-session';
 import { openSessionPool } from './session-pool';
 import { parseModelManifest, type ModelFile, type ModelManifest } from './model-manifest';
 import { Vocabulary } from './vocabulary';
+import type { TextTokenizer } from './text-tokenizer';
 import { WordTokenizer } from './word-tokenizer';
+import { WordpieceTokenizer } from './wordpiece-tokenizer';
 
-/** The model Embed uses when the request names none. */
+/** The shipped default: the model Embed uses when the models directory marks none (models/default, "default": true). */
 export const DEFAULT_MODEL_NAME = 'wink-sg100d';
+/** A file in the models directory holding the name of the default model (one line). */
+export const DEFAULT_MODEL_FILE = 'default';
 
 const REBUILD_HINT = 'run `npm run models:build` to build it';
 
@@ -22,9 +26,31 @@ export function installedModelNames(modelDir: string): string[] {
   const dir = resolve(modelDir);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'manifest.json')))
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && existsSync(join(dir, e.name, 'manifest.json')))
     .map((e) => e.name)
     .sort();
+}
+
+/**
+ * The model Embed uses when a request names none: the name in <modelDir>/default, else the first
+ * installed manifest (by name) with "default": true, else the shipped default wink-sg100d.
+ */
+export function defaultModelName(modelDir: string): string {
+  const marker = join(resolve(modelDir), DEFAULT_MODEL_FILE);
+  if (existsSync(marker)) {
+    const name = readFileSync(marker, 'utf8').trim();
+    if (!name) throw DomainError.failedPrecondition(`${marker} is empty; write the name of an installed model in it`);
+    return name;
+  }
+  for (const name of installedModelNames(modelDir)) {
+    try {
+      const json = JSON.parse(readFileSync(join(resolve(modelDir), name, 'manifest.json'), 'utf8')) as { default?: unknown };
+      if (json.default === true) return name;
+    } catch {
+      // A broken manifest is reported when that model is loaded, not here.
+    }
+  }
+  return DEFAULT_MODEL_NAME;
 }
 
 export function readModelManifest(modelDir: string, name: string): ModelManifest {
@@ -41,19 +67,26 @@ export function readModelManifest(modelDir: string, name: string): ModelManifest
   return parseModelManifest(json, file);
 }
 
+/** How to get a model's files back: rebuild the built-in one, pull a hub one again. */
+function repairHint(manifest: ModelManifest): string {
+  return manifest.tokenizer.kind === 'unicode-words' ? REBUILD_HINT : `run \`npm run models -- pull ${manifest.source.package}\` to download it again`;
+}
+
 /** Reads a model file and checks its sha256 against the manifest; fails naming the file. */
 export function readVerifiedFile(modelDir: string, manifest: ModelManifest, role: ModelFile['role']): Buffer {
-  const entry = manifest.files.find((f) => f.role === role) as ModelFile;
+  const entry = manifest.files.find((f) => f.role === role);
+  if (!entry) throw DomainError.failedPrecondition(`model ${manifest.name} has no file with role "${role}"`);
   const path = join(resolve(modelDir), entry.path);
+  const hint = repairHint(manifest);
   if (!existsSync(path)) {
-    throw DomainError.failedPrecondition(`model file ${path} of ${manifest.name} is missing; ${REBUILD_HINT}`);
+    throw DomainError.failedPrecondition(`model file ${path} of ${manifest.name} is missing; ${hint}`);
   }
   const bytes = readFileSync(path);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== entry.sha256) {
     throw DomainError.failedPrecondition(
       `model file ${path} of ${manifest.name} has sha256 ${actual} but its manifest expects ${entry.sha256} ` +
-        `(corrupt or stale); ${REBUILD_HINT}`,
+        `(corrupt or stale); ${hint}`,
     );
   }
   return bytes;
@@ -73,11 +106,9 @@ export interface LoadModelOptions {
 /** Loads a model: manifest, checksums of every file, vocabulary, a pool of ONNX Runtime sessions. */
 export async function loadEmbeddingModel(modelDir: string, options: LoadModelOptions = {}): Promise<EmbeddingModel> {
   const logger = options.logger ?? new Logger('ModelLoader');
-  const manifest = readModelManifest(modelDir, options.name ?? DEFAULT_MODEL_NAME);
+  const manifest = readModelManifest(modelDir, options.name ?? defaultModelName(modelDir));
   const modelBytes = readVerifiedFile(modelDir, manifest, 'model');
-  const vocabBytes = readVerifiedFile(modelDir, manifest, 'vocab');
-  const vocabulary = Vocabulary.fromJson(JSON.parse(vocabBytes.toString('utf8')));
-  const tokenizer = new WordTokenizer(manifest, vocabulary);
+  const tokenizer = createTokenizer(modelDir, manifest);
   const sessions = await openSessionPool(modelBytes, {
     registry: options.registry ?? new ExecutionProviderRegistry(BUILTIN_EXECUTION_PROVIDERS),
     preference: options.executionProviders ?? EXECUTION_PROVIDER_PREFERENCE,
@@ -87,6 +118,29 @@ export async function loadEmbeddingModel(modelDir: string, options: LoadModelOpt
   });
   const sha256 = (manifest.files.find((f) => f.role === 'model') as ModelFile).sha256;
   const model = new EmbeddingModel(manifest, tokenizer, sessions, sha256);
-  logger.log(`loaded ${model.version} (${vocabulary.size} words × ${manifest.dimension}) on ${model.executionProvider}, ${model.sessionPoolSize} session(s)`);
+  logger.log(`loaded ${model.version} (${tokenizer.vocabulary.size} tokens × ${manifest.dimension}, ${manifest.pooling} pooling) on ${model.executionProvider}, ${model.sessionPoolSize} session(s)`);
   return model;
+}
+
+/** The model's tokenizer, from its verified vocabulary (word vectors) or tokenizer.json (WordPiece). */
+export function createTokenizer(modelDir: string, manifest: ModelManifest): TextTokenizer {
+  if (manifest.tokenizer.kind === 'unicode-words') {
+    const vocabulary = Vocabulary.fromJson(JSON.parse(readVerifiedFile(modelDir, manifest, 'vocab').toString('utf8')));
+    const { tokenizer, weighting, maxTokens } = manifest;
+    return new WordTokenizer(
+      {
+        tokenizer: { normalizeForm: tokenizer.normalizeForm ?? 'NFKC', lowercase: tokenizer.lowercase ?? true, pattern: tokenizer.pattern as string },
+        weighting: weighting as NonNullable<ModelManifest['weighting']>,
+        maxTokens,
+      },
+      vocabulary,
+    );
+  }
+  const file = readVerifiedFile(modelDir, manifest, 'tokenizer');
+  try {
+    return WordpieceTokenizer.fromTokenizerJson(JSON.parse(file.toString('utf8')), manifest.maxTokens);
+  } catch (error) {
+    const path = manifest.files.find((f) => f.role === 'tokenizer')?.path;
+    throw DomainError.failedPrecondition(`tokenizer ${path} of ${manifest.name} cannot be used: ${(error as Error).message}`);
+  }
 }

@@ -1,5 +1,29 @@
 import { DomainError } from '@autoglm/shared-errors';
 
+/** Tokenizer kinds a manifest may name; only the first two run in this version (see SUPPORTED_TOKENIZER_KINDS). */
+export type TokenizerKind = 'unicode-words' | 'wordpiece' | 'bpe' | 'unigram';
+export const SUPPORTED_TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode-words', 'wordpiece'];
+
+/**
+ * How the model's tokens become text: the word pattern of the built-in word-vector model, or a
+ * Hugging Face tokenizer.json (the file with role "tokenizer").
+ */
+export interface TokenizerSpec {
+  kind: TokenizerKind;
+  normalizeForm?: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
+  lowercase?: boolean;
+  /** unicode-words: regular expression (Unicode flag) of one token; the vocabulary holds only whole matches. */
+  pattern?: string;
+  unknownWords?: string;
+  vocabSize: number;
+}
+
+/** Text put before a text to embed, by its role (e5: "query: " / "passage: "; bge: a query instruction). */
+export interface EmbeddingPrefixes {
+  query: string;
+  passage: string;
+}
+
 /** A model's manifest (models/<name>/manifest.json): what it is, its files and their checksums. */
 export interface ModelManifest {
   name: string;
@@ -8,19 +32,16 @@ export interface ModelManifest {
   description: string;
   dimension: number;
   maxTokens: number;
+  /** weighted-mean (pooled inside the graph), mean or cls (pooled by the service over last_hidden_state). */
   pooling: string;
   normalization: string;
-  tokenizer: {
-    kind: string;
-    normalizeForm: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
-    lowercase: boolean;
-    /** Regular expression (Unicode flag) of one token; the vocabulary holds only whole matches. */
-    pattern: string;
-    unknownWords: string;
-    vocabSize: number;
-  };
-  weighting: { kind: string; a: number; zipfTopProbability: number };
-  opset: number;
+  tokenizer: TokenizerSpec;
+  /** unicode-words only: SIF weights of the tokens. */
+  weighting?: { kind: string; a: number; zipfTopProbability: number };
+  prefixes?: EmbeddingPrefixes;
+  /** Marks the model Embed uses when a request names none (models/default wins over it). */
+  default?: boolean;
+  opset?: number;
   files: ModelFile[];
   inputs: TensorSpec[];
   outputs: TensorSpec[];
@@ -31,7 +52,7 @@ export interface ModelManifest {
 export interface ModelFile {
   /** Relative to the model directory (config.analysis.modelDir). */
   path: string;
-  role: 'model' | 'vocab';
+  role: 'model' | 'vocab' | 'tokenizer' | 'config' | 'pooling' | 'modules';
   sha256: string;
 }
 
@@ -39,6 +60,11 @@ export interface TensorSpec {
   name: string;
   type: string;
   shape: (string | number)[];
+}
+
+/** The files a manifest must list, by tokenizer kind. */
+function requiredRoles(kind: TokenizerKind): ModelFile['role'][] {
+  return kind === 'unicode-words' ? ['model', 'vocab'] : ['model', 'tokenizer'];
 }
 
 /** Checks the fields the service relies on; a broken manifest fails start-up with a precise message. */
@@ -52,14 +78,31 @@ export function parseModelManifest(json: unknown, where: string): ModelManifest 
   if (typeof m.version !== 'string' || !m.version) fail('"version" is missing');
   if (!Number.isInteger(m.dimension) || (m.dimension as number) < 1) fail('"dimension" must be a positive integer');
   if (!Number.isInteger(m.maxTokens) || (m.maxTokens as number) < 1) fail('"maxTokens" must be a positive integer');
-  if (!m.tokenizer || typeof m.tokenizer.pattern !== 'string') fail('"tokenizer.pattern" is missing');
-  if (m.tokenizer?.kind !== 'unicode-words') fail(`tokenizer kind "${m.tokenizer?.kind}" is not supported`);
-  if (m.weighting?.kind !== 'sif') fail(`weighting kind "${m.weighting?.kind}" is not supported`);
+  const kind = m.tokenizer?.kind as TokenizerKind;
+  if (!SUPPORTED_TOKENIZER_KINDS.includes(kind)) {
+    fail(
+      `tokenizer kind "${m.tokenizer?.kind}" is not supported (supported: ${SUPPORTED_TOKENIZER_KINDS.join(', ')}); ` +
+        'use a BERT-style (WordPiece) export',
+    );
+  }
+  if (kind === 'unicode-words') {
+    if (typeof m.tokenizer?.pattern !== 'string') fail('"tokenizer.pattern" is missing');
+    if (m.weighting?.kind !== 'sif') fail(`weighting kind "${m.weighting?.kind}" is not supported`);
+  } else {
+    if (m.pooling !== 'mean' && m.pooling !== 'cls') fail(`pooling "${m.pooling}" is not supported (mean or cls)`);
+    if (m.normalization !== 'l2' && m.normalization !== 'none') fail(`normalization "${m.normalization}" is not supported (l2 or none)`);
+    if (!Array.isArray(m.outputs) || typeof m.outputs[0]?.name !== 'string') fail('"outputs" must name the hidden-state output');
+    if (m.prefixes && (typeof m.prefixes.query !== 'string' || typeof m.prefixes.passage !== 'string')) {
+      fail('"prefixes" needs string "query" and "passage"');
+    }
+  }
   if (!Array.isArray(m.files) || m.files.length === 0) fail('"files" is empty');
-  for (const role of ['model', 'vocab'] as const) {
-    const file = m.files?.find((f) => f.role === role);
-    if (!file) fail(`no file with role "${role}"`);
-    else if (!/^[0-9a-f]{64}$/.test(file.sha256)) fail(`file ${file.path} has no valid sha256`);
+  for (const role of requiredRoles(kind)) {
+    if (!m.files?.some((f) => f.role === role)) fail(`no file with role "${role}"`);
+  }
+  for (const file of m.files ?? []) {
+    if (typeof file.path !== 'string' || !file.path || file.path.split(/[\\/]/).includes('..')) fail(`file path "${file.path}" is not valid`);
+    if (!/^[0-9a-f]{64}$/.test(file.sha256)) fail(`file ${file.path} has no valid sha256`);
   }
   return m as ModelManifest;
 }

@@ -29,16 +29,21 @@ const HANDLERS = `{
     globalThis.ort = ort;
     return {};
   },
-  async run({ ids, weights, batch, sequence }) {
+  async run({ feeds, output }) {
     const { ort, session } = globalThis;
     if (!session) throw new Error('no session is open');
-    const out = await session.run({
-      input_ids: new ort.Tensor('int64', new BigInt64Array(ids), [batch, sequence]),
-      weights: new ort.Tensor('float32', new Float32Array(weights), [batch, sequence]),
-    });
-    const data = out.embedding.data;
-    const copy = new Float32Array(data);
-    return { result: copy.buffer, transfer: [copy.buffer] };
+    // Feed only what the graph declares (attention_mask and token_type_ids are optional in exports).
+    const inputs = {};
+    for (const name of session.inputNames) {
+      const feed = feeds[name];
+      if (!feed) throw new Error('the model needs an input named ' + name + ', which the service does not provide');
+      const data = feed.type === 'int64' ? new BigInt64Array(feed.data) : new Float32Array(feed.data);
+      inputs[name] = new ort.Tensor(feed.type, data, feed.dims);
+    }
+    const out = await session.run(inputs, [output]);
+    const tensor = out[output];
+    const copy = new Float32Array(tensor.data);
+    return { result: { data: copy.buffer, dims: tensor.dims.map(Number) }, transfer: [copy.buffer] };
   },
   async release() {
     if (globalThis.session) await globalThis.session.release();
@@ -47,10 +52,31 @@ const HANDLERS = `{
   },
 }`;
 
+/** One input tensor of a run (structured-clone safe). */
+export interface FeedTensor {
+  type: 'int64' | 'float32';
+  data: BigInt64Array | Float32Array;
+  dims: number[];
+}
+
+/**
+ * One session.run: every input the service can provide (the session feeds those its graph
+ * declares) and the output to read. The feeds' buffers are transferred to the worker (detached).
+ */
+export interface ModelRunRequest {
+  feeds: Record<string, FeedTensor>;
+  output: string;
+}
+
+/** A float output tensor, row-major. */
+export interface ModelRunOutput {
+  data: Float32Array;
+  dims: number[];
+}
+
 /** One model session: what the session pool hands batches to. */
 export interface ModelSession {
-  /** One session.run over a [batch, sequence] input; returns the [batch, dimension] output, row-major. */
-  run(ids: BigInt64Array, weights: Float32Array, batch: number, sequence: number): Promise<Float32Array>;
+  run(request: ModelRunRequest): Promise<ModelRunOutput>;
   release(): Promise<void>;
 }
 
@@ -75,10 +101,17 @@ export class OnnxSession implements SessionHost {
     await this.rpc.call('open', { model: copy, options }, [copy]);
   }
 
-  async run(ids: BigInt64Array, weights: Float32Array, batch: number, sequence: number): Promise<Float32Array> {
-    const buffers = [ids.buffer, weights.buffer] as ArrayBuffer[];
-    const out = await this.rpc.call<ArrayBuffer>('run', { ids: ids.buffer, weights: weights.buffer, batch, sequence }, buffers);
-    return new Float32Array(out);
+  async run(request: ModelRunRequest): Promise<ModelRunOutput> {
+    const feeds: Record<string, { type: FeedTensor['type']; data: ArrayBuffer; dims: number[] }> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, feed] of Object.entries(request.feeds)) {
+      // Transferred, not copied: the feeds' buffers are detached once the call is made.
+      const data = feed.data.buffer as ArrayBuffer;
+      feeds[name] = { type: feed.type, data, dims: feed.dims };
+      transfer.push(data);
+    }
+    const out = await this.rpc.call<{ data: ArrayBuffer; dims: number[] }>('run', { feeds, output: request.output }, transfer);
+    return { data: new Float32Array(out.data), dims: out.dims };
   }
 
   async release(): Promise<void> {

@@ -2,7 +2,7 @@ import { ErrorCode } from '@autoglm/shared-errors';
 import { BUILTIN_EXECUTION_PROVIDERS } from '../providers/builtin-execution-providers';
 import type { OrtSessionOptions } from '../providers/execution-provider';
 import { EXECUTION_PROVIDER_PREFERENCE, ExecutionProviderRegistry } from '../providers/execution-provider.registry';
-import type { SessionHost } from './onnx-session';
+import type { ModelRunOutput, ModelRunRequest, SessionHost } from './onnx-session';
 import { defaultSessionPoolSize, openSessionPool, SessionPool } from './session-pool';
 
 /** A session host stand-in: records what it was opened with; fails to open on the listed providers. */
@@ -40,10 +40,11 @@ class FakeHost implements SessionHost {
     this.opened.push(options);
   }
 
-  async run(_ids: BigInt64Array, _weights: Float32Array, batch: number): Promise<Float32Array> {
+  async run(request: ModelRunRequest): Promise<ModelRunOutput> {
     this.runs++;
     await this.gate;
-    return new Float32Array(batch).fill(this.id);
+    const batch = request.feeds['input_ids']?.dims[0] ?? 0;
+    return { data: new Float32Array(batch).fill(this.id), dims: [batch, 1] };
   }
 
   async release(): Promise<void> {
@@ -53,7 +54,8 @@ class FakeHost implements SessionHost {
 
 const quietLogger = () => ({ warn: jest.fn(), log: jest.fn(), error: jest.fn() }) as never;
 const registry = new ExecutionProviderRegistry(BUILTIN_EXECUTION_PROVIDERS);
-const run = (pool: SessionPool) => pool.run(new BigInt64Array(1), new Float32Array(1), 1, 1);
+const run = (pool: SessionPool) =>
+  pool.run({ feeds: { input_ids: { type: 'int64', data: new BigInt64Array(1), dims: [1, 1] } }, output: 'embedding' });
 
 describe(SessionPool.name, () => {
   beforeEach(() => (FakeHost.all = []));
@@ -99,7 +101,7 @@ describe(SessionPool.name, () => {
     expect(FakeHost.all.map((h) => h.runs)).toEqual([1, 1]);
 
     release();
-    const ids = (await Promise.all(results)).map((r) => r[0]);
+    const ids = (await Promise.all(results)).map((r) => r.data[0]);
     expect(ids.slice(0, 2).sort()).toEqual([0, 1]);
     expect(FakeHost.all.reduce((s, h) => s + h.runs, 0)).toBe(3);
     expect(sut.free).toBe(2);

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError } from '@autoglm/shared-errors';
 import type { ProviderSessionSettings } from '../providers/execution-provider';
 import type { ExecutionProviderRegistry, ProviderAttempt, ProviderStatus } from '../providers/execution-provider.registry';
-import type { ModelSession, SessionHost } from './onnx-session';
+import type { ModelRunOutput, ModelRunRequest, ModelSession, SessionHost } from './onnx-session';
 
 /** Sessions per model: two let one batch compute while the next is prepared and transferred. */
 export function defaultSessionPoolSize(cores = availableParallelism()): number {
@@ -47,10 +47,10 @@ export class SessionPool implements ModelSession {
     return this.idle.length;
   }
 
-  async run(ids: BigInt64Array, weights: Float32Array, batch: number, sequence: number): Promise<Float32Array> {
+  async run(request: ModelRunRequest): Promise<ModelRunOutput> {
     const session = await this.acquire();
     try {
-      return await session.run(ids, weights, batch, sequence);
+      return await session.run(request);
     } finally {
       const next = this.waiters.shift();
       if (next) next(session);

@@ -1,4 +1,4 @@
-import type { ModelManifest } from './model-manifest';
+import type { TextTokenizer } from './text-tokenizer';
 import type { Vocabulary } from './vocabulary';
 
 /** Model input for one text: token ids and their pooling weights. */
@@ -11,6 +11,13 @@ export interface TokenizedText {
   truncated: boolean;
 }
 
+/** The manifest fields of the word-vector model's tokenizer. */
+export interface WordTokenizerSettings {
+  tokenizer: { normalizeForm: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'; lowercase: boolean; pattern: string };
+  weighting: { a: number; zipfTopProbability: number };
+  maxTokens: number;
+}
+
 const CLITICS = /^(.+?)(n't|'s|'re|'ll|'ve|'d|'m)$/;
 /** Stems that change before "n't" (can't → ca + n't). */
 const IRREGULAR_STEMS: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
@@ -20,12 +27,12 @@ const IRREGULAR_STEMS: Record<string, string> = { ca: 'can', wo: 'will', sha: 's
  * into words with the manifest's pattern, look words up in the vocabulary (unknown words are
  * dropped), weigh each by SIF a / (a + p(w)) with p(w) estimated from its frequency rank.
  */
-export class WordTokenizer {
+export class WordTokenizer implements TextTokenizer {
   private readonly pattern: RegExp;
   private readonly weightOfId: Float32Array;
 
   constructor(
-    private readonly manifest: Pick<ModelManifest, 'tokenizer' | 'weighting' | 'maxTokens'>,
+    private readonly manifest: WordTokenizerSettings,
     readonly vocabulary: Vocabulary,
   ) {
     this.pattern = new RegExp(manifest.tokenizer.pattern, 'gu');

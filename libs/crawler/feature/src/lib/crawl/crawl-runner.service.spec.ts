@@ -31,6 +31,7 @@ class FakeStorage {
       origin: 'api',
       effectiveIntervalSeconds: 900,
       category: '',
+      fullText: false,
       etag: '',
       lastModified: '',
       ...overrides,
@@ -57,7 +58,7 @@ class FakeStorage {
 
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     this.record('upsertArticles', request);
-    return { inserted: request.items.length - 1, updated: 1, unchanged: 0, skipped: 0, articleIds: request.items.map((_, i) => `a${i}`) };
+    return { inserted: request.items.length - 1, updated: 1, unchanged: 0, skipped: 0, articleIds: request.items.map((_, i) => `a${i}`), insertedIds: [] };
   }
 
   async recordFetchResult(request: storage.RecordFetchResultRequest): Promise<storage.RecordFetchResultResponse> {

@@ -8,6 +8,7 @@ import { describeWait, retryAfterSeconds } from '../fetch/retry-after';
 import { isParseError } from '../parse/feed-parser';
 import { readFeed } from '../parse/feed-reader';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
+import { FULL_TEXT_ITEMS_PER_CRAWL, FullTextEnricher } from './full-text-enricher';
 import { hostKey, KeyedSemaphore } from './keyed-semaphore';
 import { medianPublishGapSeconds } from './publish-gap';
 
@@ -49,6 +50,7 @@ export class CrawlRunner {
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     private readonly fetcher: GuardedFetcher,
     @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
+    @Optional() private readonly fullText?: FullTextEnricher,
   ) {}
 
   async crawl(sourceId: string): Promise<CrawlOutcome> {
@@ -96,11 +98,18 @@ export class CrawlRunner {
 
     let inserted = 0;
     let updated = 0;
+    const created: storage.FeedItem[] = [];
     for (let i = 0; i < feed.items.length; i += UPSERT_CHUNK_SIZE) {
-      const result = await this.storage.upsertArticles({ sourceId, items: feed.items.slice(i, i + UPSERT_CHUNK_SIZE) });
+      const chunk = feed.items.slice(i, i + UPSERT_CHUNK_SIZE);
+      const result = await this.storage.upsertArticles({ sourceId, items: chunk });
       inserted += result.inserted;
       updated += result.updated;
+      const createdIds = new Set(result.insertedIds);
+      chunk.forEach((item, k) => {
+        if (createdIds.has(result.articleIds[k])) created.push(item);
+      });
     }
+    if (source.fullText && this.fullText && created.length > 0) await this.storeFullText(sourceId, created);
     await record({
       ok: true,
       feedTitle: feed.title,
@@ -112,6 +121,21 @@ export class CrawlRunner {
     });
     this.logger.log(`source ${sourceId}: ${feed.items.length} items, ${inserted} new, ${updated} updated`);
     return { ok: true, error: '', itemsFound: feed.items.length, inserted, updated, notModified: false };
+  }
+
+  /**
+   * Second pass for a full-text source: the new items (already stored with the feed's teaser, so
+   * nothing is lost if a page fails) get their page's main content; each enriched item updates
+   * its article in place (same item key), which re-runs the analysis on the full text.
+   */
+  private async storeFullText(sourceId: string, created: storage.FeedItem[]): Promise<void> {
+    const fullText = this.fullText as FullTextEnricher;
+    const pages = await Promise.all(created.slice(0, FULL_TEXT_ITEMS_PER_CRAWL).map((item) => fullText.enrich(item, this.perHost)));
+    const enriched = pages.filter((item): item is storage.FeedItem => item !== undefined);
+    for (let i = 0; i < enriched.length; i += UPSERT_CHUNK_SIZE) {
+      await this.storage.upsertArticles({ sourceId, items: enriched.slice(i, i + UPSERT_CHUNK_SIZE) });
+    }
+    this.logger.log(`source ${sourceId}: full text of ${enriched.length} of ${created.length} new item(s)`);
   }
 
   private retryAfterOf(error: FetchError): number {

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const SOURCE_KINDS = ['feed'] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
@@ -26,6 +26,14 @@ export class CreateSourceDto {
   @Min(60)
   @Max(86400)
   intervalSeconds?: number;
+
+  @ApiPropertyOptional({
+    description: "The feed carries only teasers: fetch each new item's page and keep its extracted main content.",
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  fullText?: boolean;
 }
 
 @ObjectType('Source')
@@ -65,6 +73,10 @@ export class SourceDto {
   @ApiProperty({ type: String, nullable: true, description: 'Folder path, e.g. "Tech / AI" (from an OPML import).' })
   @Field(() => String, { nullable: true })
   category!: string | null;
+
+  @ApiProperty({ description: "Whether each new item's page is fetched and its extracted main content kept." })
+  @Field()
+  fullText!: boolean;
 
   @ApiProperty({
     type: String,

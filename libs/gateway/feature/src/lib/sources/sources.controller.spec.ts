@@ -24,6 +24,7 @@ describe(SourcesController.name, () => {
         url: 'https://example.org/feed.xml',
         title: 'Example',
         intervalSeconds: 600,
+        fullText: true,
       });
 
       expect(answer.status).toBe(201);
@@ -36,6 +37,7 @@ describe(SourcesController.name, () => {
         intervalSeconds: 900,
         effectiveIntervalSeconds: 900,
         category: null,
+        fullText: false,
         lastError: null,
         consecutiveFailures: 0,
         lastFetchedAt: null,
@@ -44,7 +46,7 @@ describe(SourcesController.name, () => {
         articleCount: 0,
       });
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '' },
+        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '', fullText: true },
       ]);
     });
 
@@ -54,7 +56,7 @@ describe(SourcesController.name, () => {
       await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' });
 
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0, category: '' },
+        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0, category: '', fullText: false },
       ]);
     });
 

@@ -29,6 +29,7 @@ export class SourcesController {
       title: body.title ?? '',
       intervalSeconds: body.intervalSeconds ?? 0,
       category: '',
+      fullText: body.fullText ?? false,
     });
     return mapSource(required(source, 'source'));
   }

@@ -14,6 +14,7 @@ export function mapSource(source: Source): SourceDto {
     // 0 from a storage that predates adaptive intervals: the chosen interval is the one in force.
     effectiveIntervalSeconds: source.effectiveIntervalSeconds || source.intervalSeconds,
     category: textOrNull(source.category ?? ''),
+    fullText: source.fullText === true,
     lastError: textOrNull(source.lastError),
     consecutiveFailures: source.consecutiveFailures,
     lastFetchedAt: isoOrNull(source.lastFetchedAt),

@@ -106,6 +106,7 @@ export function aSource(overrides: Partial<Source> = {}): Source {
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',
+    fullText: false,
     etag: '',
     lastModified: '',
     ...overrides,

@@ -32,6 +32,7 @@ class FakeSourceTable {
       category: req.category,
       etag: '',
       lastModified: '',
+      fullText: false,
     };
     this.rows.push(source);
     return { source, created: true };

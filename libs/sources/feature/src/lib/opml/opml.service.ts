@@ -83,6 +83,7 @@ export class OpmlService {
         origin: 'api',
         ifMissing: true,
         category: feed.category,
+        fullText: false,
       });
       return created ? 'created' : 'existing';
     } catch (error) {

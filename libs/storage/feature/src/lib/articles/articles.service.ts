@@ -20,6 +20,8 @@ export interface UpsertOutcome {
   skipped: number;
   /** In request order; '' for a skipped item. */
   articleIds: string[];
+  /** Articles this call created. */
+  insertedIds: string[];
 }
 
 export interface ArticleQuery {
@@ -89,6 +91,7 @@ export class ArticlesService {
       let inserted = 0;
       let updated = 0;
       let skipped = 0;
+      const insertedIds: string[] = [];
       for (const index of order) {
         const item = valid[index];
         if (tombstoned.has(item.itemKey)) {
@@ -115,8 +118,10 @@ export class ArticlesService {
         )) as Array<{ id: string; inserted: boolean }>;
         const row = rows[0];
         if (row) {
-          if (row.inserted) inserted++;
-          else updated++;
+          if (row.inserted) {
+            inserted++;
+            insertedIds.push(row.id);
+          } else updated++;
           ids[index] = row.id;
           written.add(row.id);
         } else {
@@ -133,7 +138,7 @@ export class ArticlesService {
           [ANALYZE_TOPIC, [...written], now],
         );
       }
-      return { inserted, updated, unchanged: valid.length - inserted - updated - skipped, skipped, articleIds: ids };
+      return { inserted, updated, unchanged: valid.length - inserted - updated - skipped, skipped, articleIds: ids, insertedIds };
     });
     if (!outcome) throw sourceNotFound(sourceId);
     if (outcome.inserted + outcome.updated > 0) void this.outbox.kick();

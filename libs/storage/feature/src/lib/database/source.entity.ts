@@ -51,6 +51,10 @@ export class SourceEntity {
   @Column('text', { default: '' })
   category!: string;
 
+  /** Fetch each new item's page and keep its extracted main content. */
+  @Column('boolean', { name: 'full_text', default: false })
+  fullText!: boolean;
+
   /** interval_seconds adapted to how often the source publishes, within the scheduler's bounds. */
   @Column('integer', { name: 'effective_interval_seconds' })
   effectiveIntervalSeconds!: number;

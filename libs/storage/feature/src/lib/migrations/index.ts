@@ -3,6 +3,7 @@ import { AddArticleSearch1795600000000 } from './1795600000000-AddArticleSearch'
 import { AddArticleTombstones1795700000000 } from './1795700000000-AddArticleTombstones';
 import { AddEmbeddingHnswIndex1795710000000 } from './1795710000000-AddEmbeddingHnswIndex';
 import { AddStoryClusters1795720000000 } from './1795720000000-AddStoryClusters';
+import { AddSourceFullText1795730000000 } from './1795730000000-AddSourceFullText';
 import { AddSourceFetchState1795655500000 } from './1795655500000-AddSourceFetchState';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
@@ -13,4 +14,5 @@ export const STORAGE_MIGRATIONS = [
   AddArticleTombstones1795700000000,
   AddEmbeddingHnswIndex1795710000000,
   AddStoryClusters1795720000000,
+  AddSourceFullText1795730000000,
 ];

@@ -123,7 +123,7 @@ describe.each([
   const names = (response: storage.SearchResponse) => response.hits.map((h) => nameOf(h.article?.id));
   const createSource = async () =>
     (
-      await sut.createSource({ url: `https://feeds.example.org/${randomUUID()}.xml`, title: 'S', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '' })
+      await sut.createSource({ url: `https://feeds.example.org/${randomUUID()}.xml`, title: 'S', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '', fullText: false })
     ).source!.id;
 
   beforeAll(async () => {

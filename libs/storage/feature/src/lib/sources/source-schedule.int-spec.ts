@@ -48,6 +48,7 @@ describe.each(TEST_BACKENDS)('source schedule and fetch state on %s', (backend) 
       origin: '',
       ifMissing: false,
       category: '',
+      fullText: false,
       ...overrides,
     });
     return source!;

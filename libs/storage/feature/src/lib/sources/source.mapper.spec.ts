@@ -20,6 +20,7 @@ function sourceRow(overrides: Partial<SourceRow> = {}): SourceRow {
     etag: 'W/"abc"',
     lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
     category: 'Tech / AI',
+    fullText: true,
     effectiveIntervalSeconds: 675,
     ...overrides,
   };
@@ -45,6 +46,7 @@ describe(mapSource.name, () => {
       origin: 'config',
       effectiveIntervalSeconds: 675,
       category: 'Tech / AI',
+      fullText: true,
       etag: 'W/"abc"',
       lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
     });

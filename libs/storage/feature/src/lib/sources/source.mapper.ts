@@ -21,5 +21,6 @@ export function mapSource(row: SourceRow): Source {
     category: row.category,
     etag: row.etag,
     lastModified: row.lastModified,
+    fullText: row.fullText,
   };
 }

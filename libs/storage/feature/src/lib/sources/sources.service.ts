@@ -16,6 +16,7 @@ export interface NewSource {
   origin: string;
   ifMissing: boolean;
   category: string;
+  fullText: boolean;
 }
 
 export interface FetchResult {
@@ -66,12 +67,12 @@ export class SourcesService {
     const now = this.clock.now();
     const inserted = (await this.db.dataSource.query(
       `WITH s AS (
-         INSERT INTO sources (url, title, kind, status, interval_seconds, effective_interval_seconds, next_check_at, created_at, origin, category)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8)
+         INSERT INTO sources (url, title, kind, status, interval_seconds, effective_interval_seconds, next_check_at, created_at, origin, category, full_text)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9)
          ON CONFLICT (url) DO NOTHING
          RETURNING *)
        SELECT ${SOURCE_COLUMNS} FROM s`,
-      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin, category],
+      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin, category, input.fullText === true],
     )) as SourceRow[];
     if (inserted[0]) return { source: inserted[0], created: true };
 

@@ -75,6 +75,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
         origin: '',
         ifMissing: false,
         category: '',
+        fullText: false,
       };
       const { source } = await handle.client.createSource(request);
       if (!source) throw new Error('storage created no source');

@@ -76,4 +76,6 @@ export interface Source {
    */
   etag: string;
   lastModified: string;
+  /** full_text: the feed carries teasers, so each new item's page is fetched and its main content extracted. */
+  fullText: boolean;
 }

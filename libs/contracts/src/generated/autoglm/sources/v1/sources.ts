@@ -16,6 +16,8 @@ export interface AddSourceRequest {
   intervalSeconds: number;
   /** category is a folder path such as "Tech / AI" (optional). */
   category: string;
+  /** full_text fetches each new item's page and keeps its extracted main content (for feeds that carry teasers). */
+  fullText: boolean;
 }
 
 export interface AddSourceResponse {

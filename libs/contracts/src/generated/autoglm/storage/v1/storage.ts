@@ -34,6 +34,8 @@ export interface CreateSourceRequest {
   ifMissing: boolean;
   /** category is the folder path of the source (e.g. from an OPML import: "Tech / AI"); at most 300 characters. */
   category: string;
+  /** full_text fetches each new item's page and stores its extracted main content. */
+  fullText: boolean;
 }
 
 export interface CreateSourceResponse {
@@ -127,6 +129,8 @@ export interface UpsertArticlesResponse {
   articleIds: string[];
   /** skipped counts items not written because the article was deleted (a tombstone on its source and item key). */
   skipped: number;
+  /** inserted_ids are the ids of the articles this call created (a subset of article_ids). */
+  insertedIds: string[];
 }
 
 export interface GetArticleRequest {
