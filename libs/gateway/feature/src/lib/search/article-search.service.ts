@@ -48,7 +48,8 @@ export class ArticleSearch {
 
   private async embed(text: string, mode: SearchModeName): Promise<QueryVector> {
     try {
-      const { embeddings, modelVersion } = await this.analysis.embed({ texts: [text], model: '' });
+      // embedQueries: models trained with query/passage prefixes (e5, bge) get the query one.
+      const { embeddings, modelVersion } = await this.analysis.embedQueries({ texts: [text], model: '' });
       const [first] = embeddings;
       const known = first !== undefined && first.knownTokens > 0 && first.vector.length > 0;
       return { vector: known ? first.vector : [], modelVersion: known ? modelVersion : '', failure: '' };

@@ -32,7 +32,7 @@ describe(SearchController.name, () => {
   });
 
   it('embeds the query, searches hybrid by default and answers summaries with score and highlight', async () => {
-    sut.backends.analysis.embed.returns({ embeddings: [{ vector: [0.6, 0.8], knownTokens: 1, truncated: false }], modelVersion: 'wink@1' });
+    sut.backends.analysis.embedQueries.returns({ embeddings: [{ vector: [0.6, 0.8], knownTokens: 1, truncated: false }], modelVersion: 'wink@1' });
     sut.backends.storage.search.returns(answerOf());
 
     const answer = await send(sut, 'GET', '/api/v1/search?q=batching&limit=5&cursor=c1&sourceId=src-1&topic=technology&language=en&from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z');
@@ -59,7 +59,7 @@ describe(SearchController.name, () => {
       mode: 'hybrid',
       notice: null,
     });
-    expect(sut.backends.analysis.embed.requests).toEqual([{ texts: ['batching'], model: '' }]);
+    expect(sut.backends.analysis.embedQueries.requests).toEqual([{ texts: ['batching'], model: '' }]);
     expect(sut.backends.storage.search.requests).toEqual([
       {
         query: 'batching',
@@ -83,12 +83,12 @@ describe(SearchController.name, () => {
     const answer = await send(sut, 'GET', `/api/v1/search?q=${encodeURIComponent('足球')}&mode=text`);
 
     expect(answer.body).toEqual({ items: [], nextCursor: null, mode: 'text', notice: null });
-    expect(sut.backends.analysis.embed.requests).toHaveLength(0);
+    expect(sut.backends.analysis.embedQueries.requests).toHaveLength(0);
     expect(sut.backends.storage.search.requests[0]).toMatchObject({ query: '足球', mode: storage.SearchMode.SEARCH_MODE_TEXT, limit: 20, queryVector: [] });
   });
 
   it('passes no vector when the model knows none of the words, and shows the notice', async () => {
-    sut.backends.analysis.embed.returns({ embeddings: [{ vector: [0, 0], knownTokens: 0, truncated: false }], modelVersion: 'wink@1' });
+    sut.backends.analysis.embedQueries.returns({ embeddings: [{ vector: [0, 0], knownTokens: 0, truncated: false }], modelVersion: 'wink@1' });
     sut.backends.storage.search.returns(answerOf({ hits: [], nextCursor: '', mode: storage.SearchMode.SEARCH_MODE_SEMANTIC, notice: 'no vector' }));
 
     const answer = await send(sut, 'GET', `/api/v1/search?q=${encodeURIComponent('足球')}&mode=semantic`);
@@ -98,7 +98,7 @@ describe(SearchController.name, () => {
   });
 
   it('falls back to text when analysis is down in hybrid mode', async () => {
-    sut.backends.analysis.embed.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'AnalysisService/Embed'));
+    sut.backends.analysis.embedQueries.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'AnalysisService/Embed'));
     sut.backends.storage.search.returns(answerOf({ mode: storage.SearchMode.SEARCH_MODE_TEXT, notice: 'no vector' }));
 
     const answer = await send(sut, 'GET', '/api/v1/search?q=batching');
@@ -111,7 +111,7 @@ describe(SearchController.name, () => {
   });
 
   it('answers 503 when analysis is down in semantic mode', async () => {
-    sut.backends.analysis.embed.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'AnalysisService/Embed'));
+    sut.backends.analysis.embedQueries.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'AnalysisService/Embed'));
 
     const answer = await send(sut, 'GET', '/api/v1/search?q=batching&mode=semantic');
 

@@ -41,7 +41,7 @@ describe(SearchResolver.name, () => {
   });
 
   it('embeds the query for a hybrid search', async () => {
-    sut.backends.analysis.embed.returns({ embeddings: [{ vector: [1, 0], knownTokens: 2, truncated: false }], modelVersion: 'm@1' });
+    sut.backends.analysis.embedQueries.returns({ embeddings: [{ vector: [1, 0], knownTokens: 2, truncated: false }], modelVersion: 'm@1' });
     sut.backends.storage.search.returns({ hits: [], nextCursor: '', mode: storage.SearchMode.SEARCH_MODE_HYBRID, notice: '' });
 
     const answer = await graphQl(sut, '{ search(q: "local models") { mode nextCursor } }');

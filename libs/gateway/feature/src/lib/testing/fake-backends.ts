@@ -64,6 +64,7 @@ export class FakeBackends {
   readonly analysis = {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),
     embed: rpc<AnalysisClient, 'embed'>('analysis', 'embed'),
+    embedQueries: rpc<AnalysisClient, 'embedQueries'>('analysis', 'embedQueries'),
   };
 
   storageClient(): Partial<StorageClient> {
