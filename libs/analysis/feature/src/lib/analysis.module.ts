@@ -17,7 +17,7 @@ import { SummaryService } from './summary/summary.service';
 import { BUILTIN_EXECUTION_PROVIDERS } from './providers/builtin-execution-providers';
 import { ExecutionProviderRegistry } from './providers/execution-provider.registry';
 import { ChineseSegmenter } from './text/chinese-segmenter';
-import { TopicClassifier } from './topics/topic-classifier';
+import { createTopicClassifier } from './topics/topic-classifier.factory';
 
 @Module({})
 export class AnalysisModule {
@@ -40,13 +40,9 @@ export class AnalysisModule {
         {
           provide: TOPIC_CLASSIFIER,
           inject: [EmbeddingCatalog],
-          // Prototypes from seed words need word vectors: the word model, whichever model is the default.
-          useFactory: async (catalog: EmbeddingCatalog) => {
-            const embeddings = await catalog.wordModel();
-            return TopicClassifier.create(async (words) =>
-              (await embeddings.embed(words, { priority: 'bulk' })).map((e) => (e.knownTokens > 0 ? e.vector : undefined)),
-            );
-          },
+          // The trained classifier (topics/data/topic-classifier.json) over the prototypes; both read
+          // word vectors: the word model, whichever model is the default.
+          useFactory: async (catalog: EmbeddingCatalog) => createTopicClassifier(await catalog.wordModel()),
         },
         EmbeddingService,
         EmbeddingCatalog,

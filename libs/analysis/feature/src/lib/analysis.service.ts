@@ -20,7 +20,7 @@ import type { ProviderAttempt, ProviderStatus } from './providers/execution-prov
 import type { ChineseSegmenter } from './text/chinese-segmenter';
 import { splitSentences } from './text/sentence-splitter';
 import { GENERAL_TOPIC } from './topics/topic-taxonomy';
-import type { TopicClassifier } from './topics/topic-classifier';
+import type { TopicAssigner } from './topics/topic-assigner';
 
 /** Most texts one Embed call may carry. */
 export const MAX_EMBED_TEXTS = 256;
@@ -71,7 +71,7 @@ export class AnalysisService implements OnModuleDestroy {
     private readonly catalog: EmbeddingCatalog,
     @Inject(LANGUAGE_DETECTOR) private readonly languages: LanguageDetector,
     @Inject(CHINESE_SEGMENTER) private readonly chinese: ChineseSegmenter,
-    @Inject(TOPIC_CLASSIFIER) private readonly topics: TopicClassifier,
+    @Inject(TOPIC_CLASSIFIER) private readonly topics: TopicAssigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

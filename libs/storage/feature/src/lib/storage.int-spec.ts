@@ -428,8 +428,10 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       });
 
       expect(first).toMatchObject({ inserted: 3, updated: 0, unchanged: 0 });
-      expect(second).toEqual({ inserted: 0, updated: 0, unchanged: 3, skipped: 0, articleIds: first.articleIds });
+      expect([...first.insertedIds].sort()).toEqual([...first.articleIds].sort());
+      expect(second).toEqual({ inserted: 0, updated: 0, unchanged: 3, skipped: 0, articleIds: first.articleIds, insertedIds: [] });
       expect(third).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 });
+      expect(third.insertedIds).toEqual([third.articleIds[1]]);
       expect(third.articleIds[0]).toBe(first.articleIds[1]);
       expect((await sut.getSource({ id: source.id })).source?.articleCount).toBe('4');
       const article = (await sut.getArticle({ id: first.articleIds[1] })).article!;

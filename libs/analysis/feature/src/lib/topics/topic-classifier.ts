@@ -1,3 +1,4 @@
+import type { TopicAssigner } from './topic-assigner';
 import { GENERAL_TOPIC, TOPICS, type Topic } from './topic-taxonomy';
 
 export interface TopicScore {
@@ -17,7 +18,7 @@ export const MIN_LEXICON_HITS = 2;
  * would otherwise make every text look similar to every topic. Chinese: hits of the topic
  * lexicon among the article's jieba words.
  */
-export class TopicClassifier {
+export class TopicClassifier implements TopicAssigner {
   private constructor(
     private readonly prototypes: ReadonlyMap<string, Float32Array>,
     private readonly centre: Float32Array,

@@ -57,7 +57,7 @@ describe.each(TEST_BACKENDS)('deleting articles (tombstones) on %s', (backend) =
       items: [testFeedItem('t1', { title: 'Edited', contentHash: 'hash-t1-2' }), testFeedItem('t3')],
     });
 
-    expect(same).toEqual({ inserted: 0, updated: 0, unchanged: 1, skipped: 1, articleIds: ['', first.articleIds[1]] });
+    expect(same).toEqual({ inserted: 0, updated: 0, unchanged: 1, skipped: 1, articleIds: ['', first.articleIds[1]], insertedIds: [] });
     expect(changed).toMatchObject({ inserted: 1, updated: 0, unchanged: 0, skipped: 1 });
     expect(changed.articleIds[0]).toBe('');
     const { articles } = await sut.listArticles({ limit: 10, cursor: '', sourceId: source.id, topic: '', language: '' });
