@@ -6,18 +6,9 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Filters of the article list: the REST query string and the GraphQL `articles` arguments. */
+/** The filters and cursor shared by the article list and search (REST query strings, GraphQL arguments). */
 @ArgsType()
-export class ListArticlesQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
+export class ArticleFilterDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -39,12 +30,25 @@ export class ListArticlesQueryDto {
   @MaxLength(128)
   topic?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 639-1 code, e.g. "en".' })
+  @ApiPropertyOptional({ description: 'ISO 639-1 code, e.g. "en" or "zh".' })
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(16)
   language?: string;
+}
+
+/** Filters of the article list: the REST query string and the GraphQL `articles` arguments. */
+@ArgsType()
+export class ListArticlesQueryDto extends ArticleFilterDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
 }
 
 @ObjectType('ArticleSummary')

@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from '@nest
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ArticleSummaryDto } from '../articles/article.dto';
+import { ArticleFilterDto, ArticleSummaryDto } from '../articles/article.dto';
 
 export enum SearchModeName {
   text = 'text',
@@ -21,7 +21,7 @@ export const MAX_SEARCH_QUERY = 500;
 
 /** The REST query string of GET /search and the GraphQL `search` arguments. */
 @ArgsType()
-export class SearchQueryDto {
+export class SearchQueryDto extends ArticleFilterDto {
   @ApiProperty({ description: 'Words, "quoted phrases", -excluded words, `or`; English and Chinese.', maxLength: MAX_SEARCH_QUERY })
   @Field(() => String)
   @IsString()
@@ -43,34 +43,6 @@ export class SearchQueryDto {
   @Min(1)
   @Max(MAX_SEARCH_LIMIT)
   limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page of the same search.' })
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
-  @ApiPropertyOptional()
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  sourceId?: string;
-
-  @ApiPropertyOptional()
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  topic?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 639-1 code, e.g. "en" or "zh".' })
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(16)
-  language?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Published at or after (ISO 8601).' })
   @Field(() => String, { nullable: true })
