@@ -19,8 +19,8 @@ describe(loadConfig.name, () => {
     expect(sut.http.port).toBe(5000);
     expect(sut.redis.url).toBe('redis://127.0.0.1:6379');
     expect(sut.sources).toEqual([
-      { url: 'https://example.com/a.xml', title: '', intervalSeconds: 900, fullText: false },
-      { url: 'https://example.com/b.xml', title: 'B', intervalSeconds: 600, fullText: true },
+      { url: 'https://example.com/a.xml', title: '', intervalSeconds: 900, fullText: false, kind: 'feed' },
+      { url: 'https://example.com/b.xml', title: 'B', intervalSeconds: 600, fullText: true, kind: 'feed' },
     ]);
   });
 
@@ -76,5 +76,73 @@ describe(loadConfig.name, () => {
 
   it('rejects a non-numeric scheduler setting from the file', () => {
     expect(() => loadConfig({ env: {}, configPath: yamlFile('scheduler:\n  pauseAfterFailures: often') })).toThrow(/pauseAfterFailures/);
+  });
+
+  describe('JSON API and web-page sources', () => {
+    const JSON_API = [
+      'sources:',
+      '  - url: https://feed.example.org/a.xml',
+      '  - url: https://api.example.org/v1/posts',
+      '    kind: json_api',
+      '    options:',
+      '      itemsPath: data.items',
+      '      fields: { id: uid, title: attributes.title, url: links.self, published: attributes.date }',
+      '      headers:',
+      '        Authorization: env:NEWS_API_TOKEN',
+      '        Accept: application/json',
+    ].join('\n');
+
+    it('reads the item path, the field paths and the headers, keeping env: references and their values apart', () => {
+      const sut = loadConfig({ env: { NEWS_API_TOKEN: 'Bearer s3cret' }, configPath: yamlFile(JSON_API) });
+
+      expect(sut.sources[1]).toEqual({
+        url: 'https://api.example.org/v1/posts',
+        title: '',
+        intervalSeconds: 900,
+        fullText: false,
+        kind: 'json_api',
+        jsonApi: {
+          itemsPath: 'data.items',
+          fields: { id: 'uid', title: 'attributes.title', url: 'links.self', published: 'attributes.date', content: '', author: '' },
+          headers: { Authorization: 'env:NEWS_API_TOKEN', Accept: 'application/json' },
+        },
+      });
+      // The secret is kept apart (never stored with the source's options).
+      expect(sut.secrets).toEqual({ NEWS_API_TOKEN: 'Bearer s3cret' });
+      expect(sut.sources[0].kind).toBe('feed');
+    });
+
+    it('names the missing environment variable of a header and the source index', () => {
+      expect(() => loadConfig({ env: {}, configPath: yamlFile(JSON_API) })).toThrow(
+        /sources\[1\]\.options\.headers\.Authorization refers to the environment variable NEWS_API_TOKEN, which is not set/,
+      );
+    });
+
+    it('reads the selectors of a web-page source, "a" being the default link selector', () => {
+      const path = yamlFile(['sources:', '  - url: https://news.example.org/', '    kind: web_page', '    options:', '      item_selector: article.post'].join('\n'));
+
+      expect(loadConfig({ env: {}, configPath: path }).sources[0]).toMatchObject({
+        kind: 'web_page',
+        webPage: { itemSelector: 'article.post', linkSelector: 'a', titleSelector: '' },
+      });
+    });
+
+    const source = (lines: string[]) => yamlFile(['sources:', '  - url: https://x.example.org/', ...lines.map((l) => `    ${l}`)].join('\n'));
+    it.each([
+      [['kind: graphql'], /sources\[0\]\.kind must be one of feed, json_api, web_page, not "graphql"/],
+      [['kind: json_api'], /sources\[0\]\.options must be a mapping/],
+      [['options: { itemSelector: a }'], /sources\[0\]\.options: a feed takes no options/],
+      [['kind: json_api', 'options: { itemsPath: data.items }'], /sources\[0\]\.options\.fields must map/],
+      [['kind: json_api', 'options: { fields: { id: id } }'], /needs at least a "title" or a "url" path/],
+      [['kind: json_api', 'options: { fields: { title: t, body: b } }'], /sources\[0\]\.options\.fields\.body is not a field/],
+      [['kind: json_api', 'options: { itemsPath: "data..items", fields: { title: t } }'], /itemsPath "data\.\.items" is not a dot path/],
+      [['kind: json_api', 'options: { fields: { title: [t] } }'], /sources\[0\]\.options\.fields\.title must be a string/],
+      [['kind: json_api', 'options: { fields: { title: t }, headers: { "Bad Name": x } }'], /"Bad Name" is not a valid HTTP header name/],
+      [['kind: json_api', 'options: { fields: { title: t }, headers: [x] }'], /sources\[0\]\.options\.headers must be a mapping/],
+      [['kind: web_page', 'options: { linkSelector: a }'], /sources\[0\]\.options\.itemSelector is required/],
+      [['kind: web_page', 'options: { itemSelector: li, itemXpath: "//li" }'], /XPath is not supported/],
+    ])('rejects %p with a message naming the source', (lines, message) => {
+      expect(() => loadConfig({ env: {}, configPath: source(lines) })).toThrow(message);
+    });
   });
 });

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
-import type { AppConfig, ConfiguredSource, ServiceName } from './app-config';
+import type {
+  AppConfig,
+  ConfiguredSource,
+  ConfiguredSourceKind,
+  JsonApiFields,
+  JsonApiOptions,
+  ServiceName,
+  WebPageOptions,
+} from './app-config';
 
 /** A configuration problem, named precisely so the operator can fix it. */
 export class ConfigError extends Error {
@@ -40,6 +48,7 @@ export function defaultConfig(): AppConfig {
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
+    secrets: {},
     scheduler: {
       enabled: true,
       tickMs: 5_000,
@@ -68,14 +77,14 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   if (options.configPath || env['AUTOGLM_CONFIG']) {
     if (!existsSync(path)) throw new ConfigError(`config file not found: ${path} (AUTOGLM_CONFIG)`);
   }
-  if (existsSync(path)) applyFile(config, path);
+  if (existsSync(path)) applyFile(config, path, env);
   applyEnv(config, env);
   if (options.overrides) deepMerge(config as unknown as Record<string, unknown>, options.overrides as Record<string, unknown>);
   validate(config);
   return config;
 }
 
-function applyFile(config: AppConfig, path: string): void {
+function applyFile(config: AppConfig, path: string, env: Env): void {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'));
@@ -86,10 +95,10 @@ function applyFile(config: AppConfig, path: string): void {
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: the top level must be a mapping`);
   const { sources, ...rest } = doc as Record<string, unknown>;
   deepMerge(config as unknown as Record<string, unknown>, rest);
-  if (sources !== undefined) config.sources = parseSources(sources, path, config.scheduler.defaultIntervalSeconds);
+  if (sources !== undefined) config.sources = parseSources(sources, path, config.scheduler.defaultIntervalSeconds, env, config.secrets);
 }
 
-function parseSources(value: unknown, path: string, defaultInterval: number): ConfiguredSource[] {
+function parseSources(value: unknown, path: string, defaultInterval: number, env: Env, secrets: Record<string, string>): ConfiguredSource[] {
   if (!Array.isArray(value)) throw new ConfigError(`${path}: "sources" must be a list`);
   return value.map((entry, i) => {
     const item = typeof entry === 'string' ? { url: entry } : (entry as Record<string, unknown>);
@@ -102,8 +111,116 @@ function parseSources(value: unknown, path: string, defaultInterval: number): Co
     }
     const fullText = item['full_text'] ?? item['fullText'] ?? false;
     if (typeof fullText !== 'boolean') throw new ConfigError(`${path}: sources[${i}].full_text must be true or false`);
-    return { url: item['url'], title: typeof item['title'] === 'string' ? item['title'] : '', intervalSeconds: interval, fullText };
+    const where = `${path}: sources[${i}]`;
+    const kind = parseKind(item['kind'], where);
+    const source: ConfiguredSource = {
+      url: item['url'],
+      title: typeof item['title'] === 'string' ? item['title'] : '',
+      intervalSeconds: interval,
+      fullText,
+      kind,
+    };
+    const options = item['options'];
+    if (kind === 'feed') {
+      if (options !== undefined) throw new ConfigError(`${where}.options: a feed takes no options (set kind: json_api or web_page)`);
+    } else if (!isMapping(options)) {
+      throw new ConfigError(`${where}.options must be a mapping (the ${kind} source's ${kind === 'json_api' ? 'item path and fields' : 'selectors'})`);
+    } else if (kind === 'json_api') {
+      source.jsonApi = parseJsonApiOptions(options, `${where}.options`, env, secrets);
+    } else {
+      source.webPage = parseWebPageOptions(options, `${where}.options`);
+    }
+    return source;
   });
+}
+
+const SOURCE_KINDS: readonly ConfiguredSourceKind[] = ['feed', 'json_api', 'web_page'];
+const JSON_API_FIELDS: ReadonlyArray<keyof JsonApiFields> = ['id', 'title', 'url', 'published', 'content', 'author'];
+/** A dot path: names (any characters but dots and spaces) or array indexes, joined with dots. */
+const DOT_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
+const HTTP_HEADER_NAME = /^[!#$%&'*+.^`|~\w-]+$/;
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseKind(value: unknown, where: string): ConfiguredSourceKind {
+  if (value === undefined) return 'feed';
+  if (typeof value === 'string' && (SOURCE_KINDS as readonly string[]).includes(value)) return value as ConfiguredSourceKind;
+  throw new ConfigError(`${where}.kind must be one of ${SOURCE_KINDS.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+/** An option under its camelCase or snake_case name. */
+function option(options: Record<string, unknown>, camel: string): unknown {
+  return options[camel] ?? options[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
+}
+
+function stringOption(options: Record<string, unknown>, name: string, where: string, fallback: string | null): string {
+  const value = option(options, name);
+  if (value === undefined || value === null || value === '') {
+    if (fallback === null) throw new ConfigError(`${where}.${name} is required`);
+    return fallback;
+  }
+  if (typeof value !== 'string') throw new ConfigError(`${where}.${name} must be a string`);
+  return value.trim();
+}
+
+function parseJsonApiOptions(options: Record<string, unknown>, where: string, env: Env, secrets: Record<string, string>): JsonApiOptions {
+  const itemsPath = stringOption(options, 'itemsPath', where, '');
+  if (itemsPath && !DOT_PATH.test(itemsPath)) throw new ConfigError(`${where}.itemsPath "${itemsPath}" is not a dot path like data.items`);
+  const rawFields = options['fields'];
+  if (!isMapping(rawFields)) throw new ConfigError(`${where}.fields must map ${JSON_API_FIELDS.join('/')} to dot paths in each item`);
+  for (const name of Object.keys(rawFields)) {
+    if (!(JSON_API_FIELDS as readonly string[]).includes(name)) {
+      throw new ConfigError(`${where}.fields.${name} is not a field (use ${JSON_API_FIELDS.join(', ')})`);
+    }
+  }
+  const fields = {} as JsonApiFields;
+  for (const name of JSON_API_FIELDS) {
+    const path = stringOption(rawFields, name, `${where}.fields`, '');
+    if (path && !DOT_PATH.test(path)) throw new ConfigError(`${where}.fields.${name} "${path}" is not a dot path like attributes.title`);
+    fields[name] = path;
+  }
+  if (!fields.title && !fields.url) throw new ConfigError(`${where}.fields needs at least a "title" or a "url" path`);
+  const rawHeaders = options['headers'] ?? {};
+  if (!isMapping(rawHeaders)) throw new ConfigError(`${where}.headers must be a mapping of header names to values`);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(rawHeaders)) {
+    if (!HTTP_HEADER_NAME.test(name)) throw new ConfigError(`${where}.headers: "${name}" is not a valid HTTP header name`);
+    if (typeof value !== 'string' && typeof value !== 'number') throw new ConfigError(`${where}.headers.${name} must be a string`);
+    headers[name] = checkHeaderValue(String(value), `${where}.headers.${name}`, env, secrets);
+  }
+  return { itemsPath, fields, headers };
+}
+
+/**
+ * A header value as written. For "env:VAR" the variable must be set (checked now, so a missing
+ * secret fails at boot); its value goes to config.secrets and the option keeps the reference, so
+ * the secret is never written to the database.
+ */
+function checkHeaderValue(value: string, where: string, env: Env, secrets: Record<string, string>): string {
+  const reference = ENV_REFERENCE.exec(value.trim());
+  const resolved = reference ? env[reference[1]] : value;
+  if (reference && (resolved === undefined || resolved === '')) {
+    throw new ConfigError(`${where} refers to the environment variable ${reference[1]}, which is not set`);
+  }
+  if (/[\r\n\0]/.test(resolved as string)) throw new ConfigError(`${where} must be a single line`);
+  if (!reference) return value;
+  secrets[reference[1]] = resolved as string;
+  return `env:${reference[1]}`;
+}
+
+function parseWebPageOptions(options: Record<string, unknown>, where: string): WebPageOptions {
+  const selectors: WebPageOptions = {
+    itemSelector: stringOption(options, 'itemSelector', where, null),
+    linkSelector: stringOption(options, 'linkSelector', where, 'a'),
+    titleSelector: stringOption(options, 'titleSelector', where, ''),
+  };
+  for (const name of Object.keys(options)) {
+    if (/^xpath|_xpath$|Xpath$/i.test(name)) throw new ConfigError(`${where}.${name}: XPath is not supported; use a CSS selector`);
+  }
+  return selectors;
 }
 
 function applyEnv(config: AppConfig, env: Env): void {

@@ -31,10 +31,10 @@ function makeSource(overrides: Partial<Source> = {}): Source {
 }
 
 function setup(config: AppConfig = defaultConfig()) {
-  const created: unknown[] = [];
+  const created: Array<{ kind?: SourceKind; sourceOptionsJson?: string }> = [];
   const claims: unknown[] = [];
   const storage = {
-    createSource: jest.fn(async (req: { url: string; ifMissing: boolean }) => {
+    createSource: jest.fn(async (req: { url: string; ifMissing: boolean; kind?: SourceKind; sourceOptionsJson?: string }) => {
       created.push(req);
       return { source: makeSource({ url: req.url }), created: true };
     }),
@@ -116,10 +116,32 @@ describe(SourceRegistry.name, () => {
 
   it('registers config.yaml sources idempotently (if_missing)', async () => {
     const config = defaultConfig();
-    config.sources = [{ url: 'https://example.org/a.xml', title: 'A', intervalSeconds: 600, fullText: true }];
+    config.sources = [{ url: 'https://example.org/a.xml', title: 'A', intervalSeconds: 600, fullText: true, kind: 'feed' }];
     const { sut, created } = setup(config);
     await sut.registerConfiguredSources(0);
-    expect(created).toEqual([expect.objectContaining({ url: 'https://example.org/a.xml', ifMissing: true, origin: 'config' })]);
+    expect(created).toEqual([
+      expect.objectContaining({ url: 'https://example.org/a.xml', ifMissing: true, origin: 'config', kind: SourceKind.SOURCE_KIND_FEED }),
+    ]);
+    expect(created[0].sourceOptionsJson).toBeUndefined();
+  });
+
+  it('registers JSON API and web-page sources of config.yaml with their kind and options', async () => {
+    const config = defaultConfig();
+    const jsonApi = {
+      itemsPath: 'data',
+      fields: { id: 'id', title: 'title', url: 'link', published: '', content: '', author: '' },
+      headers: { 'X-Api-Key': 'k' },
+    };
+    const webPage = { itemSelector: 'li.story', linkSelector: 'a', titleSelector: '' };
+    config.sources = [
+      { url: 'https://api.example.org/posts', title: '', intervalSeconds: 600, fullText: false, kind: 'json_api', jsonApi },
+      { url: 'https://news.example.org/', title: '', intervalSeconds: 600, fullText: false, kind: 'web_page', webPage },
+    ];
+    const { sut, created } = setup(config);
+    await sut.registerConfiguredSources(0);
+    expect(created.map((c) => c.kind)).toEqual([SourceKind.SOURCE_KIND_JSON_API, SourceKind.SOURCE_KIND_WEB_PAGE]);
+    expect(JSON.parse(created[0].sourceOptionsJson ?? '')).toEqual(jsonApi);
+    expect(JSON.parse(created[1].sourceOptionsJson ?? '')).toEqual(webPage);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SourceKind, type Source } from '@autoglm/contracts';
-import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { APP_CONFIG, type AppConfig, type ConfiguredSource } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { CRAWLER_CLIENT, STORAGE_CLIENT, type CrawlerClient, type StorageClient } from '@autoglm/shared-grpc';
 import { CrawlScheduler } from './crawl-scheduler';
@@ -110,7 +110,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
         await this.storage.createSource({
           url,
           title: s.title,
-          kind: SourceKind.SOURCE_KIND_FEED,
+          ...configuredKind(s),
           intervalSeconds: s.intervalSeconds,
           origin: 'config',
           ifMissing: true,
@@ -126,5 +126,20 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       this.retryTimer = setTimeout(() => void this.registerConfiguredSources(attempt + 1), delay);
       this.retryTimer.unref();
     }
+  }
+}
+
+/**
+ * The kind of a config.yaml source and its options as storage keeps them (JSON; the env:
+ * references of its headers were resolved when the configuration was loaded).
+ */
+export function configuredKind(source: ConfiguredSource): { kind: SourceKind; sourceOptionsJson?: string } {
+  switch (source.kind) {
+    case 'json_api':
+      return { kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptionsJson: JSON.stringify(source.jsonApi) };
+    case 'web_page':
+      return { kind: SourceKind.SOURCE_KIND_WEB_PAGE, sourceOptionsJson: JSON.stringify(source.webPage) };
+    default:
+      return { kind: SourceKind.SOURCE_KIND_FEED };
   }
 }

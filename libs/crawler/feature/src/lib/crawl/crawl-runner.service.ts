@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { storage } from '@autoglm/contracts';
+import { SourceKind, type Source, type storage } from '@autoglm/contracts';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { isFetchError, type FetchError } from '../fetch/fetch-error';
@@ -7,6 +8,10 @@ import { GuardedFetcher, type FetchResult } from '../fetch/guarded-fetcher';
 import { describeWait, retryAfterSeconds } from '../fetch/retry-after';
 import { isParseError } from '../parse/feed-parser';
 import { readFeed } from '../parse/feed-reader';
+import { readJsonApi } from '../kinds/json-api-reader';
+import { isSourceKindError } from '../kinds/source-kind-error';
+import { jsonApiOptions, resolveHeaders, webPageOptions } from '../kinds/source-options';
+import { readWebPage, type ArticlePage } from '../kinds/web-page-reader';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
 import { FULL_TEXT_ITEMS_PER_CRAWL, FullTextEnricher } from './full-text-enricher';
 import { hostKey, KeyedSemaphore } from './keyed-semaphore';
@@ -36,6 +41,9 @@ export const UPSERT_CHUNK_SIZE = 100;
  */
 export const MAX_FETCHES_PER_HOST = 2;
 
+/** Deadline of one article fetch of a web-page source (the crawler's timeout still caps it). */
+const ARTICLE_TIMEOUT_MS = 10_000;
+
 /**
  * One crawl of one source: read it from storage, fetch, parse, normalize, upsert the items,
  * record the outcome on the source. A source that cannot be fetched or parsed is a normal
@@ -51,6 +59,7 @@ export class CrawlRunner {
     private readonly fetcher: GuardedFetcher,
     @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
     @Optional() private readonly fullText?: FullTextEnricher,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
 
   async crawl(sourceId: string): Promise<CrawlOutcome> {
@@ -72,21 +81,20 @@ export class CrawlRunner {
     let response: FetchResult;
     let feed: { title: string; items: storage.FeedItem[] };
     try {
+      const reader = this.readerOf(source);
       response = await this.perHost.run(hostKey(source.url), () =>
         // Conditional GET: the validators of the last full response we stored.
-        this.fetcher.fetch(source.url, { validators: { etag: source.etag ?? '', lastModified: source.lastModified ?? '' } }),
+        this.fetcher.fetch(source.url, {
+          validators: { etag: source.etag ?? '', lastModified: source.lastModified ?? '' },
+          headers: reader.headers,
+        }),
       );
       if (response.status === 304) {
         await record({ ok: true, notModified: true });
         this.logger.log(`source ${sourceId}: not modified`);
         return { ok: true, error: '', itemsFound: 0, inserted: 0, updated: 0, notModified: true };
       }
-      feed = readFeed({
-        body: response.body,
-        contentType: response.contentType,
-        url: response.finalUrl,
-        contentLocation: response.headers['content-location'],
-      });
+      feed = await reader.read(response);
     } catch (error) {
       const retryAfter = isFetchError(error) ? this.retryAfterOf(error) : 0;
       let message = describeFailure(error, source.url);
@@ -138,6 +146,47 @@ export class CrawlRunner {
     this.logger.log(`source ${sourceId}: full text of ${enriched.length} of ${created.length} new item(s)`);
   }
 
+  /**
+   * How a source is read, by its kind: a feed (the default, also for an unspecified kind), a
+   * JSON API (its headers sent with the request) or a web page (its linked articles fetched).
+   * Unreadable options are a SourceKindError, recorded on the source like a fetch failure.
+   */
+  private readerOf(source: Source): { headers?: Record<string, string>; read: (response: FetchResult) => Promise<{ title: string; items: storage.FeedItem[] }> } {
+    switch (source.kind) {
+      case SourceKind.SOURCE_KIND_JSON_API: {
+        const options = jsonApiOptions(source.sourceOptionsJson);
+        return {
+          headers: resolveHeaders(options.headers, this.config?.secrets ?? {}),
+          read: async (response) => ({ title: '', items: readJsonApi(response.body, response.contentType, response.finalUrl, options) }),
+        };
+      }
+      case SourceKind.SOURCE_KIND_WEB_PAGE: {
+        const options = webPageOptions(source.sourceOptionsJson);
+        return { read: async (response) => ({ title: '', items: await readWebPage(response, options, (url) => this.fetchArticle(url)) }) };
+      }
+      default:
+        return {
+          read: async (response) =>
+            readFeed({
+              body: response.body,
+              contentType: response.contentType,
+              url: response.finalUrl,
+              contentLocation: response.headers['content-location'],
+            }),
+        };
+    }
+  }
+
+  /** An article linked from a web-page source, fetched under the per-host limit; undefined when it cannot be fetched. */
+  private async fetchArticle(url: string): Promise<ArticlePage | undefined> {
+    try {
+      return await this.perHost.run(hostKey(url), () => this.fetcher.fetch(url, { timeoutMs: ARTICLE_TIMEOUT_MS }));
+    } catch (error) {
+      this.logger.warn(`article ${url} unavailable: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
   private retryAfterOf(error: FetchError): number {
     if (!RETRY_AFTER_STATUSES.has(error.status)) return 0;
     return retryAfterSeconds(error.retryAfter, this.clock.now());
@@ -157,7 +206,7 @@ export function isMissingSource(error: unknown): boolean {
 }
 
 function describeFailure(error: unknown, url: string): string {
-  if (isFetchError(error) || isParseError(error)) return error.message;
+  if (isFetchError(error) || isParseError(error) || isSourceKindError(error)) return error.message;
   // Anything else is a defect in reading this particular document: report it on the source.
   return `the feed at ${url} could not be read: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -34,6 +34,12 @@ export interface FetchOptions {
    * validators make the request unconditional.
    */
   validators?: ConditionalValidators;
+  /**
+   * Extra request headers (e.g. an API key of a JSON API source). Sent only to the origin of the
+   * requested URL: a redirect to another origin does not receive them. Names or values with line
+   * breaks are dropped.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ConditionalValidators {
@@ -91,6 +97,8 @@ export class GuardedFetcher implements OnModuleDestroy {
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
     let current = this.validate(url);
     const conditional = conditionalHeaders(options.validators);
+    const origin = current.origin;
+    const custom = safeHeaders(options.headers);
     const deadlineMs = Math.min(options.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
     const controller = new AbortController();
     const timer = setTimeout(
@@ -99,7 +107,8 @@ export class GuardedFetcher implements OnModuleDestroy {
     );
     try {
       for (let redirects = 0; ; redirects++) {
-        const response = await this.send(current, controller.signal, conditional);
+        const extra = current.origin === origin ? { ...custom, ...conditional } : conditional;
+        const response = await this.send(current, controller.signal, extra);
         const location = headerValue(response.headers['location']);
         if (REDIRECT_STATUSES.has(response.statusCode) && location) {
           discard(response.body);
@@ -338,6 +347,15 @@ function collect(stream: Readable, max: number, tooLarge: () => Error): Promise<
 function discard(body: Readable): void {
   body.on('error', () => undefined);
   body.destroy();
+}
+
+/** Caller-supplied request headers without line breaks in names or values (header injection). */
+function safeHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const safe: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (/^[!#$%&'*+.^`|~\w-]+$/.test(name) && !/[\r\n\0]/.test(value)) safe[name.toLowerCase()] = value;
+  }
+  return safe;
 }
 
 /** Request headers for a conditional GET; validators with line breaks (header injection) are dropped. */

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-export const SOURCE_KINDS = ['feed'] as const;
+export const SOURCE_KINDS = ['feed', 'json_api', 'web_page'] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
 export const SOURCE_STATUSES = ['active', 'error', 'paused'] as const;
 export type SourceStatusName = (typeof SOURCE_STATUSES)[number];
@@ -51,7 +51,7 @@ export class SourceDto {
   title!: string;
 
   @ApiProperty({ enum: SOURCE_KINDS })
-  @Field(() => String, { description: 'feed' })
+  @Field(() => String, { description: 'feed | json_api | web_page' })
   kind!: SourceKindName;
 
   @ApiProperty({ enum: SOURCE_STATUSES })

@@ -26,10 +26,14 @@ export function mapSource(source: Source): SourceDto {
 
 export function mapSourceKind(kind: SourceKind): SourceKindName {
   switch (kind) {
-    // Feeds are the only kind so far; an unset kind (proto zero value) is a feed.
+    // An unset kind (proto zero value) is a feed.
     case SourceKind.SOURCE_KIND_UNSPECIFIED:
     case SourceKind.SOURCE_KIND_FEED:
       return 'feed';
+    case SourceKind.SOURCE_KIND_JSON_API:
+      return 'json_api';
+    case SourceKind.SOURCE_KIND_WEB_PAGE:
+      return 'web_page';
     default:
       return assertUnreachable(kind, 'source kind');
   }

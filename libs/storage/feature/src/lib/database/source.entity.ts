@@ -55,6 +55,10 @@ export class SourceEntity {
   @Column('boolean', { name: 'full_text', default: false })
   fullText!: boolean;
 
+  /** Options of a JSON API or web-page source (JSON text); empty for feeds. */
+  @Column('text', { name: 'source_options', default: '' })
+  sourceOptions!: string;
+
   /** interval_seconds adapted to how often the source publishes, within the scheduler's bounds. */
   @Column('integer', { name: 'effective_interval_seconds' })
   effectiveIntervalSeconds!: number;

@@ -5,6 +5,7 @@ import { AddEmbeddingHnswIndex1795710000000 } from './1795710000000-AddEmbedding
 import { AddStoryClusters1795720000000 } from './1795720000000-AddStoryClusters';
 import { AddSourceFullText1795730000000 } from './1795730000000-AddSourceFullText';
 import { AddSourceFetchState1795655500000 } from './1795655500000-AddSourceFetchState';
+import { AddSourceOptions1795740000000 } from './1795740000000-AddSourceOptions';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const STORAGE_MIGRATIONS = [
   AddEmbeddingHnswIndex1795710000000,
   AddStoryClusters1795720000000,
   AddSourceFullText1795730000000,
+  AddSourceOptions1795740000000,
 ];

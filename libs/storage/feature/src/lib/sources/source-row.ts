@@ -10,5 +10,5 @@ export const SOURCE_COLUMNS = `
   s.consecutive_failures AS "consecutiveFailures", s.last_fetched_at AS "lastFetchedAt",
   s.next_check_at AS "nextCheckAt", s.created_at AS "createdAt", s.origin,
   s.etag, s.last_modified AS "lastModified", s.category, s.effective_interval_seconds AS "effectiveIntervalSeconds",
-  s.full_text AS "fullText",
+  s.full_text AS "fullText", s.source_options AS "sourceOptions",
   (SELECT count(*) FROM articles a WHERE a.source_id = s.id)::text AS "articleCount"`;

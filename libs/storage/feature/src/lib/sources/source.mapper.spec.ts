@@ -21,6 +21,7 @@ function sourceRow(overrides: Partial<SourceRow> = {}): SourceRow {
     lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
     category: 'Tech / AI',
     fullText: true,
+    sourceOptions: '',
     effectiveIntervalSeconds: 675,
     ...overrides,
   };
@@ -49,7 +50,15 @@ describe(mapSource.name, () => {
       fullText: true,
       etag: 'W/"abc"',
       lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
+      sourceOptionsJson: '',
     });
+  });
+
+  it('passes the options of a JSON API source on as stored', () => {
+    const options = '{"itemsPath":"data","fields":{"title":"t"}}';
+    const sut = mapSource(sourceRow({ kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptions: options }));
+
+    expect(sut).toMatchObject({ kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptionsJson: options });
   });
 
   it('leaves last_fetched_at unset for a source never fetched', () => {

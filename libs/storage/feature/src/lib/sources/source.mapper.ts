@@ -22,5 +22,6 @@ export function mapSource(row: SourceRow): Source {
     etag: row.etag,
     lastModified: row.lastModified,
     fullText: row.fullText,
+    sourceOptionsJson: row.sourceOptions,
   };
 }

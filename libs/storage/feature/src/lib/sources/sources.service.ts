@@ -17,6 +17,8 @@ export interface NewSource {
   ifMissing: boolean;
   category: string;
   fullText: boolean;
+  /** Options of a JSON API or web-page source as JSON text; empty for feeds. */
+  sourceOptionsJson?: string;
 }
 
 export interface FetchResult {
@@ -64,15 +66,17 @@ export class SourcesService {
       throw DomainError.invalidArgument(`category is longer than ${MAX_CATEGORY_LENGTH} characters`);
     }
 
+    const options = parseSourceOptions(kind, input.sourceOptionsJson ?? '');
+
     const now = this.clock.now();
     const inserted = (await this.db.dataSource.query(
       `WITH s AS (
-         INSERT INTO sources (url, title, kind, status, interval_seconds, effective_interval_seconds, next_check_at, created_at, origin, category, full_text)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9)
+         INSERT INTO sources (url, title, kind, status, interval_seconds, effective_interval_seconds, next_check_at, created_at, origin, category, full_text, source_options)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9, $10)
          ON CONFLICT (url) DO NOTHING
          RETURNING *)
        SELECT ${SOURCE_COLUMNS} FROM s`,
-      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin, category, input.fullText === true],
+      [url, input.title.trim(), kind, SourceStatus.SOURCE_STATUS_ACTIVE, interval, now, origin, category, input.fullText === true, options],
     )) as SourceRow[];
     if (inserted[0]) return { source: inserted[0], created: true };
 
@@ -249,4 +253,34 @@ export function parseSourceUrl(raw: string): string {
     throw DomainError.invalidArgument(`url must be an absolute http(s) URL, got "${text}"`);
   }
   return url.href;
+}
+
+/** Longest options document stored (selectors, field paths and a few headers fit easily). */
+const MAX_SOURCE_OPTIONS_LENGTH = 20_000;
+
+/**
+ * The options of a source as stored: a JSON object for the JSON API and web-page kinds (their
+ * shape is checked where they are declared, in the configuration, and where they are used, by the
+ * crawler); feeds take none.
+ */
+function parseSourceOptions(kind: number, json: string): string {
+  const text = json.trim();
+  if (kind === SourceKind.SOURCE_KIND_FEED) {
+    if (text) throw DomainError.invalidArgument('a feed source takes no source options');
+    return '';
+  }
+  if (!text) throw DomainError.invalidArgument('a JSON API or web-page source needs its options (source_options_json)');
+  if (text.length > MAX_SOURCE_OPTIONS_LENGTH) {
+    throw DomainError.invalidArgument(`source options are longer than ${MAX_SOURCE_OPTIONS_LENGTH} characters`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw DomainError.invalidArgument('source options are not valid JSON');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw DomainError.invalidArgument('source options must be a JSON object');
+  }
+  return text;
 }

@@ -11,6 +11,10 @@ import { Timestamp } from "../../../google/protobuf/timestamp";
 export enum SourceKind {
   SOURCE_KIND_UNSPECIFIED = 0,
   SOURCE_KIND_FEED = 1,
+  /** SOURCE_KIND_JSON_API - SOURCE_KIND_JSON_API: a JSON HTTP API; source_options_json maps its item list and fields. */
+  SOURCE_KIND_JSON_API = 2,
+  /** SOURCE_KIND_WEB_PAGE - SOURCE_KIND_WEB_PAGE: an HTML list page; source_options_json holds the CSS selectors of its items. */
+  SOURCE_KIND_WEB_PAGE = 3,
 }
 
 /** SourceStatus is the health of a source as seen by the scheduler. */
@@ -78,4 +82,9 @@ export interface Source {
   lastModified: string;
   /** full_text: the feed carries teasers, so each new item's page is fetched and its main content extracted. */
   fullText: boolean;
+  /**
+   * source_options_json: the options of a JSON API or web-page source as JSON (config.yaml's options with
+   * env: references already resolved); absent or empty for feeds. Internal: never shown by the gateway.
+   */
+  sourceOptionsJson?: string | undefined;
 }

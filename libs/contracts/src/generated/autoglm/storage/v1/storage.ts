@@ -36,6 +36,8 @@ export interface CreateSourceRequest {
   category: string;
   /** full_text fetches each new item's page and stores its extracted main content. */
   fullText: boolean;
+  /** source_options_json: options of a JSON API or web-page source (see Source.source_options_json). */
+  sourceOptionsJson?: string | undefined;
 }
 
 export interface CreateSourceResponse {
