@@ -236,6 +236,14 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     expect(article.summary.length).toBeGreaterThan(20);
     expect(article.topic).toBeTruthy();
     expect(article.similar[0].title).toMatch(/midfielder/);
+    // Same topic is not the same story: the transfer article is similar but has a story of its own.
+    const transfer = (await api(`/api/v1/articles/${article.similar[0].id}`)).body;
+    expect(article.storyId).toEqual(expect.any(String));
+    expect(transfer.storyId).toEqual(expect.any(String));
+    expect(transfer.storyId).not.toBe(article.storyId);
+    const story = await api(`/api/v1/stories/${article.storyId}`);
+    expect(story.status).toBe(200);
+    expect(story.body.timeline.map((t: { article: ArticleSummary }) => t.article.id)).toEqual([final.id]);
     expect((await api('/api/v1/articles/00000000-0000-4000-8000-000000000000')).status).toBe(404);
 
     const chinese = articles.find((a) => a.title.includes('世界杯'))!;
