@@ -1,73 +1,16 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { SourceKind, storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { createGrpcClient, toTimestamp, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { startStorageService } from '../start-storage-service';
+import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/storage-harness';
 
-const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const MODEL = 'search-model@1';
 const { SEARCH_MODE_TEXT: TEXT, SEARCH_MODE_SEMANTIC: SEMANTIC, SEARCH_MODE_HYBRID: HYBRID } = storage.SearchMode;
-
-/** A database owned by this file, and direct SQL on it (for PGlite only while the service is stopped). */
-interface Backend {
-  create(): Promise<AppConfig['database']>;
-  sql(text: string, params?: unknown[]): Promise<unknown[]>;
-  dispose(): Promise<void>;
-}
-
-function pgliteBackend(): Backend {
-  let dir = '';
-  return {
-    async create() {
-      dir = mkdtempSync(join(tmpdir(), 'autoglm-search-'));
-      return { url: '', dataDir: join(dir, 'pglite') };
-    },
-    async sql(text, params) {
-      const server = await startEmbeddedPostgres(join(dir, 'pglite'));
-      const client = new Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-      try {
-        await client.connect();
-        return (await client.query(text, params)).rows;
-      } finally {
-        await client.end();
-        await server.stop();
-      }
-    },
-    async dispose() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const database = `search_it_${randomUUID().replace(/-/g, '')}`;
-  const run = async <T>(work: (client: Client) => Promise<T>, db = 'postgres'): Promise<T> => {
-    const client = new Client({ connectionString: `${SERVER}/${db}` });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    async create() {
-      await run((c) => c.query(`CREATE DATABASE ${database}`));
-      return { url: `${SERVER}/${database}`, dataDir: '' };
-    },
-    sql: (text, params) => run(async (c) => (await c.query(text, params)).rows, database),
-    dispose: () => run(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`))),
-  };
-}
 
 async function rejection(call: Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
   try {
@@ -107,11 +50,8 @@ const CORPUS = {
 } as const;
 type Name = keyof typeof CORPUS;
 
-describe.each([
-  ['PGlite', pgliteBackend],
-  ['PostgreSQL', postgresBackend],
-])('SearchService on %s', (_name, makeBackend) => {
-  const backend = makeBackend();
+describe.each(TEST_BACKENDS)('SearchService on %s', (backendName) => {
+  let backend: TestDatabase;
   const queues = new InProcessQueueFactory();
   let config: AppConfig;
   let service: RunningService | undefined;
@@ -128,7 +68,8 @@ describe.each([
 
   beforeAll(async () => {
     const base = defaultConfig();
-    config = { ...base, database: await backend.create(), grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
+    backend = await createTestDatabase(backendName);
+    config = { ...base, database: backend.config, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
     service = await startStorageService(config, { queueFactory: queues });
     handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 20_000 });
     sut = handle.client;
@@ -150,7 +91,7 @@ describe.each([
   afterAll(async () => {
     handle?.close();
     await service?.close();
-    await backend.dispose();
+    await backend?.dispose();
     await queues.close();
   });
 
@@ -312,7 +253,7 @@ describe.each([
     });
   });
 
-  if (makeBackend === postgresBackend) {
+  if (backendName === 'PostgreSQL') {
     it('indexes search_vector with GIN and fills it on every upsert', async () => {
       const [index] = (await backend.sql(`SELECT indexdef FROM pg_indexes WHERE indexname = 'IDX_articles_search_vector'`)) as Array<{ indexdef: string }>;
       const missing = await backend.sql(`SELECT id FROM articles WHERE search_vector IS NULL`);

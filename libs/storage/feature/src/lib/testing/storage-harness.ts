@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { SourceKind, type Source, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import type { Clock } from '../shared/clock';
 import { startStorageService } from '../start-storage-service';
 
@@ -16,6 +17,8 @@ const SERVER = 'postgres://postgres@127.0.0.1:5432';
 /** A database owned by one integration spec, from creation to removal. */
 export interface TestDatabase {
   readonly config: AppConfig['database'];
+  /** Direct SQL on the database (PGlite is one session: only while no storage service has it open). */
+  sql(text: string, params?: unknown[]): Promise<unknown[]>;
   dispose(): Promise<void>;
 }
 
@@ -27,20 +30,37 @@ export const TEST_BACKENDS: ReadonlyArray<[TestBackend]> = [['PGlite'], ['Postgr
 export async function createTestDatabase(backend: TestBackend): Promise<TestDatabase> {
   if (backend === 'PGlite') {
     const dir = mkdtempSync(join(tmpdir(), 'autoglm-storage-'));
-    return { config: { url: '', dataDir: join(dir, 'pglite') }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    const dataDir = join(dir, 'pglite');
+    return {
+      config: { url: '', dataDir },
+      async sql(text, params) {
+        const server = await startEmbeddedPostgres(dataDir);
+        try {
+          return await query({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' }, text, params);
+        } finally {
+          await server.stop();
+        }
+      },
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `storage_it_${randomUUID().replace(/-/g, '')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: `${SERVER}/postgres` });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
+  await query({ connectionString: `${SERVER}/postgres` }, `CREATE DATABASE ${name}`);
+  return {
+    config: { url: `${SERVER}/${name}`, dataDir: '' },
+    sql: (text, params) => query({ connectionString: `${SERVER}/${name}` }, text, params),
+    dispose: async () => void (await query({ connectionString: `${SERVER}/postgres` }, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
-  await admin(`CREATE DATABASE ${name}`);
-  return { config: { url: `${SERVER}/${name}`, dataDir: '' }, dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function query(connection: ClientConfig, text: string, params?: unknown[]): Promise<unknown[]> {
+  const client = new Client(connection);
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** A running storage service on a fresh database, with a gRPC client. */
