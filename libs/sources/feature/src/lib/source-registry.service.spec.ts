@@ -5,29 +5,10 @@ import type { CrawlerClient, StorageClient } from '@autoglm/shared-grpc';
 import { InProcessJobQueue, QUEUE_NAMES, type CrawlJob, type QueueFactory } from '@autoglm/shared-queue';
 import { CrawlScheduler } from './crawl-scheduler';
 import { SourceRegistry } from './source-registry.service';
+import { testSource } from '@autoglm/shared-testing';
 
 function makeSource(overrides: Partial<Source> = {}): Source {
-  return {
-    id: 'src-1',
-    url: 'https://example.com/feed.xml',
-    title: '',
-    kind: SourceKind.SOURCE_KIND_FEED,
-    status: SourceStatus.SOURCE_STATUS_ACTIVE,
-    intervalSeconds: 900,
-    lastError: '',
-    consecutiveFailures: 0,
-    lastFetchedAt: undefined,
-    nextCheckAt: undefined,
-    createdAt: undefined,
-    articleCount: '0',
-    origin: 'api',
-    effectiveIntervalSeconds: 900,
-    category: '',
-    fullText: false,
-    etag: '',
-    lastModified: '',
-    ...overrides,
-  };
+  return testSource(overrides);
 }
 
 function setup(config: AppConfig = defaultConfig()) {

@@ -1,10 +1,11 @@
 import { status } from '@grpc/grpc-js';
-import { SourceKind, SourceStatus, type Source, type storage } from '@autoglm/contracts';
+import type { Source, storage } from '@autoglm/contracts';
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
 import { FixtureServer, readFixture } from '../testing/fixture-server';
 import { CrawlRunner, isMissingSource, MAX_FETCHES_PER_HOST } from './crawl-runner.service';
+import { testSource } from '@autoglm/shared-testing';
 
 type Call = { method: string; request: unknown };
 
@@ -15,27 +16,7 @@ class FakeStorage {
   failing: string | null = null;
 
   addSource(id: string, url: string, overrides: Partial<Source> = {}): void {
-    this.sources.set(id, {
-      id,
-      url,
-      title: '',
-      kind: SourceKind.SOURCE_KIND_FEED,
-      status: SourceStatus.SOURCE_STATUS_ACTIVE,
-      intervalSeconds: 900,
-      lastError: '',
-      consecutiveFailures: 0,
-      lastFetchedAt: undefined,
-      nextCheckAt: undefined,
-      createdAt: undefined,
-      articleCount: '0',
-      origin: 'api',
-      effectiveIntervalSeconds: 900,
-      category: '',
-      fullText: false,
-      etag: '',
-      lastModified: '',
-      ...overrides,
-    });
+    this.sources.set(id, testSource({ id, url, ...overrides }));
   }
 
   callsOf(method: string): unknown[] {

@@ -1,8 +1,9 @@
-import { SourceKind, SourceStatus, type Source } from '@autoglm/contracts';
+import type { Source } from '@autoglm/contracts';
 import { defaultConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import type { StorageClient } from '@autoglm/shared-grpc';
 import { OpmlService } from './opml.service';
+import { testSource } from '@autoglm/shared-testing';
 
 /** A storage fake with a unique-URL source table, like the real one. */
 class FakeSourceTable {
@@ -14,26 +15,14 @@ class FakeSourceTable {
     if (req.category.length > 300) throw DomainError.invalidArgument('category is longer than 300 characters');
     const existing = this.rows.find((r) => r.url === req.url);
     if (existing) return { source: existing, created: false };
-    const source: Source = {
+    const source: Source = testSource({
       id: `id-${this.rows.length + 1}`,
       url: req.url,
       title: req.title,
-      kind: SourceKind.SOURCE_KIND_FEED,
-      status: SourceStatus.SOURCE_STATUS_ACTIVE,
       intervalSeconds: req.intervalSeconds,
-      lastError: '',
-      consecutiveFailures: 0,
-      lastFetchedAt: undefined,
-      nextCheckAt: undefined,
-      createdAt: undefined,
-      articleCount: '0',
-      origin: 'api',
       effectiveIntervalSeconds: req.intervalSeconds,
       category: req.category,
-      etag: '',
-      lastModified: '',
-      fullText: false,
-    };
+    });
     this.rows.push(source);
     return { source, created: true };
   });
