@@ -10,12 +10,13 @@ import {
   DynamicBatcher,
   ensureModelBuilt,
   loadEmbeddingModel,
-  MAX_BATCH_TOKENS,
-  PREFERRED_BATCH_SIZES,
   type BatchRunner,
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
 import { defaultConfig } from '@autoglm/shared-config';
+
+/** The batcher constants EmbeddingService takes from the analysis config (defaults). */
+const { preferredBatchSizes: PREFERRED_BATCH_SIZES, maxBatchTokens: MAX_BATCH_TOKENS } = defaultConfig().analysis;
 
 const CALLERS = 64;
 const ROUNDS = 5;

@@ -7,11 +7,12 @@ import {
   DynamicBatcher,
   ensureModelBuilt,
   loadEmbeddingModel,
-  MAX_BATCH_TOKENS,
-  PREFERRED_BATCH_SIZES,
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
 import { defaultConfig } from '@autoglm/shared-config';
+
+/** The batcher constants EmbeddingService takes from the analysis config (defaults). */
+const { preferredBatchSizes: PREFERRED_BATCH_SIZES, maxBatchTokens: MAX_BATCH_TOKENS } = defaultConfig().analysis;
 
 const TEXTS = 2_000;
 const CALLERS = 64;

@@ -1,7 +1,7 @@
 // Search latency on PGlite with 5,000 wordy synthetic articles (English and Chinese words, 64-d
-// embeddings): p50 of (a) a hybrid search through the storage service (gRPC → text + kNN ranking,
-// RRF, page rows, ts_headline) next to the bare SQL it builds on: (b) a kNN query and (c) a
-// full-text query. Prints a table and the ratios.
+// embeddings): p50 of (a) a hybrid search through the storage service (gRPC → one statement with
+// text + kNN ranking, RRF, page rows and ts_headline) next to the bare SQL it builds on: (b) a kNN
+// query, exact and (b') through the HNSW index, and (c) a full-text query. Prints a table and the ratios.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/search-query.js
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,13 +99,13 @@ async function main(): Promise<void> {
     }
     console.log(`loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const hybrid = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_HYBRID, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL }),
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_HYBRID, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL, userId: '', readState: 0 }),
     );
     const semanticOnly = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_SEMANTIC, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL }),
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_SEMANTIC, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL, userId: '', readState: 0 }),
     );
     const textOnly = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_TEXT, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '' }),
+      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_TEXT, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', userId: '', readState: 0 }),
     );
     handle.close();
     await service.close();
@@ -121,6 +121,15 @@ async function main(): Promise<void> {
       client.query(`SELECT article_id, 1 - (vec <=> $1::vector) AS score FROM article_embeddings ORDER BY vec <=> $1::vector LIMIT 20`, [
         `[${embed(q.split(' ')).join(',')}]`,
       ]),
+    );
+    // The same kNN walking the HNSW index storage keeps per dimension (the index's expression and predicate).
+    await client.query(`SET hnsw.ef_search = 200`);
+    const knnIndexed = await timed(queries, (q) =>
+      client.query(
+        `SELECT article_id, 1 - (vec::vector(${DIMS}) <=> $1::vector(${DIMS})) AS score FROM article_embeddings
+          WHERE dims = ${DIMS} ORDER BY vec::vector(${DIMS}) <=> $1::vector(${DIMS}) LIMIT 20`,
+        [`[${embed(q.split(' ')).join(',')}]`],
+      ),
     );
     // plainto_tsquery on the raw words (no jieba): the bare cost of the GIN match and ts_rank_cd.
     const fts = await timed(queries, (q) =>
@@ -139,9 +148,13 @@ async function main(): Promise<void> {
       { query: '    text-mode search via storage gRPC', p50_ms: textOnly.toFixed(2), ratio_to_a: (textOnly / hybrid).toFixed(2) },
       { query: '    semantic-mode search via storage gRPC', p50_ms: semanticOnly.toFixed(2), ratio_to_a: (semanticOnly / hybrid).toFixed(2) },
       { query: '(b) bare SQL kNN (pgvector, exact)', p50_ms: knn.toFixed(2), ratio_to_a: (knn / hybrid).toFixed(2) },
+      { query: "(b') bare SQL kNN (pgvector HNSW index)", p50_ms: knnIndexed.toFixed(2), ratio_to_a: (knnIndexed / hybrid).toFixed(2) },
       { query: '(c) bare SQL full-text (GIN + ts_rank_cd)', p50_ms: fts.toFixed(2), ratio_to_a: (fts / hybrid).toFixed(2) },
     ]);
-    console.log(`hybrid / (kNN + full text): ${(hybrid / (knn + fts)).toFixed(2)}×   hybrid / kNN: ${(hybrid / knn).toFixed(2)}×   hybrid / full text: ${(hybrid / fts).toFixed(2)}×`);
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    console.log(`semantic search / bare kNN: ${ratio(semanticOnly, knn)} (exact)  ${ratio(semanticOnly, knnIndexed)} (HNSW)`);
+    console.log(`hybrid search / bare kNN: ${ratio(hybrid, knn)} (exact)  ${ratio(hybrid, knnIndexed)} (HNSW)`);
+    console.log(`hybrid / (kNN + full text): ${ratio(hybrid, knn + fts)}   hybrid / full text: ${ratio(hybrid, fts)}`);
   } finally {
     await queues.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // service calls them (a text they leave 'general' counts as wrong). Prints accuracy, macro-F1,
 // the share left 'general', the differences, per-topic F1 and the most frequent confusions.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/topic-accuracy.js
-import { ensureModelBuilt, loadEmbeddingModel } from '@autoglm/analysis-feature';
+import { ensureModelBuilt, loadEmbeddingModel, WORD_MODEL_NAME } from '@autoglm/analysis-feature';
 import { ChineseSegmenter } from '../../libs/analysis/feature/src/lib/text/chinese-segmenter';
 import { TopicClassifier } from '../../libs/analysis/feature/src/lib/topics/topic-classifier';
 import { readTopicDataset, splitLabelledTexts } from '../../libs/analysis/feature/src/lib/topics/topic-dataset';
@@ -52,7 +52,7 @@ function perTopic(lang: string, baseline: TopicEvaluation, trained: TopicEvaluat
 }
 
 async function main(): Promise<void> {
-  const model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1 });
+  const model = await loadEmbeddingModel(ensureModelBuilt(), { name: WORD_MODEL_NAME, sessionPoolSize: 1 });
   try {
     const segmenter = new ChineseSegmenter();
     const { train, heldOut } = splitLabelledTexts(readTopicDataset());

@@ -8,67 +8,33 @@
 // Plain CommonJS: it runs before the TypeScript build.
 'use strict';
 
-const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { StringDecoder } = require('node:string_decoder');
-const protobuf = require('protobufjs');
+const {
+  BuildError,
+  OnnxType,
+  encodeOnnxModel,
+  fileEntry,
+  floatTensor,
+  int64Tensor,
+  onnxAttr,
+  onnxNode,
+  onnxValueInfo,
+  parseBuildArgs,
+  readManifest,
+  runBuild,
+  sourcePackageDir,
+  upToDate,
+  writeVerifiedOutputs,
+} = require('./onnx-model-writer');
+const { buildUseModel } = require('./build-use-model');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const MODEL_NAME = 'wink-sg100d';
-
-class BuildError extends Error {}
-
-function parseArgs(argv) {
-  const args = { modelDir: path.join(ROOT, 'models'), updateManifest: false, force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--update-manifest') args.updateManifest = true;
-    else if (a === '--force') args.force = true;
-    else if (a === '--model-dir') args.modelDir = path.resolve(argv[++i] ?? '');
-    else throw new BuildError(`unknown argument "${a}" (known: --model-dir <dir>, --force, --update-manifest)`);
-  }
-  return args;
-}
-
-function sha256(buffer) {
-  return createHash('sha256').update(buffer).digest('hex');
-}
-
-function readManifest(modelDir) {
-  const file = path.join(modelDir, MODEL_NAME, 'manifest.json');
-  if (!fs.existsSync(file)) throw new BuildError(`manifest not found: ${file}`);
-  return { file, manifest: JSON.parse(fs.readFileSync(file, 'utf8')) };
-}
-
-function fileEntry(manifest, role) {
-  const entry = manifest.files.find((f) => f.role === role);
-  if (!entry) throw new BuildError(`manifest has no file with role "${role}"`);
-  return entry;
-}
-
-function upToDate(modelDir, manifest) {
-  return manifest.files.every((f) => {
-    const p = path.join(modelDir, f.path);
-    return fs.existsSync(p) && sha256(fs.readFileSync(p)) === f.sha256;
-  });
-}
 
 /** Locates the source vectors and checks they are the version the manifest was built from. */
 function sourceFile(manifest) {
-  let pkgJson;
-  try {
-    pkgJson = require.resolve(`${manifest.source.package}/package.json`, { paths: [ROOT] });
-  } catch {
-    throw new BuildError(`package ${manifest.source.package} is not installed (npm ci installs it)`);
-  }
-  const version = JSON.parse(fs.readFileSync(pkgJson, 'utf8')).version;
-  if (version !== manifest.source.version) {
-    throw new BuildError(
-      `${manifest.source.package} is ${version}, the manifest was built from ${manifest.source.version}`,
-    );
-  }
-  return path.join(path.dirname(pkgJson), manifest.source.file);
+  return path.join(sourcePackageDir(manifest), manifest.source.file);
 }
 
 /**
@@ -166,30 +132,11 @@ function findEntry(text, pos) {
 // ONNX graph
 
 function buildModel(manifest, words, table) {
-  const root = protobuf.loadSync(path.join(__dirname, 'onnx', 'onnx.proto'));
-  const ModelProto = root.lookupType('onnx.ModelProto');
-  const FLOAT = 1;
-  const INT64 = 7;
+  const { FLOAT, INT64 } = OnnxType;
   const dim = manifest.dimension;
-  const int = (name, value) => ({ name, type: 2, i: value });
-  const node = (opType, inputs, outputs, attribute = []) => ({
-    opType,
-    name: outputs[0],
-    input: inputs,
-    output: outputs,
-    attribute,
-  });
-  const valueInfo = (name, elemType, dims) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  });
-  const int64Tensor = (name, values) => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
-  const floatTensor = (name, values) => ({ name, dims: [values.length], dataType: FLOAT, floatData: values });
+  const int = onnxAttr.int;
+  const node = onnxNode;
+  const valueInfo = onnxValueInfo;
 
   const graph = {
     name: `${manifest.name}-${manifest.version}`,
@@ -233,17 +180,15 @@ function buildModel(manifest, words, table) {
       { key: 'license', value: manifest.license.spdx },
     ],
   };
-  const problem = ModelProto.verify(model);
-  if (problem) throw new BuildError(`invalid ONNX model: ${problem}`);
-  return Buffer.from(ModelProto.encode(ModelProto.fromObject(model)).finish());
+  return encodeOnnxModel(model);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
+/** Builds wink-sg100d; returns without work when its files already match the manifest. */
+function buildWinkModel(args) {
   const started = Date.now();
-  const args = parseArgs(process.argv.slice(2));
-  const { file: manifestFile, manifest } = readManifest(args.modelDir);
+  const { file: manifestFile, manifest } = readManifest(args.modelDir, MODEL_NAME);
   const modelEntry = fileEntry(manifest, 'model');
   const vocabEntry = fileEntry(manifest, 'vocab');
 
@@ -261,39 +206,18 @@ function main() {
     (w) => tokenPattern.test(w) && w === w.normalize(manifest.tokenizer.normalizeForm).toLowerCase(),
   );
   const model = buildModel(manifest, words, table);
-  const vocab = Buffer.from(
-    JSON.stringify({ name: manifest.name, version: manifest.version, size: words.length, words, ranks }),
-    'utf8',
-  );
-  const outputs = [
-    { entry: modelEntry, bytes: model },
-    { entry: vocabEntry, bytes: vocab },
-  ];
-
-  if (args.updateManifest) {
-    for (const o of outputs) o.entry.sha256 = sha256(o.bytes);
-    fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-    console.log(`models:build updated the sha256 of ${manifestFile}`);
-  } else {
-    const wrong = outputs.filter((o) => sha256(o.bytes) !== o.entry.sha256);
-    if (wrong.length > 0) {
-      throw new BuildError(
-        wrong
-          .map((o) => `rebuilt ${o.entry.path} has sha256 ${sha256(o.bytes)}, the manifest expects ${o.entry.sha256}`)
-          .join('\n') +
-          `\nThe build is not reproducible here (different ${manifest.source.package} data or build script). ` +
-          'Nothing was written. If the recipe changed on purpose, run: node tools/scripts/build-embedding-model.js --update-manifest',
-      );
-    }
-  }
-
-  for (const o of outputs) {
-    const target = path.join(args.modelDir, o.entry.path);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    // Write then rename, so a crash never leaves a half-written file with the final name.
-    fs.writeFileSync(`${target}.tmp`, o.bytes);
-    fs.renameSync(`${target}.tmp`, target);
-  }
+  const vocab = Buffer.from(JSON.stringify({ name: manifest.name, version: manifest.version, size: words.length, words, ranks }), 'utf8');
+  writeVerifiedOutputs({
+    modelDir: args.modelDir,
+    manifestFile,
+    manifest,
+    outputs: [
+      { entry: modelEntry, bytes: model },
+      { entry: vocabEntry, bytes: vocab },
+    ],
+    updateManifest: args.updateManifest,
+    script: 'tools/scripts/build-embedding-model.js',
+  });
   const mb = (model.length / 1e6).toFixed(1);
   console.log(
     `models:build ${manifest.name}@${manifest.version}: ${words.length} words × ${manifest.dimension} → ` +
@@ -301,12 +225,11 @@ function main() {
   );
 }
 
-try {
-  main();
-} catch (error) {
-  if (error instanceof BuildError) {
-    console.error(`models:build failed: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+/** `npm run models:build`: every model built here (a model directory without a model's manifest skips that model). */
+function main() {
+  const args = parseBuildArgs(process.argv.slice(2));
+  buildWinkModel(args);
+  buildUseModel(args, { optional: true });
 }
+
+runBuild(main);

@@ -58,14 +58,15 @@ async function main() {
   const started = Date.now();
   registerTypeScript();
   const { ensureModelBuilt } = require(path.join(ROOT, 'libs/analysis/feature/src/lib/model/model-build.ts'));
-  const { loadEmbeddingModel } = require(path.join(ROOT, 'libs/analysis/feature/src/lib/model/model-loader.ts'));
+  const { loadEmbeddingModel, WORD_MODEL_NAME } = require(path.join(ROOT, 'libs/analysis/feature/src/lib/model/model-loader.ts'));
   const { ChineseSegmenter } = require(path.join(ROOT, 'libs/analysis/feature/src/lib/text/chinese-segmenter.ts'));
   const { readTopicDataset, splitLabelledTexts } = require(path.join(TOPICS_DIR, 'topic-dataset.ts'));
   const { trainTopicClassifier, sealTopicClassifierFile } = require(path.join(TOPICS_DIR, 'topic-training.ts'));
   const { TrainedTopicClassifier, parseTopicClassifierFile } = require(path.join(TOPICS_DIR, 'trained-topic-classifier.ts'));
   const { embedTexts, evaluateTopicAssigner } = require(path.join(TOPICS_DIR, 'topic-evaluation.ts'));
 
-  const model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1, logger: { log() {}, warn() {}, error() {} } });
+  // Topics read word vectors: the word model, whichever model is the default.
+  const model = await loadEmbeddingModel(ensureModelBuilt(), { name: WORD_MODEL_NAME, sessionPoolSize: 1, logger: { log() {}, warn() {}, error() {} } });
   try {
     const segmenter = new ChineseSegmenter();
     const jieba = require('@node-rs/jieba/package.json');

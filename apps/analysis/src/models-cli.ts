@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  DEFAULT_HUB_ENDPOINT,
   defaultModelName,
   HubClient,
   installedModelNames,
@@ -25,9 +24,9 @@ interface PullArgs {
   endpoint: string;
 }
 
-/** Parses `pull` arguments; HF_ENDPOINT is read here, at the edge, like the other settings of this entry point. */
-function parsePullArgs(argv: readonly string[], env: Record<string, string | undefined>): PullArgs {
-  const args: PullArgs = { repo: '', revision: 'main', quantized: false, offline: false, endpoint: env['HF_ENDPOINT'] || DEFAULT_HUB_ENDPOINT };
+/** Parses `pull` arguments; the endpoint defaults to config's analysis.hubEndpoint (HF_ENDPOINT). */
+function parsePullArgs(argv: readonly string[], hubEndpoint: string): PullArgs {
+  const args: PullArgs = { repo: '', revision: 'main', quantized: false, offline: false, endpoint: hubEndpoint };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -52,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
   const modelDir = resolve(config.analysis.modelDir);
   const [command, ...rest] = argv;
   if (command === 'pull') {
-    const args = parsePullArgs(rest, process.env);
+    const args = parsePullArgs(rest, config.analysis.hubEndpoint);
     const result = await pullHubModel({
       ...args,
       modelDir,

@@ -338,6 +338,59 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     expect(gqlRecs.body.data.recommendations.items[0].article.title).toBe(top.article.title);
   });
 
+  it('gives each user their own keys, subscriptions, marks and saved searches', async () => {
+    const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
+    const first = await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'Alice' }) });
+    expect(first.status).toBe(201);
+    expect(first.body.user).toMatchObject({ name: 'alice', isAdmin: true });
+    const aliceKey = first.body.apiKey.key as string;
+    // Once an instance has users, only an administrator creates more.
+    expect((await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'mallory' }) })).status).toBe(401);
+    const second = await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'bob' }), ...auth(aliceKey) });
+    expect(second.status).toBe(201);
+    const bobKey = second.body.apiKey.key as string;
+    expect((await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'eve' }), ...auth(bobKey) })).status).toBe(403);
+    expect((await api('/api/v1/me')).status).toBe(401);
+    expect((await api('/api/v1/me', auth('agl_' + 'x'.repeat(43)))).status).toBe(401);
+    expect((await api('/api/v1/me', auth(bobKey))).body).toMatchObject({ name: 'bob', isAdmin: false });
+
+    const sources = (await api('/api/v1/sources')).body.items as Array<{ id: string; url: string }>;
+    const en = sources.find((s) => s.url.endsWith('/en.xml'));
+    expect(en).toBeDefined();
+    const sub = await api(`/api/v1/me/subscriptions/${en?.id}`, { method: 'PUT', body: JSON.stringify({ category: 'Tech' }), ...auth(bobKey) });
+    expect(sub).toMatchObject({ status: 200, body: { category: 'Tech', source: { id: en?.id } } });
+    const list = await api('/api/v1/me/articles?limit=50', auth(bobKey));
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(6);
+    const [firstItem] = list.body.items as Array<{ id: string; title: string; marks: { read: boolean } }>;
+    expect(firstItem?.marks.read).toBe(false);
+    const marked = await api(`/api/v1/me/articles/${firstItem?.id}/state`, { method: 'PUT', body: JSON.stringify({ read: true, starred: true }), ...auth(bobKey) });
+    expect(marked.body).toMatchObject({ read: true, starred: true });
+    expect((await api('/api/v1/me/articles?filter=unread&limit=50', auth(bobKey))).body.items).toHaveLength(5);
+    expect((await api('/api/v1/me/articles?filter=starred', auth(bobKey))).body.items.map((i: { id: string }) => i.id)).toEqual([firstItem?.id]);
+    // Alice follows nothing and has marked nothing.
+    expect((await api('/api/v1/me/articles', auth(aliceKey))).body.items).toEqual([]);
+    expect((await api('/api/v1/me/articles?filter=starred', auth(aliceKey))).body.items).toEqual([]);
+
+    const saved = await api('/api/v1/me/saved-searches', { method: 'POST', body: JSON.stringify({ name: 'mine', q: firstItem?.title, mode: 'text' }), ...auth(bobKey) });
+    expect(saved.status).toBe(201);
+    const results = await api(`/api/v1/me/saved-searches/${saved.body.id}/results`, auth(bobKey));
+    expect(results.status).toBe(200);
+    expect(results.body.items.map((i: { article: { id: string } }) => i.article.id)).toContain(firstItem?.id);
+    const unreadHits = await api(`/api/v1/search?q=${encodeURIComponent(firstItem?.title ?? '')}&mode=text&state=unread`, auth(bobKey));
+    expect(unreadHits.status).toBe(200);
+    expect(unreadHits.body.items.map((i: { article: { id: string } }) => i.article.id)).not.toContain(firstItem?.id);
+    expect((await api(`/api/v1/search?q=x&state=unread`)).status).toBe(401);
+    // Another user's saved search and recommendations do not exist for Alice.
+    expect((await api(`/api/v1/me/saved-searches/${saved.body.id}`, auth(aliceKey))).status).toBe(404);
+    expect((await api(`/api/v1/users/${second.body.user.id}/recommendations`, auth(bobKey))).status).toBe(200);
+    const keys = await api('/api/v1/me/api-keys', auth(bobKey));
+    expect(JSON.stringify(keys.body)).not.toContain(bobKey);
+    const revoked = await api(`/api/v1/me/api-keys/${keys.body[0].id}`, { method: 'DELETE', ...auth(bobKey) });
+    expect(revoked.body.revokedAt).not.toBeNull();
+    expect((await api('/api/v1/me', auth(bobKey))).status).toBe(401);
+  });
+
   it("keeps the full text of a teaser feed's articles when the source asks for it", async () => {
     const teaser = await api('/api/v1/sources', {
       method: 'POST',

@@ -19,7 +19,6 @@ export * from './lib/hub/hub-manifest';
 export * from './lib/hub/model-pull';
 export * from './lib/hub/terminal-progress';
 export * from './lib/llm/llm-client';
-export * from './lib/llm/llm.config';
 export * from './lib/llm/llm-token-budget';
 export * from './lib/model/pooling';
 export * from './lib/model/text-tokenizer';

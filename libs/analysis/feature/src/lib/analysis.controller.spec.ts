@@ -1,5 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { AnalysisController, mapCallOptions, type GrpcCallContext } from './analysis.controller';
+import { status } from '@grpc/grpc-js';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { defaultConfig } from '@autoglm/shared-config';
+import { DomainError } from '@autoglm/shared-errors';
+import { AnalysisController, mapCallOptions, mapItemError, type GrpcCallContext } from './analysis.controller';
+import type { AnalysisService } from './analysis.service';
+import type { InferenceOptions } from './embedding.service';
+import type { ModelPullJobs } from './hub/model-pull-jobs.service';
+import type { ReembedWorker } from './reembed/reembed-worker';
+import type { SummaryService } from './summary/summary.service';
 
 /** A grpc-js server call stand-in: a deadline and a 'cancelled' event. */
 function fakeCall(deadline: Date | number, cancelled = false): GrpcCallContext & { cancel(): void } {
@@ -36,6 +45,37 @@ describe(AnalysisController.name, () => {
 
     it('has only a priority without a call (in-process use)', () => {
       expect(mapCallOptions(undefined, 'interactive')).toEqual({ priority: 'interactive' });
+    });
+  });
+
+  describe('embedStream', () => {
+    it('sends every item through the bulk lane and answers failures per item', async () => {
+      const lanes: InferenceOptions['priority'][] = [];
+      const service = {
+        embedText: async (text: string, _model: string, options: InferenceOptions) => {
+          lanes.push(options.priority);
+          if (text === 'boom') throw new Error('a stack trace with internals');
+          return { embedding: { vector: new Float32Array([1, 0]), knownTokens: 1, truncated: false }, modelVersion: 'm@1' };
+        },
+      } as unknown as AnalysisService;
+      const sut = new AnalysisController(service, {} as SummaryService, {} as ModelPullJobs, {} as ReembedWorker, defaultConfig());
+
+      const answers = await lastValueFrom(
+        sut.embedStream(from([{ id: 'a', text: 'cat', model: '' }, { id: 'b', text: 'boom', model: '' }])).pipe(toArray()),
+      );
+
+      expect(lanes).toEqual(['bulk', 'bulk']);
+      expect(answers).toEqual([
+        { id: 'a', embedding: { vector: [1, 0], knownTokens: 1, truncated: false }, modelVersion: 'm@1', error: undefined },
+        { id: 'b', embedding: undefined, modelVersion: '', error: { code: status.INTERNAL, message: 'the item could not be processed' } },
+      ]);
+    });
+  });
+
+  describe(mapItemError.name, () => {
+    it('keeps the code and message of domain errors', () => {
+      expect(mapItemError(DomainError.resourceExhausted('inference queue is full'))).toEqual({ code: status.RESOURCE_EXHAUSTED, message: 'inference queue is full' });
+      expect(mapItemError(DomainError.notFound('model x is not installed'))).toEqual({ code: status.NOT_FOUND, message: 'model x is not installed' });
     });
   });
 });

@@ -1,12 +1,19 @@
 import { setMaxListeners } from 'node:events';
-import { Controller } from '@nestjs/common';
-import type { Metadata } from '@grpc/grpc-js';
+import { Controller, Inject } from '@nestjs/common';
+import { status, type Metadata } from '@grpc/grpc-js';
+import type { Observable } from 'rxjs';
 import { analysis } from '@autoglm/contracts';
+import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DomainError, isDomainError } from '@autoglm/shared-errors';
+import { grpcStatusOf } from '@autoglm/shared-grpc';
 import { AnalysisService, type ArticleAnalysis, type ModelDescription } from './analysis.service';
 import type { DistributionSnapshot } from './batching/distribution';
 import type { DynamicBatcherMetrics, Priority } from './batching/dynamic-batcher';
 import type { InferenceOptions, TextEmbedding } from './embedding.service';
-import { DomainError } from '@autoglm/shared-errors';
+import type { InstalledModelSummary } from './hub/installed-models';
+import { ModelPullJobs, type PullJob } from './hub/model-pull-jobs.service';
+import { ReembedWorker, type ReembedProgress } from './reembed/reembed-worker';
+import { boundedStream, type StreamFlow } from './streaming/bounded-stream';
 import { SummaryService, type SummaryMode } from './summary/summary.service';
 import type { ProviderStatus } from './providers/execution-provider.registry';
 
@@ -17,13 +24,85 @@ export interface GrpcCallContext {
   once(event: 'cancelled', listener: () => void): unknown;
 }
 
+/** A grpc-js bidirectional call as a stream method sees it: readable (pausable) and writable (with drain). */
+export interface GrpcStreamContext extends GrpcCallContext {
+  pause(): unknown;
+  resume(): unknown;
+  readonly writableNeedDrain?: boolean;
+  once(event: 'cancelled' | 'drain', listener: () => void): unknown;
+}
+
 @Controller()
 @analysis.AnalysisServiceControllerMethods()
 export class AnalysisController implements analysis.AnalysisServiceController {
   constructor(
     private readonly service: AnalysisService,
     private readonly summaries: SummaryService,
+    private readonly pulls: ModelPullJobs,
+    private readonly reembedding: ReembedWorker,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  // Streams carry bulk work: the batcher's bulk lane, so interactive calls go first.
+  embedStream(
+    requests: Observable<analysis.EmbedStreamRequest>,
+    _metadata?: Metadata,
+    call?: GrpcStreamContext,
+  ): Observable<analysis.EmbedStreamResponse> {
+    const options = mapCallOptions(call, 'bulk');
+    return boundedStream(requests, (r) => this.embedItem(r, options), this.streamOptions(call));
+  }
+
+  analyzeStream(
+    requests: Observable<analysis.AnalyzeStreamRequest>,
+    _metadata?: Metadata,
+    call?: GrpcStreamContext,
+  ): Observable<analysis.AnalyzeStreamResponse> {
+    const options = mapCallOptions(call, 'bulk');
+    return boundedStream(requests, (r) => this.analyzeItem(r, options), this.streamOptions(call));
+  }
+
+  async pullModel(request: analysis.PullModelRequest): Promise<analysis.PullModelResponse> {
+    const { job, created } = this.pulls.start({ repoId: request.repoId ?? '', revision: request.revision ?? '', quantized: request.quantized ?? false });
+    return { job: mapPullJob(job), created };
+  }
+
+  async getPullJob(request: analysis.GetPullJobRequest): Promise<analysis.GetPullJobResponse> {
+    return { job: mapPullJob(this.pulls.get(request.jobId ?? '')) };
+  }
+
+  async listModels(): Promise<analysis.ListModelsResponse> {
+    return { models: this.service.installedModels().map(mapInstalledModel) };
+  }
+
+  async getReembedProgress(): Promise<analysis.GetReembedProgressResponse> {
+    return { progress: mapReembedProgress(this.reembedding.progress()) };
+  }
+
+  private streamOptions(call: GrpcStreamContext | undefined) {
+    return { maxInFlight: this.config.analysis.streamMaxInFlight, flow: call ? streamFlowOf(call) : undefined };
+  }
+
+  private async embedItem(request: analysis.EmbedStreamRequest, options: InferenceOptions): Promise<analysis.EmbedStreamResponse> {
+    const id = request.id ?? '';
+    try {
+      if (!id) throw DomainError.invalidArgument('id is required (answers carry it)');
+      const { embedding, modelVersion } = await this.service.embedText(request.text ?? '', request.model ?? '', options);
+      return { id, embedding: mapEmbedding(embedding), modelVersion, error: undefined };
+    } catch (error) {
+      return { id, embedding: undefined, modelVersion: '', error: mapItemError(error) };
+    }
+  }
+
+  private async analyzeItem(request: analysis.AnalyzeStreamRequest, options: InferenceOptions): Promise<analysis.AnalyzeStreamResponse> {
+    const id = request.id ?? '';
+    try {
+      if (!id) throw DomainError.invalidArgument('id is required (answers carry it)');
+      return { id, analysis: mapAnalysis(await this.service.analyze(request.title ?? '', request.text ?? '', options)), error: undefined };
+    } catch (error) {
+      return { id, analysis: undefined, error: mapItemError(error) };
+    }
+  }
 
   // A user waits on Embed and Analyze calls: they take the interactive lane.
   async embed(request: analysis.EmbedRequest, _metadata?: Metadata, call?: GrpcCallContext): Promise<analysis.EmbedResponse> {
@@ -184,5 +263,70 @@ export function mapModelInfo(d: ModelDescription): analysis.ModelInfo {
     batcher: { ...d.batcher, preferredBatchSizes: [...d.batcher.preferredBatchSizes], priorityLanes: [...d.batcher.priorityLanes] },
     metrics: mapBatcherMetrics(d.metrics),
     providers: d.providers.map(mapProviderStatus),
+  };
+}
+
+/** Reading pauses and resumes on the call itself; answers wait while its write buffer needs draining. */
+export function streamFlowOf(call: GrpcStreamContext): StreamFlow {
+  return {
+    pause: () => void call.pause(),
+    resume: () => void call.resume(),
+    outputBlocked: () => call.writableNeedDrain === true,
+    onceOutputDrained: (callback) => void call.once('drain', callback),
+  };
+}
+
+/** A per-item failure: domain errors keep their code and message; anything else is INTERNAL without internals. */
+export function mapItemError(error: unknown): analysis.StreamItemError {
+  if (isDomainError(error)) return { code: grpcStatusOf(error.code), message: error.message };
+  if ((error as { name?: unknown })?.name === 'AbortError') return { code: status.CANCELLED, message: 'the call was cancelled' };
+  return { code: status.INTERNAL, message: 'the item could not be processed' };
+}
+
+const PULL_JOB_STATES: Record<PullJob['state'], analysis.PullJobState> = {
+  running: analysis.PullJobState.PULL_JOB_STATE_RUNNING,
+  succeeded: analysis.PullJobState.PULL_JOB_STATE_SUCCEEDED,
+  failed: analysis.PullJobState.PULL_JOB_STATE_FAILED,
+};
+
+export function mapPullJob(job: PullJob): analysis.PullJob {
+  return {
+    id: job.id,
+    repoId: job.repoId,
+    revision: job.revision,
+    state: PULL_JOB_STATES[job.state],
+    bytesDone: String(job.bytesDone),
+    bytesTotal: String(job.bytesTotal),
+    currentFile: job.currentFile,
+    error: job.error,
+    modelName: job.modelName,
+    startedAtMs: String(job.startedAt),
+    finishedAtMs: String(job.finishedAt),
+  };
+}
+
+export function mapInstalledModel(m: InstalledModelSummary): analysis.InstalledModel {
+  return {
+    name: m.name,
+    version: m.version,
+    dimension: m.dimension,
+    license: m.license,
+    source: m.source,
+    tokenizer: m.tokenizer,
+    pooling: m.pooling,
+    maxTokens: m.maxTokens,
+    isDefault: m.isDefault,
+    problem: m.problem,
+  };
+}
+
+export function mapReembedProgress(p: ReembedProgress): analysis.ReembedProgress {
+  return {
+    modelVersion: p.modelVersion,
+    state: p.state,
+    done: String(p.done),
+    remaining: String(p.remaining),
+    skipped: String(p.skipped),
+    error: p.error,
   };
 }

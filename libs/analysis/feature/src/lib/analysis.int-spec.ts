@@ -16,7 +16,7 @@ import {
 import { closeInProcessQueues, InProcessQueueFactory, QUEUE_NAMES, type AnalyzeJob } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startAnalysisService } from './analysis.module';
-import { ensureModelBuilt } from './model/model-build';
+import { ensureWordModelDefaultDir } from './model/model-build';
 
 /** A storage service stand-in on loopback: serves GetArticle from a map and records SaveAnalysis. */
 async function startFakeStorage(articles: Map<string, Partial<storage.Article>>) {
@@ -77,7 +77,8 @@ describe('analysis service over gRPC', () => {
     config = defaultConfig();
     config.grpc.analysis = `127.0.0.1:${await freePort()}`;
     config.grpc.storage = fakeStorage.url;
-    config.analysis.modelDir = ensureModelBuilt();
+    // Pinned to wink-sg100d, whose numbers these tests check (use-lite-en: model/use-lite-en.spec.ts, e2e).
+    config.analysis.modelDir = ensureWordModelDefaultDir();
     service = await startAnalysisService(config);
     client = createGrpcClient<analysis.AnalysisServiceClient>('analysis', { url: config.grpc.analysis, deadlineMs: 10_000 });
   }, 120_000);

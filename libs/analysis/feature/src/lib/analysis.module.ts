@@ -4,13 +4,25 @@ import { grpcClientProviders, startGrpcService, type RunningService } from '@aut
 import { QueueModule } from '@autoglm/shared-queue';
 import { AnalysisController } from './analysis.controller';
 import { AnalysisService } from './analysis.service';
-import { CHINESE_SEGMENTER, EMBEDDING_MODEL, EXECUTION_PROVIDER_REGISTRY, LANGUAGE_DETECTOR, LLM_CLIENT, TOPIC_CLASSIFIER } from './analysis.tokens';
+import {
+  ANALYSIS_CLOCK,
+  CHINESE_SEGMENTER,
+  EMBEDDING_MODEL,
+  EXECUTION_PROVIDER_REGISTRY,
+  HUB_CLIENT_FACTORY,
+  LANGUAGE_DETECTOR,
+  LLM_CLIENT,
+  TOPIC_CLASSIFIER,
+} from './analysis.tokens';
 import { EmbeddingCatalog } from './embedding-catalog.service';
 import { EmbeddingService } from './embedding.service';
+import { HubClient } from './hub/hub-client';
+import { ModelPullJobs } from './hub/model-pull-jobs.service';
+import { modelLoadOptions } from './model-load-options';
+import { ReembedWorker } from './reembed/reembed-worker';
 import { LanguageDetector } from './language/language-detector';
 import { loadEmbeddingModel } from './model/model-loader';
 import { LlmClient } from './llm/llm-client';
-import { llmEnabled, loadLlmOptions } from './llm/llm.config';
 import { LlmTokenBudget } from './llm/llm-token-budget';
 import { AnalyzeJobConsumer } from './pipeline/analyze-job.consumer';
 import { SummaryService } from './summary/summary.service';
@@ -33,7 +45,7 @@ export class AnalysisModule {
         {
           provide: EMBEDDING_MODEL,
           inject: [EXECUTION_PROVIDER_REGISTRY],
-          useFactory: (registry: ExecutionProviderRegistry) => loadEmbeddingModel(config.analysis.modelDir, { registry }),
+          useFactory: (registry: ExecutionProviderRegistry) => loadEmbeddingModel(config.analysis.modelDir, { registry, ...modelLoadOptions(config) }),
         },
         { provide: LANGUAGE_DETECTOR, useFactory: () => LanguageDetector.create() },
         { provide: CHINESE_SEGMENTER, useFactory: () => new ChineseSegmenter() },
@@ -49,14 +61,15 @@ export class AnalysisModule {
         AnalysisService,
         {
           provide: LLM_CLIENT,
-          // Off unless LLM_BASE_URL is set (see llm.config.ts, the one reader of the LLM variables).
-          useFactory: () => {
-            const options = loadLlmOptions();
-            return llmEnabled(options) ? new LlmClient(options, new LlmTokenBudget(options.dailyTokenBudget)) : null;
-          },
+          // Off unless LLM_BASE_URL is set (config.llm, validated in libs/shared/config).
+          useFactory: () => (config.llm.baseUrl ? new LlmClient(config.llm, new LlmTokenBudget(config.llm.dailyTokenBudget)) : null),
         },
         SummaryService,
         AnalyzeJobConsumer,
+        { provide: ANALYSIS_CLOCK, useValue: { now: () => Date.now() } },
+        { provide: HUB_CLIENT_FACTORY, useValue: (endpoint: string) => new HubClient({ endpoint }) },
+        ModelPullJobs,
+        ReembedWorker,
       ],
     };
   }

@@ -5,27 +5,23 @@ import { CHINESE_SEGMENTER, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analys
 import type { DynamicBatcherMetrics, DynamicBatcherSettings } from './batching/dynamic-batcher';
 import { EmbeddingCatalog } from './embedding-catalog.service';
 import { EmbeddingService, type InferenceOptions, type TextEmbedding } from './embedding.service';
+import { installedModels, type InstalledModelSummary } from './hub/installed-models';
 import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
 import { isChinese, type LanguageDetector } from './language/language-detector';
 import { simhash64 } from './simhash/simhash';
-import {
-  centralSentences,
-  joinSentences,
-  SHORT_TEXT_SENTENCES,
-  summaryLength,
-  tfIdfVector,
-  type SentenceVector,
-} from './summary/extractive-summary';
+import { embeddingEncoder, extractiveSummary, tfIdfEncoder } from './summary/extractive-summary';
 import type { ProviderAttempt, ProviderStatus } from './providers/execution-provider.registry';
 import type { ChineseSegmenter } from './text/chinese-segmenter';
-import { splitSentences } from './text/sentence-splitter';
 import { GENERAL_TOPIC } from './topics/topic-taxonomy';
 import type { TopicAssigner } from './topics/topic-assigner';
 
 /** Most texts one Embed call may carry. */
 export const MAX_EMBED_TEXTS = 256;
-/** Sentences considered for a summary (the head of very long texts). */
-const MAX_SUMMARY_SENTENCES = 200;
+
+/** The text of an article that gets its embedding: title and text, as the pipeline and re-embedding both take it. */
+export function articleEmbeddingText(title: string, text: string): string {
+  return [title.trim(), text.trim()].filter(Boolean).join('\n\n');
+}
 
 export interface ArticleAnalysis {
   language: string;
@@ -96,10 +92,17 @@ export class AnalysisService implements OnModuleDestroy {
     return { embeddings: await service.embed(texts, options), modelVersion: model.version };
   }
 
+  /** Embeds one text (an item of EmbedStream): empty text is INVALID_ARGUMENT, an unknown model NOT_FOUND. */
+  async embedText(text: string, modelName: string, options: InferenceOptions = {}): Promise<{ embedding: TextEmbedding; modelVersion: string }> {
+    const service = await this.catalog.resolve(modelName);
+    if (text.trim() === '') throw DomainError.invalidArgument('text is empty');
+    return { embedding: await service.embedOne(text, options), modelVersion: service.model.version };
+  }
+
   /** Analyses one article; `options` carry the priority lane (bulk for the pipeline), deadline and cancellation. */
   async analyze(title: string, text: string, options: InferenceOptions = {}): Promise<ArticleAnalysis> {
     if (title.trim() === '' && text.trim() === '') throw DomainError.invalidArgument('title and text are both empty');
-    const full = [title.trim(), text.trim()].filter(Boolean).join('\n\n');
+    const full = articleEmbeddingText(title, text);
     const { language } = await this.languages.detect(full);
     const chinese = isChinese(language);
     // Words, keywords, SimHash and topics use the word model (wink-sg100d when installed), so they stay
@@ -132,20 +135,8 @@ export class AnalysisService implements OnModuleDestroy {
    * its title, if given), in their original order.
    */
   async summarize(text: string, chinese: boolean, title = '', options: InferenceOptions = {}): Promise<string> {
-    const sentences = splitSentences(text).slice(0, MAX_SUMMARY_SENTENCES);
-    if (sentences.length <= SHORT_TEXT_SENTENCES) return joinSentences(sentences, chinese);
-    const pieces = title ? [...sentences, title] : sentences;
-    let vectors: SentenceVector[];
-    if (chinese) {
-      vectors = pieces.map((s) => tfIdfVector(this.chinese.words(s), (w) => this.chinese.idfOf(w)));
-    } else {
-      vectors = (await this.embeddings.embed(pieces, options)).map((e) => (e.knownTokens > 0 ? e.vector : undefined));
-    }
-    const picked = centralSentences(vectors.slice(0, sentences.length), summaryLength(sentences.length), vectors.slice(sentences.length));
-    return joinSentences(
-      picked.map((i) => sentences[i] as string),
-      chinese,
-    );
+    const encode = chinese ? tfIdfEncoder(this.chinese) : embeddingEncoder((pieces) => this.embeddings.embed(pieces, options));
+    return extractiveSummary(text, chinese, title, encode);
   }
 
   /** Describes the named model ('' = the default one), loading it if it is installed but not loaded yet. */
@@ -175,6 +166,11 @@ export class AnalysisService implements OnModuleDestroy {
       prefixes: model.manifest.prefixes ?? { query: '', passage: '' },
       installedModels: this.catalog.installed(),
     };
+  }
+
+  /** Every model in the models directory with its manifest in brief (the admin API's list). */
+  installedModels(): InstalledModelSummary[] {
+    return installedModels(this.config.analysis.modelDir);
   }
 
   async onModuleDestroy(): Promise<void> {

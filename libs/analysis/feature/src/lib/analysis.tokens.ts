@@ -7,3 +7,11 @@ export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 export const EXECUTION_PROVIDER_REGISTRY = Symbol('EXECUTION_PROVIDER_REGISTRY');
 /** The optional LlmClient (null when no LLM endpoint is configured). */
 export const LLM_CLIENT = Symbol('LLM_CLIENT');
+/** The clock of the analysis service's background work (epoch milliseconds); tests inject their own. */
+export const ANALYSIS_CLOCK = Symbol('ANALYSIS_CLOCK');
+/** Builds the HubClient of a model pull from the configured endpoint (HubClientFactory). */
+export const HUB_CLIENT_FACTORY = Symbol('HUB_CLIENT_FACTORY');
+
+export interface AnalysisClock {
+  now(): number;
+}

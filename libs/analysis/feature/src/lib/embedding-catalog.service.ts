@@ -3,7 +3,8 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { EXECUTION_PROVIDER_REGISTRY } from './analysis.tokens';
 import { EmbeddingService } from './embedding.service';
-import { DEFAULT_MODEL_NAME, installedModelNames, loadEmbeddingModel } from './model/model-loader';
+import { installedModelNames, loadEmbeddingModel, WORD_MODEL_NAME } from './model/model-loader';
+import { modelLoadOptions } from './model-load-options';
 import type { ExecutionProviderRegistry } from './providers/execution-provider.registry';
 
 /** A hub repository id (owner/name) as the folder name `models pull` gives it (owner--name). */
@@ -63,8 +64,8 @@ export class EmbeddingCatalog implements OnModuleDestroy {
    * model wink-sg100d when installed, whatever the default embedding model is; else the default.
    */
   async wordModel(): Promise<EmbeddingService> {
-    if (this.defaultService.model.name === DEFAULT_MODEL_NAME || !this.installed().includes(DEFAULT_MODEL_NAME)) return this.defaultService;
-    return this.resolve(DEFAULT_MODEL_NAME);
+    if (this.defaultService.model.name === WORD_MODEL_NAME || !this.installed().includes(WORD_MODEL_NAME)) return this.defaultService;
+    return this.resolve(WORD_MODEL_NAME);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -75,7 +76,7 @@ export class EmbeddingCatalog implements OnModuleDestroy {
 
   private async load(name: string): Promise<EmbeddingService> {
     this.logger.log(`loading model ${name} on first use`);
-    const model = await loadEmbeddingModel(this.config.analysis.modelDir, { name, registry: this.registry, logger: this.logger });
+    const model = await loadEmbeddingModel(this.config.analysis.modelDir, { name, registry: this.registry, logger: this.logger, ...modelLoadOptions(this.config) });
     return new EmbeddingService(model, this.config);
   }
 }

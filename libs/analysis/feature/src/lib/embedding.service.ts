@@ -16,18 +16,6 @@ export interface TextEmbedding {
 /** Priority lane, deadline and cancellation of one caller's texts, and whether they are queries or documents. */
 export type InferenceOptions = SubmitOptions & { role?: EmbeddingRole };
 
-/** Waiting texts beyond this are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
-export const MAX_WAITING_TEXTS = 20_000;
-
-/**
- * Batch sizes flushed without waiting for maxQueueDelayMs. Constants until the analysis config
- * slice (libs/shared/config) gets batcher settings; sizes above maxBatchSize are dropped.
- */
-export const PREFERRED_BATCH_SIZES: readonly number[] = [16];
-
-/** Padded tokens per batch (batch size × longest text): 16 texts of the model's 512-token maximum. */
-export const MAX_BATCH_TOKENS = 8_192;
-
 /** Embeds texts with the model; every text goes through the dynamic batcher. */
 @Injectable()
 export class EmbeddingService implements OnModuleDestroy {
@@ -37,16 +25,17 @@ export class EmbeddingService implements OnModuleDestroy {
     @Inject(EMBEDDING_MODEL) readonly model: EmbeddingModel,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    const { maxBatchSize, maxQueueDelayMs } = config.analysis;
+    const { maxBatchSize, maxQueueDelayMs, preferredBatchSizes, maxBatchTokens, maxQueueSize } = config.analysis;
     this.batcher = new DynamicBatcher((inputs) => model.run(inputs), {
       maxBatchSize,
       maxQueueDelayMs,
-      preferredBatchSizes: PREFERRED_BATCH_SIZES.filter((size) => size <= maxBatchSize),
-      maxBatchTokens: MAX_BATCH_TOKENS,
+      preferredBatchSizes: preferredBatchSizes.filter((size) => size <= maxBatchSize),
+      maxBatchTokens,
       lengthOf: (t) => t.ids.length,
       // One batch per session of the pool: each free session takes the next batch.
       maxConcurrentBatches: model.sessionPoolSize,
-      maxQueueSize: MAX_WAITING_TEXTS,
+      // Waiting texts beyond this are refused with RESOURCE_EXHAUSTED rather than queued without bound.
+      maxQueueSize,
     });
   }
 

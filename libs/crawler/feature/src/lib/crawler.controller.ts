@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { crawler } from '@autoglm/contracts';
 import { CrawlRunner } from './crawl/crawl-runner.service';
 import { UrlProbe } from './probe/url-probe.service';
+import { HubRequest } from './websub/hub-request';
 
 @Controller()
 @crawler.CrawlerServiceControllerMethods()
@@ -9,6 +10,7 @@ export class CrawlerController implements crawler.CrawlerServiceController {
   constructor(
     private readonly probe: UrlProbe,
     private readonly runner: CrawlRunner,
+    private readonly hub: HubRequest,
   ) {}
 
   probeUrl(request: crawler.ProbeUrlRequest): Promise<crawler.ProbeUrlResponse> {
@@ -24,5 +26,13 @@ export class CrawlerController implements crawler.CrawlerServiceController {
       inserted: outcome.inserted,
       updated: outcome.updated,
     };
+  }
+
+  subscribeHub(request: crawler.SubscribeHubRequest): Promise<crawler.SubscribeHubResponse> {
+    return this.hub.send(request);
+  }
+
+  ingestPushedFeed(request: crawler.IngestPushedFeedRequest): Promise<crawler.IngestPushedFeedResponse> {
+    return this.runner.ingestPushed(request.sourceId, Buffer.from(request.body), request.contentType);
   }
 }

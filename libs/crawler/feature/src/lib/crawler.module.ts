@@ -7,7 +7,10 @@ import { CrawlRunner } from './crawl/crawl-runner.service';
 import { FullTextEnricher } from './crawl/full-text-enricher';
 import { CrawlerController } from './crawler.controller';
 import { GuardedFetcher } from './fetch/guarded-fetcher';
+import { RobotsTxtRules } from './fetch/robots-txt';
+import { systemCrawlClock } from './crawl/crawl-clock';
 import { UrlProbe } from './probe/url-probe.service';
+import { HubRequest } from './websub/hub-request';
 
 @Module({})
 export class CrawlerModule {
@@ -21,7 +24,14 @@ export class CrawlerModule {
         ...grpcClientProviders('storage'),
         // Closed by its onModuleDestroy hook (Nest calls it on factory-made instances too).
         { provide: GuardedFetcher, useFactory: () => new GuardedFetcher(config.crawler) },
+        {
+          provide: RobotsTxtRules,
+          useFactory: (fetcher: GuardedFetcher) =>
+            new RobotsTxtRules(fetcher, { ...config.crawler.robotsTxt, userAgent: config.crawler.userAgent }, systemCrawlClock),
+          inject: [GuardedFetcher],
+        },
         UrlProbe,
+        HubRequest,
         FullTextEnricher,
         CrawlRunner,
         CrawlQueueConsumer,

@@ -21,9 +21,24 @@ describe(configureGatewayApp.name, () => {
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     expect(Object.keys(spec.paths).sort()).toEqual([
+      '/api/v1/admin/models',
+      '/api/v1/admin/models/pull',
+      '/api/v1/admin/models/pull/{jobId}',
       '/api/v1/articles',
       '/api/v1/articles/{id}',
       '/api/v1/events',
+      '/api/v1/me',
+      '/api/v1/me/api-keys',
+      '/api/v1/me/api-keys/{id}',
+      '/api/v1/me/articles',
+      '/api/v1/me/articles/{id}/state',
+      '/api/v1/me/events',
+      '/api/v1/me/recommendations',
+      '/api/v1/me/saved-searches',
+      '/api/v1/me/saved-searches/{id}',
+      '/api/v1/me/saved-searches/{id}/results',
+      '/api/v1/me/subscriptions',
+      '/api/v1/me/subscriptions/{sourceId}',
       '/api/v1/search',
       '/api/v1/sources',
       '/api/v1/sources/export',
@@ -33,6 +48,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/sources/{id}/resume',
       '/api/v1/stories/{id}',
       '/api/v1/system/inference',
+      '/api/v1/users',
       '/api/v1/users/{id}/recommendations',
       '/health',
     ]);

@@ -9,7 +9,8 @@ export const DOCS_PATH = 'docs';
  * (Swagger UI at /docs, the JSON at /docs-json). Call before init()/listen().
  */
 export function configureGatewayApp(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'websub/:sourceId'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

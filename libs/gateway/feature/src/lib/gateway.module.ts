@@ -1,10 +1,15 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders } from '@autoglm/shared-grpc';
 import { ArticleReader } from './articles/article-reader.service';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator.service';
+import { AuthGuard } from './auth/auth.guard';
+import { LibraryController } from './me/library.controller';
+import { MeController } from './me/me.controller';
+import { UsersController } from './me/users.controller';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesResolver } from './articles/articles.resolver';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
@@ -21,6 +26,8 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
 import { SystemController } from './system/system.controller';
+import { ModelAdminController } from './admin/model-admin.controller';
+import { WebSubController } from './websub/websub.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
@@ -39,13 +46,20 @@ export class GatewayModule {
         SearchController,
         StoriesController,
         SystemController,
+        ModelAdminController,
         HealthController,
+        WebSubController,
+        UsersController,
+        MeController,
+        LibraryController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         ...grpcClientProviders('sources', 'storage', 'recommender', 'analysis'),
         { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        ApiKeyAuthenticator,
+        { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -25,7 +25,10 @@ export interface JsonApiOptions {
   headers: Record<string, string>;
 }
 
-/** How to read a web-page source: CSS selectors on its list page. */
+/**
+ * How to read a web-page source: selectors on its list page. Each is a CSS selector, or an XPath
+ * 1.0 expression when prefixed with "xpath:" (see XPATH_SELECTOR_PREFIX).
+ */
 export interface WebPageOptions {
   /** Each element matching it is one item of the list. */
   itemSelector: string;
@@ -34,6 +37,9 @@ export interface WebPageOptions {
   /** The item's title, relative to the item; empty: the link's text. */
   titleSelector: string;
 }
+
+/** A web-page selector starting with this is an XPath 1.0 expression, not a CSS selector. */
+export const XPATH_SELECTOR_PREFIX = 'xpath:';
 
 export interface ConfiguredSource {
   url: string;
@@ -50,6 +56,8 @@ export interface ConfiguredSource {
 
 export interface AppConfig {
   http: { host: string; port: number };
+  /** Who may call the REST/GraphQL API (API keys of users; see the gateway's auth). */
+  auth: AuthConfig;
   /** Address each gRPC service listens on and is reached at (host:port). */
   grpc: Record<ServiceName, string>;
   /** Deadline of every gRPC call, in milliseconds. */
@@ -87,6 +95,107 @@ export interface AppConfig {
     /** Hosts or CIDRs that may be fetched even though they are private/loopback (e.g. 127.0.0.1, 10.0.0.0/8). */
     allowHosts: string[];
     concurrency: number;
+    /**
+     * robots.txt of the sites that web-page sources read (their list and article pages). Feeds,
+     * JSON APIs and a feed's full-text pages are not checked: they are subscribed to, as feed readers do.
+     */
+    robotsTxt: {
+      enabled: boolean;
+      /** How long a site's robots.txt is reused before it is fetched again. */
+      cacheTtlSeconds: number;
+      /** Sites whose robots.txt is kept in memory at once (least recently used ones are dropped). */
+      maxCachedOrigins: number;
+    };
   };
-  analysis: { modelDir: string; maxBatchSize: number; maxQueueDelayMs: number; concurrency: number };
+  analysis: AnalysisConfig;
+  /** The optional OpenAI-compatible LLM endpoint (abstractive summaries, translation); off when baseUrl is empty. */
+  llm: LlmConfig;
+  /** WebSub (push) subscriptions to the hubs that feeds advertise. */
+  websub: WebSubConfig;
+}
+
+export interface AuthConfig {
+  /**
+   * Every /api/v1 and /graphql request must carry a user's API key (Authorization: Bearer <key> or
+   * X-API-Key). When false (single-person instances), requests without a key are allowed, keys are
+   * still honoured, and /api/v1/me/* and /api/v1/admin/* still need one.
+   */
+  required: boolean;
+  /** How long a verified key is trusted before storage is asked again (revocation takes effect after at most this). */
+  keyCacheSeconds: number;
+}
+
+export interface WebSubConfig {
+  /** Subscribe to advertised hubs; active only when callbackBaseUrl is set too (a hub must be able to reach us). */
+  enabled: boolean;
+  /** Public base URL of the gateway as hubs reach it (e.g. https://news.example.org); callbacks are <base>/websub/<source id>. */
+  callbackBaseUrl: string;
+  /** Lease asked of the hub (hub.lease_seconds); the hub may grant another. */
+  leaseSeconds: number;
+  /** Polling interval of a source while its subscription is active: a slow safety poll, since the hub pushes new items. */
+  pollIntervalSeconds: number;
+}
+
+/** Whether WebSub subscriptions are made, or why not (logged once by the service that subscribes). */
+export function webSubActivity(websub: WebSubConfig): { active: true } | { active: false; reason: string } {
+  if (!websub.enabled) return { active: false, reason: 'websub.enabled is false (WEBSUB_ENABLED)' };
+  if (!websub.callbackBaseUrl) {
+    return { active: false, reason: 'no public callback URL for hubs is configured (websub.callbackBaseUrl, WEBSUB_CALLBACK_BASE_URL)' };
+  }
+  return { active: true };
+}
+
+/** The inference service: models, execution providers, the dynamic batcher, streams, re-embedding. */
+export interface AnalysisConfig {
+  modelDir: string;
+  /** Largest batch handed to the model (Triton's max_batch_size). */
+  maxBatchSize: number;
+  /** How long the oldest waiting text may wait for others before a partial batch runs (max_queue_delay). */
+  maxQueueDelayMs: number;
+  /** `analyze` queue jobs handled at once. */
+  concurrency: number;
+  /** Batch sizes flushed without waiting for maxQueueDelayMs (sizes above maxBatchSize are ignored). */
+  preferredBatchSizes: number[];
+  /** Most padded tokens (batch size × longest text) per batch. */
+  maxBatchTokens: number;
+  /** Texts that may wait in one model's batcher; more are refused with RESOURCE_EXHAUSTED. */
+  maxQueueSize: number;
+  /** Execution providers in preference order (cpu is always tried last). */
+  executionProviders: string[];
+  /** Sessions of each model running batches side by side; 0 = min(2, cores). */
+  sessionPoolSize: number;
+  /** The Hugging Face Hub (or a mirror) that models are pulled from. */
+  hubEndpoint: string;
+  /** Items of one EmbedStream/AnalyzeStream call worked on at once; the stream is not read further until one finishes. */
+  streamMaxInFlight: number;
+  reembed: {
+    /** Re-embed stored articles in the background when the default model changed. */
+    enabled: boolean;
+    /** Articles read from storage per page. */
+    pageSize: number;
+    /** Upper bound of the re-embedding rate, so it never crowds out live ingestion. */
+    maxTextsPerSecond: number;
+  };
+}
+
+export interface LlmConfig {
+  /** Base URL of the API (POST {baseUrl}/chat/completions), without a trailing slash; empty = the LLM is off. */
+  baseUrl: string;
+  model: string;
+  /** Sent as a bearer token; never logged. Empty sends no Authorization header (local servers). */
+  apiKey: string;
+  /** Tokens (prompt + completion, as the API reports them) this process may spend per UTC day. */
+  dailyTokenBudget: number;
+  /** Deadline of one call to the endpoint. */
+  timeoutMs: number;
+  /** Most completion tokens one answer may use. */
+  maxOutputTokens: number;
+}
+
+/**
+ * Largest document a hub may push (gateway → sources → crawler): the crawler's byte limit, within
+ * one gRPC message (4 MiB by default) with room for the other fields.
+ */
+export function webSubMaxPushBytes(config: Pick<AppConfig, 'crawler'>): number {
+  return Math.min(config.crawler.maxBytes, 4 * 1024 * 1024 - 64 * 1024);
 }

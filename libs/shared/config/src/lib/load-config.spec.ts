@@ -78,6 +78,22 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env: {}, configPath: yamlFile('scheduler:\n  pauseAfterFailures: often') })).toThrow(/pauseAfterFailures/);
   });
 
+  it('honours robots.txt by default; the file or CRAWLER_ROBOTS_TXT=false turns it off', () => {
+    expect(loadConfig({ env: {}, configPath: yamlFile('') }).crawler.robotsTxt).toEqual({ enabled: true, cacheTtlSeconds: 86_400, maxCachedOrigins: 1_000 });
+    const path = yamlFile('crawler:\n  robotsTxt:\n    cacheTtlSeconds: 600');
+    expect(loadConfig({ env: {}, configPath: path }).crawler.robotsTxt).toEqual({ enabled: true, cacheTtlSeconds: 600, maxCachedOrigins: 1_000 });
+    expect(loadConfig({ env: { CRAWLER_ROBOTS_TXT: 'false' }, configPath: path }).crawler.robotsTxt.enabled).toBe(false);
+    expect(loadConfig({ env: {}, configPath: yamlFile('crawler:\n  robotsTxt:\n    enabled: false') }).crawler.robotsTxt.enabled).toBe(false);
+  });
+
+  it.each([
+    ['crawler:\n  robotsTxt:\n    enabled: sometimes', /crawler\.robotsTxt\.enabled must be true or false/],
+    ['crawler:\n  robotsTxt:\n    cacheTtlSeconds: 0', /crawler\.robotsTxt\.cacheTtlSeconds must be a positive integer, got 0/],
+    ['crawler:\n  robotsTxt:\n    maxCachedOrigins: 2.5', /crawler\.robotsTxt\.maxCachedOrigins must be a positive integer, got 2\.5/],
+  ])('rejects the robots.txt setting %p with a message naming it', (yaml, message) => {
+    expect(() => loadConfig({ env: {}, configPath: yamlFile(yaml) })).toThrow(message);
+  });
+
   describe('JSON API and web-page sources', () => {
     const JSON_API = [
       'sources:',
@@ -127,6 +143,26 @@ describe(loadConfig.name, () => {
       });
     });
 
+    it('accepts XPath selectors written with the "xpath:" prefix, next to CSS ones', () => {
+      const path = yamlFile(
+        [
+          'sources:',
+          '  - url: https://news.example.org/',
+          '    kind: web_page',
+          '    options:',
+          '      itemSelector: "xpath://div[@class=\'post\']"',
+          '      link_selector: "xpath:.//h2/a/@href"',
+          '      titleSelector: h2',
+        ].join('\n'),
+      );
+
+      expect(loadConfig({ env: {}, configPath: path }).sources[0].webPage).toEqual({
+        itemSelector: "xpath://div[@class='post']",
+        linkSelector: 'xpath:.//h2/a/@href',
+        titleSelector: 'h2',
+      });
+    });
+
     const source = (lines: string[]) => yamlFile(['sources:', '  - url: https://x.example.org/', ...lines.map((l) => `    ${l}`)].join('\n'));
     it.each([
       [['kind: graphql'], /sources\[0\]\.kind must be one of feed, json_api, web_page, not "graphql"/],
@@ -140,7 +176,10 @@ describe(loadConfig.name, () => {
       [['kind: json_api', 'options: { fields: { title: t }, headers: { "Bad Name": x } }'], /"Bad Name" is not a valid HTTP header name/],
       [['kind: json_api', 'options: { fields: { title: t }, headers: [x] }'], /sources\[0\]\.options\.headers must be a mapping/],
       [['kind: web_page', 'options: { linkSelector: a }'], /sources\[0\]\.options\.itemSelector is required/],
-      [['kind: web_page', 'options: { itemSelector: li, itemXpath: "//li" }'], /XPath is not supported/],
+      [['kind: web_page', 'options: { itemSelector: li, itemXpath: "//li" }'], /sources\[0\]\.options\.itemXpath: write an XPath in the selector itself, prefixed "xpath:"/],
+      [['kind: web_page', 'options: { itemSelector: "xpath://li[" }'], /sources\[0\]\.options\.itemSelector: "\/\/li\[" is not a valid XPath 1\.0 expression/],
+      [['kind: web_page', 'options: { itemSelector: li, titleSelector: "xpath:" }'], /sources\[0\]\.options\.titleSelector: the XPath after "xpath:" is empty/],
+      [['kind: web_page', 'options: { itemSelector: li, linkSelector: "xpath:a/@@href" }'], /sources\[0\]\.options\.linkSelector: "a\/@@href" is not a valid XPath/],
     ])('rejects %p with a message naming the source', (lines, message) => {
       expect(() => loadConfig({ env: {}, configPath: source(lines) })).toThrow(message);
     });

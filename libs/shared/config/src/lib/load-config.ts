@@ -1,15 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
-import type {
-  AppConfig,
-  ConfiguredSource,
-  ConfiguredSourceKind,
-  JsonApiFields,
-  JsonApiOptions,
-  ServiceName,
-  WebPageOptions,
+import {
+  XPATH_SELECTOR_PREFIX,
+  type AppConfig,
+  type ConfiguredSource,
+  type ConfiguredSourceKind,
+  type JsonApiFields,
+  type JsonApiOptions,
+  type ServiceName,
+  type WebPageOptions,
 } from './app-config';
+
+/** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
+const xpath = require('xpath') as { parse(expression: string): unknown };
 
 /** A configuration problem, named precisely so the operator can fix it. */
 export class ConfigError extends Error {
@@ -43,6 +47,7 @@ const DEFAULT_GRPC_PORTS: Record<ServiceName, number> = {
 export function defaultConfig(): AppConfig {
   return {
     http: { host: '0.0.0.0', port: 3000 },
+    auth: { required: false, keyCacheSeconds: 10 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
     database: { url: '', dataDir: './data/pglite' },
@@ -65,8 +70,25 @@ export function defaultConfig(): AppConfig {
       userAgent: 'Open-AutoGLM/0.1 (+https://github.com/open-autoglm; feed reader)',
       allowHosts: [],
       concurrency: 4,
+      robotsTxt: { enabled: true, cacheTtlSeconds: 86_400, maxCachedOrigins: 1_000 },
     },
-    analysis: { modelDir: './models', maxBatchSize: 32, maxQueueDelayMs: 5, concurrency: 2 },
+    analysis: {
+      modelDir: './models',
+      maxBatchSize: 32,
+      maxQueueDelayMs: 5,
+      concurrency: 2,
+      preferredBatchSizes: [16],
+      // 16 texts of a 512-token model.
+      maxBatchTokens: 8_192,
+      maxQueueSize: 20_000,
+      executionProviders: ['tensorrt', 'cuda', 'cann', 'qnn', 'coreml', 'directml', 'openvino', 'cpu'],
+      sessionPoolSize: 0,
+      hubEndpoint: 'https://huggingface.co',
+      streamMaxInFlight: 64,
+      reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
+    },
+    llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
+    websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
   };
 }
 
@@ -212,15 +234,38 @@ function checkHeaderValue(value: string, where: string, env: Env, secrets: Recor
 }
 
 function parseWebPageOptions(options: Record<string, unknown>, where: string): WebPageOptions {
+  for (const name of Object.keys(options)) {
+    if (/^xpath|_xpath$|Xpath$/i.test(name)) {
+      const field = /^title/i.test(name) ? 'titleSelector' : /^link/i.test(name) ? 'linkSelector' : 'itemSelector';
+      throw new ConfigError(`${where}.${name}: write an XPath in the selector itself, prefixed "${XPATH_SELECTOR_PREFIX}" (e.g. ${field}: "${XPATH_SELECTOR_PREFIX}//article")`);
+    }
+  }
   const selectors: WebPageOptions = {
     itemSelector: stringOption(options, 'itemSelector', where, null),
     linkSelector: stringOption(options, 'linkSelector', where, 'a'),
     titleSelector: stringOption(options, 'titleSelector', where, ''),
   };
-  for (const name of Object.keys(options)) {
-    if (/^xpath|_xpath$|Xpath$/i.test(name)) throw new ConfigError(`${where}.${name}: XPath is not supported; use a CSS selector`);
+  for (const name of ['itemSelector', 'linkSelector', 'titleSelector'] as const) {
+    const why = xpathProblem(selectors[name]);
+    if (why) throw new ConfigError(`${where}.${name}: ${why}`);
   }
   return selectors;
+}
+
+/**
+ * Why a selector written as XPath ("xpath:" prefix) cannot be used; null for a valid XPath 1.0
+ * expression and for CSS selectors (those are checked by the crawler's selector engine).
+ */
+export function xpathProblem(selector: string): string | null {
+  if (!selector.startsWith(XPATH_SELECTOR_PREFIX)) return null;
+  const expression = selector.slice(XPATH_SELECTOR_PREFIX.length).trim();
+  if (!expression) return `the XPath after "${XPATH_SELECTOR_PREFIX}" is empty`;
+  try {
+    xpath.parse(expression);
+    return null;
+  } catch (error) {
+    return `"${expression}" is not a valid XPath 1.0 expression (${(error as Error).message})`;
+  }
 }
 
 function applyEnv(config: AppConfig, env: Env): void {
@@ -234,11 +279,13 @@ function applyEnv(config: AppConfig, env: Env): void {
   const port = int('PORT');
   if (port !== undefined) config.http.port = port;
   if (env['HOST']) config.http.host = env['HOST'];
+  if (env['AUTH_REQUIRED'] !== undefined) config.auth.required = env['AUTH_REQUIRED'] === 'true';
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
   if (env['MODEL_DIR']) config.analysis.modelDir = env['MODEL_DIR'];
   if (env['AUTOGLM_ALLOW_HOSTS']) config.crawler.allowHosts = env['AUTOGLM_ALLOW_HOSTS'].split(',').map((s) => s.trim()).filter(Boolean);
+  if (env['CRAWLER_ROBOTS_TXT'] !== undefined) config.crawler.robotsTxt.enabled = env['CRAWLER_ROBOTS_TXT'] !== 'false';
   if (env['SCHEDULER_ENABLED'] !== undefined) config.scheduler.enabled = env['SCHEDULER_ENABLED'] !== 'false';
   const tick = int('SCHEDULER_TICK_MS');
   if (tick !== undefined) config.scheduler.tickMs = tick;
@@ -248,6 +295,14 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (minInterval !== undefined) config.scheduler.minIntervalSeconds = minInterval;
   const maxInterval = int('SCHEDULER_MAX_INTERVAL_SECONDS');
   if (maxInterval !== undefined) config.scheduler.maxIntervalSeconds = maxInterval;
+  if (env['WEBSUB_ENABLED'] !== undefined) config.websub.enabled = env['WEBSUB_ENABLED'] !== 'false';
+  if (env['WEBSUB_CALLBACK_BASE_URL'] !== undefined) config.websub.callbackBaseUrl = env['WEBSUB_CALLBACK_BASE_URL'];
+  if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
+  if (env['EXECUTION_PROVIDERS']) config.analysis.executionProviders = env['EXECUTION_PROVIDERS'].split(',').map((p) => p.trim()).filter(Boolean);
+  const sessionPool = int('SESSION_POOL_SIZE');
+  if (sessionPool !== undefined) config.analysis.sessionPoolSize = sessionPool;
+  if (env['REEMBED_ENABLED'] !== undefined) config.analysis.reembed.enabled = env['REEMBED_ENABLED'] !== 'false';
+  applyLlmEnv(config.llm, env);
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   for (const s of SERVICES) {
@@ -270,8 +325,50 @@ function validate(config: AppConfig): void {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
-  if (config.analysis.maxBatchSize < 1) throw new ConfigError('analysis.maxBatchSize must be ≥ 1');
+  if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
+  if (!Number.isInteger(config.auth.keyCacheSeconds) || config.auth.keyCacheSeconds < 0 || config.auth.keyCacheSeconds > 3600) {
+    throw new ConfigError('auth.keyCacheSeconds must be an integer between 0 and 3600');
+  }
+  validateAnalysis(config.analysis);
+  validateLlm(config.llm);
   validateScheduler(config.scheduler);
+  validateRobotsTxt(config.crawler.robotsTxt);
+  validateWebSub(config.websub);
+}
+
+function validateWebSub(w: AppConfig['websub']): void {
+  if (typeof w.enabled !== 'boolean') throw new ConfigError('websub.enabled must be true or false (WEBSUB_ENABLED)');
+  if (typeof w.callbackBaseUrl !== 'string') throw new ConfigError('websub.callbackBaseUrl must be a URL (WEBSUB_CALLBACK_BASE_URL)');
+  const base = w.callbackBaseUrl.trim().replace(/\/+$/, '');
+  if (base) {
+    let url: URL | undefined;
+    try {
+      url = new URL(base);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+      throw new ConfigError(`websub.callbackBaseUrl must be an http(s) URL without query, got "${w.callbackBaseUrl}" (WEBSUB_CALLBACK_BASE_URL)`);
+    }
+  }
+  w.callbackBaseUrl = base;
+  const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+  if (!isInt(w.leaseSeconds) || w.leaseSeconds < 60 || w.leaseSeconds > 365 * 86_400) {
+    throw new ConfigError(`websub.leaseSeconds must be an integer between 60 and 31536000, got ${String(w.leaseSeconds)}`);
+  }
+  if (!isInt(w.pollIntervalSeconds) || w.pollIntervalSeconds < 30 || w.pollIntervalSeconds > 30 * 86_400) {
+    throw new ConfigError(`websub.pollIntervalSeconds must be an integer between 30 and 2592000, got ${String(w.pollIntervalSeconds)}`);
+  }
+}
+
+function validateRobotsTxt(r: AppConfig['crawler']['robotsTxt']): void {
+  if (typeof r.enabled !== 'boolean') throw new ConfigError(`crawler.robotsTxt.enabled must be true or false (CRAWLER_ROBOTS_TXT)`);
+  if (typeof r.cacheTtlSeconds !== 'number' || !Number.isInteger(r.cacheTtlSeconds) || r.cacheTtlSeconds < 1) {
+    throw new ConfigError(`crawler.robotsTxt.cacheTtlSeconds must be a positive integer, got ${String(r.cacheTtlSeconds)}`);
+  }
+  if (typeof r.maxCachedOrigins !== 'number' || !Number.isInteger(r.maxCachedOrigins) || r.maxCachedOrigins < 1) {
+    throw new ConfigError(`crawler.robotsTxt.maxCachedOrigins must be a positive integer, got ${String(r.maxCachedOrigins)}`);
+  }
 }
 
 function validateScheduler(s: AppConfig['scheduler']): void {
@@ -300,4 +397,86 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
       target[key] = value;
     }
   }
+}
+
+/** LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, LLM_DAILY_TOKEN_BUDGET, LLM_TIMEOUT_MS. */
+function applyLlmEnv(llm: AppConfig['llm'], env: Env): void {
+  if (env['LLM_BASE_URL'] !== undefined) llm.baseUrl = env['LLM_BASE_URL'];
+  if (env['LLM_MODEL'] !== undefined) llm.model = env['LLM_MODEL'];
+  if (env['LLM_API_KEY'] !== undefined) llm.apiKey = env['LLM_API_KEY'];
+  for (const [name, key] of [
+    ['LLM_DAILY_TOKEN_BUDGET', 'dailyTokenBudget'],
+    ['LLM_TIMEOUT_MS', 'timeoutMs'],
+  ] as const) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+    llm[key] = value;
+  }
+}
+
+const isWholeNumber = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+
+function httpUrl(value: unknown): URL | undefined {
+  try {
+    const url = new URL(String(value));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function validateAnalysis(a: AppConfig['analysis']): void {
+  const atLeast = (name: string, value: unknown, min: number, variable = ''): void => {
+    if (!isWholeNumber(value) || value < min) {
+      throw new ConfigError(`analysis.${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}${variable ? ` (${variable})` : ''}`);
+    }
+  };
+  atLeast('maxBatchSize', a.maxBatchSize, 1);
+  if (typeof a.maxQueueDelayMs !== 'number' || !(a.maxQueueDelayMs >= 0)) {
+    throw new ConfigError(`analysis.maxQueueDelayMs must be a number ≥ 0, got ${JSON.stringify(a.maxQueueDelayMs)}`);
+  }
+  atLeast('concurrency', a.concurrency, 1);
+  if (!Array.isArray(a.preferredBatchSizes) || a.preferredBatchSizes.some((n) => !isWholeNumber(n) || n < 1)) {
+    throw new ConfigError(`analysis.preferredBatchSizes must be a list of positive integers, got ${JSON.stringify(a.preferredBatchSizes)}`);
+  }
+  atLeast('maxBatchTokens', a.maxBatchTokens, 1);
+  atLeast('maxQueueSize', a.maxQueueSize, 1);
+  if (
+    !Array.isArray(a.executionProviders) ||
+    a.executionProviders.length === 0 ||
+    a.executionProviders.some((p) => typeof p !== 'string' || !/^[a-z0-9_-]+$/.test(p))
+  ) {
+    throw new ConfigError(
+      `analysis.executionProviders must be a non-empty list of provider names (tensorrt, cuda, cpu, …), got ${JSON.stringify(a.executionProviders)} (EXECUTION_PROVIDERS)`,
+    );
+  }
+  atLeast('sessionPoolSize', a.sessionPoolSize, 0, 'SESSION_POOL_SIZE');
+  if (!httpUrl(a.hubEndpoint)) throw new ConfigError(`analysis.hubEndpoint must be an http(s) URL, got ${JSON.stringify(a.hubEndpoint)} (HF_ENDPOINT)`);
+  atLeast('streamMaxInFlight', a.streamMaxInFlight, 1);
+  if (typeof a.reembed?.enabled !== 'boolean') throw new ConfigError('analysis.reembed.enabled must be true or false (REEMBED_ENABLED)');
+  atLeast('reembed.pageSize', a.reembed.pageSize, 1);
+  if (a.reembed.pageSize > 500) throw new ConfigError(`analysis.reembed.pageSize must be ≤ 500, got ${a.reembed.pageSize}`);
+  if (typeof a.reembed.maxTextsPerSecond !== 'number' || !(a.reembed.maxTextsPerSecond > 0)) {
+    throw new ConfigError(`analysis.reembed.maxTextsPerSecond must be a number > 0, got ${JSON.stringify(a.reembed.maxTextsPerSecond)}`);
+  }
+}
+
+/** The LLM endpoint, when set, must be a plain http(s) URL with a model named (the key goes in LLM_API_KEY). */
+function validateLlm(llm: AppConfig['llm']): void {
+  llm.baseUrl = String(llm.baseUrl ?? '').trim().replace(/\/+$/, '');
+  llm.model = String(llm.model ?? '').trim();
+  for (const [key, variable] of [
+    ['dailyTokenBudget', ' (LLM_DAILY_TOKEN_BUDGET)'],
+    ['timeoutMs', ' (LLM_TIMEOUT_MS)'],
+    ['maxOutputTokens', ''],
+  ] as const) {
+    if (!isWholeNumber(llm[key]) || llm[key] < 1) throw new ConfigError(`llm.${key} must be a positive integer, got ${JSON.stringify(llm[key])}${variable}`);
+  }
+  if (!llm.baseUrl) return;
+  const url = httpUrl(llm.baseUrl);
+  if (!url) throw new ConfigError(`LLM_BASE_URL must be an http(s) URL, got "${llm.baseUrl}"`);
+  if (url.username || url.password) throw new ConfigError('LLM_BASE_URL must not carry credentials; use LLM_API_KEY');
+  if (!llm.model) throw new ConfigError('LLM_MODEL must name the model when LLM_BASE_URL is set');
 }

@@ -11,6 +11,8 @@ export enum ErrorCode {
   DeadlineExceeded = 'DEADLINE_EXCEEDED',
   Unavailable = 'UNAVAILABLE',
   Internal = 'INTERNAL',
+  Unauthenticated = 'UNAUTHENTICATED',
+  PermissionDenied = 'PERMISSION_DENIED',
 }
 
 /** A failure the caller can understand and act on; its message is safe to show to users. */
@@ -46,6 +48,14 @@ export class DomainError extends Error {
 
   static resourceExhausted(message: string, details?: Record<string, string>): DomainError {
     return new DomainError(ErrorCode.ResourceExhausted, message, details);
+  }
+
+  static unauthenticated(message: string, details?: Record<string, string>): DomainError {
+    return new DomainError(ErrorCode.Unauthenticated, message, details);
+  }
+
+  static permissionDenied(message: string, details?: Record<string, string>): DomainError {
+    return new DomainError(ErrorCode.PermissionDenied, message, details);
   }
 }
 

@@ -19,6 +19,10 @@ export function grpcStatusOf(code: ErrorCode): status {
       return status.UNAVAILABLE;
     case ErrorCode.Internal:
       return status.INTERNAL;
+    case ErrorCode.Unauthenticated:
+      return status.UNAUTHENTICATED;
+    case ErrorCode.PermissionDenied:
+      return status.PERMISSION_DENIED;
     default:
       return assertUnreachable(code, 'error code');
   }
@@ -43,6 +47,10 @@ export function errorCodeOfGrpcStatus(code: number): ErrorCode {
     case status.UNAVAILABLE:
     case status.CANCELLED:
       return ErrorCode.Unavailable;
+    case status.UNAUTHENTICATED:
+      return ErrorCode.Unauthenticated;
+    case status.PERMISSION_DENIED:
+      return ErrorCode.PermissionDenied;
     default:
       return ErrorCode.Internal;
   }

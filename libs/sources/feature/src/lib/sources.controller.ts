@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { sources } from '@autoglm/contracts';
 import { OpmlService } from './opml/opml.service';
 import { SourceRegistry } from './source-registry.service';
+import { WebSubCallbacks } from './websub/websub-callback.service';
 
 @Controller()
 @sources.SourcesServiceControllerMethods()
@@ -9,6 +10,7 @@ export class SourcesController implements sources.SourcesServiceController {
   constructor(
     private readonly registry: SourceRegistry,
     private readonly opml: OpmlService,
+    private readonly webSub: WebSubCallbacks,
   ) {}
 
   async addSource(request: sources.AddSourceRequest): Promise<sources.AddSourceResponse> {
@@ -20,7 +22,8 @@ export class SourcesController implements sources.SourcesServiceController {
   }
 
   async getSource(request: sources.GetSourceRequest): Promise<sources.GetSourceResponse> {
-    return { source: await this.registry.get(request.id) };
+    const source = await this.registry.get(request.id);
+    return { source, websub: await this.webSub.status(source.id) };
   }
 
   async refreshSource(request: sources.RefreshSourceRequest): Promise<sources.RefreshSourceResponse> {
@@ -37,5 +40,13 @@ export class SourcesController implements sources.SourcesServiceController {
 
   async exportOpml(_request: sources.ExportOpmlRequest): Promise<sources.ExportOpmlResponse> {
     return { opml: await this.opml.export() };
+  }
+
+  async verifyWebSubIntent(request: sources.VerifyWebSubIntentRequest): Promise<sources.VerifyWebSubIntentResponse> {
+    return { confirmed: await this.webSub.verifyIntent(request) };
+  }
+
+  deliverWebSubContent(request: sources.DeliverWebSubContentRequest): Promise<sources.DeliverWebSubContentResponse> {
+    return this.webSub.deliver(request);
   }
 }

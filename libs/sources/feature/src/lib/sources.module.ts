@@ -6,6 +6,8 @@ import { CrawlScheduler } from './crawl-scheduler';
 import { OpmlService } from './opml/opml.service';
 import { SourceRegistry } from './source-registry.service';
 import { SourcesController } from './sources.controller';
+import { WebSubCallbacks } from './websub/websub-callback.service';
+import { WebSubSubscriber } from './websub/websub-subscriber.service';
 
 @Module({})
 export class SourcesModule implements OnApplicationShutdown {
@@ -22,6 +24,8 @@ export class SourcesModule implements OnApplicationShutdown {
         CrawlScheduler,
         SourceRegistry,
         OpmlService,
+        WebSubSubscriber,
+        WebSubCallbacks,
       ],
     };
   }

@@ -1,5 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { storage } from '@autoglm/contracts';
+import { fromTimestamp } from '@autoglm/shared-grpc';
+import { DomainError } from '@autoglm/shared-errors';
 import { mapArticleEmbedding } from './analyses/embedding.mapper';
 import { AnalysesService } from './analyses/analyses.service';
 import { mapArticle, mapArticleRef } from './articles/article.mapper';
@@ -14,7 +16,13 @@ import { SimilarityService } from './similarity/similarity.service';
 import { mapSource } from './sources/source.mapper';
 import { SourcesService } from './sources/sources.service';
 import { StoriesService } from './stories/stories.service';
+import { LibraryService } from './users/library.service';
+import { mapApiKey, mapMarks, mapSavedSearch, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
+import { UsersService } from './users/users.service';
 import { mapStory } from './stories/story.mapper';
+import { ReembeddingService } from './reembed/reembedding.service';
+import { mapWebSubSubscription } from './websub/websub-subscription.mapper';
+import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
 
 /** The gRPC edge of storage: parse, delegate, map. */
 @Controller()
@@ -29,6 +37,10 @@ export class StorageController implements storage.StorageServiceController {
     private readonly searches: SearchService,
     private readonly articleCache: ArticleCache,
     private readonly stories: StoriesService,
+    private readonly users: UsersService,
+    private readonly library: LibraryService,
+    private readonly webSub: WebSubSubscriptionsService,
+    private readonly reembedding: ReembeddingService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -123,5 +135,113 @@ export class StorageController implements storage.StorageServiceController {
   async search(request: storage.SearchRequest): Promise<storage.SearchResponse> {
     const outcome = await this.searches.search(request);
     return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
+  }
+
+  async createUser(request: storage.CreateUserRequest): Promise<storage.CreateUserResponse> {
+    const { user, apiKey } = await this.users.create(request);
+    return { user: mapUser(user), apiKey: mapApiKey(apiKey) };
+  }
+
+  async getUser(request: storage.GetUserRequest): Promise<storage.GetUserResponse> {
+    return { user: mapUser(await this.users.get(request.userId)) };
+  }
+
+  async authenticateApiKey(request: storage.AuthenticateApiKeyRequest): Promise<storage.AuthenticateApiKeyResponse> {
+    const { user, apiKeyId } = await this.users.authenticate(request.keyHash);
+    return { user: mapUser(user), apiKeyId };
+  }
+
+  async createApiKey(request: storage.CreateApiKeyRequest): Promise<storage.CreateApiKeyResponse> {
+    return { apiKey: mapApiKey(await this.users.createApiKey(request.userId, request.apiKey)) };
+  }
+
+  async listApiKeys(request: storage.ListApiKeysRequest): Promise<storage.ListApiKeysResponse> {
+    return { apiKeys: (await this.users.listApiKeys(request.userId)).map(mapApiKey) };
+  }
+
+  async revokeApiKey(request: storage.RevokeApiKeyRequest): Promise<storage.RevokeApiKeyResponse> {
+    return { apiKey: mapApiKey(await this.users.revokeApiKey(request.userId, request.apiKeyId)) };
+  }
+
+  async putSubscription(request: storage.PutSubscriptionRequest): Promise<storage.PutSubscriptionResponse> {
+    const { subscription, created } = await this.library.putSubscription(request);
+    return { subscription: mapSubscription(subscription), created };
+  }
+
+  async deleteSubscription(request: storage.DeleteSubscriptionRequest): Promise<storage.DeleteSubscriptionResponse> {
+    await this.library.deleteSubscription(request.userId, request.sourceId);
+    return {};
+  }
+
+  async listSubscriptions(request: storage.ListSubscriptionsRequest): Promise<storage.ListSubscriptionsResponse> {
+    return { subscriptions: (await this.library.listSubscriptions(request.userId)).map(mapSubscription) };
+  }
+
+  async setArticleState(request: storage.SetArticleStateRequest): Promise<storage.SetArticleStateResponse> {
+    return { marks: mapMarks(await this.library.setArticleState(request)) };
+  }
+
+  async listUserArticles(request: storage.ListUserArticlesRequest): Promise<storage.ListUserArticlesResponse> {
+    const { articles, nextCursor } = await this.library.listUserArticles(request);
+    return { articles: articles.map(mapUserArticle), nextCursor };
+  }
+
+  async createSavedSearch(request: storage.CreateSavedSearchRequest): Promise<storage.CreateSavedSearchResponse> {
+    return { search: mapSavedSearch(await this.library.createSavedSearch(request.userId, request.search)) };
+  }
+
+  async listSavedSearches(request: storage.ListSavedSearchesRequest): Promise<storage.ListSavedSearchesResponse> {
+    return { searches: (await this.library.listSavedSearches(request.userId)).map(mapSavedSearch) };
+  }
+
+  async getSavedSearch(request: storage.GetSavedSearchRequest): Promise<storage.GetSavedSearchResponse> {
+    return { search: mapSavedSearch(await this.library.getSavedSearch(request.userId, request.savedSearchId)) };
+  }
+
+  async deleteSavedSearch(request: storage.DeleteSavedSearchRequest): Promise<storage.DeleteSavedSearchResponse> {
+    await this.library.deleteSavedSearch(request.userId, request.savedSearchId);
+    return {};
+  }
+
+  async recordHubDiscovery(request: storage.RecordHubDiscoveryRequest): Promise<storage.RecordHubDiscoveryResponse> {
+    const { row, changed } = await this.webSub.recordDiscovery(request.sourceId, request.hubUrl, request.topicUrl);
+    return { subscription: mapWebSubSubscription(row), changed };
+  }
+
+  async claimWebSubRenewals(request: storage.ClaimWebSubRenewalsRequest): Promise<storage.ClaimWebSubRenewalsResponse> {
+    return { subscriptions: (await this.webSub.claimRenewals(request.limit, request.leaseSeconds)).map(mapWebSubSubscription) };
+  }
+
+  async getWebSubSubscription(request: storage.GetWebSubSubscriptionRequest): Promise<storage.GetWebSubSubscriptionResponse> {
+    const row = await this.webSub.find(request.sourceId);
+    return { subscription: row && mapWebSubSubscription(row) };
+  }
+
+  async saveWebSubSubscription(request: storage.SaveWebSubSubscriptionRequest): Promise<storage.SaveWebSubSubscriptionResponse> {
+    const s = request.subscription;
+    if (!s) throw DomainError.invalidArgument('subscription is required');
+    const row = await this.webSub.save({
+      sourceId: s.sourceId,
+      state: s.state,
+      secret: s.secret,
+      leaseSeconds: s.leaseSeconds,
+      leaseExpiresAt: fromTimestamp(s.leaseExpiresAt) ?? null,
+      renewAt: fromTimestamp(s.renewAt) ?? null,
+      lastError: s.lastError,
+    });
+    return { subscription: mapWebSubSubscription(row) };
+  }
+
+  async listArticlesWithoutEmbedding(
+    request: storage.ListArticlesWithoutEmbeddingRequest,
+  ): Promise<storage.ListArticlesWithoutEmbeddingResponse> {
+    const page = await this.reembedding.pending(request.modelVersion, request.afterId, request.limit);
+    return { articles: page.articles.map((a) => ({ id: a.id, title: a.title, text: a.text })), remaining: String(page.remaining) };
+  }
+
+  async saveEmbeddings(request: storage.SaveEmbeddingsRequest): Promise<storage.SaveEmbeddingsResponse> {
+    const { saved } = await this.reembedding.save(request.modelVersion, request.embeddings ?? []);
+    await this.articleCache.invalidate((request.embeddings ?? []).map((e) => e.articleId));
+    return { saved };
   }
 }

@@ -2,10 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { QUEUE_FACTORY, QueueModule, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysesService } from './analyses/analyses.service';
+import { ReembeddingService } from './reembed/reembedding.service';
 import { ArticleCache } from './articles/article-cache';
 import { ArticlesService } from './articles/articles.service';
 import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-database';
 import { EventsService } from './events/events.service';
+import { LibraryService } from './users/library.service';
+import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
 import { SearchIndexBackfill } from './search/search-index-backfill';
@@ -17,6 +20,7 @@ import { SourcesService } from './sources/sources.service';
 import { StoriesService } from './stories/stories.service';
 import { StoryClustering } from './stories/story-clustering';
 import { StorageController } from './storage.controller';
+import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
 import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
 
 export interface StorageModuleOptions {
@@ -42,14 +46,18 @@ export class StorageModule {
         StorageResources,
         OutboxRelay,
         SourcesService,
+        WebSubSubscriptionsService,
         ArticlesService,
         ArticleCache,
         AnalysesService,
+        ReembeddingService,
         HnswIndexes,
         StoryClustering,
         StoriesService,
         SimilarityService,
         EventsService,
+        UsersService,
+        LibraryService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },
         SearchService,
         SearchIndexBackfill,

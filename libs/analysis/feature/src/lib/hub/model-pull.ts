@@ -34,6 +34,14 @@ export interface PullResult {
 }
 
 const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+/** A branch, tag or commit: no spaces, no "..", at most 200 characters. */
+const REVISION = /^(?!.*\.\.)[\w./-]{1,200}$/;
+
+/** Refuses what is no hub repository id (owner/name) or revision, before anything is downloaded. */
+export function checkPullTarget(repo: string, revision: string): void {
+  if (!REPO_ID.test(repo)) throw DomainError.invalidArgument(`"${repo}" is not a hub repository id (owner/name)`);
+  if (!REVISION.test(revision)) throw DomainError.invalidArgument(`"${revision}" is not a revision (a branch, tag or commit)`);
+}
 const SHA256 = /^[0-9a-f]{64}$/;
 
 interface FileSpec {
@@ -81,8 +89,8 @@ export function hubSha256(response: Pick<HubResponse, 'hubHeaders' | 'headers'>)
  */
 export async function pullHubModel(options: PullOptions): Promise<PullResult> {
   const { repo, client } = options;
-  if (!REPO_ID.test(repo)) throw DomainError.invalidArgument(`"${repo}" is not a hub repository id (owner/name)`);
   const revision = options.revision ?? 'main';
+  checkPullTarget(repo, revision);
   const quantized = options.quantized ?? false;
   const modelDir = resolve(options.modelDir);
   const { name, manifestPath, filesDir } = pulledModelPaths(modelDir, repo);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { LlmClient } from './llm-client';
-import type { LlmOptions } from './llm.config';
+import type { LlmConfig } from '@autoglm/shared-config';
 import { LlmTokenBudget } from './llm-token-budget';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -30,7 +30,7 @@ describe(LlmClient.name, () => {
   const logs: string[] = [];
   const logger = { log: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
   let now = Date.parse('2026-11-25T10:00:00Z');
-  const options = (extra: Partial<LlmOptions> = {}): LlmOptions => ({
+  const options = (extra: Partial<LlmConfig> = {}): LlmConfig => ({
     baseUrl: (api as NonNullable<typeof api>).baseUrl,
     model: 'tiny-llm',
     apiKey: 'sk-secret-key',

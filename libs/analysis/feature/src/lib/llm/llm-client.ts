@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
-import type { LlmOptions } from './llm.config';
+import type { LlmConfig } from '@autoglm/shared-config';
 import type { LlmTokenBudget } from './llm-token-budget';
 
 export interface ChatMessage {
@@ -28,7 +28,7 @@ const ERROR_SNIPPET = 200;
  */
 export class LlmClient {
   constructor(
-    private readonly options: LlmOptions,
+    private readonly options: LlmConfig,
     private readonly budget: LlmTokenBudget,
     private readonly logger: Pick<Logger, 'log' | 'warn'> = new Logger(LlmClient.name),
     private readonly fetchFn: FetchFunction = (url, init) => fetch(url, init),

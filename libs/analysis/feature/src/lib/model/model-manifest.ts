@@ -1,8 +1,11 @@
 import { DomainError } from '@autoglm/shared-errors';
 
-/** Tokenizer kinds a manifest may name; only the first two run in this version (see SUPPORTED_TOKENIZER_KINDS). */
-export type TokenizerKind = 'unicode-words' | 'wordpiece' | 'bpe' | 'unigram';
-export const SUPPORTED_TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode-words', 'wordpiece'];
+/**
+ * Tokenizer kinds a manifest may name; bpe does not run in this version (see SUPPORTED_TOKENIZER_KINDS).
+ * unigram is a hub tokenizer.json with a Unigram model, sentencepiece-unigram a bare piece list (use-lite-en).
+ */
+export type TokenizerKind = 'unicode-words' | 'wordpiece' | 'sentencepiece-unigram' | 'bpe' | 'unigram';
+export const SUPPORTED_TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode-words', 'wordpiece', 'unigram', 'sentencepiece-unigram'];
 
 /**
  * How the model's tokens become text: the word pattern of the built-in word-vector model, or a
@@ -15,6 +18,8 @@ export interface TokenizerSpec {
   /** unicode-words: regular expression (Unicode flag) of one token; the vocabulary holds only whole matches. */
   pattern?: string;
   unknownWords?: string;
+  /** sentencepiece-unigram: ids below it are control symbols (unknown, <s>, </s>, …), never matched in text. */
+  reservedIds?: number;
   vocabSize: number;
 }
 
@@ -32,7 +37,7 @@ export interface ModelManifest {
   description: string;
   dimension: number;
   maxTokens: number;
-  /** weighted-mean (pooled inside the graph), mean or cls (pooled by the service over last_hidden_state). */
+  /** weighted-mean or mean-in-graph (pooled inside the graph), mean or cls (pooled by the service over last_hidden_state). */
   pooling: string;
   normalization: string;
   tokenizer: TokenizerSpec;
@@ -64,7 +69,7 @@ export interface TensorSpec {
 
 /** The files a manifest must list, by tokenizer kind. */
 function requiredRoles(kind: TokenizerKind): ModelFile['role'][] {
-  return kind === 'unicode-words' ? ['model', 'vocab'] : ['model', 'tokenizer'];
+  return kind === 'unicode-words' || kind === 'sentencepiece-unigram' ? ['model', 'vocab'] : ['model', 'tokenizer'];
 }
 
 /** Checks the fields the service relies on; a broken manifest fails start-up with a precise message. */
@@ -82,10 +87,14 @@ export function parseModelManifest(json: unknown, where: string): ModelManifest 
   if (!SUPPORTED_TOKENIZER_KINDS.includes(kind)) {
     fail(
       `tokenizer kind "${m.tokenizer?.kind}" is not supported (supported: ${SUPPORTED_TOKENIZER_KINDS.join(', ')}); ` +
-        'use a BERT-style (WordPiece) export',
+        'use a WordPiece or Unigram (SentencePiece) export',
     );
   }
-  if (kind === 'unicode-words') {
+  if (kind === 'sentencepiece-unigram') {
+    if (m.pooling !== 'mean-in-graph') fail(`pooling "${m.pooling}" is not supported for a SentencePiece model (mean-in-graph)`);
+    if (m.normalization !== 'l2' && m.normalization !== 'none') fail(`normalization "${m.normalization}" is not supported (l2 or none)`);
+    if (!Number.isInteger(m.tokenizer?.reservedIds) || (m.tokenizer?.reservedIds as number) < 1) fail('"tokenizer.reservedIds" must be a positive integer');
+  } else if (kind === 'unicode-words') {
     if (typeof m.tokenizer?.pattern !== 'string') fail('"tokenizer.pattern" is missing');
     if (m.weighting?.kind !== 'sif') fail(`weighting kind "${m.weighting?.kind}" is not supported`);
   } else {

@@ -4,7 +4,7 @@ import { AnalysisModule } from '../analysis.module';
 import { AnalysisService } from '../analysis.service';
 import { TOPIC_CLASSIFIER } from '../analysis.tokens';
 import { EmbeddingService } from '../embedding.service';
-import { ensureModelBuilt } from '../model/model-build';
+import { ensureWordModelDefaultDir } from '../model/model-build';
 import { createTopicClassifier } from './topic-classifier.factory';
 import { GENERAL_TOPIC } from './topic-taxonomy';
 import { TrainedTopicClassifier } from './trained-topic-classifier';
@@ -16,7 +16,7 @@ describe(createTopicClassifier.name, () => {
 
   beforeAll(async () => {
     const config = defaultConfig();
-    config.analysis = { ...config.analysis, modelDir: ensureModelBuilt() };
+    config.analysis = { ...config.analysis, modelDir: ensureWordModelDefaultDir() };
     module = await Test.createTestingModule({ imports: [AnalysisModule.forRoot(config)] })
       .overrideProvider(TOPIC_CLASSIFIER)
       .useFactory({ factory: createTopicClassifier, inject: [EmbeddingService] })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddingModel } from '../model/embedding-model';
 import { ensureModelBuilt } from '../model/model-build';
-import { loadEmbeddingModel } from '../model/model-loader';
+import { loadEmbeddingModel, WORD_MODEL_NAME } from '../model/model-loader';
 import { ChineseSegmenter } from '../text/chinese-segmenter';
 import type { TopicAssigner } from './topic-assigner';
 import { TopicClassifier } from './topic-classifier';
@@ -41,7 +41,7 @@ describe(TrainedTopicClassifier.name, () => {
   const chinese = (text: string) => sut.fromChineseWords(segmenter.words(text));
 
   beforeAll(async () => {
-    model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1 });
+    model = await loadEmbeddingModel(ensureModelBuilt(), { name: WORD_MODEL_NAME, sessionPoolSize: 1 });
     prototypes = await TopicClassifier.create(embed);
     json = readFileSync(file, 'utf8');
     sut = TrainedTopicClassifier.fromFile(parseTopicClassifierFile(json, file), model, prototypes);

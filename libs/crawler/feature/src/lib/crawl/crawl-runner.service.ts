@@ -1,21 +1,31 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SourceKind, type Source, type storage } from '@autoglm/contracts';
-import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { APP_CONFIG, webSubActivity, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { isFetchError, type FetchError } from '../fetch/fetch-error';
 import { GuardedFetcher, type FetchResult } from '../fetch/guarded-fetcher';
 import { describeWait, retryAfterSeconds } from '../fetch/retry-after';
+import { isRobotsRefusal, RobotsTxtRules, type RobotsVerdict } from '../fetch/robots-txt';
 import { isParseError } from '../parse/feed-parser';
 import { readFeed } from '../parse/feed-reader';
+import type { WebSubLinks } from '../parse/websub-links';
 import { readJsonApi } from '../kinds/json-api-reader';
 import { isSourceKindError } from '../kinds/source-kind-error';
 import { jsonApiOptions, resolveHeaders, webPageOptions } from '../kinds/source-options';
 import { readWebPage, type ArticlePage } from '../kinds/web-page-reader';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
 import { FULL_TEXT_ITEMS_PER_CRAWL, FullTextEnricher } from './full-text-enricher';
+import { HostPacer } from './host-pacer';
 import { hostKey, KeyedSemaphore } from './keyed-semaphore';
 import { medianPublishGapSeconds } from './publish-gap';
+
+/** What a reader got from a response: the items, and for a feed its title and WebSub hub. */
+interface ReadItems {
+  title: string;
+  items: storage.FeedItem[];
+  webSub?: WebSubLinks;
+}
 
 /** What one crawl of a source did. */
 export interface CrawlOutcome {
@@ -53,6 +63,8 @@ const ARTICLE_TIMEOUT_MS = 10_000;
 export class CrawlRunner {
   private readonly logger = new Logger(CrawlRunner.name);
   private readonly perHost = new KeyedSemaphore(MAX_FETCHES_PER_HOST);
+  /** Crawl-delay of robots.txt, for the pages of web-page sources. */
+  private readonly pacer: HostPacer;
 
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
@@ -60,7 +72,11 @@ export class CrawlRunner {
     @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
     @Optional() private readonly fullText?: FullTextEnricher,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
-  ) {}
+    /** robots.txt of web-page sources' sites; without it (or when disabled in config) every page may be fetched. */
+    @Optional() private readonly robots?: RobotsTxtRules,
+  ) {
+    this.pacer = new HostPacer(clock);
+  }
 
   async crawl(sourceId: string): Promise<CrawlOutcome> {
     const source = await this.loadSource(sourceId);
@@ -79,9 +95,12 @@ export class CrawlRunner {
         ...result,
       });
     let response: FetchResult;
-    let feed: { title: string; items: storage.FeedItem[] };
+    let feed: ReadItems;
     try {
       const reader = this.readerOf(source);
+      // Only web-page sources are held to robots.txt: feeds and APIs are published to be polled.
+      const crawlDelayMs = reader.robotsTxt ? await this.robotsAllow(source.url) : 0;
+      await this.pacer.wait(hostKey(source.url), crawlDelayMs);
       response = await this.perHost.run(hostKey(source.url), () =>
         // Conditional GET: the validators of the last full response we stored.
         this.fetcher.fetch(source.url, {
@@ -104,20 +123,7 @@ export class CrawlRunner {
       return { ok: false, error: message, itemsFound: 0, inserted: 0, updated: 0, notModified: false };
     }
 
-    let inserted = 0;
-    let updated = 0;
-    const created: storage.FeedItem[] = [];
-    for (let i = 0; i < feed.items.length; i += UPSERT_CHUNK_SIZE) {
-      const chunk = feed.items.slice(i, i + UPSERT_CHUNK_SIZE);
-      const result = await this.storage.upsertArticles({ sourceId, items: chunk });
-      inserted += result.inserted;
-      updated += result.updated;
-      const createdIds = new Set(result.insertedIds);
-      chunk.forEach((item, k) => {
-        if (createdIds.has(result.articleIds[k])) created.push(item);
-      });
-    }
-    if (source.fullText && this.fullText && created.length > 0) await this.storeFullText(sourceId, created);
+    const { inserted, updated } = await this.storeItems(source, feed.items);
     await record({
       ok: true,
       feedTitle: feed.title,
@@ -128,7 +134,64 @@ export class CrawlRunner {
       lastModified: response.headers['last-modified'] ?? '',
     });
     this.logger.log(`source ${sourceId}: ${feed.items.length} items, ${inserted} new, ${updated} updated`);
+    if (feed.webSub) await this.reportHub(sourceId, feed.webSub);
     return { ok: true, error: '', itemsFound: feed.items.length, inserted, updated, notModified: false };
+  }
+
+  /**
+   * Stores the items of a feed document a WebSub hub pushed for a feed source: the crawl's parse,
+   * normalize and upsert path without the fetch. The schedule is left alone (a push is not a
+   * check). A document that is not a feed is an INVALID_ARGUMENT error.
+   */
+  async ingestPushed(sourceId: string, body: Buffer, contentType: string): Promise<{ itemsFound: number; inserted: number; updated: number }> {
+    const source = await this.loadSource(sourceId);
+    if (source.kind !== SourceKind.SOURCE_KIND_FEED && source.kind !== SourceKind.SOURCE_KIND_UNSPECIFIED) {
+      throw DomainError.failedPrecondition(`source ${sourceId} is not a feed: pushed content is only read for feeds`);
+    }
+    let feed: ReadItems;
+    try {
+      feed = readFeed({ body, contentType, url: source.url });
+    } catch (error) {
+      if (isParseError(error)) throw DomainError.invalidArgument(`pushed content for source ${sourceId}: ${error.message}`);
+      throw error;
+    }
+    const { inserted, updated } = await this.storeItems(source, feed.items);
+    this.logger.log(`source ${sourceId}: pushed ${feed.items.length} items, ${inserted} new, ${updated} updated`);
+    return { itemsFound: feed.items.length, inserted, updated };
+  }
+
+  /** Upserts items in chunks; new items of a full-text source then get their page's content. */
+  private async storeItems(source: Source, items: storage.FeedItem[]): Promise<{ inserted: number; updated: number }> {
+    const sourceId = source.id;
+    let inserted = 0;
+    let updated = 0;
+    const created: storage.FeedItem[] = [];
+    for (let i = 0; i < items.length; i += UPSERT_CHUNK_SIZE) {
+      const chunk = items.slice(i, i + UPSERT_CHUNK_SIZE);
+      const result = await this.storage.upsertArticles({ sourceId, items: chunk });
+      inserted += result.inserted;
+      updated += result.updated;
+      const createdIds = new Set(result.insertedIds);
+      chunk.forEach((item, k) => {
+        if (createdIds.has(result.articleIds[k])) created.push(item);
+      });
+    }
+    if (source.fullText && this.fullText && created.length > 0) await this.storeFullText(sourceId, created);
+    return { inserted, updated };
+  }
+
+  /**
+   * Tells storage which WebSub hub the feed advertises (sources subscribes). Only when WebSub is
+   * active; a failure here is logged, never a failed crawl.
+   */
+  private async reportHub(sourceId: string, links: WebSubLinks): Promise<void> {
+    if (!this.config || !webSubActivity(this.config.websub).active) return;
+    try {
+      const { changed } = await this.storage.recordHubDiscovery({ sourceId, hubUrl: links.hubUrl, topicUrl: links.topicUrl });
+      if (changed) this.logger.log(`source ${sourceId}: feed advertises the WebSub hub ${links.hubUrl} (topic ${links.topicUrl})`);
+    } catch (error) {
+      this.logger.warn(`source ${sourceId}: recording its WebSub hub failed: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -151,7 +214,12 @@ export class CrawlRunner {
    * JSON API (its headers sent with the request) or a web page (its linked articles fetched).
    * Unreadable options are a SourceKindError, recorded on the source like a fetch failure.
    */
-  private readerOf(source: Source): { headers?: Record<string, string>; read: (response: FetchResult) => Promise<{ title: string; items: storage.FeedItem[] }> } {
+  private readerOf(source: Source): {
+    headers?: Record<string, string>;
+    /** Whether the source's pages are subject to robots.txt (web-page sources only). */
+    robotsTxt?: boolean;
+    read: (response: FetchResult) => Promise<ReadItems>;
+  } {
     switch (source.kind) {
       case SourceKind.SOURCE_KIND_JSON_API: {
         const options = jsonApiOptions(source.sourceOptionsJson);
@@ -162,7 +230,21 @@ export class CrawlRunner {
       }
       case SourceKind.SOURCE_KIND_WEB_PAGE: {
         const options = webPageOptions(source.sourceOptionsJson);
-        return { read: async (response) => ({ title: '', items: await readWebPage(response, options, (url) => this.fetchArticle(url)) }) };
+        return {
+          robotsTxt: true,
+          read: async (response) => {
+            const { items, disallowed } = await readWebPage(
+              response,
+              options,
+              (url) => this.fetchArticle(url),
+              async (url) => (await this.robotsVerdict(url)).allowed,
+            );
+            if (disallowed.length > 0) {
+              this.logger.log(`source ${source.id}: ${disallowed.length} linked article(s) skipped, disallowed by robots.txt (e.g. ${disallowed[0]})`);
+            }
+            return { title: '', items };
+          },
+        };
       }
       default:
         return {
@@ -172,19 +254,33 @@ export class CrawlRunner {
               contentType: response.contentType,
               url: response.finalUrl,
               contentLocation: response.headers['content-location'],
+              link: response.headers['link'],
             }),
         };
     }
   }
 
-  /** An article linked from a web-page source, fetched under the per-host limit; undefined when it cannot be fetched. */
+  /** An article linked from a web-page source (robots.txt allows it), fetched under the per-host limit and Crawl-delay; undefined when it cannot be fetched. */
   private async fetchArticle(url: string): Promise<ArticlePage | undefined> {
     try {
+      const verdict = await this.robotsVerdict(url);
+      await this.pacer.wait(hostKey(url), verdict.allowed ? verdict.crawlDelayMs : 0);
       return await this.perHost.run(hostKey(url), () => this.fetcher.fetch(url, { timeoutMs: ARTICLE_TIMEOUT_MS }));
     } catch (error) {
       this.logger.warn(`article ${url} unavailable: ${(error as Error).message}`);
       return undefined;
     }
+  }
+
+  private robotsVerdict(url: string): Promise<RobotsVerdict> {
+    return this.robots ? this.robots.verdict(url) : Promise.resolve({ allowed: true, crawlDelayMs: 0 });
+  }
+
+  /** The Crawl-delay (ms) of a page robots.txt allows; a RobotsRefusalError when it does not. */
+  private async robotsAllow(url: string): Promise<number> {
+    const verdict = await this.robotsVerdict(url);
+    if (!verdict.allowed) throw verdict.refusal;
+    return verdict.crawlDelayMs;
   }
 
   private retryAfterOf(error: FetchError): number {
@@ -206,7 +302,7 @@ export function isMissingSource(error: unknown): boolean {
 }
 
 function describeFailure(error: unknown, url: string): string {
-  if (isFetchError(error) || isParseError(error) || isSourceKindError(error)) return error.message;
+  if (isFetchError(error) || isParseError(error) || isSourceKindError(error) || isRobotsRefusal(error)) return error.message;
   // Anything else is a defect in reading this particular document: report it on the source.
   return `the feed at ${url} could not be read: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -182,6 +182,38 @@ export class GuardedFetcher implements OnModuleDestroy {
     return parsed;
   }
 
+  /**
+   * POSTs a form (application/x-www-form-urlencoded; a WebSub hub request) under the same guard,
+   * deadline and body limit. Redirects are not followed (a form is not re-sent to another URL): a
+   * 3xx comes back like any other status, which the caller judges.
+   */
+  async postForm(url: string, form: Readonly<Record<string, string>>): Promise<FetchResult> {
+    const target = this.validate(url);
+    const controller = new AbortController();
+    const deadlineMs = this.options.timeoutMs;
+    const timer = setTimeout(
+      () => controller.abort(new FetchError(FetchFailure.Timeout, `timed out after ${deadlineMs} ms posting to ${url}`)),
+      deadlineMs,
+    );
+    try {
+      const response = await this.agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers: { 'user-agent': this.options.userAgent, 'content-type': 'application/x-www-form-urlencoded', accept: '*/*' },
+        body: new URLSearchParams(form).toString(),
+        signal: controller.signal,
+      });
+      const headers = flattenHeaders(response.headers);
+      const body = await this.readBody(response, target, headers);
+      return { status: response.statusCode, finalUrl: target.href, headers, body, contentType: headers['content-type'] ?? '' };
+    } catch (error) {
+      throw this.toFetchError(error, target, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.close();
   }

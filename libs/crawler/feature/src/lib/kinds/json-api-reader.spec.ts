@@ -31,7 +31,7 @@ describe(readJsonApi.name, () => {
     const sut = readJsonApi(body, 'application/json', URL, OPTIONS);
 
     expect(sut).toHaveLength(2);
-    expect(sut[0]).toMatchObject({ guid: '101', title: 'Rates & bonds', url: 'https://api.example.org/posts/101?utm_source=x', author: 'Ann' });
+    expect(sut[0]).toMatchObject({ guid: '101', title: 'Rates & bonds', url: 'https://api.example.org/posts/101', author: 'Ann' });
     expect(sut[0].contentHtml).toContain('<b>story</b>');
     expect(sut[0].contentHtml).not.toContain('script');
     expect(sut[0].publishedAt).toEqual({ seconds: String(Date.parse('2026-11-20T08:00:00Z') / 1000), nanos: 0 });

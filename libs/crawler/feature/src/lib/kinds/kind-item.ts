@@ -27,15 +27,17 @@ const ZERO_TIMESTAMP: Timestamp = { seconds: '0', nanos: 0 };
  * content hash. Undefined when the item has nothing to show (no title, link or text).
  */
 export function toFeedItem(raw: RawKindItem): storage.FeedItem | undefined {
-  const url = resolveHttpUrl(raw.link.trim(), raw.base) ?? '';
-  const contentHtml = sanitizeContent(raw.contentHtml, url || raw.base);
+  const link = resolveHttpUrl(raw.link.trim(), raw.base) ?? '';
+  // Stored in canonical form, as the feed path does (re-published items are recognised by it).
+  const url = link ? canonicalUrl(link) : '';
+  const contentHtml = sanitizeContent(raw.contentHtml, link || raw.base);
   const text = htmlToPlainText(contentHtml);
   const title = titleText(raw.title, true);
   if (!title && !url && !text) return undefined;
   const guid = raw.id.trim();
   const published = parseFeedDate(raw.published);
   return {
-    itemKey: itemKey({ guid, canonicalUrl: url ? canonicalUrl(url) : '', title, text }),
+    itemKey: itemKey({ guid, canonicalUrl: url, title, text }),
     guid,
     url,
     title,

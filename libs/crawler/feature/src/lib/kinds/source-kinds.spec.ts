@@ -4,6 +4,7 @@ import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { CrawlRunner } from '../crawl/crawl-runner.service';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
+import { RobotsTxtRules } from '../fetch/robots-txt';
 import { FixtureServer } from '../testing/fixture-server';
 import { WEB_PAGE_ARTICLES_PER_CRAWL } from './web-page-reader';
 
@@ -186,7 +187,7 @@ describe('CrawlRunner with JSON API and web-page sources', () => {
 
       expect(outcome).toMatchObject({ ok: true, itemsFound: 2 });
       const [first, second] = storage.items;
-      expect(first).toMatchObject({ title: 'Flood plan agreed', url: server.url('/a/1?utm_source=list'), guid: '' });
+      expect(first).toMatchObject({ title: 'Flood plan agreed', url: server.url('/a/1'), guid: '' });
       expect(first.itemKey).toMatch(/^u:/);
       expect(first.text).toContain('The council met on Tuesday');
       expect(first.text).not.toContain('Cookie settings');
@@ -230,6 +231,93 @@ describe('CrawlRunner with JSON API and web-page sources', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.error).toMatch(message);
       expect(storage.results[0]).toMatchObject({ ok: false, error: expect.stringMatching(message) });
+    });
+  });
+
+  describe('robots.txt', () => {
+    const withRobots = () =>
+      new CrawlRunner(
+        storage as unknown as StorageClient,
+        fetcher,
+        undefined,
+        undefined,
+        undefined,
+        new RobotsTxtRules(fetcher, { enabled: true, userAgent: 'NewsBot/1.0', cacheTtlSeconds: 3600, maxCachedOrigins: 10 }, { now: () => new Date() }),
+      );
+    const robotsFetches = () => server.requests.filter((r) => r.path === '/robots.txt').length;
+
+    it('records a list page robots.txt disallows as the source error, without fetching it', async () => {
+      server.serve('/robots.txt', 'User-agent: newsbot\nDisallow: /news\n', 'text/plain');
+      server.serve('/news', '<ul><li><a href="/a/1">One</a></li></ul>', 'text/html');
+      storage.add(SourceKind.SOURCE_KIND_WEB_PAGE, server.url('/news'), { itemSelector: 'li', linkSelector: 'a', titleSelector: '' });
+
+      const outcome = await withRobots().crawl('s1');
+
+      const message = `robots.txt of 127.0.0.1:${server.port} disallows /news for NewsBot`;
+      expect(outcome).toMatchObject({ ok: false, error: message });
+      expect(storage.results).toEqual([expect.objectContaining({ ok: false, error: message })]);
+      expect(server.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+    });
+
+    it('skips disallowed article links and reads robots.txt once for the list and all its articles', async () => {
+      server.serve('/robots.txt', 'User-agent: *\nDisallow: /members/\n', 'text/plain');
+      server.serve('/news', '<ul><li><a href="/a/1">One</a></li><li><a href="/members/2">Two</a></li><li><a href="/a/3">Three</a></li></ul>', 'text/html');
+      server.serve('/a/1', ARTICLE('One', 'First.'), 'text/html');
+      server.serve('/members/2', ARTICLE('Two', 'Second.'), 'text/html');
+      server.serve('/a/3', ARTICLE('Three', 'Third.'), 'text/html');
+      storage.add(SourceKind.SOURCE_KIND_WEB_PAGE, server.url('/news'), { itemSelector: 'li', linkSelector: 'a', titleSelector: '' });
+
+      const outcome = await withRobots().crawl('s1');
+
+      expect(outcome).toMatchObject({ ok: true, itemsFound: 2 });
+      expect(storage.items.map((i) => i.title)).toEqual(['One', 'Three']);
+      expect(server.requests.map((r) => r.path)).not.toContain('/members/2');
+      expect(robotsFetches()).toBe(1);
+    });
+
+    it('refuses the list page while robots.txt answers a server error', async () => {
+      server.route('/robots.txt', (_req, res) => {
+        res.writeHead(503);
+        res.end();
+      });
+      server.serve('/news', '<ul><li><a href="/a/1">One</a></li></ul>', 'text/html');
+      storage.add(SourceKind.SOURCE_KIND_WEB_PAGE, server.url('/news'), { itemSelector: 'li', linkSelector: 'a', titleSelector: '' });
+
+      const outcome = await withRobots().crawl('s1');
+
+      expect(outcome.error).toBe(`robots.txt of 127.0.0.1:${server.port} could not be read (HTTP 503); its pages are not fetched until it can be`);
+      expect(server.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+    });
+
+    it('spaces the requests to a host by its Crawl-delay', async () => {
+      server.serve('/robots.txt', 'User-agent: *\nCrawl-delay: 0.3\n', 'text/plain');
+      server.serve('/news', '<ul><li><a href="/a/1">One</a></li><li><a href="/a/2">Two</a></li></ul>', 'text/html');
+      const times: Record<string, number> = {};
+      for (const path of ['/a/1', '/a/2']) {
+        server.route(path, (_req, res) => {
+          times[path] = Date.now();
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end(ARTICLE(path, 'Body.'));
+        });
+      }
+      storage.add(SourceKind.SOURCE_KIND_WEB_PAGE, server.url('/news'), { itemSelector: 'li', linkSelector: 'a', titleSelector: '' });
+      const started = Date.now();
+
+      await withRobots().crawl('s1');
+
+      const [first, second] = [times['/a/1'], times['/a/2']].sort((a, b) => a - b);
+      // List page at ~0, articles at ~300 and ~600 ms.
+      expect(first - started).toBeGreaterThanOrEqual(250);
+      expect(second - first).toBeGreaterThanOrEqual(250);
+    });
+
+    it('does not consult robots.txt for a feed source', async () => {
+      server.serve('/robots.txt', 'User-agent: *\nDisallow: /\n', 'text/plain');
+      server.serve('/feed', '<rss version="2.0"><channel><title>F</title><item><title>T</title><link>/t</link></item></channel></rss>', 'application/rss+xml');
+      storage.add(SourceKind.SOURCE_KIND_FEED, server.url('/feed'), '');
+
+      expect(await withRobots().crawl('s1')).toMatchObject({ ok: true, itemsFound: 1 });
+      expect(robotsFetches()).toBe(0);
     });
   });
 

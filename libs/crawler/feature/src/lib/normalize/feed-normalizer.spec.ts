@@ -17,8 +17,8 @@ describe(normalizeFeed.name, () => {
       expect(sut.items.map((i) => i.title)).toEqual(['Scaling feeds: A & B part 1', 'Second post', 'No identity but a link']);
     });
 
-    it('resolves relative links against the feed URL', () => {
-      expect(sut.items[0].url).toBe('https://blog.example.org/posts/scaling-feeds?utm_source=rss&utm_medium=feed&ref=home#comments');
+    it('resolves relative links against the feed URL and keeps their canonical form (no tracking parameters, no fragment)', () => {
+      expect(sut.items[0].url).toBe('https://blog.example.org/posts/scaling-feeds?ref=home');
     });
 
     it('identifies by GUID, by canonical URL, and uses a permalink GUID as the link', () => {

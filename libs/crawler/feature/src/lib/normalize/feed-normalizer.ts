@@ -84,8 +84,11 @@ export function normalizeFeed(parsed: AnyFeed, baseUrl: string): NormalizedFeed 
 }
 
 function normalizeItem(raw: RawItem, baseUrl: string): NormalizedEntry {
-  const url = resolveHttpUrl(raw.link, raw.base) ?? '';
-  const contentBase = url || raw.base || baseUrl;
+  const link = resolveHttpUrl(raw.link, raw.base) ?? '';
+  // The article's URL is its canonical form (no tracking parameters, no fragment): what readers
+  // share and what recognises an item that a feed re-publishes under a new GUID.
+  const url = link ? canonicalUrl(link) : '';
+  const contentBase = link || raw.base || baseUrl;
   const content = sanitizeContent(raw.contentHtml, contentBase);
   const summary = sanitizeContent(raw.summaryHtml, contentBase);
   const text = htmlToPlainText(content) || htmlToPlainText(summary);
@@ -96,7 +99,7 @@ function normalizeItem(raw: RawItem, baseUrl: string): NormalizedEntry {
   const updated = parseFeedDate(raw.updated);
   const shown = published ?? updated;
   const item: storage.FeedItem = {
-    itemKey: itemKey({ guid, canonicalUrl: url ? canonicalUrl(url) : '', title, text }),
+    itemKey: itemKey({ guid, canonicalUrl: url, title, text }),
     guid,
     url,
     title,

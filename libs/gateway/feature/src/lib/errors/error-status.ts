@@ -19,6 +19,10 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
       return HttpStatus.SERVICE_UNAVAILABLE;
     case ErrorCode.Internal:
       return HttpStatus.INTERNAL_SERVER_ERROR;
+    case ErrorCode.Unauthenticated:
+      return HttpStatus.UNAUTHORIZED;
+    case ErrorCode.PermissionDenied:
+      return HttpStatus.FORBIDDEN;
     default:
       return assertUnreachable(code, 'error code');
   }
@@ -33,7 +37,9 @@ export type GraphQlErrorCode =
   | 'RESOURCE_EXHAUSTED'
   | 'DEADLINE_EXCEEDED'
   | 'UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 export function graphQlCodeOf(code: ErrorCode): GraphQlErrorCode {
   switch (code) {
@@ -53,6 +59,10 @@ export function graphQlCodeOf(code: ErrorCode): GraphQlErrorCode {
       return 'UNAVAILABLE';
     case ErrorCode.Internal:
       return 'INTERNAL_SERVER_ERROR';
+    case ErrorCode.Unauthenticated:
+      return 'UNAUTHENTICATED';
+    case ErrorCode.PermissionDenied:
+      return 'FORBIDDEN';
     default:
       return assertUnreachable(code, 'error code');
   }
@@ -61,6 +71,8 @@ export function graphQlCodeOf(code: ErrorCode): GraphQlErrorCode {
 /** The GraphQL code of an HTTP status raised by Nest itself (validation, guards). */
 export function graphQlCodeOfHttpStatus(status: number): GraphQlErrorCode {
   if (status === HttpStatus.NOT_FOUND) return 'NOT_FOUND';
+  if (status === HttpStatus.UNAUTHORIZED) return 'UNAUTHENTICATED';
+  if (status === HttpStatus.FORBIDDEN) return 'FORBIDDEN';
   if (status === HttpStatus.CONFLICT) return 'CONFLICT';
   if (status === HttpStatus.TOO_MANY_REQUESTS) return 'RESOURCE_EXHAUSTED';
   if (status === HttpStatus.SERVICE_UNAVAILABLE) return 'UNAVAILABLE';

@@ -5,11 +5,12 @@ export const READING_EVENT_TYPES = ['open', 'dwell', 'like', 'hide'] as const;
 export type ReadingEventType = (typeof READING_EVENT_TYPES)[number];
 
 export class CreateEventDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: "Whose event; with an API key, omit it (or give your own id): it is the key's user." })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
-  userId!: string;
+  userId?: string;
 
   @ApiProperty()
   @IsString()

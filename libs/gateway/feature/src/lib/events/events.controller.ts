@@ -1,6 +1,8 @@
 import { Body, Controller, Inject, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { RECOMMENDER_CLIENT, type RecommenderClient } from '@autoglm/shared-grpc';
+import { DomainError } from '@autoglm/shared-errors';
+import { actingUserId, OptionalCaller, type Caller } from '../auth/caller';
 import { CreateEventDto, EventCreatedDto } from './event.dto';
 import { mapRecordEventRequest } from './events.mapper';
 
@@ -11,8 +13,10 @@ export class EventsController {
 
   @Post()
   @ApiCreatedResponse({ type: EventCreatedDto })
-  async record(@Body() body: CreateEventDto): Promise<EventCreatedDto> {
-    const { eventId } = await this.recommender.recordEvent(mapRecordEventRequest(body));
+  async record(@Body() body: CreateEventDto, @OptionalCaller() caller: Caller | undefined): Promise<EventCreatedDto> {
+    const userId = actingUserId(caller, body.userId);
+    if (!userId) throw DomainError.invalidArgument('userId is required (or send an API key to record events as its user)');
+    const { eventId } = await this.recommender.recordEvent(mapRecordEventRequest(body, userId));
     return { eventId };
   }
 }

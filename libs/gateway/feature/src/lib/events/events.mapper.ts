@@ -17,9 +17,9 @@ export function mapEventType(type: ReadingEventType): EventType {
   }
 }
 
-export function mapRecordEventRequest(body: CreateEventDto): recommender.RecordEventRequest {
+export function mapRecordEventRequest(body: CreateEventDto, userId: string): recommender.RecordEventRequest {
   return {
-    userId: body.userId,
+    userId,
     articleId: body.articleId,
     type: mapEventType(body.type),
     dwellSeconds: body.dwellSeconds ?? 0,

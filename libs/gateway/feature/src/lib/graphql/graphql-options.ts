@@ -16,6 +16,8 @@ export function gatewayGraphQlOptions(): ApolloDriverConfig {
     includeStacktraceInErrorResponses: false,
     validationRules: [maxDepthRule(GRAPHQL_MAX_DEPTH)],
     formatError: formatGraphQlError,
+    // The HTTP request is the auth guard's source of the API key and where it leaves the caller.
+    context: ({ req }: { req: unknown }) => ({ req }),
   };
 }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toTimestamp, ANALYSIS_CLIENT, STORAGE_CLIENT, type AnalysisClient, type StorageClient } from '@autoglm/shared-grpc';
 import { DEFAULT_SEARCH_LIMIT, SearchModeName, type SearchQueryDto, type SearchResultDto } from './search.dto';
-import { mapSearchModeToContract, mapSearchResult } from './search.mapper';
+import { mapSearchModeToContract, mapSearchResult, mapSearchState } from './search.mapper';
+import { DomainError } from '@autoglm/shared-errors';
 
 /** The embedding of a query: empty when the model knows none of its words (it would point nowhere). */
 interface QueryVector {
@@ -24,7 +25,11 @@ export class ArticleSearch {
     @Inject(ANALYSIS_CLIENT) private readonly analysis: AnalysisClient,
   ) {}
 
-  async search(query: SearchQueryDto): Promise<SearchResultDto> {
+  /** userId: the caller (from the API key), needed by the `state` filter. */
+  async search(query: SearchQueryDto, userId = ''): Promise<SearchResultDto> {
+    if (query.state && !userId) {
+      throw DomainError.unauthenticated('the state filter is about your own reading: send your API key ("Authorization: Bearer <key>")');
+    }
     const mode = query.mode ?? SearchModeName.hybrid;
     const embedded = mode === SearchModeName.text ? { vector: [], modelVersion: '', failure: '' } : await this.embed(query.q, mode);
     const response = await this.storage.search({
@@ -39,6 +44,8 @@ export class ArticleSearch {
       publishedTo: query.to ? toTimestamp(new Date(query.to)) : undefined,
       queryVector: embedded.vector,
       modelVersion: embedded.modelVersion,
+      userId: query.state ? userId : '',
+      readState: mapSearchState(query.state),
     });
     const notice = embedded.failure
       ? `semantic search is unavailable (${embedded.failure}); showing full-text matches only`

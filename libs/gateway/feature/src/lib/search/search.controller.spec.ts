@@ -73,6 +73,8 @@ describe(SearchController.name, () => {
         publishedTo: toTimestamp(new Date('2026-12-31T00:00:00Z')),
         queryVector: [0.6, 0.8],
         modelVersion: 'wink@1',
+        userId: '',
+        readState: storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED,
       },
     ]);
   });
@@ -149,7 +151,7 @@ describe(SearchController.name, () => {
     const paths = (answer.body as { paths?: Record<string, { get?: { parameters?: Array<{ name: string }> } }> } | undefined)?.paths ?? {};
 
     expect(paths['/api/v1/search']?.get?.parameters?.map((p) => p.name).sort()).toEqual(
-      ['cursor', 'from', 'language', 'limit', 'mode', 'q', 'sourceId', 'to', 'topic'],
+      ['cursor', 'from', 'language', 'limit', 'mode', 'q', 'sourceId', 'state', 'to', 'topic'],
     );
   });
 });

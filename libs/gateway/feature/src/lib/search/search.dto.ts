@@ -1,7 +1,7 @@
 import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ArticleFilterDto, ArticleSummaryDto } from '../articles/article.dto';
 
 export enum SearchModeName {
@@ -14,6 +14,9 @@ registerEnumType(SearchModeName, {
   name: 'SearchMode',
   description: 'text: full-text (English and Chinese); semantic: by meaning (embeddings); hybrid: both, fused by reciprocal rank.',
 });
+
+export const SEARCH_STATES = ['unread', 'read', 'starred'] as const;
+export type SearchStateName = (typeof SEARCH_STATES)[number];
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
@@ -55,6 +58,12 @@ export class SearchQueryDto extends ArticleFilterDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+
+  @ApiPropertyOptional({ enum: SEARCH_STATES, description: 'Only articles you have not read, have read or have starred (needs an API key).' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsIn(SEARCH_STATES)
+  state?: SearchStateName;
 }
 
 @ObjectType('SearchHit')

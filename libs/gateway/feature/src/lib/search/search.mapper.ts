@@ -1,8 +1,8 @@
 import { storage } from '@autoglm/contracts';
-import { DomainError, ErrorCode } from '@autoglm/shared-errors';
+import { assertUnreachable, DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { mapArticleSummary } from '../articles/articles.mapper';
 import { textOrNull } from '../common/values.mapper';
-import { SearchModeName, type SearchResultDto } from './search.dto';
+import { SearchModeName, type SearchResultDto, type SearchStateName } from './search.dto';
 
 const TO_CONTRACT: Record<SearchModeName, storage.SearchMode> = {
   [SearchModeName.text]: storage.SearchMode.SEARCH_MODE_TEXT,
@@ -37,4 +37,19 @@ export function mapSearchResult(response: storage.SearchResponse, notice = respo
     mode: mapSearchModeName(response.mode),
     notice: textOrNull(notice),
   };
+}
+
+export function mapSearchState(state: SearchStateName | undefined): storage.ReadingListFilter {
+  switch (state) {
+    case undefined:
+      return storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED;
+    case 'unread':
+      return storage.ReadingListFilter.READING_LIST_FILTER_UNREAD;
+    case 'read':
+      return storage.ReadingListFilter.READING_LIST_FILTER_READ;
+    case 'starred':
+      return storage.ReadingListFilter.READING_LIST_FILTER_STARRED;
+    default:
+      return assertUnreachable(state, 'search state');
+  }
 }

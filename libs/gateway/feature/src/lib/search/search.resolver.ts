@@ -1,4 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
+import { OptionalCaller, type Caller } from '../auth/caller';
 import { ArticleSearch } from './article-search.service';
 import { SearchQueryDto, SearchResultDto } from './search.dto';
 
@@ -7,7 +8,7 @@ export class SearchResolver {
   constructor(private readonly searches: ArticleSearch) {}
 
   @Query(() => SearchResultDto, { description: 'Articles matching q by full text, by meaning, or both (hybrid, the default).' })
-  search(@Args() args: SearchQueryDto): Promise<SearchResultDto> {
-    return this.searches.search(args);
+  search(@Args() args: SearchQueryDto, @OptionalCaller() caller: Caller | undefined): Promise<SearchResultDto> {
+    return this.searches.search(args, caller?.userId);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpStatus, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { DomainError } from '@autoglm/shared-errors';
+import { readBoundedBody } from '../common/bounded-body';
 
 /** Largest OPML upload read from a raw XML body (JSON bodies are bounded by the body parser). */
 export const MAX_OPML_BODY_BYTES = 5 * 1024 * 1024;
@@ -25,19 +26,7 @@ export async function readOpmlBody(request: Request, maxBytes = MAX_OPML_BODY_BY
       `send the OPML document as text/xml or application/xml, or as JSON {"opml": "…"}${type ? `, not ${type}` : ''}`,
     );
   }
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      request.destroy();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
+  return (await readBoundedBody(request, maxBytes, () => tooLarge(maxBytes))).toString('utf8');
 }
 
 function tooLarge(maxBytes: number): PayloadTooLargeException {

@@ -107,6 +107,28 @@ export class SourceDto {
   articleCount!: number;
 }
 
+export const WEBSUB_STATES = ['discovered', 'pending', 'active', 'denied', 'expired', 'unsubscribing', 'unsubscribed'] as const;
+
+export class WebSubStatusDto {
+  @ApiProperty({ description: 'The WebSub hub the feed advertises.' })
+  hubUrl!: string;
+
+  @ApiProperty({ enum: WEBSUB_STATES, description: 'active: the hub pushes new items (polling slows down to a safety poll).' })
+  state!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  leaseExpiresAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last subscription request failed or was denied.' })
+  lastError!: string | null;
+}
+
+/** One source as GET /sources/{id} shows it: with its WebSub subscription. */
+export class SourceDetailDto extends SourceDto {
+  @ApiProperty({ type: WebSubStatusDto, nullable: true, description: 'Push subscription to the hub the feed advertises; null when it advertises none.' })
+  websub!: WebSubStatusDto | null;
+}
+
 export class SourceListDto {
   @ApiProperty({ type: [SourceDto] })
   items!: SourceDto[];

@@ -157,12 +157,26 @@ describe(SourcesController.name, () => {
 
   describe('GET /api/v1/sources/:id', () => {
     it('answers the source', async () => {
-      sut.backends.sources.getSource.returns({ source: aSource({ id: 'src-9' }) });
+      sut.backends.sources.getSource.returns({ source: aSource({ id: 'src-9' }), websub: undefined });
 
       const answer = await send(sut, 'GET', '/api/v1/sources/src-9');
 
-      expect(answer).toMatchObject({ status: 200, body: { id: 'src-9', kind: 'feed' } });
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-9', kind: 'feed', websub: null } });
       expect(sut.backends.sources.getSource.requests).toEqual([{ id: 'src-9' }]);
+    });
+
+    it('shows the WebSub subscription of a feed that advertises a hub', async () => {
+      sut.backends.sources.getSource.returns({
+        source: aSource({ id: 'src-9' }),
+        websub: { hubUrl: 'https://hub.example/', state: 'active', leaseExpiresAt: { seconds: '1800000000', nanos: 0 }, lastError: '' },
+      });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources/src-9');
+
+      expect(answer.body).toMatchObject({
+        websub: { hubUrl: 'https://hub.example/', state: 'active', leaseExpiresAt: '2027-01-15T08:00:00.000Z', lastError: null },
+      });
+      expect(JSON.stringify(answer.body)).not.toMatch(/secret/i);
     });
 
     it('answers 404 for an unknown source', async () => {
@@ -174,7 +188,7 @@ describe(SourcesController.name, () => {
     });
 
     it('answers 500 when the service answers without a source', async () => {
-      sut.backends.sources.getSource.returns({ source: undefined });
+      sut.backends.sources.getSource.returns({ source: undefined, websub: undefined });
 
       const answer = await send(sut, 'GET', '/api/v1/sources/src-1');
 

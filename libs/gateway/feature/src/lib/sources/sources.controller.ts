@@ -13,8 +13,8 @@ import {
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
 import { readOpmlBody } from './opml-body';
-import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDto, SourceListDto } from './source.dto';
-import { mapSource } from './sources.mapper';
+import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDetailDto, SourceDto, SourceListDto } from './source.dto';
+import { mapSource, mapSourceDetail } from './sources.mapper';
 
 @ApiTags('sources')
 @Controller('sources')
@@ -64,10 +64,10 @@ export class SourcesController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: SourceDto })
-  async get(@Param('id') id: string): Promise<SourceDto> {
-    const { source } = await this.sources.getSource({ id });
-    return mapSource(required(source, 'source'));
+  @ApiOkResponse({ type: SourceDetailDto })
+  async get(@Param('id') id: string): Promise<SourceDetailDto> {
+    const { source, websub } = await this.sources.getSource({ id });
+    return mapSourceDetail(required(source, 'source'), websub);
   }
 
   @Post(':id/refresh')

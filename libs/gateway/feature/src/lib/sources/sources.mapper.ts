@@ -1,7 +1,7 @@
-import { SourceKind, SourceStatus, type Source } from '@autoglm/contracts';
+import { SourceKind, SourceStatus, type Source, type sources } from '@autoglm/contracts';
 import { assertUnreachable } from '@autoglm/shared-errors';
 import { isoOrNull, textOrNull } from '../common/values.mapper';
-import type { SourceDto, SourceKindName, SourceStatusName } from './source.dto';
+import type { SourceDetailDto, SourceDto, SourceKindName, SourceStatusName, WebSubStatusDto } from './source.dto';
 
 export function mapSource(source: Source): SourceDto {
   return {
@@ -21,6 +21,19 @@ export function mapSource(source: Source): SourceDto {
     nextCheckAt: isoOrNull(source.nextCheckAt),
     createdAt: isoOrNull(source.createdAt),
     articleCount: Number(source.articleCount) || 0,
+  };
+}
+
+export function mapSourceDetail(source: Source, websub: sources.WebSubStatus | undefined | null): SourceDetailDto {
+  return { ...mapSource(source), websub: websub ? mapWebSubStatus(websub) : null };
+}
+
+function mapWebSubStatus(websub: sources.WebSubStatus): WebSubStatusDto {
+  return {
+    hubUrl: websub.hubUrl,
+    state: websub.state,
+    leaseExpiresAt: isoOrNull(websub.leaseExpiresAt),
+    lastError: textOrNull(websub.lastError),
   };
 }
 

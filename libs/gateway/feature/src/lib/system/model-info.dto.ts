@@ -142,6 +142,27 @@ export class BatcherMetricsDto {
   paddingEfficiency!: number;
 }
 
+/** The background re-embedding of stored articles with the default model (after a model switch). */
+export class ReembedProgressDto {
+  @ApiProperty({ example: 'wink-sg100d@1.0.0', description: 'The model version articles are re-embedded with.' })
+  model!: string;
+
+  @ApiProperty({ enum: ['disabled', 'idle', 'running', 'done', 'failed'] })
+  state!: string;
+
+  @ApiProperty({ description: 'Articles re-embedded by the running analysis service.' })
+  done!: number;
+
+  @ApiProperty({ description: 'Articles still without a vector of this model version.' })
+  remaining!: number;
+
+  @ApiProperty({ description: 'Articles whose text gives no vector with this model.' })
+  skipped!: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The last failure (retried, or the one that stopped the pass).' })
+  error!: string | null;
+}
+
 /** The model the analysis service runs and how it runs it. */
 export class ModelInfoDto {
   @ApiProperty({ example: 'all-MiniLM-L6-v2' })
@@ -185,4 +206,7 @@ export class ModelInfoDto {
 
   @ApiProperty({ type: [ExecutionProviderDto], description: 'Every registered execution provider.' })
   providers!: ExecutionProviderDto[];
+
+  @ApiProperty({ type: ReembedProgressDto, nullable: true, description: 'Null when the analysis service cannot tell (an older one).' })
+  reembed!: ReembedProgressDto | null;
 }

@@ -100,6 +100,9 @@ describe(SystemController.name, () => {
 
   it('answers what the analysis service runs: providers, fallback trail, session pool, batcher and its metrics', async () => {
     sut.backends.analysis.getModelInfo.returns({ model: modelInfoFixture() });
+    sut.backends.analysis.getReembedProgress.returns({
+      progress: { modelVersion: 'use-lite@1.0.0', state: 'running', done: '120', remaining: '880', skipped: '3', error: '' },
+    });
 
     const answer = await send(sut, 'GET', '/api/v1/system/inference');
 
@@ -172,7 +175,18 @@ describe(SystemController.name, () => {
           reason: 'libonnxruntime_providers_cuda.so is missing',
         },
       ],
+      reembed: { model: 'use-lite@1.0.0', state: 'running', done: 120, remaining: 880, skipped: 3, error: null },
     });
+  });
+
+  it('answers reembed null when the analysis service cannot report re-embedding progress', async () => {
+    sut.backends.analysis.getModelInfo.returns({ model: modelInfoFixture() });
+    sut.backends.analysis.getReembedProgress.fails(new RemoteCallError(ErrorCode.Internal, 'unimplemented', 12, 'x'));
+
+    const answer = await send(sut, 'GET', '/api/v1/system/inference');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ name: 'use-lite', reembed: null });
   });
 
   it('answers null batcher and metrics and empty lists when an older analysis service leaves them out', async () => {

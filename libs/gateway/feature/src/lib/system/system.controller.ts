@@ -11,9 +11,19 @@ export class SystemController {
   constructor(@Inject(ANALYSIS_CLIENT) private readonly analysis: AnalysisClient) {}
 
   @Get('inference')
-  @ApiOkResponse({ type: ModelInfoDto, description: 'The model, its execution providers, its session pool and the live batcher metrics.' })
+  @ApiOkResponse({
+    type: ModelInfoDto,
+    description: 'The model, its execution providers, its session pool, the live batcher metrics and the re-embedding progress.',
+  })
   async inference(): Promise<ModelInfoDto> {
-    const { model } = await this.analysis.getModelInfo({});
-    return mapModelInfo(required(model, 'model'));
+    const [{ model }, reembed] = await Promise.all([
+      this.analysis.getModelInfo({}),
+      // Progress is an extra: an analysis service that cannot tell (older, busy) leaves it null.
+      this.analysis.getReembedProgress({}).then(
+        (answer) => answer.progress,
+        () => undefined,
+      ),
+    ]);
+    return mapModelInfo(required(model, 'model'), reembed);
   }
 }

@@ -6,6 +6,7 @@ import type {
   ExecutionProviderDto,
   ModelInfoDto,
   ProviderAttemptDto,
+  ReembedProgressDto,
 } from './model-info.dto';
 
 /** int64 counters arrive as decimal strings (longs: String). */
@@ -65,7 +66,18 @@ export function mapBatcherMetrics(m: analysis.BatcherMetrics): BatcherMetricsDto
   };
 }
 
-export function mapModelInfo(model: analysis.ModelInfo): ModelInfoDto {
+export function mapReembedProgress(p: analysis.ReembedProgress): ReembedProgressDto {
+  return {
+    model: p.modelVersion,
+    state: p.state,
+    done: count(p.done),
+    remaining: count(p.remaining),
+    skipped: count(p.skipped),
+    error: p.error === '' ? null : p.error,
+  };
+}
+
+export function mapModelInfo(model: analysis.ModelInfo, reembed: analysis.ReembedProgress | undefined = undefined): ModelInfoDto {
   return {
     name: model.name,
     version: model.version,
@@ -82,5 +94,6 @@ export function mapModelInfo(model: analysis.ModelInfo): ModelInfoDto {
     batcher: model.batcher ? mapBatcherSettings(model.batcher) : null,
     metrics: model.metrics ? mapBatcherMetrics(model.metrics) : null,
     providers: (model.providers ?? []).map(mapExecutionProvider),
+    reembed: reembed ? mapReembedProgress(reembed) : null,
   };
 }

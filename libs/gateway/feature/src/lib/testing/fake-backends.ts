@@ -17,6 +17,12 @@ export class FakeRpc<Req, Res> {
     return this;
   }
 
+  /** Answers each request with what `respond` makes of it. */
+  answers(respond: (request: Req) => Promise<Res>): this {
+    this.answer = respond;
+    return this;
+  }
+
   fails(error: unknown): this {
     this.answer = () => Promise.reject(error);
     return this;
@@ -47,6 +53,21 @@ export class FakeBackends {
     getArticle: rpc<StorageClient, 'getArticle'>('storage', 'getArticle'),
     similarArticles: rpc<StorageClient, 'similarArticles'>('storage', 'similarArticles'),
     search: rpc<StorageClient, 'search'>('storage', 'search'),
+    createUser: rpc<StorageClient, 'createUser'>('storage', 'createUser'),
+    getUser: rpc<StorageClient, 'getUser'>('storage', 'getUser'),
+    authenticateApiKey: rpc<StorageClient, 'authenticateApiKey'>('storage', 'authenticateApiKey'),
+    createApiKey: rpc<StorageClient, 'createApiKey'>('storage', 'createApiKey'),
+    listApiKeys: rpc<StorageClient, 'listApiKeys'>('storage', 'listApiKeys'),
+    revokeApiKey: rpc<StorageClient, 'revokeApiKey'>('storage', 'revokeApiKey'),
+    putSubscription: rpc<StorageClient, 'putSubscription'>('storage', 'putSubscription'),
+    deleteSubscription: rpc<StorageClient, 'deleteSubscription'>('storage', 'deleteSubscription'),
+    listSubscriptions: rpc<StorageClient, 'listSubscriptions'>('storage', 'listSubscriptions'),
+    setArticleState: rpc<StorageClient, 'setArticleState'>('storage', 'setArticleState'),
+    listUserArticles: rpc<StorageClient, 'listUserArticles'>('storage', 'listUserArticles'),
+    createSavedSearch: rpc<StorageClient, 'createSavedSearch'>('storage', 'createSavedSearch'),
+    listSavedSearches: rpc<StorageClient, 'listSavedSearches'>('storage', 'listSavedSearches'),
+    getSavedSearch: rpc<StorageClient, 'getSavedSearch'>('storage', 'getSavedSearch'),
+    deleteSavedSearch: rpc<StorageClient, 'deleteSavedSearch'>('storage', 'deleteSavedSearch'),
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
@@ -56,6 +77,8 @@ export class FakeBackends {
     resumeSource: rpc<SourcesClient, 'resumeSource'>('sources', 'resumeSource'),
     importOpml: rpc<SourcesClient, 'importOpml'>('sources', 'importOpml'),
     exportOpml: rpc<SourcesClient, 'exportOpml'>('sources', 'exportOpml'),
+    verifyWebSubIntent: rpc<SourcesClient, 'verifyWebSubIntent'>('sources', 'verifyWebSubIntent'),
+    deliverWebSubContent: rpc<SourcesClient, 'deliverWebSubContent'>('sources', 'deliverWebSubContent'),
   };
   readonly recommender = {
     recordEvent: rpc<RecommenderClient, 'recordEvent'>('recommender', 'recordEvent'),
@@ -65,6 +88,10 @@ export class FakeBackends {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),
     embed: rpc<AnalysisClient, 'embed'>('analysis', 'embed'),
     embedQueries: rpc<AnalysisClient, 'embedQueries'>('analysis', 'embedQueries'),
+    getReembedProgress: rpc<AnalysisClient, 'getReembedProgress'>('analysis', 'getReembedProgress'),
+    pullModel: rpc<AnalysisClient, 'pullModel'>('analysis', 'pullModel'),
+    getPullJob: rpc<AnalysisClient, 'getPullJob'>('analysis', 'getPullJob'),
+    listModels: rpc<AnalysisClient, 'listModels'>('analysis', 'listModels'),
   };
 
   storageClient(): Partial<StorageClient> {

@@ -15,9 +15,10 @@ export interface TestGateway {
 }
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
-export async function startTestGateway(options: { healthProbeTimeoutMs?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { healthProbeTimeoutMs?: number; authRequired?: boolean } = {}): Promise<TestGateway> {
   const backends = new FakeBackends();
-  const config = { ...defaultConfig(), http: { host: '127.0.0.1', port: 0 } };
+  const base = defaultConfig();
+  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth: { ...base.auth, required: options.authRequired ?? false } };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)
     .useValue(backends.storageClient())
@@ -44,10 +45,16 @@ export interface HttpAnswer {
 }
 
 /** Real HTTP to the test gateway; `body` is sent as given when it is a string (to send broken JSON). */
-export async function send(gateway: TestGateway, method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+export async function send(
+  gateway: TestGateway,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const response = await fetch(gateway.baseUrl + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
@@ -54,15 +56,22 @@ export class ArticlesService {
    * Inserts new items, updates items whose content hash changed and leaves the others, keyed by
    * (source_id, item_key), with an analyze outbox row per written article, all in one transaction.
    * Items whose article was deleted (a tombstone on (source_id, item_key)) are skipped.
+   *
+   * A re-published item (a new item_key, e.g. a new GUID, with the URL of an article the source
+   * already has) is not a second article: that article is updated and re-keyed to the new key, so
+   * later crawls find it by key again (keeping the old key would send every later crawl down this
+   * URL lookup). Likewise a new key with the URL of a deleted article stays deleted. A URL counts
+   * as an identity only when it is unambiguous: carried by one item of the batch, held by one
+   * article of the source whose key the batch does not list (a feed linking every item to its
+   * home page is not re-publishing), and, for tombstones, not shared when the article was deleted.
    */
   async upsert(sourceId: string, items: storage.FeedItem[]): Promise<UpsertOutcome> {
     if (!isUuid(sourceId)) throw sourceNotFound(sourceId);
     const valid = validateFeedItems(items);
     const now = this.clock.now();
-    // Rows are written in item_key order so that concurrent batches lock rows in the same order (no deadlock).
     // Segmented before the transaction: PGlite's one session is not held while jieba runs.
     const documents = valid.map((item) => [this.segmenter.document(item.title), this.segmenter.document(item.text)]);
-    const order = valid.map((_, i) => i).sort((a, b) => compare(valid[a].itemKey, valid[b].itemKey));
+    const keys = valid.map((item) => item.itemKey);
 
     const outcome = await this.db.dataSource.transaction(async (manager) => {
       // KEY SHARE: a concurrent delete (FOR UPDATE on the source) waits for this batch, and this batch for
@@ -73,7 +82,7 @@ export class ArticlesService {
         (
           (await manager.query(`SELECT item_key FROM article_tombstones WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
             sourceId,
-            valid.map((item) => item.itemKey),
+            keys,
           ])) as Array<{ item_key: string }>
         ).map((row) => row.item_key),
       );
@@ -82,10 +91,15 @@ export class ArticlesService {
         (
           (await manager.query(`SELECT item_key, id, content_hash FROM articles WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
             sourceId,
-            valid.map((item) => item.itemKey),
+            keys,
           ])) as Array<{ item_key: string; id: string; content_hash: string }>
         ).map((row) => [row.item_key, row]),
       );
+      const byUrl = await this.urlIdentities(manager, sourceId, valid, tombstoned, stored);
+      // Rows are written in the order of the key they hold now (a re-keyed article: its old key), so that
+      // concurrent batches lock rows in the same order (no deadlock).
+      const rowKey = valid.map((item) => byUrl.articles.get(item.itemKey)?.item_key ?? item.itemKey);
+      const order = valid.map((_, i) => i).sort((a, b) => compare(rowKey[a], rowKey[b]) || compare(keys[a], keys[b]));
       const ids: string[] = new Array<string>(valid.length).fill('');
       const written = new Set<string>();
       let inserted = 0;
@@ -94,7 +108,7 @@ export class ArticlesService {
       const insertedIds: string[] = [];
       for (const index of order) {
         const item = valid[index];
-        if (tombstoned.has(item.itemKey)) {
+        if (tombstoned.has(item.itemKey) || byUrl.tombstoned.has(item.itemKey)) {
           skipped++;
           continue;
         }
@@ -102,6 +116,31 @@ export class ArticlesService {
         if (known && known.content_hash === item.contentHash) {
           ids[index] = known.id;
           continue;
+        }
+        const republished = byUrl.articles.get(item.itemKey);
+        if (republished) {
+          const changed = republished.content_hash !== item.contentHash;
+          // Guarded by the old key: a concurrent batch that re-keyed it first wins, and this item then
+          // meets the article under its new key below (ON CONFLICT).
+          const rekeyed = (await manager.query(
+            changed
+              ? `UPDATE articles SET item_key = $3, guid = $4, url = $5, title = $6, author = $7, published_at = $8, updated_at = $9,
+                        content_html = $10, text = $11, content_hash = $12, search_vector = ${SEARCH_VECTOR_SQL('$13::text', '$14::text')}
+                  WHERE id = $1 AND item_key = $2 RETURNING id`
+              : `UPDATE articles SET item_key = $3, guid = $4 WHERE id = $1 AND item_key = $2 RETURNING id`,
+            changed
+              ? [republished.id, republished.item_key, ...articleValues(item, now), ...documents[index]]
+              : [republished.id, republished.item_key, item.itemKey, item.guid],
+          )) as [Array<{ id: string }>, number];
+          const row = rekeyed[0][0];
+          if (row) {
+            ids[index] = row.id;
+            if (changed) {
+              updated++;
+              written.add(row.id);
+            }
+            continue;
+          }
         }
         const rows = (await manager.query(
           `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
@@ -146,6 +185,53 @@ export class ArticlesService {
   }
 
   /**
+   * For items with a new key (neither stored nor tombstoned by key) whose URL no other item of the
+   * batch carries: the article of the source holding that URL (when exactly one does, and the batch
+   * does not list its key), and the items whose URL is that of a deleted article. Keyed by item key.
+   */
+  private async urlIdentities(
+    manager: EntityManager,
+    sourceId: string,
+    valid: ValidFeedItem[],
+    tombstoned: Set<string>,
+    stored: Map<string, unknown>,
+  ): Promise<{ articles: Map<string, RepublishedArticle>; tombstoned: Set<string> }> {
+    const articles = new Map<string, RepublishedArticle>();
+    const deleted = new Set<string>();
+    const urlCount = new Map<string, number>();
+    for (const item of valid) if (item.url) urlCount.set(item.url, (urlCount.get(item.url) ?? 0) + 1);
+    const candidates = valid.filter(
+      (item) => item.url && urlCount.get(item.url) === 1 && !stored.has(item.itemKey) && !tombstoned.has(item.itemKey),
+    );
+    if (candidates.length === 0) return { articles, tombstoned: deleted };
+    const urls = candidates.map((item) => item.url);
+    // md5(url) matches the (source_id, md5(url)) indexes; url = ANY(...) makes a hash collision harmless.
+    const hashes = urls.map((url) => createHash('md5').update(url, 'utf8').digest('hex'));
+    const deletedUrls = new Set(
+      (
+        (await manager.query(
+          `SELECT DISTINCT url FROM article_tombstones WHERE source_id = $1 AND url <> '' AND md5(url) = ANY($2::text[]) AND url = ANY($3::text[])`,
+          [sourceId, hashes, urls],
+        )) as Array<{ url: string }>
+      ).map((row) => row.url),
+    );
+    const holders = (await manager.query(
+      `SELECT url, (array_agg(id::text))[1] AS id, (array_agg(item_key))[1] AS item_key, (array_agg(content_hash))[1] AS content_hash
+         FROM articles WHERE source_id = $1 AND url <> '' AND md5(url) = ANY($2::text[]) AND url = ANY($3::text[])
+        GROUP BY url HAVING count(*) = 1`,
+      [sourceId, hashes, urls],
+    )) as Array<RepublishedArticle & { url: string }>;
+    const holderOf = new Map(holders.map((row) => [row.url, row]));
+    const batchKeys = new Set(valid.map((item) => item.itemKey));
+    for (const item of candidates) {
+      const holder = holderOf.get(item.url);
+      if (holder && !batchKeys.has(holder.item_key)) articles.set(item.itemKey, holder);
+      else if (!holder && deletedUrls.has(item.url)) deleted.add(item.itemKey);
+    }
+    return { articles, tombstoned: deleted };
+  }
+
+  /**
    * Deletes the article (its analyses, embeddings, events, outbox rows and story membership go with it by
    * cascade) and tombstones its (source_id, item_key) in the same transaction.
    */
@@ -160,8 +246,8 @@ export class ArticlesService {
       const clusters = (await manager.query(`SELECT cluster_id FROM story_memberships WHERE article_id = $1`, [id])) as Array<{
         cluster_id: string;
       }>;
-      const rows = (await manager.query(`DELETE FROM articles WHERE id = $1 RETURNING source_id, item_key`, [id])) as [
-        Array<{ source_id: string; item_key: string }>,
+      const rows = (await manager.query(`DELETE FROM articles WHERE id = $1 RETURNING source_id, item_key, url`, [id])) as [
+        Array<{ source_id: string; item_key: string; url: string }>,
         number,
       ];
       const row = rows[0][0];
@@ -173,10 +259,13 @@ export class ArticlesService {
         [clusters.map((c) => c.cluster_id)],
       );
       await manager.query(`DELETE FROM story_clusters WHERE id = ANY($1::uuid[]) AND size = 0`, [clusters.map((c) => c.cluster_id)]);
+      // The URL is kept only when it identified this article alone (see upsert).
       await manager.query(
-        `INSERT INTO article_tombstones (source_id, item_key, deleted_at) VALUES ($1, $2, $3)
+        `INSERT INTO article_tombstones (source_id, item_key, deleted_at, url)
+         VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM articles WHERE source_id = $1 AND url <> '' AND md5(url) = md5($4) AND url = $4)
+                                  THEN '' ELSE $4 END)
          ON CONFLICT (source_id, item_key) DO NOTHING`,
-        [row.source_id, row.item_key, now],
+        [row.source_id, row.item_key, now, row.url],
       );
       return true;
     });
@@ -264,6 +353,13 @@ function articleValues(item: ValidFeedItem, now: Date): unknown[] {
     item.text,
     item.contentHash,
   ];
+}
+
+/** The one article of a source holding a URL a re-published item carries. */
+interface RepublishedArticle {
+  id: string;
+  item_key: string;
+  content_hash: string;
 }
 
 function compare(a: string, b: string): number {

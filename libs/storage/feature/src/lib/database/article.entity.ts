@@ -6,6 +6,7 @@ import { SourceEntity } from './source.entity';
 // Raw SQL in the migrations (expression index / GIN over tsvector): declared so the drift check knows them.
 @Index('IDX_articles_feed_order', { synchronize: false })
 @Index('IDX_articles_search_vector', { synchronize: false })
+@Index('IDX_articles_source_url', { synchronize: false })
 export class ArticleEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

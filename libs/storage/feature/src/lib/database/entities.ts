@@ -8,6 +8,12 @@ import { StoryMembershipEntity } from './story-membership.entity';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { ReadingEventEntity } from './reading-event.entity';
 import { SourceEntity } from './source.entity';
+import { WebSubSubscriptionEntity } from './websub-subscription.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { ArticleStateEntity } from './article-state.entity';
+import { SavedSearchEntity } from './saved-search.entity';
+import { SubscriptionEntity } from './subscription.entity';
+import { UserEntity } from './user.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
 export const STORAGE_ENTITIES = [
@@ -21,4 +27,10 @@ export const STORAGE_ENTITIES = [
   ArticleSimhashBandEntity,
   StoryClusterEntity,
   StoryMembershipEntity,
+  WebSubSubscriptionEntity,
+  UserEntity,
+  ApiKeyEntity,
+  SubscriptionEntity,
+  ArticleStateEntity,
+  SavedSearchEntity,
 ];

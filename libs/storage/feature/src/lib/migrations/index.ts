@@ -6,6 +6,9 @@ import { AddStoryClusters1795720000000 } from './1795720000000-AddStoryClusters'
 import { AddSourceFullText1795730000000 } from './1795730000000-AddSourceFullText';
 import { AddSourceFetchState1795655500000 } from './1795655500000-AddSourceFetchState';
 import { AddSourceOptions1795740000000 } from './1795740000000-AddSourceOptions';
+import { AddArticleUrlIdentity1795800000000 } from './1795800000000-AddArticleUrlIdentity';
+import { AddWebSubSubscriptions1795810000000 } from './1795810000000-AddWebSubSubscriptions';
+import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibrary';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -17,4 +20,7 @@ export const STORAGE_MIGRATIONS = [
   AddStoryClusters1795720000000,
   AddSourceFullText1795730000000,
   AddSourceOptions1795740000000,
+  AddArticleUrlIdentity1795800000000,
+  AddWebSubSubscriptions1795810000000,
+  AddUsersAndLibrary1795820000000,
 ];

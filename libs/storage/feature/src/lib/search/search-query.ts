@@ -13,7 +13,7 @@ const STOP_WORDS = new Set([
 export interface TextQuery {
   /** Lexemes and operators (& | ! <->), every lexeme quoted; empty when nothing can be searched. */
   tsquery: string;
-  /** The positive words for ts_headline; Chinese words as phrases of characters (see headlineDocument). */
+  /** The positive words for ts_headline; Chinese words as phrases of characters (see headlineDocumentSql). */
   headline: string;
   /** The positive Chinese/Japanese words (to keep only their marks in an excerpt). */
   cjkWords: string[];

@@ -1,4 +1,4 @@
-import { compactHighlight, headlineDocument, MARK_END, MARK_START, SearchSegmenter, withoutMarkSentinels } from './search-segmenter';
+import { compactHighlight, MARK_END, MARK_START, SearchSegmenter } from './search-segmenter';
 
 const mark = (text: string) => `${MARK_START}${text}${MARK_END}`;
 
@@ -23,7 +23,7 @@ describe(SearchSegmenter.name, () => {
 
 describe(compactHighlight.name, () => {
   it('escapes HTML, removes the spaces set between CJK characters and merges adjacent marks', () => {
-    const headline = `${headlineDocument('中国')} ${mark('足')} ${mark('球')} 队 <b>&`;
+    const headline = `中 国 ${mark('足')} ${mark('球')} 队 <b>&`;
 
     expect(compactHighlight(headline, ['足球'])).toBe('中国<mark>足球</mark>队 &#60;b&#62;&#38;');
   });
@@ -31,9 +31,5 @@ describe(compactHighlight.name, () => {
   it('drops marks on Chinese characters that are not a query word', () => {
     expect(compactHighlight(`${mark('球')} 迷 们`, ['足球'])).toBe('球迷们');
     expect(compactHighlight(`a ${mark('local')} ${mark('models')} run`)).toBe('a <mark>local models</mark> run');
-  });
-
-  it('cannot be tricked by sentinels in the article text', () => {
-    expect(withoutMarkSentinels(`a${MARK_START}b${MARK_END}`)).toBe('ab');
   });
 });

@@ -63,20 +63,12 @@ export class SearchSegmenter {
   }
 }
 
-/**
- * The text ts_headline reads: the original text (punctuation kept, so excerpts read naturally)
- * with every Chinese/Japanese character set apart, so the parser sees each as a word and a
- * query word becomes a phrase of characters. See `compactHighlight` for the way back.
- */
-export function headlineDocument(text: string): string {
-  return text.replace(new RegExp(`([${CJK_CHAR}])(?=[${CJK_CHAR}])`, 'gu'), '$1 ');
-}
-
 export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
 
 /**
- * ts_headline's output (marked with private-use sentinels) as safe HTML: the text escaped, the
+ * ts_headline's output (marked with private-use sentinels; the document had a space set between
+ * adjacent CJK characters, see headlineDocumentSql in search-sql.ts) as safe HTML: the text escaped, the
  * spaces set between CJK characters removed again, adjacent marks merged, sentinels turned into <mark>.
  * ts_headline marks each character of a character phrase wherever it occurs, so a Chinese mark that
  * holds none of `cjkWords` (the query's Chinese words) is dropped.
@@ -92,11 +84,6 @@ export function compactHighlight(headline: string, cjkWords: string[] = []): str
     )
     .trim();
   return escapeHtml(compact).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
-}
-
-/** Removes the sentinels from article text so only ts_headline can put them there. */
-export function withoutMarkSentinels(text: string): string {
-  return text.replace(/[\uE000\uE001]/g, '');
 }
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,9 @@
 import { ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
-import { toVectorLiteral } from '../similarity/nearest-query';
+import { hnswEfSearch, toVectorLiteral } from '../similarity/nearest-query';
 import { MARK_END, MARK_START } from './search-segmenter';
+import { storage } from '@autoglm/contracts';
+
+type ReadingListFilter = storage.ReadingListFilter;
 
 /** The filters every search mode applies. */
 export interface SearchFilters {
@@ -9,6 +12,9 @@ export interface SearchFilters {
   language: string;
   publishedFrom: Date | undefined;
   publishedTo: Date | undefined;
+  /** With userId: only articles the user has not read / has read / has starred (UNSPECIFIED: all). */
+  readState: ReadingListFilter;
+  userId: string;
 }
 
 export interface Statement {
@@ -16,11 +22,8 @@ export interface Statement {
   params: unknown[];
 }
 
-/** A candidate of one ranking: an article id and its score in that ranking. */
-export interface CandidateRow {
-  id: string;
-  score: number;
-}
+/** The k of reciprocal-rank fusion (Cormack, Clarke & Büttcher, 2009): damps the weight of top ranks. */
+export const RRF_K = 60;
 
 /** The search_vector of an article: title words weigh A, text words B (ts_rank_cd's weights 1.0 and 0.4). */
 export const SEARCH_VECTOR_SQL = (title: string, text: string) =>
@@ -46,36 +49,41 @@ function filterSql(filters: SearchFilters, params: Params): { where: string[]; j
   if (filters.language) where.push(`an.language = ${params.add(filters.language)}`);
   if (filters.publishedFrom) where.push(`${FEED_TIME} >= ${params.add(filters.publishedFrom)}::timestamptz`);
   if (filters.publishedTo) where.push(`${FEED_TIME} <= ${params.add(filters.publishedTo)}::timestamptz`);
+  const mark = (column: string) =>
+    `EXISTS (SELECT 1 FROM article_states st WHERE st.article_id = a.id AND st.user_id = ${params.add(filters.userId)}::uuid AND st.${column} IS NOT NULL)`;
+  if (filters.readState === storage.ReadingListFilter.READING_LIST_FILTER_UNREAD) where.push(`NOT ${mark('read_at')}`);
+  if (filters.readState === storage.ReadingListFilter.READING_LIST_FILTER_READ) where.push(mark('read_at'));
+  if (filters.readState === storage.ReadingListFilter.READING_LIST_FILTER_STARRED) where.push(mark('starred_at'));
   return { where, join: filters.topic || filters.language ? NEWEST_ANALYSIS_JOIN : '' };
 }
 
-/** Full-text candidates: articles whose search_vector matches, best ts_rank_cd first (then id). */
-export function textCandidatesSql(tsquery: string, filters: SearchFilters, offset: number, limit: number): Statement {
-  const params = new Params();
+/** The full-text ranking: articles whose search_vector matches, best ts_rank_cd first (then id); columns id, score. */
+function textRankingSql(tsquery: string, filters: SearchFilters, params: Params): string {
   const query = params.add(tsquery);
   const { where, join } = filterSql(filters, params);
-  const sql = `
+  return `
     SELECT a.id, ts_rank_cd(a.search_vector, q, ${RANK_NORMALIZATION})::float8 AS score
       FROM to_tsquery('simple', ${query}) q, articles a ${join}
      WHERE a.search_vector @@ q ${where.map((w) => `AND ${w}`).join(' ')}
-     ORDER BY score DESC, a.id
-    OFFSET ${params.add(offset)} LIMIT ${params.add(limit)}`;
-  return { sql, params: params.values };
+     ORDER BY score DESC, a.id`;
 }
 
 export interface SemanticQuery {
   pgvector: boolean;
   vector: number[];
   modelVersion: string;
+  /** An HNSW index exists for the vector's dimension (see similarity/hnsw-indexes.ts). */
+  indexed?: boolean;
 }
 
 /**
- * Semantic candidates: cosine similarity of the query vector with each article's best embedding of
- * the same dimension (and model version, when given), best first. pgvector's `<=>` where the column
- * exists, an exact cosine over real[] otherwise; zero vectors (no direction) are left out.
+ * The semantic ranking (columns id, score): cosine similarity of the query vector with each
+ * article's best embedding of the same dimension (and model version, when given), best first.
+ * pgvector's `<=>` where the column exists, an exact cosine over real[] otherwise; zero vectors
+ * (no direction) are left out.
  */
-export function semanticCandidatesSql(query: SemanticQuery, filters: SearchFilters, offset: number, limit: number): Statement {
-  const params = new Params();
+function semanticRankingSql(query: SemanticQuery, filters: SearchFilters, params: Params, topN: number): string {
+  if (usesHnswIndex(query, filters, topN)) return indexedSemanticRankingSql(query, params, topN);
   const vector = params.add(query.pgvector ? toVectorLiteral(query.vector) : query.vector);
   const dims = params.add(query.vector.length);
   const version = query.modelVersion ? `AND e.model_version = ${params.add(query.modelVersion)}` : '';
@@ -90,15 +98,19 @@ export function semanticCandidatesSql(query: SemanticQuery, filters: SearchFilte
         where: '',
       };
   const { where, join } = filterSql(filters, params);
+  // Without filters on the article, only the best topN embeddings can make the page: cut there,
+  // before the join (a top-N heap over the scores instead of joining every article and sorting).
+  const cut = where.length === 0 && !join ? `ORDER BY score DESC, article_id LIMIT ${params.add(topN)}` : '';
   // (article_id, model_version) is the primary key: with a version there is one embedding per
   // article, and the plain ORDER BY … LIMIT lets PostgreSQL keep a top-N heap instead of sorting all.
   const perArticle = query.modelVersion
-    ? `SELECT article_id, score FROM per_embedding WHERE score IS NOT NULL AND score <> 'NaN'::float8`
-    : `SELECT DISTINCT ON (article_id) article_id, score
-         FROM per_embedding
-        WHERE score IS NOT NULL AND score <> 'NaN'::float8
-        ORDER BY article_id, score DESC`;
-  const sql = `
+    ? `SELECT article_id, score FROM per_embedding WHERE score IS NOT NULL AND score <> 'NaN'::float8 ${cut}`
+    : `SELECT * FROM (
+         SELECT DISTINCT ON (article_id) article_id, score
+           FROM per_embedding
+          WHERE score IS NOT NULL AND score <> 'NaN'::float8
+          ORDER BY article_id, score DESC) best ${cut}`;
+  return `
     WITH per_embedding AS (
       SELECT e.article_id, ${scoring.score} AS score
         FROM ${scoring.from}
@@ -107,29 +119,103 @@ export function semanticCandidatesSql(query: SemanticQuery, filters: SearchFilte
     SELECT a.id, p.score::float8 AS score
       FROM per_article p JOIN articles a ON a.id = p.article_id ${join}
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY p.score DESC, a.id
-    OFFSET ${params.add(offset)} LIMIT ${params.add(limit)}`;
-  return { sql, params: params.values };
+     ORDER BY p.score DESC, a.id`;
 }
 
-/** The articles of a page (ArticleRefRow columns plus title and text for the highlight). */
-export function pageArticlesSql(ids: string[]): Statement {
-  return {
-    sql: `SELECT ${ARTICLE_REF_COLUMNS}, a.text AS body FROM articles a ${NEWEST_ANALYSIS_JOIN} WHERE a.id = ANY($1::uuid[])`,
-    params: [ids],
-  };
+/**
+ * Whether the semantic ranking walks the HNSW index (approximate, like every pgvector index): with
+ * pgvector, an index for the dimension, one model version, no filter on the article (the index
+ * yields the nearest embeddings of all articles) and a top list the search list size can hold.
+ */
+export function usesHnswIndex(query: SemanticQuery, filters: SearchFilters, topN: number): boolean {
+  const filtered = Boolean(filters.sourceId || filters.topic || filters.language || filters.publishedFrom || filters.publishedTo || filters.readState);
+  return query.pgvector && Boolean(query.indexed) && query.modelVersion !== '' && !filtered && hnswEfSearch(topN, 0) >= topN;
+}
+
+/**
+ * The semantic ranking served by the HNSW index of the query's dimension: the index yields the
+ * topN nearest embeddings of the model version (the caller sets hnsw.ef_search ≥ topN), ranked
+ * by score then id. The dimension is a literal so that the planner matches the partial index.
+ */
+function indexedSemanticRankingSql(query: SemanticQuery, params: Params, topN: number): string {
+  const dims = query.vector.length;
+  const distance = `(e.vec::vector(${dims})) <=> ${params.add(toVectorLiteral(query.vector))}::vector(${dims})`;
+  const version = params.add(query.modelVersion);
+  return `
+    SELECT n.article_id AS id, (1 - n.distance)::float8 AS score
+      FROM (SELECT e.article_id, ${distance} AS distance
+              FROM article_embeddings e
+             WHERE e.dims = ${dims} AND e.model_version = ${version}
+             ORDER BY ${distance}
+             LIMIT ${params.add(topN)}) n
+     WHERE n.distance <> 'NaN'::float8
+     ORDER BY score DESC, id`;
+}
+
+/** What a page of search results is ranked by. */
+export type SearchRanking =
+  | { kind: 'text'; tsquery: string }
+  | { kind: 'semantic'; semantic: SemanticQuery }
+  /** Reciprocal-rank fusion of the first `candidates` of the full-text (when tsquery) and semantic rankings. */
+  | { kind: 'hybrid'; tsquery: string; semantic: SemanticQuery; candidates: number };
+
+/**
+ * One statement for a page of results: the ranking, its rows offset..offset+limit and those
+ * articles (ArticleRefRow columns, `body` = text for the highlight, `score`) in rank order. One
+ * round trip instead of one per ranking plus one for the rows.
+ */
+export function rankedPageSql(ranking: SearchRanking, filters: SearchFilters, offset: number, limit: number, headlineQuery: string): Statement & {
+  /** hnsw.ef_search the statement needs (it walks the HNSW index), else 0. */
+  efSearch: number;
+} {
+  const params = new Params();
+  let ranked: string;
+  if (ranking.kind === 'text') ranked = textRankingSql(ranking.tsquery, filters, params);
+  else if (ranking.kind === 'semantic') ranked = semanticRankingSql(ranking.semantic, filters, params, offset + limit);
+  else {
+    // Each list adds 1 / (k + rank) per id (rank from 1, in the list's own order); best sum first,
+    // ties by id. Two addends per id at most, so the sum does not depend on the order of addition.
+    const candidates = params.add(ranking.candidates);
+    const lists = [
+      ...(ranking.tsquery ? [textRankingSql(ranking.tsquery, filters, params)] : []),
+      semanticRankingSql(ranking.semantic, filters, params, ranking.candidates),
+    ].map(
+      (list, i) => `SELECT id, 1::float8 / (${RRF_K} + row_number() OVER (ORDER BY score DESC, id)) AS weight
+                      FROM (SELECT * FROM (${list}) l${i} LIMIT ${candidates}) c${i}`,
+    );
+    ranked = `SELECT id, sum(weight)::float8 AS score FROM (${lists.join(' UNION ALL ')}) w GROUP BY id ORDER BY score DESC, id`;
+  }
+  const pageOffset = params.add(offset);
+  const pageLimit = params.add(limit);
+  const headline = `to_tsquery('simple', ${params.add(headlineQuery)})`;
+  const options = params.add(HEADLINE_OPTIONS);
+  const sql = `
+    WITH page AS (SELECT * FROM (${ranked}) r OFFSET ${pageOffset} LIMIT ${pageLimit})
+    SELECT ${ARTICLE_REF_COLUMNS}, page.score,
+           ts_headline('simple', ${headlineDocumentSql('a.title')}, hq, ${options}) AS "titleHeadline",
+           ts_headline('simple', ${headlineDocumentSql(`left(a.text, ${HEADLINE_CHARS})`)}, hq, ${options}) AS "bodyHeadline"
+      FROM page JOIN articles a ON a.id = page.id ${NEWEST_ANALYSIS_JOIN}, ${headline} hq
+     ORDER BY page.score DESC, a.id`;
+  const topN = ranking.kind === 'semantic' ? offset + limit : ranking.kind === 'hybrid' ? ranking.candidates : 0;
+  const efSearch = ranking.kind !== 'text' && usesHnswIndex(ranking.semantic, filters, topN) ? hnswEfSearch(topN, 0) : 0;
+  return { sql, params: params.values, efSearch };
+}
+
+/** ts_headline reads at most this much of an article (the excerpt is near the start anyway). */
+const HEADLINE_CHARS = 20_000;
+
+/**
+ * Characters between which the headline document gets a space so that ts_headline, which splits
+ * Chinese and Japanese text into no words, can mark each character (a character phrase matches a
+ * word): Han (CJK Unified Ideographs, Extension A, compatibility ideographs), Hiragana and Katakana
+ * letters. A subset of the script classes compactHighlight removes those spaces between again.
+ */
+const HEADLINE_CJK = '[\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FD-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFA6D]';
+
+/** SQL for the text ts_headline reads: the sentinels removed, a space between adjacent CJK characters. */
+function headlineDocumentSql(column: string): string {
+  return `regexp_replace(translate(${column}, E'${MARK_START}${MARK_END}', ''), '(${HEADLINE_CJK})(?=${HEADLINE_CJK})', '\\1 ', 'g')`;
 }
 
 /** ts_headline options: sentinels instead of tags, so the excerpt can be HTML-escaped afterwards. */
 export const HEADLINE_OPTIONS = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;
-
-/** Excerpts of titles and texts (already prepared by headlineDocument) with the query's words marked. */
-export function headlinesSql(titles: string[], texts: string[], headlineQuery: string): Statement {
-  return {
-    sql: `
-      SELECT ts_headline('simple', d.title, q, $4) AS title, ts_headline('simple', d.body, q, $4) AS body
-        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS d(title, body, n), to_tsquery('simple', $3) q
-       ORDER BY d.n`,
-    params: [titles, texts, headlineQuery, HEADLINE_OPTIONS],
-  };
-}

@@ -36,6 +36,8 @@ function searchRequest(query: string, overrides: Partial<storage.SearchRequest> 
     publishedTo: undefined,
     queryVector: [],
     modelVersion: '',
+    userId: '',
+    readState: 0,
     ...overrides,
   };
 }

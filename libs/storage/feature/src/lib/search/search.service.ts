@@ -5,26 +5,17 @@ import { fromTimestamp } from '@autoglm/shared-grpc';
 import type { ArticleRefRow } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { isUuid } from '../shared/ids';
+import { HnswIndexes } from '../similarity/hnsw-indexes';
 import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET, searchFingerprint } from './search-cursor';
 import { parseTextQuery, type TextQuery } from './search-query';
-import {
-  headlinesSql,
-  pageArticlesSql,
-  semanticCandidatesSql,
-  textCandidatesSql,
-  type CandidateRow,
-  type SearchFilters,
-} from './search-sql';
-import { compactHighlight, headlineDocument, SearchSegmenter, withoutMarkSentinels } from './search-segmenter';
-import { fuseRankings } from './rank-fusion';
+import { rankedPageSql, type SearchFilters, type SearchRanking } from './search-sql';
+import { compactHighlight, SearchSegmenter } from './search-segmenter';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
 export const MAX_QUERY_CHARS = 500;
 /** Hybrid search fuses this many candidates of each ranking; its pages end there. */
 export const HYBRID_CANDIDATES = 200;
-/** ts_headline reads at most this much of an article (the excerpt is near the start anyway). */
-const HEADLINE_CHARS = 20_000;
 
 export const NO_QUERY_VECTOR_NOTICE =
   'semantic search needs a query vector, and this query has none: the embedding model knows none of its words';
@@ -50,7 +41,7 @@ interface ValidSearch {
   fingerprint: string;
 }
 
-type PageIds = { ids: Array<{ id: string; score: number }>; more: boolean };
+type RankedRow = ArticleRefRow & { score: number; titleHeadline: string | null; bodyHeadline: string | null };
 
 /** Full-text (English and Chinese), semantic and hybrid search over articles. */
 @Injectable()
@@ -58,6 +49,7 @@ export class SearchService {
   constructor(
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
     private readonly segmenter: SearchSegmenter,
+    private readonly hnsw: HnswIndexes,
   ) {}
 
   async search(request: storage.SearchRequest): Promise<SearchOutcome> {
@@ -71,72 +63,49 @@ export class SearchService {
         return this.textOnly(input, text, input.mode, '');
       case storage.SearchMode.SEARCH_MODE_SEMANTIC: {
         if (input.vector.length === 0) return this.answer(input, input.mode, [], false, NO_QUERY_VECTOR_NOTICE);
-        const page = await this.candidates(semanticCandidatesSql(this.semantic(input), input.filters, input.offset, input.limit + 1));
-        return this.page(input, text, input.mode, pageOf(page, input.limit), '');
+        return this.page(input, text, input.mode, { kind: 'semantic', semantic: this.semantic(input) }, '');
       }
       default: {
         if (input.vector.length === 0) {
           return this.textOnly(input, text, storage.SearchMode.SEARCH_MODE_TEXT, `${NO_QUERY_VECTOR_NOTICE}; showing full-text matches only`);
         }
-        const [textual, semantic] = await Promise.all([
-          text.tsquery ? this.candidates(textCandidatesSql(text.tsquery, input.filters, 0, HYBRID_CANDIDATES)) : [],
-          this.candidates(semanticCandidatesSql(this.semantic(input), input.filters, 0, HYBRID_CANDIDATES)),
-        ]);
-        const fused = fuseRankings([textual, semantic]).slice(input.offset, input.offset + input.limit + 1);
-        return this.page(input, text, input.mode, pageOf(fused, input.limit), '');
+        const ranking: SearchRanking = { kind: 'hybrid', tsquery: text.tsquery, semantic: this.semantic(input), candidates: HYBRID_CANDIDATES };
+        return this.page(input, text, input.mode, ranking, '');
       }
     }
   }
 
-  private async textOnly(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, notice: string): Promise<SearchOutcome> {
-    if (!text.tsquery) return this.answer(input, mode, [], false, notice || NO_TEXT_TERMS_NOTICE);
-    const rows = await this.candidates(textCandidatesSql(text.tsquery, input.filters, input.offset, input.limit + 1));
-    return this.page(input, text, mode, pageOf(rows, input.limit), notice);
+  private textOnly(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, notice: string): Promise<SearchOutcome> {
+    if (!text.tsquery) return Promise.resolve(this.answer(input, mode, [], false, notice || NO_TEXT_TERMS_NOTICE));
+    return this.page(input, text, mode, { kind: 'text', tsquery: text.tsquery }, notice);
   }
 
   private semantic(input: ValidSearch) {
-    return { pgvector: this.db.pgvector, vector: input.vector, modelVersion: input.modelVersion };
+    return { pgvector: this.db.pgvector, vector: input.vector, modelVersion: input.modelVersion, indexed: this.hnsw.has(input.vector.length) };
   }
 
-  private async candidates(statement: { sql: string; params: unknown[] }): Promise<CandidateRow[]> {
-    const rows = (await this.db.dataSource.query(statement.sql, statement.params)) as CandidateRow[];
-    return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
-  }
-
-  /** The page's articles in ranking order, each with its score and highlighted excerpt. */
-  private async page(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, page: PageIds, notice: string): Promise<SearchOutcome> {
-    if (page.ids.length === 0) return this.answer(input, mode, [], false, notice);
-    const { sql, params } = pageArticlesSql(page.ids.map((p) => p.id));
-    const rows = (await this.db.dataSource.query(sql, params)) as Array<ArticleRefRow & { body: string }>;
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    // An article deleted between the two statements is simply left out.
-    const found = page.ids.flatMap((p) => {
-      const row = byId.get(p.id);
-      return row ? [{ row, score: p.score }] : [];
+  /**
+   * A page of the ranking in one statement: the ranking, the page's articles in rank order and
+   * their excerpts (ts_headline of the text, of the title when only the title matches).
+   */
+  private async page(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, ranking: SearchRanking, notice: string): Promise<SearchOutcome> {
+    const { sql, params, efSearch } = rankedPageSql(ranking, input.filters, input.offset, input.limit + 1, text.headline);
+    const rows = (
+      efSearch === 0
+        ? await this.db.dataSource.query(sql, params)
+        : // The HNSW search list size is a setting of the session: set for this statement's transaction only.
+          await this.db.dataSource.transaction(async (manager) => {
+            await manager.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+            return manager.query(sql, params);
+          })
+    ) as RankedRow[];
+    const hits = rows.slice(0, input.limit).map(({ titleHeadline, bodyHeadline, ...ref }) => {
+      const body = compactHighlight(bodyHeadline ?? '', text.cjkWords);
+      const title = compactHighlight(titleHeadline ?? '', text.cjkWords);
+      const highlight = body.includes('<mark>') || !title.includes('<mark>') ? body || title : title;
+      return { ...ref, score: Number(ref.score), highlight };
     });
-    const highlights = await this.highlights(found.map((f) => f.row), text);
-    const hits = found.map(({ row, score }, i) => {
-      const { body: _body, ...ref } = row;
-      return { ...ref, score, highlight: highlights[i] };
-    });
-    return this.answer(input, mode, hits, page.more, notice);
-  }
-
-  /** ts_headline of the text; of the title when only the title matches; '' for an article without words. */
-  private async highlights(rows: Array<{ title: string; body: string }>, text: TextQuery): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const prepare = (value: string) => headlineDocument(withoutMarkSentinels(value.slice(0, HEADLINE_CHARS)));
-    const { sql, params } = headlinesSql(
-      rows.map((r) => prepare(r.title)),
-      rows.map((r) => prepare(r.body)),
-      text.headline,
-    );
-    const lines = (await this.db.dataSource.query(sql, params)) as Array<{ title: string | null; body: string | null }>;
-    return lines.map((line) => {
-      const body = compactHighlight(line.body ?? '', text.cjkWords);
-      const title = compactHighlight(line.title ?? '', text.cjkWords);
-      return body.includes('<mark>') || !title.includes('<mark>') ? body || title : title;
-    });
+    return this.answer(input, mode, hits, rows.length > input.limit, notice);
   }
 
   private answer(input: ValidSearch, mode: storage.SearchMode, hits: SearchHitRow[], more: boolean, notice: string): SearchOutcome {
@@ -144,10 +113,6 @@ export class SearchService {
     const nextCursor = more && next <= MAX_SEARCH_OFFSET ? encodeSearchCursor({ offset: next, fingerprint: input.fingerprint }) : '';
     return { hits, nextCursor, mode, notice };
   }
-}
-
-function pageOf(rows: CandidateRow[], limit: number): PageIds {
-  return { ids: rows.slice(0, limit), more: rows.length > limit };
 }
 
 const MODES = new Set<number>([
@@ -175,12 +140,21 @@ export function validateSearch(request: storage.SearchRequest): ValidSearch {
   if (request.queryVector.some((v) => !Number.isFinite(v))) throw DomainError.invalidArgument('query_vector contains a non-finite value');
   // A zero vector has no direction: it is no more a query than an empty one.
   const vector = request.queryVector.some((v) => v !== 0) ? request.queryVector : [];
+  const readState = request.readState;
+  if (readState < 0 || !Object.values(storage.ReadingListFilter).includes(readState)) {
+    throw DomainError.invalidArgument('read_state must be one of unread, read, starred');
+  }
+  if (readState !== storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED && !isUuid(request.userId)) {
+    throw DomainError.invalidArgument('read_state needs the user_id of an existing user');
+  }
   const filters: SearchFilters = {
     sourceId: request.sourceId.trim(),
     topic: request.topic.trim(),
     language: request.language.trim(),
     publishedFrom,
     publishedTo,
+    readState,
+    userId: readState === storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED ? '' : request.userId,
   };
   const fingerprint = searchFingerprint([
     query,
@@ -191,6 +165,8 @@ export function validateSearch(request: storage.SearchRequest): ValidSearch {
     publishedFrom?.toISOString() ?? '',
     publishedTo?.toISOString() ?? '',
     request.modelVersion,
+    String(filters.readState),
+    filters.userId,
   ]);
   const offset = request.cursor ? decodeSearchCursor(request.cursor, fingerprint).offset : 0;
   return { query, mode, limit, offset, filters, vector, modelVersion: request.modelVersion, fingerprint };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SourceKind, SourceStatus } from '@autoglm/contracts';
+import { SourceKind, SourceStatus, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
@@ -148,15 +148,17 @@ export class SourcesService {
     const updated = await this.db.dataSource.transaction(async (manager) => {
       const current = (await manager.query(
         `SELECT status, interval_seconds AS "intervalSeconds", effective_interval_seconds AS "effectiveIntervalSeconds",
-                consecutive_failures AS "consecutiveFailures", last_fetched_at AS "lastFetchedAt"
+                consecutive_failures AS "consecutiveFailures", last_fetched_at AS "lastFetchedAt",
+                (SELECT w.lease_expires_at FROM websub_subscriptions w WHERE w.source_id = sources.id AND w.state = $2) AS "pushLeaseExpiresAt"
            FROM sources WHERE id = $1 FOR UPDATE`,
-        [result.sourceId],
+        [result.sourceId, storage.WebSubState.WEB_SUB_STATE_ACTIVE],
       )) as Array<{
         status: number;
         intervalSeconds: number;
         effectiveIntervalSeconds: number;
         consecutiveFailures: number;
         lastFetchedAt: Date | null;
+        pushLeaseExpiresAt: Date | null;
       }>;
       const source = current[0];
       if (!source) return false;
@@ -173,6 +175,7 @@ export class SourcesService {
         { pauseAfterFailures, minIntervalSeconds, maxIntervalSeconds },
         now,
       );
+      if (result.ok) next.nextCheckAt = safetyPollAt(next.nextCheckAt, source.pushLeaseExpiresAt, this.config.websub.pollIntervalSeconds, now);
       const schedule = [result.sourceId, next.status, next.consecutiveFailures, next.lastError, next.nextCheckAt, next.effectiveIntervalSeconds];
       if (!result.ok) {
         await manager.query(
@@ -228,6 +231,17 @@ export class SourcesService {
       params,
     )) as SourceRow[];
   }
+}
+
+/**
+ * While a hub pushes a source's new items (an active WebSub lease), polling is only a slow safety
+ * net: the next check is at least pollIntervalSeconds away, but never after the lease runs out
+ * (then nothing pushes any more and the normal schedule is back).
+ */
+export function safetyPollAt(nextCheckAt: Date, pushLeaseExpiresAt: Date | null, pollIntervalSeconds: number, now: Date): Date {
+  if (!pushLeaseExpiresAt || pushLeaseExpiresAt.getTime() <= now.getTime()) return nextCheckAt;
+  const safety = Math.min(now.getTime() + pollIntervalSeconds * 1000, pushLeaseExpiresAt.getTime());
+  return safety > nextCheckAt.getTime() ? new Date(safety) : nextCheckAt;
 }
 
 function validator(value: string | undefined): string {

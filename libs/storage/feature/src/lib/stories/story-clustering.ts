@@ -13,6 +13,19 @@ export const STORY_WINDOW_HOURS = 72;
  * football stories measured 0.955 and two recipes above 0.92, so the bar sits above that.
  */
 export const STORY_MIN_COSINE = 0.98;
+/**
+ * The bar of models whose cosines spread otherwise, by model name. Universal Sentence Encoder lite
+ * (use-lite-en): one event told by two outlets measured 0.87–0.94, two football stories 0.77 and
+ * other topics below 0.57, so the bar sits between.
+ */
+export const STORY_MIN_COSINE_BY_MODEL: Readonly<Record<string, number>> = { 'use-lite-en': 0.83 };
+
+/** The story bar of the model that made an embedding (its version is name@version). */
+export function storyMinCosine(modelVersion: string): number {
+  const at = modelVersion.lastIndexOf('@');
+  const name = at > 0 ? modelVersion.slice(0, at) : modelVersion;
+  return STORY_MIN_COSINE_BY_MODEL[name] ?? STORY_MIN_COSINE;
+}
 
 export interface StoryAssignmentInput {
   articleId: string;
@@ -32,7 +45,7 @@ interface Candidate {
 /**
  * Puts an analyzed article into a story: the story of its most similar earlier article —
  * a SimHash near-duplicate (an equal 16-bit band, then Hamming distance ≤ 3) or an embedding
- * with cosine ≥ STORY_MIN_COSINE — among articles within 72 hours of it, else a new story of its own.
+ * with cosine ≥ the model's story bar (storyMinCosine) — among articles within 72 hours of it, else a new story of its own.
  * Replay-safe: an article already in a story stays there (its SimHash bands are refreshed).
  */
 @Injectable()
@@ -140,7 +153,7 @@ export class StoryClustering {
         WHERE similarity >= $7 AND similarity <> 'NaN'::float8
         ORDER BY similarity DESC
         LIMIT 1`,
-      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, STORY_MIN_COSINE],
+      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, storyMinCosine(modelVersion)],
     )) as Array<{ clusterId: string; similarity: number }>;
     return rows.map((row) => ({ clusterId: row.clusterId, similarity: Number(row.similarity) }));
   }

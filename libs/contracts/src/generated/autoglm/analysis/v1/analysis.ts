@@ -17,6 +17,13 @@ export enum SummaryMode {
   SUMMARY_MODE_ABSTRACTIVE = 2,
 }
 
+export enum PullJobState {
+  PULL_JOB_STATE_UNSPECIFIED = 0,
+  PULL_JOB_STATE_RUNNING = 1,
+  PULL_JOB_STATE_SUCCEEDED = 2,
+  PULL_JOB_STATE_FAILED = 3,
+}
+
 export interface EmbedRequest {
   texts: string[];
   /** model names a model by manifest name; empty selects the default model. */
@@ -211,6 +218,128 @@ export interface BatcherMetrics {
   paddingEfficiency: number;
 }
 
+/** StreamItemError is the failure of one item of a stream; the stream itself goes on. */
+export interface StreamItemError {
+  /** code is the gRPC status code (3 INVALID_ARGUMENT, 5 NOT_FOUND, 8 RESOURCE_EXHAUSTED, …). */
+  code: number;
+  message: string;
+}
+
+export interface EmbedStreamRequest {
+  /** id is chosen by the client and echoed in the answer (answers may come out of request order). */
+  id: string;
+  text: string;
+  /** model names a model like EmbedRequest.model; empty selects the default model. */
+  model: string;
+}
+
+export interface EmbedStreamResponse {
+  id: string;
+  /** embedding is set on success, error otherwise. */
+  embedding: Embedding | undefined;
+  modelVersion: string;
+  error: StreamItemError | undefined;
+}
+
+export interface AnalyzeStreamRequest {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface AnalyzeStreamResponse {
+  id: string;
+  /** analysis is set on success, error otherwise. */
+  analysis: AnalyzeResponse | undefined;
+  error: StreamItemError | undefined;
+}
+
+export interface PullJob {
+  id: string;
+  repoId: string;
+  revision: string;
+  state: PullJobState;
+  /** bytes_done and bytes_total count the files downloaded so far; bytes_total grows as files start (0 = unknown yet). */
+  bytesDone: string;
+  bytesTotal: string;
+  /** current_file is the hub path being downloaded. */
+  currentFile: string;
+  /** error says why the pull failed (state FAILED). */
+  error: string;
+  /** model_name is the installed model's name once the pull succeeded (owner--name). */
+  modelName: string;
+  /** started_at_ms and finished_at_ms are epoch milliseconds (finished 0 while running). */
+  startedAtMs: string;
+  finishedAtMs: string;
+}
+
+export interface PullModelRequest {
+  /** repo_id is a hub repository id (owner/name). */
+  repoId: string;
+  /** revision is a branch, tag or commit; empty is main. */
+  revision: string;
+  /** quantized takes onnx/model_quantized.onnx (int8) instead of onnx/model.onnx. */
+  quantized: boolean;
+}
+
+export interface PullModelResponse {
+  job:
+    | PullJob
+    | undefined;
+  /** created is false when a pull of the same repository was already running and job is that one. */
+  created: boolean;
+}
+
+export interface GetPullJobRequest {
+  jobId: string;
+}
+
+export interface GetPullJobResponse {
+  job: PullJob | undefined;
+}
+
+export interface ListModelsRequest {
+}
+
+export interface InstalledModel {
+  /** name is the folder name in the models directory (owner--name for pulled models). */
+  name: string;
+  version: string;
+  dimension: number;
+  license: string;
+  source: string;
+  tokenizer: string;
+  pooling: string;
+  maxTokens: number;
+  isDefault: boolean;
+  /** problem says why the manifest cannot be read (the model cannot be used); empty when it can. */
+  problem: string;
+}
+
+export interface ListModelsResponse {
+  models: InstalledModel[];
+}
+
+export interface GetReembedProgressRequest {
+}
+
+export interface ReembedProgress {
+  /** model_version is the default model's version, the one stored articles are re-embedded with. */
+  modelVersion: string;
+  /** state is idle (not started), running, done (no article lacks a vector of model_version) or failed. */
+  state: string;
+  /** done counts articles re-embedded by this process; remaining is what storage reported last. */
+  done: string;
+  remaining: string;
+  /** skipped counts articles whose text gave no vector with this model. */
+  skipped: string;
+  error: string;
+}
+
+export interface GetReembedProgressResponse {
+  progress: ReembedProgress | undefined;
+}
+
 /** AnalysisService runs the local models. */
 
 export interface AnalysisServiceClient {
@@ -234,6 +363,34 @@ export interface AnalysisServiceClient {
    */
 
   summarize(request: SummarizeRequest, metadata?: Metadata): Observable<SummarizeResponse>;
+
+  /**
+   * EmbedStream embeds many texts over one bidirectional stream (bulk work: the batcher's bulk lane, bounded
+   * in-flight). Each answer carries its request's id; a bad item gets a per-item error and the stream goes on.
+   */
+
+  embedStream(request: Observable<EmbedStreamRequest>, metadata?: Metadata): Observable<EmbedStreamResponse>;
+
+  /** AnalyzeStream analyses many articles over one bidirectional stream, like EmbedStream. */
+
+  analyzeStream(request: Observable<AnalyzeStreamRequest>, metadata?: Metadata): Observable<AnalyzeStreamResponse>;
+
+  /**
+   * PullModel starts downloading a hub model into the models directory and returns its job at once; a pull of
+   * a repository that is already being pulled returns that job.
+   */
+
+  pullModel(request: PullModelRequest, metadata?: Metadata): Observable<PullModelResponse>;
+
+  getPullJob(request: GetPullJobRequest, metadata?: Metadata): Observable<GetPullJobResponse>;
+
+  /** ListModels lists the installed models with a summary of each manifest. */
+
+  listModels(request: ListModelsRequest, metadata?: Metadata): Observable<ListModelsResponse>;
+
+  /** GetReembedProgress reports the background re-embedding of stored articles with the default model. */
+
+  getReembedProgress(request: GetReembedProgressRequest, metadata?: Metadata): Observable<GetReembedProgressResponse>;
 }
 
 /** AnalysisService runs the local models. */
@@ -274,17 +431,68 @@ export interface AnalysisServiceController {
     request: SummarizeRequest,
     metadata?: Metadata,
   ): Promise<SummarizeResponse> | Observable<SummarizeResponse> | SummarizeResponse;
+
+  /**
+   * EmbedStream embeds many texts over one bidirectional stream (bulk work: the batcher's bulk lane, bounded
+   * in-flight). Each answer carries its request's id; a bad item gets a per-item error and the stream goes on.
+   */
+
+  embedStream(request: Observable<EmbedStreamRequest>, metadata?: Metadata): Observable<EmbedStreamResponse>;
+
+  /** AnalyzeStream analyses many articles over one bidirectional stream, like EmbedStream. */
+
+  analyzeStream(request: Observable<AnalyzeStreamRequest>, metadata?: Metadata): Observable<AnalyzeStreamResponse>;
+
+  /**
+   * PullModel starts downloading a hub model into the models directory and returns its job at once; a pull of
+   * a repository that is already being pulled returns that job.
+   */
+
+  pullModel(
+    request: PullModelRequest,
+    metadata?: Metadata,
+  ): Promise<PullModelResponse> | Observable<PullModelResponse> | PullModelResponse;
+
+  getPullJob(
+    request: GetPullJobRequest,
+    metadata?: Metadata,
+  ): Promise<GetPullJobResponse> | Observable<GetPullJobResponse> | GetPullJobResponse;
+
+  /** ListModels lists the installed models with a summary of each manifest. */
+
+  listModels(
+    request: ListModelsRequest,
+    metadata?: Metadata,
+  ): Promise<ListModelsResponse> | Observable<ListModelsResponse> | ListModelsResponse;
+
+  /** GetReembedProgress reports the background re-embedding of stored articles with the default model. */
+
+  getReembedProgress(
+    request: GetReembedProgressRequest,
+    metadata?: Metadata,
+  ): Promise<GetReembedProgressResponse> | Observable<GetReembedProgressResponse> | GetReembedProgressResponse;
 }
 
 export function AnalysisServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["embed", "analyze", "getModelInfo", "embedQueries", "describeModel", "summarize"];
+    const grpcMethods: string[] = [
+      "embed",
+      "analyze",
+      "getModelInfo",
+      "embedQueries",
+      "describeModel",
+      "summarize",
+      "pullModel",
+      "getPullJob",
+      "listModels",
+      "getReembedProgress",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AnalysisService", method)(constructor.prototype[method], method, descriptor);
       Object.defineProperty(constructor.prototype, method, descriptor);
     }
-    const grpcStreamMethods: string[] = [];
+    const grpcStreamMethods: string[] = ["embedStream", "analyzeStream"];
     for (const method of grpcStreamMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcStreamMethod("AnalysisService", method)(constructor.prototype[method], method, descriptor);

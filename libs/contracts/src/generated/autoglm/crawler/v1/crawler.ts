@@ -31,6 +31,37 @@ export interface CrawlSourceResponse {
   updated: number;
 }
 
+export interface SubscribeHubRequest {
+  hubUrl: string;
+  topicUrl: string;
+  callbackUrl: string;
+  /** secret is the HMAC key the hub signs distributions with (hub.secret). */
+  secret: string;
+  leaseSeconds: number;
+  /** unsubscribe sends hub.mode=unsubscribe instead of subscribe. */
+  unsubscribe: boolean;
+}
+
+export interface SubscribeHubResponse {
+  /** accepted: the hub answered 2xx (it will verify our intent at the callback). */
+  accepted: boolean;
+  httpStatus: number;
+  /** error says why the request was not accepted (the hub's status and message, or the fetch failure). */
+  error: string;
+}
+
+export interface IngestPushedFeedRequest {
+  sourceId: string;
+  body: Uint8Array;
+  contentType: string;
+}
+
+export interface IngestPushedFeedResponse {
+  itemsFound: number;
+  inserted: number;
+  updated: number;
+}
+
 /** CrawlerService fetches, parses and normalizes sources. */
 
 export interface CrawlerServiceClient {
@@ -41,6 +72,14 @@ export interface CrawlerServiceClient {
   /** CrawlSource fetches one source now and stores its items. */
 
   crawlSource(request: CrawlSourceRequest, metadata?: Metadata): Observable<CrawlSourceResponse>;
+
+  /** SubscribeHub sends a WebSub (un)subscription request to a hub through the guarded fetcher (outbound traffic). */
+
+  subscribeHub(request: SubscribeHubRequest, metadata?: Metadata): Observable<SubscribeHubResponse>;
+
+  /** IngestPushedFeed stores the items of a feed document a hub pushed for a source: parse, normalize, upsert (no fetch). */
+
+  ingestPushedFeed(request: IngestPushedFeedRequest, metadata?: Metadata): Observable<IngestPushedFeedResponse>;
 }
 
 /** CrawlerService fetches, parses and normalizes sources. */
@@ -59,11 +98,25 @@ export interface CrawlerServiceController {
     request: CrawlSourceRequest,
     metadata?: Metadata,
   ): Promise<CrawlSourceResponse> | Observable<CrawlSourceResponse> | CrawlSourceResponse;
+
+  /** SubscribeHub sends a WebSub (un)subscription request to a hub through the guarded fetcher (outbound traffic). */
+
+  subscribeHub(
+    request: SubscribeHubRequest,
+    metadata?: Metadata,
+  ): Promise<SubscribeHubResponse> | Observable<SubscribeHubResponse> | SubscribeHubResponse;
+
+  /** IngestPushedFeed stores the items of a feed document a hub pushed for a source: parse, normalize, upsert (no fetch). */
+
+  ingestPushedFeed(
+    request: IngestPushedFeedRequest,
+    metadata?: Metadata,
+  ): Promise<IngestPushedFeedResponse> | Observable<IngestPushedFeedResponse> | IngestPushedFeedResponse;
 }
 
 export function CrawlerServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["probeUrl", "crawlSource"];
+    const grpcMethods: string[] = ["probeUrl", "crawlSource", "subscribeHub", "ingestPushedFeed"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("CrawlerService", method)(constructor.prototype[method], method, descriptor);

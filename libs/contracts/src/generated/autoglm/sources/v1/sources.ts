@@ -8,6 +8,7 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Source } from "../../common/v1/common";
 
 export interface AddSourceRequest {
@@ -36,7 +37,11 @@ export interface GetSourceRequest {
 }
 
 export interface GetSourceResponse {
-  source: Source | undefined;
+  source:
+    | Source
+    | undefined;
+  /** websub is the source's WebSub subscription; absent when its feed advertises no hub. */
+  websub: WebSubStatus | undefined;
 }
 
 export interface RefreshSourceRequest {
@@ -81,6 +86,47 @@ export interface ExportOpmlResponse {
   opml: string;
 }
 
+/** WebSubStatus is what a user sees of a source's WebSub subscription. */
+export interface WebSubStatus {
+  hubUrl: string;
+  /** state is discovered, pending, active, denied, expired, unsubscribing or unsubscribed. */
+  state: string;
+  leaseExpiresAt: Timestamp | undefined;
+  lastError: string;
+}
+
+export interface VerifyWebSubIntentRequest {
+  sourceId: string;
+  /** mode, topic, challenge, lease_seconds and reason are the hub's hub.* query parameters. */
+  mode: string;
+  topic: string;
+  challenge: string;
+  leaseSeconds: number;
+  reason: string;
+}
+
+export interface VerifyWebSubIntentResponse {
+  /** confirmed: answer 2xx with the challenge; otherwise 404. */
+  confirmed: boolean;
+}
+
+export interface DeliverWebSubContentRequest {
+  sourceId: string;
+  body: Uint8Array;
+  contentType: string;
+  /** signature is the X-Hub-Signature header ("sha256=<hex>"); empty when absent. */
+  signature: string;
+}
+
+export interface DeliverWebSubContentResponse {
+  /** signature_valid: the body was signed with the subscription's secret (otherwise it is ignored). */
+  signatureValid: boolean;
+  /** ingested: the body was read as a feed and its items stored; reason says why not otherwise. */
+  ingested: boolean;
+  reason: string;
+  inserted: number;
+}
+
 /** SourcesService owns the source registry and the crawl schedule. */
 
 export interface SourcesServiceClient {
@@ -103,6 +149,23 @@ export interface SourcesServiceClient {
   /** ExportOpml returns every source as an OPML 2.0 document, grouped by category. */
 
   exportOpml(request: ExportOpmlRequest, metadata?: Metadata): Observable<ExportOpmlResponse>;
+
+  /**
+   * VerifyWebSubIntent answers a hub's verification request at our callback: confirmed only for a subscription we
+   * asked for (mode and topic match); a denial (mode "denied") is recorded.
+   */
+
+  verifyWebSubIntent(request: VerifyWebSubIntentRequest, metadata?: Metadata): Observable<VerifyWebSubIntentResponse>;
+
+  /**
+   * DeliverWebSubContent checks the HMAC signature of a pushed feed and ingests it when it is valid.
+   * NOT_FOUND when the source has no subscription.
+   */
+
+  deliverWebSubContent(
+    request: DeliverWebSubContentRequest,
+    metadata?: Metadata,
+  ): Observable<DeliverWebSubContentResponse>;
 }
 
 /** SourcesService owns the source registry and the crawl schedule. */
@@ -148,6 +211,26 @@ export interface SourcesServiceController {
     request: ExportOpmlRequest,
     metadata?: Metadata,
   ): Promise<ExportOpmlResponse> | Observable<ExportOpmlResponse> | ExportOpmlResponse;
+
+  /**
+   * VerifyWebSubIntent answers a hub's verification request at our callback: confirmed only for a subscription we
+   * asked for (mode and topic match); a denial (mode "denied") is recorded.
+   */
+
+  verifyWebSubIntent(
+    request: VerifyWebSubIntentRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyWebSubIntentResponse> | Observable<VerifyWebSubIntentResponse> | VerifyWebSubIntentResponse;
+
+  /**
+   * DeliverWebSubContent checks the HMAC signature of a pushed feed and ingests it when it is valid.
+   * NOT_FOUND when the source has no subscription.
+   */
+
+  deliverWebSubContent(
+    request: DeliverWebSubContentRequest,
+    metadata?: Metadata,
+  ): Promise<DeliverWebSubContentResponse> | Observable<DeliverWebSubContentResponse> | DeliverWebSubContentResponse;
 }
 
 export function SourcesServiceControllerMethods() {
@@ -160,6 +243,8 @@ export function SourcesServiceControllerMethods() {
       "resumeSource",
       "importOpml",
       "exportOpml",
+      "verifyWebSubIntent",
+      "deliverWebSubContent",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

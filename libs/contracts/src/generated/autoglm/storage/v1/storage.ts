@@ -23,6 +23,38 @@ export enum SearchMode {
   SEARCH_MODE_HYBRID = 3,
 }
 
+/** MarkChange leaves a mark as it is (UNCHANGED), sets it or clears it. */
+export enum MarkChange {
+  MARK_CHANGE_UNSPECIFIED = 0,
+  MARK_CHANGE_SET = 1,
+  MARK_CHANGE_CLEAR = 2,
+}
+
+/** ReadingListFilter selects a reading list's articles by their marks. */
+export enum ReadingListFilter {
+  READING_LIST_FILTER_UNSPECIFIED = 0,
+  READING_LIST_FILTER_UNREAD = 1,
+  READING_LIST_FILTER_READ = 2,
+  READING_LIST_FILTER_STARRED = 3,
+}
+
+export enum WebSubState {
+  WEB_SUB_STATE_UNSPECIFIED = 0,
+  /** WEB_SUB_STATE_DISCOVERED - DISCOVERED: the feed advertises a hub; no subscription request was accepted yet. */
+  WEB_SUB_STATE_DISCOVERED = 1,
+  /** WEB_SUB_STATE_PENDING - PENDING: a subscription request was sent; the hub has not verified it yet. */
+  WEB_SUB_STATE_PENDING = 2,
+  /** WEB_SUB_STATE_ACTIVE - ACTIVE: the hub verified the subscription; pushes are accepted until lease_expires_at. */
+  WEB_SUB_STATE_ACTIVE = 3,
+  /** WEB_SUB_STATE_DENIED - DENIED: the hub refused the subscription (last_error holds its reason). */
+  WEB_SUB_STATE_DENIED = 4,
+  /** WEB_SUB_STATE_EXPIRED - EXPIRED: the lease ran out without a verified renewal (reported for ACTIVE rows past lease_expires_at). */
+  WEB_SUB_STATE_EXPIRED = 5,
+  /** WEB_SUB_STATE_UNSUBSCRIBING - UNSUBSCRIBING / UNSUBSCRIBED: we asked the hub to stop (e.g. the source is paused) / it confirmed. */
+  WEB_SUB_STATE_UNSUBSCRIBING = 6,
+  WEB_SUB_STATE_UNSUBSCRIBED = 7,
+}
+
 export interface CreateSourceRequest {
   url: string;
   title: string;
@@ -323,6 +355,9 @@ export interface SearchRequest {
   queryVector: number[];
   /** model_version is the model that made query_vector; only embeddings of that version are compared (empty: any). */
   modelVersion: string;
+  /** read_state keeps only the articles that user_id has (not) read or starred; it needs user_id. */
+  userId: string;
+  readState: ReadingListFilter;
 }
 
 export interface SearchHit {
@@ -342,6 +377,308 @@ export interface SearchResponse {
   mode: SearchMode;
   /** notice explains an empty or degraded answer (e.g. no query vector for a semantic search); empty otherwise. */
   notice: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: Timestamp | undefined;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** prefix is the first characters of the key, to recognise it by; the key itself is never stored. */
+  prefix: string;
+  createdAt: Timestamp | undefined;
+  lastUsedAt: Timestamp | undefined;
+  revokedAt: Timestamp | undefined;
+}
+
+/** NewApiKey is what the caller made: a name, the key's prefix and the hex SHA-256 of the whole key. */
+export interface NewApiKey {
+  name: string;
+  prefix: string;
+  keyHash: string;
+}
+
+export interface CreateUserRequest {
+  /** name is a handle: 1..64 characters of a-z, 0-9, '.', '_' and '-' (stored lower-case). */
+  name: string;
+  apiKey:
+    | NewApiKey
+    | undefined;
+  /** actor_user_id is who asks: an admin, or empty when the instance has no user yet (the first user becomes admin). */
+  actorUserId: string;
+}
+
+export interface CreateUserResponse {
+  user: User | undefined;
+  apiKey: ApiKey | undefined;
+}
+
+export interface GetUserRequest {
+  userId: string;
+}
+
+export interface GetUserResponse {
+  user: User | undefined;
+}
+
+export interface AuthenticateApiKeyRequest {
+  keyHash: string;
+}
+
+export interface AuthenticateApiKeyResponse {
+  user: User | undefined;
+  apiKeyId: string;
+}
+
+export interface CreateApiKeyRequest {
+  userId: string;
+  apiKey: NewApiKey | undefined;
+}
+
+export interface CreateApiKeyResponse {
+  apiKey: ApiKey | undefined;
+}
+
+export interface ListApiKeysRequest {
+  userId: string;
+}
+
+export interface ListApiKeysResponse {
+  apiKeys: ApiKey[];
+}
+
+export interface RevokeApiKeyRequest {
+  userId: string;
+  apiKeyId: string;
+}
+
+export interface RevokeApiKeyResponse {
+  apiKey: ApiKey | undefined;
+}
+
+export interface Subscription {
+  source: Source | undefined;
+  category: string;
+  createdAt: Timestamp | undefined;
+}
+
+export interface PutSubscriptionRequest {
+  userId: string;
+  sourceId: string;
+  category: string;
+}
+
+export interface PutSubscriptionResponse {
+  subscription: Subscription | undefined;
+  created: boolean;
+}
+
+export interface DeleteSubscriptionRequest {
+  userId: string;
+  sourceId: string;
+}
+
+export interface DeleteSubscriptionResponse {
+}
+
+export interface ListSubscriptionsRequest {
+  userId: string;
+}
+
+export interface ListSubscriptionsResponse {
+  subscriptions: Subscription[];
+}
+
+/** ArticleMarks are one user's marks on one article. */
+export interface ArticleMarks {
+  read: boolean;
+  starred: boolean;
+  readAt: Timestamp | undefined;
+  starredAt: Timestamp | undefined;
+}
+
+export interface SetArticleStateRequest {
+  userId: string;
+  articleId: string;
+  read: MarkChange;
+  starred: MarkChange;
+}
+
+export interface SetArticleStateResponse {
+  marks: ArticleMarks | undefined;
+}
+
+export interface ListUserArticlesRequest {
+  userId: string;
+  /** limit is 1..100; 0 means 20. */
+  limit: number;
+  cursor: string;
+  filter: ReadingListFilter;
+  /** source_id narrows the list to one subscribed source; category to the sources of one of the user's folders. */
+  sourceId: string;
+  category: string;
+}
+
+export interface UserArticle {
+  article: ArticleRef | undefined;
+  marks: ArticleMarks | undefined;
+}
+
+export interface ListUserArticlesResponse {
+  articles: UserArticle[];
+  nextCursor: string;
+}
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  query: string;
+  mode: SearchMode;
+  sourceId: string;
+  topic: string;
+  language: string;
+  publishedFrom: Timestamp | undefined;
+  publishedTo: Timestamp | undefined;
+  createdAt: Timestamp | undefined;
+}
+
+export interface CreateSavedSearchRequest {
+  userId: string;
+  /** search's id and created_at are ignored. */
+  search: SavedSearch | undefined;
+}
+
+export interface CreateSavedSearchResponse {
+  search: SavedSearch | undefined;
+}
+
+export interface ListSavedSearchesRequest {
+  userId: string;
+}
+
+export interface ListSavedSearchesResponse {
+  searches: SavedSearch[];
+}
+
+export interface GetSavedSearchRequest {
+  userId: string;
+  savedSearchId: string;
+}
+
+export interface GetSavedSearchResponse {
+  search: SavedSearch | undefined;
+}
+
+export interface DeleteSavedSearchRequest {
+  userId: string;
+  savedSearchId: string;
+}
+
+export interface DeleteSavedSearchResponse {
+}
+
+export interface ListArticlesWithoutEmbeddingRequest {
+  modelVersion: string;
+  /** after_id is the last id of the previous page; empty starts from the beginning. */
+  afterId: string;
+  /** limit is 1..500; 0 means 100. */
+  limit: number;
+}
+
+export interface ArticleText {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface ListArticlesWithoutEmbeddingResponse {
+  /** articles are ordered by id. */
+  articles: ArticleText[];
+  /** remaining counts the matching articles after after_id, this page included. */
+  remaining: string;
+}
+
+export interface ArticleVector {
+  articleId: string;
+  vector: number[];
+}
+
+export interface SaveEmbeddingsRequest {
+  modelVersion: string;
+  /**
+   * embeddings holds at most 500 vectors; an empty or all-zero vector stores none but still marks the article
+   * done for model_version (it gets an analysis row of that version, copied from its newest one).
+   */
+  embeddings: ArticleVector[];
+}
+
+export interface SaveEmbeddingsResponse {
+  /** saved counts the vectors stored (articles deleted in the meantime are skipped). */
+  saved: number;
+}
+
+export interface WebSubSubscription {
+  sourceId: string;
+  hubUrl: string;
+  /** topic_url is the feed's self URL (the source URL when the feed names none). */
+  topicUrl: string;
+  state: WebSubState;
+  /** secret is the hex HMAC key given to the hub (empty until a request is sent). Internal: never shown. */
+  secret: string;
+  /** lease_seconds is the lease asked for, then the one the hub granted. */
+  leaseSeconds: number;
+  leaseExpiresAt:
+    | Timestamp
+    | undefined;
+  /** renew_at is when the subscriber acts next (subscribe, renew, retry); absent: nothing to do. */
+  renewAt: Timestamp | undefined;
+  lastError: string;
+  updatedAt: Timestamp | undefined;
+}
+
+export interface RecordHubDiscoveryRequest {
+  sourceId: string;
+  hubUrl: string;
+  topicUrl: string;
+}
+
+export interface RecordHubDiscoveryResponse {
+  subscription:
+    | WebSubSubscription
+    | undefined;
+  /** changed is true when the hub or topic is new for the source (the subscription is due now). */
+  changed: boolean;
+}
+
+export interface ClaimWebSubRenewalsRequest {
+  limit: number;
+  leaseSeconds: number;
+}
+
+export interface ClaimWebSubRenewalsResponse {
+  subscriptions: WebSubSubscription[];
+}
+
+export interface GetWebSubSubscriptionRequest {
+  sourceId: string;
+}
+
+export interface GetWebSubSubscriptionResponse {
+  subscription: WebSubSubscription | undefined;
+}
+
+export interface SaveWebSubSubscriptionRequest {
+  /** subscription.source_id names the row; hub_url, topic_url and updated_at are ignored (discovery owns the first two). */
+  subscription: WebSubSubscription | undefined;
+}
+
+export interface SaveWebSubSubscriptionResponse {
+  subscription: WebSubSubscription | undefined;
 }
 
 /** StorageService is the only owner of the database. */
@@ -397,6 +734,95 @@ export interface StorageServiceClient {
   /** Search finds articles by full text (English and Chinese), by meaning (kNN on a query vector) or both (hybrid). */
 
   search(request: SearchRequest, metadata?: Metadata): Observable<SearchResponse>;
+
+  /**
+   * Users and what they own. Every owned row is read and written with its owner in the query:
+   * an id that belongs to another user is NOT_FOUND, exactly like an id that does not exist.
+   * CreateUser makes a user with a first API key (only its hash is given); the first user of an instance is its admin.
+   */
+
+  createUser(request: CreateUserRequest, metadata?: Metadata): Observable<CreateUserResponse>;
+
+  getUser(request: GetUserRequest, metadata?: Metadata): Observable<GetUserResponse>;
+
+  /** AuthenticateApiKey finds the user of an unrevoked key by the key's SHA-256 (UNAUTHENTICATED otherwise). */
+
+  authenticateApiKey(request: AuthenticateApiKeyRequest, metadata?: Metadata): Observable<AuthenticateApiKeyResponse>;
+
+  createApiKey(request: CreateApiKeyRequest, metadata?: Metadata): Observable<CreateApiKeyResponse>;
+
+  listApiKeys(request: ListApiKeysRequest, metadata?: Metadata): Observable<ListApiKeysResponse>;
+
+  revokeApiKey(request: RevokeApiKeyRequest, metadata?: Metadata): Observable<RevokeApiKeyResponse>;
+
+  putSubscription(request: PutSubscriptionRequest, metadata?: Metadata): Observable<PutSubscriptionResponse>;
+
+  deleteSubscription(request: DeleteSubscriptionRequest, metadata?: Metadata): Observable<DeleteSubscriptionResponse>;
+
+  listSubscriptions(request: ListSubscriptionsRequest, metadata?: Metadata): Observable<ListSubscriptionsResponse>;
+
+  /** SetArticleState marks an article read/unread and starred/unstarred for one user. */
+
+  setArticleState(request: SetArticleStateRequest, metadata?: Metadata): Observable<SetArticleStateResponse>;
+
+  /** ListUserArticles is a user's reading list: articles of the sources they subscribe to, newest first, with their marks. */
+
+  listUserArticles(request: ListUserArticlesRequest, metadata?: Metadata): Observable<ListUserArticlesResponse>;
+
+  createSavedSearch(request: CreateSavedSearchRequest, metadata?: Metadata): Observable<CreateSavedSearchResponse>;
+
+  listSavedSearches(request: ListSavedSearchesRequest, metadata?: Metadata): Observable<ListSavedSearchesResponse>;
+
+  getSavedSearch(request: GetSavedSearchRequest, metadata?: Metadata): Observable<GetSavedSearchResponse>;
+
+  deleteSavedSearch(request: DeleteSavedSearchRequest, metadata?: Metadata): Observable<DeleteSavedSearchResponse>;
+
+  /**
+   * Re-embedding after a model switch (analysis' background worker).
+   * ListArticlesWithoutEmbedding pages (keyset on id) through articles analysed with another model version but
+   * not yet with model_version (neither by the pipeline nor by SaveEmbeddings).
+   */
+
+  listArticlesWithoutEmbedding(
+    request: ListArticlesWithoutEmbeddingRequest,
+    metadata?: Metadata,
+  ): Observable<ListArticlesWithoutEmbeddingResponse>;
+
+  /** SaveEmbeddings stores embeddings of one model version (overwriting the same pair), leaving other versions. */
+
+  saveEmbeddings(request: SaveEmbeddingsRequest, metadata?: Metadata): Observable<SaveEmbeddingsResponse>;
+
+  /**
+   * WebSub subscriptions (one per source; sources decides, storage keeps the state).
+   * RecordHubDiscovery notes the hub and topic a crawl found in a feed: a new or changed hub makes the subscription
+   * due now (state DISCOVERED); the same hub again changes nothing.
+   */
+
+  recordHubDiscovery(request: RecordHubDiscoveryRequest, metadata?: Metadata): Observable<RecordHubDiscoveryResponse>;
+
+  /**
+   * ClaimWebSubRenewals returns subscriptions whose renew_at has come, pushing renew_at out by lease_seconds so that
+   * another replica does not claim them too (FOR UPDATE SKIP LOCKED).
+   */
+
+  claimWebSubRenewals(
+    request: ClaimWebSubRenewalsRequest,
+    metadata?: Metadata,
+  ): Observable<ClaimWebSubRenewalsResponse>;
+
+  /** GetWebSubSubscription returns the subscription of a source (absent when the source has none). */
+
+  getWebSubSubscription(
+    request: GetWebSubSubscriptionRequest,
+    metadata?: Metadata,
+  ): Observable<GetWebSubSubscriptionResponse>;
+
+  /** SaveWebSubSubscription writes the state of an existing subscription (NOT_FOUND when the source has none). */
+
+  saveWebSubSubscription(
+    request: SaveWebSubSubscriptionRequest,
+    metadata?: Metadata,
+  ): Observable<SaveWebSubSubscriptionResponse>;
 }
 
 /** StorageService is the only owner of the database. */
@@ -509,6 +935,152 @@ export interface StorageServiceController {
     request: SearchRequest,
     metadata?: Metadata,
   ): Promise<SearchResponse> | Observable<SearchResponse> | SearchResponse;
+
+  /**
+   * Users and what they own. Every owned row is read and written with its owner in the query:
+   * an id that belongs to another user is NOT_FOUND, exactly like an id that does not exist.
+   * CreateUser makes a user with a first API key (only its hash is given); the first user of an instance is its admin.
+   */
+
+  createUser(
+    request: CreateUserRequest,
+    metadata?: Metadata,
+  ): Promise<CreateUserResponse> | Observable<CreateUserResponse> | CreateUserResponse;
+
+  getUser(
+    request: GetUserRequest,
+    metadata?: Metadata,
+  ): Promise<GetUserResponse> | Observable<GetUserResponse> | GetUserResponse;
+
+  /** AuthenticateApiKey finds the user of an unrevoked key by the key's SHA-256 (UNAUTHENTICATED otherwise). */
+
+  authenticateApiKey(
+    request: AuthenticateApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<AuthenticateApiKeyResponse> | Observable<AuthenticateApiKeyResponse> | AuthenticateApiKeyResponse;
+
+  createApiKey(
+    request: CreateApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<CreateApiKeyResponse> | Observable<CreateApiKeyResponse> | CreateApiKeyResponse;
+
+  listApiKeys(
+    request: ListApiKeysRequest,
+    metadata?: Metadata,
+  ): Promise<ListApiKeysResponse> | Observable<ListApiKeysResponse> | ListApiKeysResponse;
+
+  revokeApiKey(
+    request: RevokeApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<RevokeApiKeyResponse> | Observable<RevokeApiKeyResponse> | RevokeApiKeyResponse;
+
+  putSubscription(
+    request: PutSubscriptionRequest,
+    metadata?: Metadata,
+  ): Promise<PutSubscriptionResponse> | Observable<PutSubscriptionResponse> | PutSubscriptionResponse;
+
+  deleteSubscription(
+    request: DeleteSubscriptionRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteSubscriptionResponse> | Observable<DeleteSubscriptionResponse> | DeleteSubscriptionResponse;
+
+  listSubscriptions(
+    request: ListSubscriptionsRequest,
+    metadata?: Metadata,
+  ): Promise<ListSubscriptionsResponse> | Observable<ListSubscriptionsResponse> | ListSubscriptionsResponse;
+
+  /** SetArticleState marks an article read/unread and starred/unstarred for one user. */
+
+  setArticleState(
+    request: SetArticleStateRequest,
+    metadata?: Metadata,
+  ): Promise<SetArticleStateResponse> | Observable<SetArticleStateResponse> | SetArticleStateResponse;
+
+  /** ListUserArticles is a user's reading list: articles of the sources they subscribe to, newest first, with their marks. */
+
+  listUserArticles(
+    request: ListUserArticlesRequest,
+    metadata?: Metadata,
+  ): Promise<ListUserArticlesResponse> | Observable<ListUserArticlesResponse> | ListUserArticlesResponse;
+
+  createSavedSearch(
+    request: CreateSavedSearchRequest,
+    metadata?: Metadata,
+  ): Promise<CreateSavedSearchResponse> | Observable<CreateSavedSearchResponse> | CreateSavedSearchResponse;
+
+  listSavedSearches(
+    request: ListSavedSearchesRequest,
+    metadata?: Metadata,
+  ): Promise<ListSavedSearchesResponse> | Observable<ListSavedSearchesResponse> | ListSavedSearchesResponse;
+
+  getSavedSearch(
+    request: GetSavedSearchRequest,
+    metadata?: Metadata,
+  ): Promise<GetSavedSearchResponse> | Observable<GetSavedSearchResponse> | GetSavedSearchResponse;
+
+  deleteSavedSearch(
+    request: DeleteSavedSearchRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteSavedSearchResponse> | Observable<DeleteSavedSearchResponse> | DeleteSavedSearchResponse;
+
+  /**
+   * Re-embedding after a model switch (analysis' background worker).
+   * ListArticlesWithoutEmbedding pages (keyset on id) through articles analysed with another model version but
+   * not yet with model_version (neither by the pipeline nor by SaveEmbeddings).
+   */
+
+  listArticlesWithoutEmbedding(
+    request: ListArticlesWithoutEmbeddingRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<ListArticlesWithoutEmbeddingResponse>
+    | Observable<ListArticlesWithoutEmbeddingResponse>
+    | ListArticlesWithoutEmbeddingResponse;
+
+  /** SaveEmbeddings stores embeddings of one model version (overwriting the same pair), leaving other versions. */
+
+  saveEmbeddings(
+    request: SaveEmbeddingsRequest,
+    metadata?: Metadata,
+  ): Promise<SaveEmbeddingsResponse> | Observable<SaveEmbeddingsResponse> | SaveEmbeddingsResponse;
+
+  /**
+   * WebSub subscriptions (one per source; sources decides, storage keeps the state).
+   * RecordHubDiscovery notes the hub and topic a crawl found in a feed: a new or changed hub makes the subscription
+   * due now (state DISCOVERED); the same hub again changes nothing.
+   */
+
+  recordHubDiscovery(
+    request: RecordHubDiscoveryRequest,
+    metadata?: Metadata,
+  ): Promise<RecordHubDiscoveryResponse> | Observable<RecordHubDiscoveryResponse> | RecordHubDiscoveryResponse;
+
+  /**
+   * ClaimWebSubRenewals returns subscriptions whose renew_at has come, pushing renew_at out by lease_seconds so that
+   * another replica does not claim them too (FOR UPDATE SKIP LOCKED).
+   */
+
+  claimWebSubRenewals(
+    request: ClaimWebSubRenewalsRequest,
+    metadata?: Metadata,
+  ): Promise<ClaimWebSubRenewalsResponse> | Observable<ClaimWebSubRenewalsResponse> | ClaimWebSubRenewalsResponse;
+
+  /** GetWebSubSubscription returns the subscription of a source (absent when the source has none). */
+
+  getWebSubSubscription(
+    request: GetWebSubSubscriptionRequest,
+    metadata?: Metadata,
+  ): Promise<GetWebSubSubscriptionResponse> | Observable<GetWebSubSubscriptionResponse> | GetWebSubSubscriptionResponse;
+
+  /** SaveWebSubSubscription writes the state of an existing subscription (NOT_FOUND when the source has none). */
+
+  saveWebSubSubscription(
+    request: SaveWebSubSubscriptionRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<SaveWebSubSubscriptionResponse>
+    | Observable<SaveWebSubSubscriptionResponse>
+    | SaveWebSubSubscriptionResponse;
 }
 
 export function StorageServiceControllerMethods() {
@@ -533,6 +1105,27 @@ export function StorageServiceControllerMethods() {
       "recordEvent",
       "listUserEvents",
       "search",
+      "createUser",
+      "getUser",
+      "authenticateApiKey",
+      "createApiKey",
+      "listApiKeys",
+      "revokeApiKey",
+      "putSubscription",
+      "deleteSubscription",
+      "listSubscriptions",
+      "setArticleState",
+      "listUserArticles",
+      "createSavedSearch",
+      "listSavedSearches",
+      "getSavedSearch",
+      "deleteSavedSearch",
+      "listArticlesWithoutEmbedding",
+      "saveEmbeddings",
+      "recordHubDiscovery",
+      "claimWebSubRenewals",
+      "getWebSubSubscription",
+      "saveWebSubSubscription",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

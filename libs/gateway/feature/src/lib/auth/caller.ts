@@ -1,0 +1,52 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { DomainError } from '@autoglm/shared-errors';
+
+/** The user a request acts for, from its API key. */
+export interface Caller {
+  userId: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/** The HTTP request object of a REST or GraphQL call, where the auth guard leaves the caller. */
+export interface CallerRequest {
+  caller?: Caller;
+  path?: string;
+  originalUrl?: string;
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export function requestOf(context: ExecutionContext): CallerRequest | undefined {
+  if (context.getType<string>() === 'graphql') {
+    return (GqlExecutionContext.create(context).getContext<{ req?: CallerRequest }>().req ?? undefined) as CallerRequest | undefined;
+  }
+  if (context.getType() === 'http') return context.switchToHttp().getRequest<CallerRequest>();
+  return undefined;
+}
+
+/** The caller of the request, or undefined when it carries no API key (allowed unless auth is required). */
+export const OptionalCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller | undefined => requestOf(context)?.caller);
+
+/** The caller of the request; a request without an API key is UNAUTHENTICATED. */
+export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const caller = requestOf(context)?.caller;
+  if (!caller) throw missingApiKey();
+  return caller;
+});
+
+export function missingApiKey(): DomainError {
+  return DomainError.unauthenticated('this request needs an API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"');
+}
+
+/**
+ * The user id a request may act for: the caller's own when it has a key (another id is NOT_FOUND,
+ * as if that user did not exist, unless the caller is an administrator); the requested one otherwise.
+ */
+export function actingUserId(caller: Caller | undefined, requested: string | undefined): string {
+  if (!caller) return requested ?? '';
+  if (!requested || requested === caller.userId || requested === 'me') return caller.userId;
+  if (caller.isAdmin) return requested;
+  throw DomainError.notFound(`user ${requested} not found`);
+}

@@ -1,0 +1,278 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArticleSummaryDto } from '../articles/article.dto';
+import { READING_EVENT_TYPES, type ReadingEventType } from '../events/event.dto';
+import { SearchModeName, MAX_SEARCH_QUERY } from '../search/search.dto';
+import { SourceDto } from '../sources/source.dto';
+
+export class CreateUserDto {
+  @ApiProperty({ description: 'A handle: 1..64 characters of a-z, 0-9, ".", "_", "-".', example: 'alice' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  name!: string;
+}
+
+export class UserDto {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  isAdmin!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class ApiKeyDto {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ description: 'The first characters of the key, to recognise it by.' })
+  prefix!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastUsedAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  revokedAt!: string | null;
+}
+
+export class NewApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The key itself. It is shown this once and never stored: keep it.' })
+  key!: string;
+}
+
+export class CreatedUserDto {
+  @ApiProperty({ type: UserDto })
+  user!: UserDto;
+
+  @ApiProperty({ type: NewApiKeyDto })
+  apiKey!: NewApiKeyDto;
+}
+
+export class CreateApiKeyDto {
+  @ApiPropertyOptional({ maxLength: 100, example: 'laptop' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
+
+export class SubscribeDto {
+  @ApiPropertyOptional({ description: 'Your folder for the source.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  category?: string;
+}
+
+export class SubscriptionDto {
+  @ApiProperty({ type: SourceDto })
+  source!: SourceDto;
+
+  @ApiProperty()
+  category!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class ArticleMarksDto {
+  @ApiProperty()
+  read!: boolean;
+
+  @ApiProperty()
+  starred!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  readAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  starredAt!: string | null;
+}
+
+export class SetArticleStateDto {
+  @ApiPropertyOptional({ description: 'true marks read, false unread; omitted leaves it.' })
+  @IsOptional()
+  @IsBoolean()
+  read?: boolean;
+
+  @ApiPropertyOptional({ description: 'true stars, false unstars; omitted leaves it.' })
+  @IsOptional()
+  @IsBoolean()
+  starred?: boolean;
+}
+
+export const READING_LIST_FILTERS = ['all', 'unread', 'read', 'starred'] as const;
+export type ReadingListFilterName = (typeof READING_LIST_FILTERS)[number];
+
+export class ReadingListQueryDto {
+  @ApiPropertyOptional({ enum: READING_LIST_FILTERS, default: 'all' })
+  @IsOptional()
+  @IsIn(READING_LIST_FILTERS)
+  filter?: ReadingListFilterName;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  sourceId?: string;
+
+  @ApiPropertyOptional({ description: 'One of your folders.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  category?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class ReadingListItemDto extends ArticleSummaryDto {
+  @ApiProperty({ type: ArticleMarksDto })
+  marks!: ArticleMarksDto;
+}
+
+export class ReadingListDto {
+  @ApiProperty({ type: [ReadingListItemDto] })
+  items!: ReadingListItemDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor!: string | null;
+}
+
+export class CreateSavedSearchDto {
+  @ApiProperty({ maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ maxLength: MAX_SEARCH_QUERY })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_SEARCH_QUERY)
+  q!: string;
+
+  @ApiPropertyOptional({ enum: SearchModeName, default: SearchModeName.hybrid })
+  @IsOptional()
+  @IsEnum(SearchModeName)
+  mode?: SearchModeName;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  sourceId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  topic?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  language?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class SavedSearchDto {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  q!: string;
+
+  @ApiProperty({ enum: SearchModeName })
+  mode!: SearchModeName;
+
+  @ApiProperty({ type: String, nullable: true })
+  sourceId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  topic!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  language!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  from!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  to!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class SavedSearchRunQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class MyEventDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  articleId!: string;
+
+  @ApiProperty({ enum: READING_EVENT_TYPES })
+  @IsIn(READING_EVENT_TYPES)
+  type!: ReadingEventType;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(86400)
+  dwellSeconds?: number;
+}

@@ -1,0 +1,46 @@
+import type { ArticleRefRow } from '../articles/article-row';
+import type { SourceRow } from '../sources/source-row';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export const USER_COLUMNS = `u.id, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt"`;
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export const API_KEY_COLUMNS = `k.id, k.name, k.prefix, k.created_at AS "createdAt", k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt"`;
+
+export interface SubscriptionRow {
+  source: SourceRow;
+  category: string;
+  createdAt: Date;
+}
+
+export interface MarksRow {
+  readAt: Date | null;
+  starredAt: Date | null;
+}
+
+export type UserArticleRow = ArticleRefRow & MarksRow & { sortKey: string };
+
+export interface SavedSearchRow {
+  id: string;
+  name: string;
+  query: string;
+  mode: number;
+  filters: string;
+  createdAt: Date;
+}
+
+export const SAVED_SEARCH_COLUMNS = `q.id, q.name, q.query, q.mode, q.filters, q.created_at AS "createdAt"`;

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { storage } from '@autoglm/contracts';
+import { DomainError } from '@autoglm/shared-errors';
+import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { STORAGE_CLOCK, type Clock } from '../shared/clock';
+import { isUuid } from '../shared/ids';
+import { API_KEY_COLUMNS, USER_COLUMNS, type ApiKeyRow, type UserRow } from './user-rows';
+
+const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const KEY_HASH = /^[0-9a-f]{64}$/;
+const MAX_KEY_NAME = 100;
+const MAX_KEYS_PER_USER = 100;
+/** last_used_at is refreshed at most this often, so authenticating is not a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function userNotFound(id: string): DomainError {
+  return DomainError.notFound(`user ${id} not found`);
+}
+
+/** A user id from an authenticated caller: a UUID (anything else cannot exist). */
+export function checkUserId(id: string): string {
+  if (!isUuid(id)) throw userNotFound(id);
+  return id;
+}
+
+function checkNewKey(key: storage.NewApiKey | undefined): storage.NewApiKey {
+  if (!key) throw DomainError.invalidArgument('api_key is required');
+  const name = key.name.trim();
+  if (name.length > MAX_KEY_NAME) throw DomainError.invalidArgument(`an API key's name must be at most ${MAX_KEY_NAME} characters`);
+  if (!KEY_HASH.test(key.keyHash)) throw DomainError.invalidArgument('api_key.key_hash must be a hex SHA-256');
+  if (!key.prefix || key.prefix.length > 16) throw DomainError.invalidArgument('api_key.prefix must be 1..16 characters');
+  return { name: name || 'default', prefix: key.prefix, keyHash: key.keyHash };
+}
+
+type Query = (text: string, params?: unknown[]) => Promise<unknown>;
+
+/** Users and their API keys. Keys are stored as SHA-256 only; the caller makes and shows the key. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
+    @Inject(STORAGE_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a user with a first API key. On an instance without users anyone may create the first
+   * one, who becomes its administrator; after that only an administrator may.
+   */
+  async create(request: storage.CreateUserRequest): Promise<{ user: UserRow; apiKey: ApiKeyRow }> {
+    const name = request.name.trim().toLowerCase();
+    if (!USER_NAME.test(name)) {
+      throw DomainError.invalidArgument('name must be 1..64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+    }
+    const key = checkNewKey(request.apiKey);
+    const now = this.clock.now();
+    return this.db.dataSource.transaction(async (manager) => {
+      const query: Query = (text, params) => manager.query(text, params);
+      // Serialises user creation so that two "first users" cannot both become admin.
+      await query(`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`);
+      const [{ count }] = (await query(`SELECT count(*)::int AS count FROM users`)) as [{ count: number }];
+      if (count > 0) await this.requireAdmin(query, request.actorUserId);
+      const taken = (await query(`SELECT 1 FROM users WHERE name = $1`, [name])) as unknown[];
+      if (taken.length > 0) throw DomainError.alreadyExists(`a user named ${name} already exists`);
+      const [user] = (await query(
+        `INSERT INTO users AS u (name, is_admin, created_at) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+        [name, count === 0, now],
+      )) as [UserRow];
+      const apiKey = await this.insertKey(query, user.id, key, now);
+      return { user, apiKey };
+    });
+  }
+
+  async get(userId: string): Promise<UserRow> {
+    const rows = (await this.db.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [checkUserId(userId)])) as UserRow[];
+    if (!rows[0]) throw userNotFound(userId);
+    return rows[0];
+  }
+
+  /** The user of an unrevoked key, by the key's SHA-256; UNAUTHENTICATED otherwise. */
+  async authenticate(keyHash: string): Promise<{ user: UserRow; apiKeyId: string }> {
+    const invalid = DomainError.unauthenticated('the API key is not valid (unknown or revoked)');
+    if (!KEY_HASH.test(keyHash)) throw invalid;
+    const rows = (await this.db.dataSource.query(
+      `SELECT ${USER_COLUMNS}, k.id AS "apiKeyId", k.last_used_at AS "lastUsedAt"
+         FROM api_keys k JOIN users u ON u.id = k.user_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [keyHash],
+    )) as Array<UserRow & { apiKeyId: string; lastUsedAt: Date | null }>;
+    const row = rows[0];
+    if (!row) throw invalid;
+    const now = this.clock.now();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.db.dataSource.query(`UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, [row.apiKeyId, now]);
+    }
+    return { user: { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: row.createdAt }, apiKeyId: row.apiKeyId };
+  }
+
+  async createApiKey(userId: string, newKey: storage.NewApiKey | undefined): Promise<ApiKeyRow> {
+    const key = checkNewKey(newKey);
+    const user = await this.get(userId);
+    return this.db.dataSource.transaction(async (manager) => {
+      const query: Query = (text, params) => manager.query(text, params);
+      const [{ count }] = (await query(`SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL`, [
+        user.id,
+      ])) as [{ count: number }];
+      if (count >= MAX_KEYS_PER_USER) {
+        throw DomainError.failedPrecondition(`a user can have at most ${MAX_KEYS_PER_USER} active API keys; revoke one first`);
+      }
+      return this.insertKey(query, user.id, key, this.clock.now());
+    });
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKeyRow[]> {
+    await this.get(userId);
+    return (await this.db.dataSource.query(
+      `SELECT ${API_KEY_COLUMNS} FROM api_keys k WHERE k.user_id = $1 ORDER BY k.created_at, k.id`,
+      [userId],
+    )) as ApiKeyRow[];
+  }
+
+  /** Revokes one of the user's keys (revoking twice keeps the first time); another user's key is NOT_FOUND. */
+  async revokeApiKey(userId: string, apiKeyId: string): Promise<ApiKeyRow> {
+    const notFound = DomainError.notFound(`API key ${apiKeyId} not found`);
+    if (!isUuid(apiKeyId)) throw notFound;
+    const rows = (await this.db.dataSource.query(
+      `WITH k AS (UPDATE api_keys SET revoked_at = coalesce(revoked_at, $3) WHERE id = $1 AND user_id = $2 RETURNING *)
+       SELECT ${API_KEY_COLUMNS} FROM k`,
+      [apiKeyId, checkUserId(userId), this.clock.now()],
+    )) as ApiKeyRow[];
+    const row = rows[0];
+    if (!row) throw notFound;
+    return row;
+  }
+
+  private async requireAdmin(query: Query, actorUserId: string): Promise<void> {
+    if (!actorUserId) {
+      throw DomainError.unauthenticated('this instance already has users: creating another one needs an administrator\'s API key');
+    }
+    const rows = (isUuid(actorUserId) ? await query(`SELECT is_admin AS "isAdmin" FROM users WHERE id = $1`, [actorUserId]) : []) as Array<{
+      isAdmin: boolean;
+    }>;
+    if (!rows[0]?.isAdmin) throw DomainError.permissionDenied('only an administrator can create users');
+  }
+
+  private async insertKey(query: Query, userId: string, key: storage.NewApiKey, now: Date): Promise<ApiKeyRow> {
+    const taken = (await query(`SELECT 1 FROM api_keys WHERE key_hash = $1`, [key.keyHash])) as unknown[];
+    // 256-bit keys do not collide; a repeated hash means the caller reused a key.
+    if (taken.length > 0) throw DomainError.alreadyExists('this API key is already registered');
+    const [row] = (await query(
+      `INSERT INTO api_keys AS k (user_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${API_KEY_COLUMNS}`,
+      [userId, key.name, key.prefix, key.keyHash, now],
+    )) as [ApiKeyRow];
+    return row;
+  }
+}
