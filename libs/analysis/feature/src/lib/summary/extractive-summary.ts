@@ -1,5 +1,13 @@
+import { splitSentences } from '../text/sentence-splitter';
+
 /** A sentence's vector: dense (model embedding) or sparse (TF-IDF); undefined when it has none. */
 export type SentenceVector = Float32Array | Map<string, number> | undefined;
+
+/** Vectors of several pieces of text (sentences, then the title), in order. */
+export type SentenceEncoder = (pieces: readonly string[]) => Promise<SentenceVector[]>;
+
+/** Sentences considered for a summary (the head of very long texts). */
+export const MAX_SUMMARY_SENTENCES = 200;
 
 /** Texts of at most this many sentences are their own summary. */
 export const SHORT_TEXT_SENTENCES = 3;
@@ -26,6 +34,37 @@ export function centralSentences(vectors: readonly SentenceVector[], count: numb
     .slice(0, count)
     .map((x) => x.i);
   return ranked.sort((a, b) => a - b);
+}
+
+/**
+ * The extractive summary of a text: its 2–3 sentences closest to the centroid of its sentences
+ * (pulled towards the title, when given), in original order; short texts are their own summary.
+ * The analysis service and the summary-quality bench both call this.
+ */
+export async function extractiveSummary(text: string, chinese: boolean, title: string, encode: SentenceEncoder): Promise<string> {
+  const sentences = splitSentences(text).slice(0, MAX_SUMMARY_SENTENCES);
+  if (sentences.length <= SHORT_TEXT_SENTENCES) return joinSentences(sentences, chinese);
+  const vectors = await encode(title ? [...sentences, title] : sentences);
+  const picked = centralSentences(vectors.slice(0, sentences.length), summaryLength(sentences.length), vectors.slice(sentences.length));
+  return joinSentences(
+    picked.map((i) => sentences[i] as string),
+    chinese,
+  );
+}
+
+/** The LEAD-n baseline: the first `count` sentences, split as extractiveSummary splits them. */
+export function leadSummary(text: string, chinese: boolean, count = 3): string {
+  return joinSentences(splitSentences(text).slice(0, count), chinese);
+}
+
+/** Sentence vectors from a dense embedder (a text without known tokens gets none). */
+export function embeddingEncoder(embed: (texts: readonly string[]) => Promise<readonly { vector: Float32Array; knownTokens: number }[]>): SentenceEncoder {
+  return async (pieces) => (await embed(pieces)).map((e) => (e.knownTokens > 0 ? e.vector : undefined));
+}
+
+/** Sparse TF-IDF sentence vectors from a word segmenter and its IDF table (Chinese). */
+export function tfIdfEncoder(segmenter: { words(text: string): string[]; idfOf(word: string): number }): SentenceEncoder {
+  return async (pieces) => pieces.map((s) => tfIdfVector(segmenter.words(s), (w) => segmenter.idfOf(w)));
 }
 
 /** Joins picked sentences the way the language writes them. */
