@@ -1,6 +1,8 @@
 import { MalformedError, parseFeed, type AnyFeed } from 'feedsmith';
 import { decodeDocument } from './charset';
 import { prepareFeedSource } from './feed-source';
+import { feedOf } from './feed-structure';
+import { parseXmlTree } from './feed-xml';
 
 /** The fetched document is not a feed we can read; the message names the URL. */
 export class ParseError extends Error {
@@ -27,6 +29,8 @@ export function parseFeedDocument(body: Buffer, contentType: string, url: string
   const notAFeed = (hint: string) =>
     new ParseError(`the document at ${url} is not an RSS, Atom, RDF or JSON feed${hint ? ` (${hint})` : ''}`);
   if (!source.trim()) throw notAFeed('it is empty');
+  const xml = /^\s*</.test(source) ? readXmlFeed(source) : null;
+  if (xml) return { feed: xml, encoding };
   try {
     return { feed: parseFeed(source), encoding };
   } catch (error) {
@@ -34,6 +38,19 @@ export function parseFeedDocument(body: Buffer, contentType: string, url: string
     if (empty) return { feed: empty, encoding };
     throw notAFeed(looksLikeHtml(text) ? 'it is an HTML page' : '');
   }
+}
+
+/**
+ * RSS (and CDF), Atom and RDF are read by our own mapping of the document's elements: what the
+ * crawler reads of them, in the shape feedsmith gives it. Null when the root element is none of
+ * them (feedsmith then has its say, as it finds feeds anywhere in a document).
+ */
+function readXmlFeed(source: string): AnyFeed | null {
+  const tree = parseXmlTree(source);
+  if (!tree) return null;
+  const name = tree.root.name;
+  const known = tree.format === 'atom' ? name === 'feed' : tree.format === 'rdf' ? name === 'rdf' : name === 'rss' || name === 'channel';
+  return known ? feedOf(tree.root, tree.format) : null;
 }
 
 /**

@@ -21,7 +21,8 @@ import {
   SubscribeDto,
   SubscriptionDto,
 } from './me.dto';
-import { mapMarkChange, mapMarks, mapNewSavedSearch, mapReadingList, mapReadingListFilter, mapSavedSearch, mapSubscription } from './me.mapper';
+import { mapReadingListFilter } from '../search/search.mapper';
+import { mapMarkChange, mapMarks, mapNewSavedSearch, mapReadingList, mapSavedSearch, mapSubscription } from './me.mapper';
 
 /** What the caller follows, reads, stars and keeps: always their own rows (another user's id is 404). */
 @ApiTags('me')

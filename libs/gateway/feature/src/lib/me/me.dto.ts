@@ -1,9 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ArticleSummaryDto } from '../articles/article.dto';
-import { READING_EVENT_TYPES, type ReadingEventType } from '../events/event.dto';
-import { SearchModeName, MAX_SEARCH_QUERY } from '../search/search.dto';
+import { CreateEventDto } from '../events/event.dto';
+import { MAX_SEARCH_QUERY, READING_LIST_FILTERS, SearchModeName, type ReadingListFilterName } from '../search/search.dto';
 import { SourceDto } from '../sources/source.dto';
 
 export class CreateUserDto {
@@ -114,8 +114,6 @@ export class SetArticleStateDto {
   starred?: boolean;
 }
 
-export const READING_LIST_FILTERS = ['all', 'unread', 'read', 'starred'] as const;
-export type ReadingListFilterName = (typeof READING_LIST_FILTERS)[number];
 
 export class ReadingListQueryDto {
   @ApiPropertyOptional({ enum: READING_LIST_FILTERS, default: 'all' })
@@ -258,21 +256,5 @@ export class SavedSearchRunQueryDto {
   cursor?: string;
 }
 
-export class MyEventDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  articleId!: string;
-
-  @ApiProperty({ enum: READING_EVENT_TYPES })
-  @IsIn(READING_EVENT_TYPES)
-  type!: ReadingEventType;
-
-  @ApiPropertyOptional({ minimum: 0, maximum: 86400 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(86400)
-  dwellSeconds?: number;
-}
+/** An event of the caller: CreateEventDto without userId (the key says whose). */
+export class MyEventDto extends OmitType(CreateEventDto, ['userId'] as const) {}

@@ -1,5 +1,4 @@
 import { storage } from '@autoglm/contracts';
-import { assertUnreachable } from '@autoglm/shared-errors';
 import { toTimestamp } from '@autoglm/shared-grpc';
 import { mapArticleSummary } from '../articles/articles.mapper';
 import { isoOrNull, required, textOrNull } from '../common/values.mapper';
@@ -13,7 +12,6 @@ import type {
   CreateSavedSearchDto,
   NewApiKeyDto,
   ReadingListDto,
-  ReadingListFilterName,
   SavedSearchDto,
   SubscriptionDto,
   UserDto,
@@ -49,22 +47,6 @@ export function mapMarks(marks: storage.ArticleMarks | undefined): ArticleMarksD
 export function mapMarkChange(value: boolean | undefined): storage.MarkChange {
   if (value === undefined) return storage.MarkChange.MARK_CHANGE_UNSPECIFIED;
   return value ? storage.MarkChange.MARK_CHANGE_SET : storage.MarkChange.MARK_CHANGE_CLEAR;
-}
-
-export function mapReadingListFilter(name: ReadingListFilterName | undefined): storage.ReadingListFilter {
-  switch (name) {
-    case undefined:
-    case 'all':
-      return storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED;
-    case 'unread':
-      return storage.ReadingListFilter.READING_LIST_FILTER_UNREAD;
-    case 'read':
-      return storage.ReadingListFilter.READING_LIST_FILTER_READ;
-    case 'starred':
-      return storage.ReadingListFilter.READING_LIST_FILTER_STARRED;
-    default:
-      return assertUnreachable(name, 'reading list filter');
-  }
 }
 
 export function mapReadingList(response: storage.ListUserArticlesResponse): ReadingListDto {

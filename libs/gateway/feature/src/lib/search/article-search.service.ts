@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toTimestamp, ANALYSIS_CLIENT, STORAGE_CLIENT, type AnalysisClient, type StorageClient } from '@autoglm/shared-grpc';
 import { DEFAULT_SEARCH_LIMIT, SearchModeName, type SearchQueryDto, type SearchResultDto } from './search.dto';
-import { mapSearchModeToContract, mapSearchResult, mapSearchState } from './search.mapper';
+import { mapSearchModeToContract, mapSearchResult, mapReadingListFilter } from './search.mapper';
 import { DomainError } from '@autoglm/shared-errors';
 
 /** The embedding of a query: empty when the model knows none of its words (it would point nowhere). */
@@ -45,7 +45,7 @@ export class ArticleSearch {
       queryVector: embedded.vector,
       modelVersion: embedded.modelVersion,
       userId: query.state ? userId : '',
-      readState: mapSearchState(query.state),
+      readState: mapReadingListFilter(query.state),
     });
     const notice = embedded.failure
       ? `semantic search is unavailable (${embedded.failure}); showing full-text matches only`

@@ -15,7 +15,10 @@ registerEnumType(SearchModeName, {
   description: 'text: full-text (English and Chinese); semantic: by meaning (embeddings); hybrid: both, fused by reciprocal rank.',
 });
 
-export const SEARCH_STATES = ['unread', 'read', 'starred'] as const;
+/** Which articles by the caller's marks: a reading list's filter; a search's `state` (without 'all'). */
+export const READING_LIST_FILTERS = ['all', 'unread', 'read', 'starred'] as const;
+export type ReadingListFilterName = (typeof READING_LIST_FILTERS)[number];
+export const SEARCH_STATES = ['unread', 'read', 'starred'] as const satisfies readonly ReadingListFilterName[];
 export type SearchStateName = (typeof SEARCH_STATES)[number];
 
 export const DEFAULT_SEARCH_LIMIT = 20;

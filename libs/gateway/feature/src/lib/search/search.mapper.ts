@@ -2,7 +2,7 @@ import { storage } from '@autoglm/contracts';
 import { assertUnreachable, DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { mapArticleSummary } from '../articles/articles.mapper';
 import { textOrNull } from '../common/values.mapper';
-import { SearchModeName, type SearchResultDto, type SearchStateName } from './search.dto';
+import { SearchModeName, type ReadingListFilterName, type SearchResultDto } from './search.dto';
 
 const TO_CONTRACT: Record<SearchModeName, storage.SearchMode> = {
   [SearchModeName.text]: storage.SearchMode.SEARCH_MODE_TEXT,
@@ -39,9 +39,10 @@ export function mapSearchResult(response: storage.SearchResponse, notice = respo
   };
 }
 
-export function mapSearchState(state: SearchStateName | undefined): storage.ReadingListFilter {
-  switch (state) {
+export function mapReadingListFilter(name: ReadingListFilterName | undefined): storage.ReadingListFilter {
+  switch (name) {
     case undefined:
+    case 'all':
       return storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED;
     case 'unread':
       return storage.ReadingListFilter.READING_LIST_FILTER_UNREAD;
@@ -50,6 +51,6 @@ export function mapSearchState(state: SearchStateName | undefined): storage.Read
     case 'starred':
       return storage.ReadingListFilter.READING_LIST_FILTER_STARRED;
     default:
-      return assertUnreachable(state, 'search state');
+      return assertUnreachable(name, 'reading list filter');
   }
 }

@@ -1,0 +1,352 @@
+import type { AnyFeed, AtomFeed, RdfFeed, RssFeed } from 'feedsmith';
+import { attributeText, child, childText, childTexts, childrenNamed, fieldText, type XmlElement, type XmlFeedFormat } from './feed-xml';
+
+// The element tree of an RSS, Atom or RDF document mapped to the structure feedsmith's parser
+// returns (AnyFeed), limited to the fields the crawler reads (extractFeed, WebSub discovery):
+// the same fields mean the same thing whichever parser produced them.
+
+type Person = { name?: string; email?: string; uri?: string; link?: string };
+type Link = { href?: string; rel?: string; type?: string };
+
+export function feedOf(root: XmlElement, format: XmlFeedFormat): AnyFeed {
+  switch (format) {
+    case 'rss':
+      return { format: 'rss', feed: rssFeed(root) };
+    case 'atom':
+      return { format: 'atom', feed: atomFeed(root) };
+    case 'rdf':
+      return { format: 'rdf', feed: rdfFeed(root) };
+  }
+}
+
+// ---- RSS 0.9x / 2.0 ----
+
+/**
+ * RSS, and CDF (Microsoft's Channel Definition Format: `<CHANNEL>` as the root, `<ITEM HREF>`,
+ * `<ABSTRACT>` for the description), which is RSS's forerunner and reads the same way.
+ */
+function rssFeed(root: XmlElement): RssFeed.Feed<string> {
+  const cdf = root.name === 'channel';
+  const channel = cdf ? root : child(root, 'channel');
+  let items = childrenNamed(channel, 'item');
+  if (!items.length && !cdf) items = childrenNamed(root, 'item');
+  return {
+    title: childText(channel, 'title'),
+    link: childText(channel, 'link') ?? (cdf ? attributeText(channel, 'href') : undefined),
+    description: childText(channel, 'description') ?? (cdf ? childText(channel, 'abstract') : undefined),
+    items: items.map((item) => rssItem(item, cdf)),
+    atom: atomLinksOf(channel),
+    dc: dcOf(channel),
+    itunes: prune({ subtitle: childText(channel, 'itunes:subtitle'), summary: childText(channel, 'itunes:summary') }),
+  } as RssFeed.Feed<string>;
+}
+
+function rssItem(item: XmlElement, cdf: boolean): RssFeed.Item<string> {
+  const guid = child(item, 'guid');
+  const authors = childrenNamed(item, 'author')
+    .map((a) => rssPerson(a))
+    .filter((p): p is Person => p !== undefined);
+  return prune({
+    title: childText(item, 'title'),
+    link: childText(item, 'link') ?? (cdf ? attributeText(item, 'href') : undefined),
+    description: childText(item, 'description') ?? (cdf ? childText(item, 'abstract') : undefined),
+    authors: authors.length ? authors : undefined,
+    guid: guid ? prune({ value: fieldText(guid.inner), isPermaLink: booleanOf(guid.attributes['ispermalink']) }) : undefined,
+    pubDate: childText(item, 'pubdate'),
+    dc: dcOf(item),
+    dcterms: prune({
+      issued: childTexts(item, 'dcterms:issued'),
+      modified: childTexts(item, 'dcterms:modified'),
+      abstracts: childTexts(item, 'dcterms:abstract'),
+    }),
+    content: contentOf(item),
+    itunes: prune({ author: childText(item, 'itunes:author') }),
+    media: mediaOf(item),
+    xml: xmlOf(item),
+  } as RssFeed.Item<string>) ?? {};
+}
+
+/** An RSS author: "email (Name)", "Name <email>", a bare address or a bare name. */
+function rssPerson(author: XmlElement): Person | undefined {
+  const raw = childText(author, 'name') ?? fieldText(author.inner);
+  if (!raw) return undefined;
+  const bare = withoutMailto(raw);
+  if (URL_LIKE.test(bare)) return { link: bare };
+  if (EMAIL.test(bare)) return { email: bare };
+  return BRACKET.test(raw) ? bracketedPerson(raw) : unbracketedPerson(raw);
+}
+
+const EMAIL = /^[^\s@()<>[\]]+@[^\s@()<>[\]]+\.[^\s@()<>[\]]+$/;
+const URL_LIKE = /^(?:https?:\/\/|www\.)[^\s]+\.[^\s]+$/;
+const BRACKET = /[<[(]/;
+const SEPARATORS_AROUND = /^[\s,\-|/:;]+|[\s,\-|/:;]+$/g;
+
+function withoutMailto(value: string): string {
+  const stripped = value.replace(/^mailto:/i, '');
+  return stripped === value ? stripped : stripped.replace(/\?.*$/, '');
+}
+
+function unbracketedPerson(raw: string): Person | undefined {
+  if (!raw.includes('@') && !raw.includes('://') && !raw.includes('www.')) return { name: raw };
+  const nameParts: string[] = [];
+  let email: string | undefined;
+  let link: string | undefined;
+  for (const word of raw.split(/\s+/)) {
+    const stripped = withoutMailto(word);
+    if (URL_LIKE.test(word) && !link) link = word;
+    else if (EMAIL.test(stripped) && !email) email = stripped;
+    else nameParts.push(word);
+  }
+  if (!email && !link) return { name: raw };
+  return prune({ name: fieldText(nameParts.join(' ').replace(SEPARATORS_AROUND, '')), email, link });
+}
+
+/** A person written with brackets: the bracketed parts are an address, a link or (else) part of the name. */
+function bracketedPerson(raw: string): Person | undefined {
+  const person: Person = {};
+  const nameParts: string[] = [];
+  let unbracketedName = false;
+  let at = 0;
+  const isOpening = (ch: string) => ch === '<' || ch === '(' || ch === '[';
+  const scanText = (from: number): number => {
+    let end = from;
+    while (end < raw.length && !isOpening(raw[end])) end++;
+    return end;
+  };
+  while (at < raw.length) {
+    let chunk: string | undefined;
+    let bracketed = false;
+    const open = raw[at];
+    const close = open === '<' ? '>' : open === '(' ? ')' : ']';
+    if (isOpening(open)) {
+      let depth = 1;
+      let end = at + 1;
+      for (; end < raw.length && depth > 0; end++) {
+        if (raw[end] === open) depth++;
+        else if (raw[end] === close) depth--;
+      }
+      if (depth === 0) {
+        bracketed = true;
+        chunk = fieldText(raw.slice(at + 1, end - 1));
+        at = end;
+      } else {
+        const end2 = scanText(at + 1);
+        chunk = fieldText(raw.slice(at, end2));
+        at = end2;
+      }
+    } else {
+      const end = scanText(at);
+      chunk = fieldText(raw.slice(at, end));
+      at = end;
+    }
+    if (!chunk) continue;
+    const address = withoutMailto(chunk);
+    if (URL_LIKE.test(chunk) && !person.link) person.link = chunk;
+    else if (EMAIL.test(address) && !person.email) person.email = address;
+    else if (bracketed) nameParts.push(unbracketedName ? `${open}${chunk}${close}` : chunk);
+    else {
+      unbracketedName = true;
+      nameParts.push(chunk);
+    }
+  }
+  person.name = fieldText(nameParts.join(' '));
+  return prune(person);
+}
+
+function mediaOf(item: XmlElement): RssFeed.Item<string>['media'] {
+  const titleOf = (e: XmlElement | undefined) => {
+    const title = child(e, 'media:title');
+    return title ? prune({ value: fieldText(title.inner), type: attributeText(title, 'type') }) : undefined;
+  };
+  const withTitles = (elements: XmlElement[]) => {
+    const found = elements.map((e) => prune({ title: titleOf(e) })).filter((e) => e !== undefined);
+    return found.length ? found : undefined;
+  };
+  return prune({
+    title: titleOf(item),
+    contents: withTitles(childrenNamed(item, 'media:content')),
+    groups: withTitles(childrenNamed(item, 'media:group')),
+  } as NonNullable<RssFeed.Item<string>['media']>);
+}
+
+// ---- RDF (RSS 1.0 / 0.90) ----
+
+function rdfFeed(rdf: XmlElement): RdfFeed.Feed<string> {
+  const channel = child(rdf, 'channel');
+  return {
+    title: childText(channel, 'title'),
+    link: childText(channel, 'link'),
+    description: childText(channel, 'description'),
+    items: rdfItems(rdf, channel).map(rdfItem),
+    atom: atomLinksOf(channel),
+    dc: dcOf(channel),
+  } as RdfFeed.Feed<string>;
+}
+
+/**
+ * The items in the order of the channel's table of contents (rdf:Seq), else as written. Items
+ * belong after the channel; those inside it (its end tag mistyped) are read when there are no others.
+ */
+function rdfItems(rdf: XmlElement, channel: XmlElement | undefined): XmlElement[] {
+  let items = childrenNamed(rdf, 'item');
+  if (!items.length) items = childrenNamed(channel, 'item');
+  const listed = childrenNamed(child(child(channel, 'items'), 'seq'), 'li')
+    .map((li) => attributeText(li, 'resource') ?? attributeText(li, 'rdf:resource'))
+    .filter((uri): uri is string => uri !== undefined);
+  const ordered = listed.map((uri) => items.find((i) => aboutOf(i) === uri)).filter((i): i is XmlElement => i !== undefined);
+  return ordered.length ? ordered : items;
+}
+
+function aboutOf(element: XmlElement): string | undefined {
+  return attributeText(element, 'about') ?? attributeText(element, 'rdf:about');
+}
+
+function rdfItem(item: XmlElement): RdfFeed.Item<string> {
+  const about = aboutOf(item);
+  return prune({
+    title: childText(item, 'title'),
+    link: childText(item, 'link'),
+    description: childText(item, 'description'),
+    rdf: about ? { about } : undefined,
+    dc: dcOf(item),
+    content: contentOf(item),
+    xml: xmlOf(item),
+  } as RdfFeed.Item<string>) ?? {};
+}
+
+// ---- Atom 1.0 / 0.3 ----
+
+function atomFeed(feed: XmlElement): AtomFeed.Feed<string> {
+  return {
+    id: childText(feed, 'id'),
+    title: atomText(child(feed, 'title')),
+    subtitle: atomText(child(feed, 'subtitle')) ?? atomText(child(feed, 'tagline')),
+    updated: childText(feed, 'updated') ?? childText(feed, 'modified'),
+    links: atomLinks(feed, 'link'),
+    authors: atomPersons(feed, 'author'),
+    entries: childrenNamed(feed, 'entry').map(atomEntry),
+    xml: xmlOf(feed),
+  } as AtomFeed.Feed<string>;
+}
+
+function atomEntry(entry: XmlElement): AtomFeed.Entry<string> {
+  return prune({
+    id: childText(entry, 'id'),
+    title: atomText(child(entry, 'title')),
+    summary: atomText(child(entry, 'summary')),
+    content: atomContent(child(entry, 'content')),
+    links: atomLinks(entry, 'link'),
+    authors: atomPersons(entry, 'author'),
+    published: childText(entry, 'published') ?? childText(entry, 'issued') ?? childText(entry, 'created'),
+    updated: childText(entry, 'updated') ?? childText(entry, 'modified'),
+    xml: xmlOf(entry),
+  } as AtomFeed.Entry<string>) ?? {};
+}
+
+function atomLinks(parent: XmlElement | undefined, name: string): Link[] | undefined {
+  const links = childrenNamed(parent, name)
+    .map((l): Link | undefined => prune({ href: attributeText(l, 'href') ?? fieldText(l.inner), rel: attributeText(l, 'rel'), type: attributeText(l, 'type') }))
+    .filter((l): l is Link => l !== undefined);
+  return links.length ? links : undefined;
+}
+
+/** `<atom:link>`s of an RSS channel (WebSub hub and self). */
+function atomLinksOf(channel: XmlElement | undefined): { links?: Link[] } | undefined {
+  const links = atomLinks(channel, 'atom:link');
+  return links ? { links } : undefined;
+}
+
+function atomPersons(parent: XmlElement, name: string): Person[] | undefined {
+  const persons = childrenNamed(parent, name)
+    .map((p): Person | undefined => prune({ name: childText(p, 'name'), uri: childText(p, 'uri') ?? childText(p, 'url'), email: childText(p, 'email') }))
+    .filter((p): p is Person => p !== undefined);
+  return persons.length ? persons : undefined;
+}
+
+const XHTML_DIV_START = /^\s*<(?:([a-zA-Z][\w.-]*):)?div[\s/>]/;
+
+function isXhtml(type: string | undefined): boolean {
+  return type === 'xhtml' || type === 'application/xhtml+xml';
+}
+
+/** An Atom text construct: type="xhtml" keeps the markup inside its wrapping div as written. */
+function atomText(element: XmlElement | undefined): AtomFeed.Text | undefined {
+  if (!element) return undefined;
+  const type = attributeText(element, 'type');
+  const value = typedText(element.inner, type);
+  return value ? prune({ value, type }) : undefined;
+}
+
+function atomContent(element: XmlElement | undefined): AtomFeed.Content | undefined {
+  if (!element) return undefined;
+  const type = attributeText(element, 'type');
+  return prune({ value: typedText(element.inner, type), type, src: attributeText(element, 'src') });
+}
+
+function typedText(raw: string, type: string | undefined): string | undefined {
+  if (!isXhtml(type)) return fieldText(raw);
+  const escaped = raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, content: string) => content.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+  const unwrapped = unwrapXhtmlDiv(escaped);
+  if (unwrapped !== null) return unwrapped.trim() || undefined;
+  if (XHTML_DIV_START.test(escaped)) return escaped.trim() || undefined;
+  return fieldText(raw);
+}
+
+/**
+ * The content of the one `<div>` an xhtml construct is wrapped in (RFC 4287 §3.1.1.3), with the
+ * div's namespace prefix taken off inner tags; null when the markup is not exactly one div.
+ */
+function unwrapXhtmlDiv(markup: string): string | null {
+  const start = XHTML_DIV_START.exec(markup);
+  if (!start) return null;
+  const prefix = start[1] ? `${start[1]}:` : '';
+  const openEnd = markup.indexOf('>', start[0].length - 1);
+  if (openEnd < 0) return null;
+  if (markup[openEnd - 1] === '/') return markup.slice(openEnd + 1).trim() ? null : '';
+  // Find the div's own end tag: nested divs of the same name open and close in between.
+  const tags = new RegExp(`<(/?)${prefix.replace(/\./g, '\\.')}div(?=[\\s/>])[^>]*?(/?)>`, 'g');
+  tags.lastIndex = openEnd + 1;
+  let depth = 1;
+  for (let match = tags.exec(markup); match; match = tags.exec(markup)) {
+    if (match[1]) depth--;
+    else if (!match[2]) depth++;
+    if (depth === 0) {
+      if (markup.slice(match.index + match[0].length).trim()) return null;
+      const inner = markup.slice(openEnd + 1, match.index);
+      return prefix ? inner.replace(new RegExp(`(</?)${prefix.replace(/\./g, '\\.')}`, 'g'), '$1') : inner;
+    }
+  }
+  return null;
+}
+
+// ---- Namespaces shared by the formats ----
+
+function dcOf(element: XmlElement | undefined): RssFeed.Item<string>['dc'] {
+  return prune({
+    titles: childTexts(element, 'dc:title'),
+    creators: childTexts(element, 'dc:creator'),
+    dates: childTexts(element, 'dc:date'),
+    descriptions: childTexts(element, 'dc:description'),
+  });
+}
+
+function contentOf(item: XmlElement): { encoded?: string } | undefined {
+  return prune({ encoded: childText(item, 'content:encoded') });
+}
+
+function xmlOf(element: XmlElement): { base?: string } | undefined {
+  return prune({ base: attributeText(element, 'xml:base') });
+}
+
+function booleanOf(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^\p{White_Space}*true\p{White_Space}*$/iu.test(value)) return true;
+  if (/^\p{White_Space}*false\p{White_Space}*$/iu.test(value)) return false;
+  return undefined;
+}
+
+/** The object when any of its fields is present, else undefined (as feedsmith leaves absent parts out). */
+function prune<T extends object>(object: T): T | undefined {
+  for (const key in object) if (object[key] !== undefined) return object;
+  return undefined;
+}
