@@ -1,4 +1,14 @@
-import { centralSentences, joinSentences, summaryLength, tfIdfVector } from './extractive-summary';
+import {
+  centralSentences,
+  embeddingEncoder,
+  extractiveSummary,
+  joinSentences,
+  leadSummary,
+  summaryLength,
+  tfIdfEncoder,
+  tfIdfVector,
+  type SentenceEncoder,
+} from './extractive-summary';
 
 describe(centralSentences.name, () => {
   it('picks the sentences closest to the centroid and returns them in original order', () => {
@@ -59,5 +69,58 @@ describe(joinSentences.name, () => {
   it('joins English with spaces and Chinese without', () => {
     expect(joinSentences(['A.', 'B.'], false)).toBe('A. B.');
     expect(joinSentences(['甲。', '乙。'], true)).toBe('甲。乙。');
+  });
+});
+
+describe(extractiveSummary.name, () => {
+  const text = 'The river rose fast. Shops closed early. The river flooded the town. Fans watched football. Boats sailed on the river.';
+  // One-hot "topic" vectors: the 3 river sentences (and the title) point one way, the 2 others elsewhere; ties go to the earlier sentence.
+  const riverEncoder: SentenceEncoder = async (pieces) => pieces.map((p) => (/river/i.test(p) ? Float32Array.from([1, 0]) : Float32Array.from([0, 1])));
+
+  it('picks the central sentences of a long text in their original order', async () => {
+    await expect(extractiveSummary(text, false, '', riverEncoder)).resolves.toBe('The river rose fast. The river flooded the town.');
+  });
+
+  it('sends the sentences then the title to the encoder', async () => {
+    const seen: string[][] = [];
+    await extractiveSummary(text, false, 'River floods town', async (pieces) => {
+      seen.push([...pieces]);
+      return riverEncoder(pieces);
+    });
+    expect(seen).toEqual([['The river rose fast.', 'Shops closed early.', 'The river flooded the town.', 'Fans watched football.', 'Boats sailed on the river.', 'River floods town']]);
+  });
+
+  it('returns a short text whole without encoding it', async () => {
+    const encode = jest.fn<ReturnType<SentenceEncoder>, Parameters<SentenceEncoder>>();
+    await expect(extractiveSummary('一。二。三。', true, '', encode)).resolves.toBe('一。二。三。');
+    await expect(extractiveSummary('', false, '', encode)).resolves.toBe('');
+    expect(encode).not.toHaveBeenCalled();
+  });
+});
+
+describe(leadSummary.name, () => {
+  it('keeps the first sentences as the splitter splits them', () => {
+    expect(leadSummary('Mr. Smith arrived. He spoke. Crowds cheered. Then rain came.', false)).toBe('Mr. Smith arrived. He spoke. Crowds cheered.');
+    expect(leadSummary('甲。乙！丙？丁。', true, 2)).toBe('甲。乙！');
+    expect(leadSummary('Only one.', false)).toBe('Only one.');
+  });
+});
+
+describe(embeddingEncoder.name, () => {
+  it('gives no vector to a text without known tokens', async () => {
+    const sut = embeddingEncoder(async (texts) => texts.map((t) => (t === '???' ? { vector: new Float32Array(0), knownTokens: 0 } : { vector: Float32Array.from([1]), knownTokens: 2 })));
+    await expect(sut(['ok', '???'])).resolves.toEqual([Float32Array.from([1]), undefined]);
+  });
+});
+
+describe(tfIdfEncoder.name, () => {
+  it('weighs the words of each sentence by the IDF of the segmenter', async () => {
+    const sut = tfIdfEncoder({ words: (t) => t.split(' '), idfOf: (w) => (w === 'a' ? 2 : 1) });
+    await expect(sut(['a b a'])).resolves.toEqual([
+      new Map([
+        ['a', 4],
+        ['b', 1],
+      ]),
+    ]);
   });
 });
