@@ -3,11 +3,6 @@ import { join } from 'node:path';
 import { extractArticle, MAX_ARTICLE_HTML_CHARS } from './article-extractor';
 import { ExtractionError, ExtractionFailure } from './extraction-error';
 
-// linkedom requires css-select and cssomnom, which ship ES modules only that this Jest setup does
-// not transform; the extractor never runs selectors nor parses stylesheets, so stand-ins do here.
-jest.mock('css-select', () => ({ is: () => false, selectAll: () => [], selectOne: () => null }));
-jest.mock('cssomnom/parse', () => ({ parse: () => ({ cssRules: [] }) }));
-
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const PAGE_URL = 'https://gazette.example.com/news/2024/03/05/river.html';
 
@@ -67,6 +62,57 @@ describe(extractArticle.name, () => {
     const sut = extractArticle(`<html><body><article><p>${prose} <a href="../other.html">see more</a>.</p><p>${prose}</p></article></body></html>`, PAGE_URL);
     expect(sut.contentHtml).toContain('href="https://gazette.example.com/news/2024/03/other.html"');
     expect(sut.contentHtml).toContain('rel="noopener noreferrer"');
+  });
+
+  describe('scoring rules', () => {
+    const sentence = (n: number) => `Sentence ${n} of the story is long enough, with commas and a full stop, to read as prose here.`;
+    const paragraphs = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => `<p>${sentence(from + i)}</p>`).join('');
+    const page = (main: string) => `<html><body><div class="page"><div class="story">${main}</div></div></body></html>`;
+
+    it('keeps a data table of short cells inside the article', () => {
+      const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>${i + 1}</td><td>Driver ${i}</td><td>${5000 - i * 7}</td></tr>`).join('');
+      const sut = extractArticle(page(`${paragraphs(0, 3)}<table>${rows}</table>${paragraphs(3, 2)}`), PAGE_URL);
+      expect(sut.text).toContain('Driver 11');
+      expect(sut.text).toContain('4923');
+    });
+
+    it('keeps an embedded post (a blockquote full of links) inside the article', () => {
+      const tweet = '<blockquote class="twitter-tweet"><p>Quoted post <a href="https://t.co/x">https://t.co/x</a></p>— Someone (<a href="https://x.example/s">@someone</a>) <a href="https://x.example/s/1">October 9, 2018</a></blockquote>';
+      const sut = extractArticle(page(`${paragraphs(0, 3)}${tweet}${paragraphs(3, 3)}`), PAGE_URL);
+      expect(sut.text).toContain('Quoted post');
+      expect(sut.text).toContain('@someone');
+    });
+
+    it('keeps list items that lead with a linked headline and go on with a sentence', () => {
+      const items = Array.from(
+        { length: 6 },
+        (_, i) => `<li><strong><a href="/s/${i}">Linked headline number ${i} says what happened to the company today</a>.</strong> Item ${i} adds a line that says more about it, with a detail.</li>`,
+      ).join('');
+      const sut = extractArticle(page(`${paragraphs(0, 2)}<ol>${items}</ol>${paragraphs(2, 2)}`), PAGE_URL);
+      for (let i = 0; i < 6; i++) expect(sut.text).toContain(`Item ${i} adds a line`);
+    });
+
+    it('keeps a paragraph written under a row of share buttons (no teaser card)', () => {
+      const body = `<div class="post"><b>Posted by Staff</b> ${sentence(0)} ${sentence(1)} ${sentence(2)} ${sentence(3)}<div><a href="/fb">Facebook</a> <a href="/tw">Twitter</a></div></div>`;
+      const nav = '<div>' + Array.from({ length: 30 }, (_, i) => `<a href="/m/${i}">Month ${i}</a>`).join(' ') + '</div>';
+      const sut = extractArticle(`<html><body>${nav}${body}</body></html>`, PAGE_URL);
+      expect(sut.text).toContain('Sentence 3 of the story');
+    });
+
+    it('drops a comment thread that outweighs the article neither contains', () => {
+      const comment = `<div class="comment"><div class="content">${sentence(90)} ${sentence(91)} ${sentence(92)} ${sentence(93)} ${sentence(94)} ${sentence(95)} ${sentence(96)} ${sentence(97)} ${sentence(98)}</div></div>`;
+      const sut = extractArticle(`<html><body><div class="wrapper"><div class="article">${paragraphs(0, 5)}</div><div id="comments">${comment}</div></div></body></html>`, PAGE_URL);
+      expect(sut.text).toContain('Sentence 4 of the story');
+      expect(sut.text).not.toContain('Sentence 90');
+    });
+
+    it('takes the article, not the wrapper that adds a notice beside it', () => {
+      const notice = `<div class="notice-bar"><p>This website uses cookies to improve your experience, which we assume you accept.</p></div>`;
+      const sut = extractArticle(`<html><body><div class="wrap"><div class="post">${paragraphs(0, 12)}</div></div>${notice}</body></html>`, PAGE_URL);
+      expect(sut.text).toContain('Sentence 11 of the story');
+      expect(sut.text).not.toContain('uses cookies');
+    });
   });
 
   it.each([

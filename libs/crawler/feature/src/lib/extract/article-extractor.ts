@@ -1,8 +1,8 @@
-import type * as Linkedom from 'linkedom';
 import { sanitizeContent } from '../normalize/html-content';
 import { scorePage, type DomElement, type DomNode } from './content-scorer';
 import { writeContent } from './content-writer';
 import { ExtractionError, ExtractionFailure } from './extraction-error';
+import { parseLightDom } from './light-dom';
 import { prepareMarkup } from './markup-prepass';
 import { readMetadata } from './page-metadata';
 
@@ -26,18 +26,6 @@ export interface ExtractedArticle {
   publishedAt: string | null;
   /** The declared language (html lang, Content-Language, og:locale), else a guess from the script of the text. */
   language: string | null;
-}
-
-let linkedom: typeof Linkedom | null = null;
-
-/**
- * linkedom is loaded on first use, not when the crawler library is imported: it pulls in
- * ES-module-only packages (css-select, cssomnom) that the Jest setups of the services importing
- * this library do not transform.
- */
-function parseHTML(markup: string): ReturnType<typeof Linkedom.parseHTML> {
-  linkedom ??= require('linkedom') as typeof Linkedom;
-  return linkedom.parseHTML(markup);
 }
 
 /** A sibling of the body joins it when it carries at least this share of the body's weight. */
@@ -99,11 +87,10 @@ export function extractArticle(html: string, url: string): ExtractedArticle {
   }
   const { body, head } = prepareMarkup(html);
   const meta = readMetadata(head, base);
-  const { document } = parseHTML(`<html>${body}</html>`);
-  const root = document.documentElement as unknown as DomElement | null;
-  const scored = root ? scorePage(root) : null;
+  const root = parseLightDom(body);
+  const scored = scorePage(root);
   const written =
-    scored?.best != null
+    scored.best !== null
       ? writeContent(bodyRoots(scored.best, scored.scores, scored.removed), scored.scores, scored.removed, base, meta.title)
       : { html: '', text: '', firstImage: null };
   return {

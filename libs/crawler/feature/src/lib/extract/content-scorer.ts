@@ -10,7 +10,7 @@
  * CJK marks, so Chinese, Japanese and Korean pages score like European ones.
  */
 
-/** Nodes as far as the extractor reads them (linkedom implements this subset of the DOM). */
+/** Nodes as far as the extractor reads them (light-dom builds this subset of the DOM). */
 export interface DomNode {
   readonly nodeType: number;
   readonly firstChild: DomNode | null;
@@ -129,6 +129,8 @@ const REGION_WORD =
 const REGION_KEEPS_SHARE = 0.3;
 const REGION_KEEPS_ABOVE = 300;
 const FURNITURE_KEEPS_SHARE = 0.6;
+/** …and when no subtree outside it weighs this share of it (else the article is elsewhere and it is a thread or teaser block). */
+const FURNITURE_OUTSIDE_SHARE = 0.3;
 
 const enum Verdict {
   Keep,
@@ -179,15 +181,20 @@ export interface ScoredPage {
   totalLen: number;
 }
 
+/** A list item whose linked lead-in is followed by a sentence of its own is prose up to this link density. */
+const ITEM_MAX_LINK_DENSITY = 0.7;
+
 /** Weight of one block's own text: prose counts for it, link lists and short labels against it. */
-function blockWeight(m: Measure, heading: boolean): number {
+function blockWeight(m: Measure, heading: boolean, cell: boolean, item: boolean): number {
   if (m.len === 0) return 0;
   const plain = m.len - m.linkLen;
   if (heading) return -m.linkLen;
+  // A data table's cells are short and unpunctuated; without links they are content, not furniture.
+  if (cell && m.linkLen === 0) return 0;
   const density = m.linkLen / m.len;
   // A link followed by a snippet cut short is a teaser of another article.
   if (m.cut && m.linkLen > 0) return -plain * 0.5 - m.linkLen;
-  if (m.punct > 0 && plain >= 40 && density < 0.5) return plain - m.linkLen + Math.min(m.punct, 20) * 8;
+  if (m.punct > 0 && plain >= 40 && density < (item ? ITEM_MAX_LINK_DENSITY : 0.5)) return plain - m.linkLen + Math.min(m.punct, 20) * 8;
   if (plain >= 120 && density < 0.3) return plain * 0.5 - m.linkLen;
   return -m.linkLen * 1.5 - (plain < 40 ? 10 : 0);
 }
@@ -262,6 +269,8 @@ function measureFlat(node: DomNode, m: Measure, inLink: boolean): void {
 const CARD_MAX_SNIPPETS = 2;
 const CARD_MAX_WEIGHT = 800;
 const CARD_MIN_LINK = 8;
+/** …and its snippets weigh at most this many times its link text (a paragraph under a row of share buttons is no card). */
+const CARD_WEIGHT_PER_LINK = 12;
 
 /** Schema.org / CMS markers of the article body: a subtree so marked counts more. */
 const MARKED_ARTICLE = /(?:^|[\s_-])(?:articlebody|article-?body|article-?content|entry-content|post-content|post-body|story-?body|article-text|text-article)(?=$|[\s_-])/i;
@@ -284,6 +293,21 @@ function parentOf(node: DomNode): DomElement | null {
 function isRemoved(el: DomElement, removed: ReadonlySet<DomElement>): boolean {
   for (let up: DomElement | null = el; up; up = parentOf(up)) if (removed.has(up)) return true;
   return false;
+}
+
+/** The body moves down to a child that holds this share of its weight. */
+const DESCEND_SHARE = 0.9;
+
+/** Whether `a` is `b` or one of its ancestors. */
+function contains(a: DomElement, b: DomElement): boolean {
+  for (let up: DomElement | null = b; up; up = parentOf(up)) if (up === a) return true;
+  return false;
+}
+
+/** The highest subtree weight neither inside `el` nor around it; `ranked` is sorted by weight, highest first. */
+function bestOutside(el: DomElement, ranked: ReadonlyArray<[DomElement, number]>): number {
+  for (const [other, score] of ranked) if (!contains(other, el) && !contains(el, other)) return score;
+  return 0;
 }
 
 export function scorePage(root: DomElement): ScoredPage {
@@ -331,7 +355,7 @@ export function scorePage(root: DomElement): ScoredPage {
       }
     }
     if (!inline) {
-      const weight = blockWeight(m, HEADINGS.has(tag));
+      const weight = blockWeight(m, HEADINGS.has(tag), tag === 'td' || tag === 'th', tag === 'li');
       sum += weight;
       if (weight > 0) {
         proseBlocks++;
@@ -343,8 +367,10 @@ export function scorePage(root: DomElement): ScoredPage {
       const blocks = proseBlocks - proseBlocksBefore;
       const links = looseLinkLen - looseLinkLenBefore;
       const snippet = proseWeight - proseWeightBefore;
-      if (blocks > 0 && blocks <= CARD_MAX_SNIPPETS && links >= CARD_MIN_LINK && snippet < CARD_MAX_WEIGHT) sum -= snippet;
+      if (blocks > 0 && blocks <= CARD_MAX_SNIPPETS && links >= CARD_MIN_LINK && snippet < CARD_MAX_WEIGHT && snippet < links * CARD_WEIGHT_PER_LINK) sum -= snippet;
     }
+    // A quotation (an embedded post, a cited passage) is part of the text it sits in, whatever its links.
+    if (tag === 'blockquote' && sum < 0) sum = 0;
     if (!inline && sum > 0 && isMarkedArticle(el)) sum = sum * MARKED_ARTICLE_FACTOR + MARKED_ARTICLE_BONUS;
     if (inline) {
       innerMax = Math.max(outerMax, innerMax);
@@ -363,10 +389,15 @@ export function scorePage(root: DomElement): ScoredPage {
 
   // Suspects are judged against the page's best subtree; a removed one no longer counts for its ancestors.
   // What counts is the best subtree inside the suspect: a wrapper around the article and its menus may sum low.
+  // Furniture (comments, related) is weighed against the best subtree outside it: a comment thread
+  // below the article may sum high, but the article beside it sums higher.
+  const ranked = suspects.some(([, v]) => v === Verdict.Furniture) ? [...scores].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]) : [];
   for (const [el, verdict, inside] of suspects) {
     const sum = scores.get(el) ?? 0;
     const keep =
-      verdict === Verdict.Region ? inside >= Math.max(REGION_KEEPS_ABOVE, topScore * REGION_KEEPS_SHARE) : inside >= topScore * FURNITURE_KEEPS_SHARE;
+      verdict === Verdict.Region
+        ? inside >= Math.max(REGION_KEEPS_ABOVE, topScore * REGION_KEEPS_SHARE)
+        : inside >= topScore * FURNITURE_KEEPS_SHARE && bestOutside(el, ranked) < inside * FURNITURE_OUTSIDE_SHARE;
     if (keep) continue;
     removed.add(el);
     if (sum === 0) continue;
@@ -382,6 +413,24 @@ export function scorePage(root: DomElement): ScoredPage {
     if (sum > bestScore && !isRemoved(el, removed)) {
       best = el;
       bestScore = sum;
+    }
+  }
+  // A wrapper wins over the article inside it by the few points of a notice or bio beside it: the
+  // article is the child that carries nearly all of the wrapper's weight.
+  for (let descend = best; descend; ) {
+    let top: DomElement | null = null;
+    let topChildScore = 0;
+    for (let child = descend.firstChild; child; child = child.nextSibling) {
+      const score = child.nodeType === ELEMENT_NODE && !removed.has(child as DomElement) ? (scores.get(child as DomElement) ?? 0) : 0;
+      if (score > topChildScore) {
+        top = child as DomElement;
+        topChildScore = score;
+      }
+    }
+    descend = top !== null && topChildScore >= bestScore * DESCEND_SHARE ? top : null;
+    if (descend) {
+      best = descend;
+      bestScore = topChildScore;
     }
   }
   return { best, scores, removed, totalLen };

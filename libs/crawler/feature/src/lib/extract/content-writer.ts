@@ -110,6 +110,9 @@ export function writeContent(
     html.push(escapeHtml(collapsed));
   };
 
+  /** Inside a quotation nothing is pruned: an embedded post is all links and short lines, and part of the text. */
+  let quoteDepth = 0;
+
   const write = (node: DomNode, depth: number): void => {
     if (node.nodeType === TEXT_NODE) {
       pushText((node as DomText).data);
@@ -120,7 +123,7 @@ export function writeContent(
     if (removed.has(el)) return;
     const tag = el.localName;
     const score = scores.get(el);
-    if (score !== undefined && score < PRUNE_BELOW && depth > 0) return;
+    if (score !== undefined && score < PRUNE_BELOW && depth > 0 && quoteDepth === 0) return;
     if (depth >= MAX_DEPTH) {
       pushText(flatText(el));
       return;
@@ -156,7 +159,9 @@ export function writeContent(
     }
     html.push(open);
     if (VOID_TAGS.has(tag)) return;
+    if (tag === 'blockquote') quoteDepth++;
     for (let child = el.firstChild; child; child = child.nextSibling) write(child, depth + 1);
+    if (tag === 'blockquote') quoteDepth--;
     if (open) html.push(tag === 'a' ? '</a>' : KEPT_TAGS.has(tag) ? `</${tag}>` : '</div>');
     if (block) breakText();
   };

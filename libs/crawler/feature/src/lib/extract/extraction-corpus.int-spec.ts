@@ -6,13 +6,10 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extractArticle } from './article-extractor';
 
-jest.mock('css-select', () => ({ is: () => false, selectAll: () => [], selectOne: () => null }));
-jest.mock('cssomnom/parse', () => ({ parse: () => ({ cssRules: [] }) }));
-
 const REPO_ROOT = resolve(__dirname, '../../../../../..');
 const CORPUS = resolve(REPO_ROOT, '../shared/corpora/extraction');
-/** Best measured 0.943 (Readability 0.947 on the same pages); a small margin for harmless changes. */
-const MIN_F1 = 0.935;
+/** Measured 0.966 (Readability 0.947 on the same pages); the bar is the issue's goal, a small margin below. */
+const MIN_F1 = 0.96;
 
 describe(`${extractArticle.name} on the labelled corpus`, () => {
   it(`reaches F1 ≥ ${MIN_F1} with the corpus' eval.mjs`, () => {

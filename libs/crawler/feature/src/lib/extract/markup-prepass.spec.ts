@@ -1,4 +1,4 @@
-import { decodeEntities, prepareMarkup } from './markup-prepass';
+import { decodeEntities, parseAttributes, prepareMarkup } from './markup-prepass';
 
 describe(prepareMarkup.name, () => {
   it('removes scripts, styles, comments and svg, and keeps body text', () => {
@@ -29,7 +29,28 @@ describe(prepareMarkup.name, () => {
 });
 
 describe(decodeEntities.name, () => {
-  it('decodes named and numeric entities and leaves unknown ones', () => {
-    expect(decodeEntities('&lt;b&gt; &#20013;&#x6587; &bogus; &#xD800;')).toBe('<b> 中文 &bogus; &#xD800;');
+  it('decodes named, legacy and numeric references, keeps unknown ones and a "<", and replaces invalid code points', () => {
+    expect(decodeEntities('&lt;b&gt; &#20013;&#x6587; Caf&eacute; &hearts; &copy 2024 &bogus; &#xD800; a<b &amp; c')).toBe('<b> 中文 Café ♥ © 2024 &bogus; \ufffd a<b & c');
+  });
+
+  it('returns text without references as it is', () => {
+    expect(decodeEntities('plain <b> text')).toBe('plain <b> text');
+  });
+});
+
+describe(parseAttributes.name, () => {
+  it('lower-cases names, decodes values, keeps the first of a repeated name and a legacy name before "="', () => {
+    const sut = parseAttributes(' Property="og:title" CONTENT=\'A &amp; B &eacute;\' content="second" data-u=/x?a=1&copy=2 hidden /');
+    expect(sut.get('property')).toBe('og:title');
+    expect(sut.get('content')).toBe('A & B é');
+    expect(sut.get('data-u')).toBe('/x?a=1&copy=2');
+    expect(sut.get('hidden')).toBe('');
+    expect(sut.size).toBe(4);
+  });
+
+  it('drops an attribute whose quoted value never ends', () => {
+    const sut = parseAttributes(' name="a" content="never closed');
+    expect(sut.get('name')).toBe('a');
+    expect(sut.has('content')).toBe(false);
   });
 });

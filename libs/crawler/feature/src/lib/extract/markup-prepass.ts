@@ -7,6 +7,7 @@
  * Every search moves forward from the current position, and an unterminated raw-text element
  * ends the document (as it does in a browser), so the work is linear in the input length.
  */
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 
 /** What the pre-pass keeps from the elements it removes. */
 export interface HarvestedHead {
@@ -47,7 +48,6 @@ const REMOVED_WITH_CONTENT: ReadonlyMap<string, boolean> = new Map([
 /** An opening tag of interest or a comment. Attributes are bounded so a tag without '>' costs little. */
 const TAG_OF_INTEREST =
   /<(?:(!--)|(script|style|textarea|title|noscript|template|svg|math|iframe|object|select|button|meta|link|html|body)(?=[\s/>])([^>]{0,4000})>)/gi;
-const ATTRIBUTE = /([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
 const closingTags = new Map<string, RegExp>();
 
 function closingTag(name: string): RegExp {
@@ -59,43 +59,69 @@ function closingTag(name: string): RegExp {
   return re;
 }
 
-/** The attributes of a tag (names lower-cased, values entity-decoded); the first of a repeated name wins. */
-export function parseAttributes(source: string): Map<string, string> {
-  const out = new Map<string, string>();
-  ATTRIBUTE.lastIndex = 0;
-  for (let m = ATTRIBUTE.exec(source); m; m = ATTRIBUTE.exec(source)) {
-    const name = m[1].toLowerCase();
-    if (!out.has(name)) out.set(name, decodeEntities(m[2] ?? m[3] ?? m[4] ?? ''));
+const ignoreEvent = (): void => undefined;
+
+/**
+ * What htmlparser2's tokenizer reads from a short piece of markup: its text and the attributes of
+ * its tags, character references decoded (all HTML5 names, the legacy forms without ';', and in
+ * attribute values not a legacy name followed by '=' or a letter, as browsers read query strings).
+ */
+class FragmentReader implements TokenizerCallbacks {
+  text = '';
+  readonly attributes = new Map<string, string>();
+  private attributeName = '';
+  private attributeValue = '';
+
+  constructor(private readonly source: string) {
+    const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, this);
+    tokenizer.write(source);
+    tokenizer.end();
   }
-  return out;
+
+  ontext(start: number, endIndex: number): void {
+    this.text += this.source.slice(start, endIndex);
+  }
+  ontextentity(codePoint: number): void {
+    this.text += String.fromCodePoint(codePoint);
+  }
+  onattribname(start: number, endIndex: number): void {
+    this.attributeName = this.source.slice(start, endIndex).toLowerCase();
+    this.attributeValue = '';
+  }
+  onattribdata(start: number, endIndex: number): void {
+    this.attributeValue += this.source.slice(start, endIndex);
+  }
+  onattribentity(codePoint: number): void {
+    this.attributeValue += String.fromCodePoint(codePoint);
+  }
+  onattribend(): void {
+    if (!this.attributes.has(this.attributeName)) this.attributes.set(this.attributeName, this.attributeValue);
+  }
+  // Tags, comments and the like carry nothing read here.
+  readonly onopentagname = ignoreEvent;
+  readonly onopentagend = ignoreEvent;
+  readonly onselfclosingtag = ignoreEvent;
+  readonly onclosetag = ignoreEvent;
+  readonly oncomment = ignoreEvent;
+  readonly oncdata = ignoreEvent;
+  readonly ondeclaration = ignoreEvent;
+  readonly onprocessinginstruction = ignoreEvent;
+  readonly onend = ignoreEvent;
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  mdash: '—',
-  ndash: '–',
-  hellip: '…',
-  rsquo: '’',
-  lsquo: '‘',
-  rdquo: '”',
-  ldquo: '“',
-  middot: '·',
-  copy: '©',
-};
+/** The attributes of a tag, from the source between its name and '>' (names lower-cased, values decoded); the first of a repeated name wins. */
+export function parseAttributes(source: string): Map<string, string> {
+  return new FragmentReader(`<a ${source}>`).attributes;
+}
 
-/** Decodes numeric entities and the named ones that occur in titles and metadata. */
+/** Text with its character references decoded, as in a <title>: a '<' stays as written. */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]{2,8}));?/gi, (whole, dec?: string, hex?: string, name?: string) => {
-    if (name) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-    const code = dec ? Number(dec) : parseInt(hex ?? '', 16);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
-  });
+  // Split at '<' so the tokenizer reads no tags; a character reference never spans one.
+  return text
+    .split('<')
+    .map((part) => (part.includes('&') ? new FragmentReader(part).text : part))
+    .join('<');
 }
 
 export function prepareMarkup(html: string): PreparedMarkup {
