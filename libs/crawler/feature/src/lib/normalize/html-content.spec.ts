@@ -1,4 +1,4 @@
-import { htmlToPlainText, plainTextToHtml, sanitizeContent, titleText } from './html-content';
+import { htmlToPlainText, MAX_CONTENT_NESTING, plainTextToHtml, sanitizeContent, titleText } from './html-content';
 
 const BASE = 'https://blog.example.org/posts/one';
 
@@ -49,6 +49,18 @@ describe(sanitizeContent.name, () => {
     const html = '<h2>Title</h2><p>Some <strong>bold</strong> and <em>em</em>.</p><ul><li>one</li></ul><blockquote>q</blockquote>';
 
     expect(sanitizeContent(html, BASE)).toBe(html);
+  });
+});
+
+describe('deeply nested hostile markup', () => {
+  it('keeps the text and at most MAX_CONTENT_NESTING levels of tags, so the text converter cannot overflow', () => {
+    const depth = 20_000;
+    const html = `${'<div>'.repeat(depth)}<p>deep text</p>${'</div>'.repeat(depth)}`;
+
+    const clean = sanitizeContent(html, 'https://example.org/');
+
+    expect((clean.match(/<div>/g) ?? []).length).toBeLessThanOrEqual(MAX_CONTENT_NESTING);
+    expect(htmlToPlainText(clean)).toBe('deep text');
   });
 });
 

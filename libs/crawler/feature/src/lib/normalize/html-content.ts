@@ -22,9 +22,16 @@ const titleToText = compile({
   ],
 });
 
+/**
+ * Tags nested deeper than this are dropped (their text kept): real articles nest a few dozen levels,
+ * while a hostile item of 10,000 nested tags would overflow the stack of the text converter.
+ */
+export const MAX_CONTENT_NESTING = 100;
+
 function sanitizeOptions(baseUrl: string): sanitizeHtml.IOptions {
   const resolve = (value: string | undefined) => (value ? (resolveAbsolute(value, baseUrl) ?? value) : value);
   return {
+    nestingLimit: MAX_CONTENT_NESTING,
     allowedTags: [
       ...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'style'),
       'img',
