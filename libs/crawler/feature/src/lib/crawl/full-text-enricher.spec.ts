@@ -59,6 +59,20 @@ describe(FullTextEnricher.name, () => {
     expect(enriched!.contentHash).toBe(contentHash(item.title, enriched!.text, item.url));
   });
 
+  it("takes the page's own rel=canonical on the same site as the item's link, not another site's", async () => {
+    const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>${PARAGRAPH}Paragraph ${i + 1}.</p>`).join('');
+    const withCanonical = (href: string) => page(paragraphs).replace('<title>', `<link rel="canonical" href="${href}"><title>`);
+    server.serve('/amp/transit', withCanonical('/news/transit?utm_source=amp'), 'text/html; charset=utf-8');
+    server.serve('/copy/transit', withCanonical('https://elsewhere.example/news/transit'), 'text/html; charset=utf-8');
+
+    const own = await sut.enrich(teaser(server.url('/amp/transit')), new KeyedSemaphore(2));
+    const foreign = await sut.enrich(teaser(server.url('/copy/transit')), new KeyedSemaphore(2));
+
+    expect(own?.url).toBe(server.url('/news/transit'));
+    expect(own?.itemKey).toBe('g:1');
+    expect(foreign?.url).toBe(server.url('/copy/transit'));
+  });
+
   it('keeps the feed content when the page is missing, not HTML, or shorter', async () => {
     server.serve('/json', '{"a":1}', 'application/json');
     server.serve('/short', page('<p>Short.</p>'), 'text/html');

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { storage } from '@autoglm/contracts';
 import { extractArticle } from '../extract/article-extractor';
+import { declaredCanonicalUrl } from '../normalize/canonical-url';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
 import { contentHash } from '../normalize/item-identity';
 import { decodeDocument } from '../parse/charset';
@@ -32,12 +33,15 @@ export class FullTextEnricher {
       const { text: html } = decodeDocument(page.body, page.contentType);
       const article = extractArticle(html, page.finalUrl);
       if (article.text.length <= item.text.length) return undefined;
+      // The item keeps its identity (key); its link becomes the page's own canonical URL when it declares one.
+      const url = declaredCanonicalUrl(article.canonicalUrl, page.finalUrl) ?? item.url;
       return {
         ...item,
+        url,
         contentHtml: article.contentHtml,
         text: article.text,
         author: item.author || article.byline || '',
-        contentHash: contentHash(item.title, article.text, item.url),
+        contentHash: contentHash(item.title, article.text, url),
       };
     } catch (error) {
       this.logger.warn(`full text of ${item.url} unavailable: ${(error as Error).message}`);

@@ -2,7 +2,7 @@ import type * as Linkedom from 'linkedom';
 import type { storage } from '@autoglm/contracts';
 import type { WebPageOptions } from '@autoglm/shared-config';
 import { extractArticle } from '../extract/article-extractor';
-import { resolveHttpUrl } from '../normalize/canonical-url';
+import { declaredCanonicalUrl, resolveHttpUrl } from '../normalize/canonical-url';
 import { escapeHtml, titleText } from '../normalize/html-content';
 import { decodeDocument } from '../parse/charset';
 import { compileSelector, selectOne, type SelectableElement } from './css-selector';
@@ -93,8 +93,9 @@ export function readListPage(html: string, pageUrl: string, options: WebPageOpti
 }
 
 /**
- * A listed article as a storage.FeedItem: identity from its canonical URL (the link on the list
- * page, tracking parameters removed), content from the page's extracted main content. Without a
+ * A listed article as a storage.FeedItem: identity from its canonical URL (the page's own
+ * rel=canonical on the same site, else the link on the list page; tracking parameters removed),
+ * content from the page's extracted main content. Without a
  * page (it could not be fetched or read) the item keeps the list's title and link.
  */
 export function listedArticleItem(link: ListedLink, page: ArticlePage | undefined): storage.FeedItem | undefined {
@@ -102,9 +103,12 @@ export function listedArticleItem(link: ListedLink, page: ArticlePage | undefine
   let contentHtml = '';
   let author = '';
   let published = '';
+  let url = link.url;
   if (page && /html/i.test(page.contentType || 'text/html')) {
     try {
       const article = extractArticle(decodeDocument(page.body, page.contentType).text, page.finalUrl);
+      // The page's own rel=canonical (same site) names the article better than the list's link.
+      url = declaredCanonicalUrl(article.canonicalUrl, page.finalUrl) ?? url;
       title = title || article.title;
       contentHtml = article.contentHtml;
       author = article.byline ?? '';
@@ -113,7 +117,7 @@ export function listedArticleItem(link: ListedLink, page: ArticlePage | undefine
       // An unreadable article keeps what the list page says about it.
     }
   }
-  return toFeedItem({ id: '', link: link.url, base: link.url, title: title ? escapeHtml(title) : '', author, published, contentHtml });
+  return toFeedItem({ id: '', link: url, base: page?.finalUrl ?? link.url, title: title ? escapeHtml(title) : '', author, published, contentHtml });
 }
 
 /** What reading a web-page source found. */

@@ -1,4 +1,4 @@
-import { canonicalUrl, resolveHttpUrl } from './canonical-url';
+import { canonicalUrl, declaredCanonicalUrl, resolveHttpUrl } from './canonical-url';
 
 describe(canonicalUrl.name, () => {
   it.each([
@@ -34,5 +34,27 @@ describe(resolveHttpUrl.name, () => {
 
   it.each(['javascript:alert(1)', 'mailto:a@b.c', 'data:text/html,x', '', undefined, 'http://[bad'])('refuses %p', (raw) => {
     expect(resolveHttpUrl(raw, base)).toBeNull();
+  });
+});
+
+describe(declaredCanonicalUrl.name, () => {
+  const page = 'https://www.example.org/news/story?utm_source=feed';
+
+  it.each([
+    ['an absolute URL on the same site', 'https://example.org/news/story-canonical?utm_medium=x#top', 'https://example.org/news/story-canonical'],
+    ['a relative URL', '/news/story', 'https://www.example.org/news/story'],
+    ['the same host with www', 'https://www.example.org/a', 'https://www.example.org/a'],
+  ])('keeps %s, in canonical form', (_case, declared, expected) => {
+    expect(declaredCanonicalUrl(declared, page)).toBe(expected);
+  });
+
+  it.each([
+    ['another site', 'https://evil.example.com/news/story'],
+    ['a subdomain of another owner', 'https://example.org.evil.com/x'],
+    ['a non-http URL', 'javascript:alert(1)'],
+    ['nothing', null],
+    ['garbage', 'http://'],
+  ])('refuses %s', (_case, declared) => {
+    expect(declaredCanonicalUrl(declared, page)).toBeNull();
   });
 });

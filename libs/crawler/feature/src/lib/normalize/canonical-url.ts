@@ -32,3 +32,19 @@ export function canonicalUrl(url: string): string {
   }
   return parsed.href;
 }
+
+/**
+ * The canonical URL a page declares (<link rel=canonical>, og:url, JSON-LD url) in canonical form,
+ * when it is on the page's own site (host equal but for a leading "www."); else null. A page cannot
+ * claim another site's address: that would let it stand in for an article it is not.
+ */
+export function declaredCanonicalUrl(declared: string | null | undefined, pageUrl: string): string | null {
+  const resolved = resolveHttpUrl(declared ?? '', pageUrl);
+  if (!resolved) return null;
+  const site = (url: string) => new URL(url).hostname.replace(/^www\./, '');
+  try {
+    return site(resolved) === site(pageUrl) ? canonicalUrl(resolved) : null;
+  } catch {
+    return null;
+  }
+}
