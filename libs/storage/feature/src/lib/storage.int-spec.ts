@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import { EventType, SourceKind, SourceStatus, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { ErrorCode } from '@autoglm/shared-errors';
@@ -20,73 +16,24 @@ import {
   type QueueName,
 } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { STORAGE_MIGRATIONS } from './migrations';
 import type { Clock } from './shared/clock';
 import { startStorageService } from './start-storage-service';
+import {
+  createTestDatabase,
+  rejection,
+  TEST_BACKENDS,
+  testAnalysis,
+  testFeedItem,
+  type TestBackend,
+  type TestDatabase,
+} from './testing/storage-harness';
 
-const SERVER = 'postgres://postgres@127.0.0.1:5432';
 /** The conditional-GET, adaptive-interval and Retry-After fields of RecordFetchResult, at their zero values. */
 const CHECK_DEFAULTS = { notModified: false, newItems: 0, publishGapSeconds: 0, etag: '', lastModified: '', retryAfterSeconds: 0 };
 
-/** A database the suite owns from creation to removal, and direct SQL on it (outside the service). */
-interface Backend {
-  readonly name: string;
-  readonly knnPath: RegExp;
-  create(): Promise<AppConfig['database']>;
-  /** Direct SQL; for PGlite only while the service is stopped (one process owns its files). */
-  sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
-  dispose(): Promise<void>;
-}
-
-function pgliteBackend(): Backend {
-  let dir = '';
-  return {
-    name: 'PGlite (embedded, pgvector)',
-    knnPath: /kNN search: pgvector/,
-    async create() {
-      dir = mkdtempSync(join(tmpdir(), 'autoglm-storage-'));
-      return { url: '', dataDir: join(dir, 'pglite') };
-    },
-    async sql(text, params) {
-      const server = await startEmbeddedPostgres(join(dir, 'pglite'));
-      const client = new Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-      try {
-        await client.connect();
-        return (await client.query(text, params)).rows;
-      } finally {
-        await client.end();
-        await server.stop();
-      }
-    },
-    async dispose() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const database = `storage_it_${randomUUID().replace(/-/g, '')}`;
-  const admin = async <T>(work: (client: Client) => Promise<T>, db = 'postgres'): Promise<T> => {
-    const client = new Client({ connectionString: `${SERVER}/${db}` });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    name: 'PostgreSQL server (no pgvector)',
-    knnPath: /kNN search: exact cosine/,
-    async create() {
-      await admin((c) => c.query(`CREATE DATABASE ${database}`));
-      return { url: `${SERVER}/${database}`, dataDir: '' };
-    },
-    sql: (text, params) => admin(async (c) => (await c.query(text, params)).rows, database),
-    dispose: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`))),
-  };
-}
+/** Which kNN path storage logs that it uses on each backend. */
+const KNN_PATH: Record<TestBackend, RegExp> = { PGlite: /kNN search: pgvector/, PostgreSQL: /kNN search: exact cosine/ };
 
 /** The in-process queue, recording every enqueue with its job id. */
 class RecordingQueueFactory implements QueueFactory {
@@ -124,15 +71,6 @@ class TestClock implements Clock {
   }
 }
 
-async function rejection(call: Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    return error as { code: ErrorCode; message: string };
-  }
-  throw new Error('the call succeeded');
-}
-
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -141,33 +79,10 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 1
   }
 }
 
-function feedItem(key: string, overrides: Partial<storage.FeedItem> = {}): storage.FeedItem {
-  return {
-    itemKey: key,
-    guid: key,
-    url: `https://example.org/${key}`,
-    title: `Title ${key}`,
-    author: 'Ada',
-    publishedAt: undefined,
-    contentHtml: `<p>${key}</p>`,
-    text: `Text of ${key}`,
-    contentHash: `hash-${key}`,
-    ...overrides,
-  };
-}
+const feedItem = testFeedItem;
 
 function analysis(articleId: string, overrides: Partial<storage.SaveAnalysisRequest> = {}): storage.SaveAnalysisRequest {
-  return {
-    articleId,
-    modelVersion: 'test-model@1',
-    language: 'en',
-    keywords: ['alpha', 'beta'],
-    topic: 'science',
-    summary: 'A summary.',
-    embedding: [],
-    simhash: 'a1b2c3d4e5f60718',
-    ...overrides,
-  };
+  return testAnalysis(articleId, { keywords: ['alpha', 'beta'], simhash: 'a1b2c3d4e5f60718', ...overrides });
 }
 
 const at = (iso: string) => {
@@ -181,8 +96,8 @@ const consumed: string[] = [];
 queues.get<AnalyzeJob>(QUEUE_NAMES.analyze).process(async (job) => void consumed.push(job.articleId));
 afterAll(() => queues.close());
 
-describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('StorageService on %s', (_name, makeBackend) => {
-  const backend = makeBackend();
+describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
+  let backend: TestDatabase;
   const clock = new TestClock();
   let config: AppConfig;
   let service: RunningService | undefined;
@@ -211,7 +126,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
     const base = defaultConfig();
     config = {
       ...base,
-      database: await backend.create(),
+      database: (backend = await createTestDatabase(backendName)).config,
       grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` },
       scheduler: { ...base.scheduler, defaultIntervalSeconds: 600 },
     };
@@ -225,16 +140,16 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
   afterAll(async () => {
     handle?.close();
     await service?.close();
-    await backend.dispose();
+    await backend?.dispose();
   });
 
   describe('migrations', () => {
     it('builds the schema from zero and reports which kNN path it uses', async () => {
-      expect(logged.some((line) => backend.knnPath.test(line))).toBe(true);
+      expect(logged.some((line) => KNN_PATH[backendName].test(line))).toBe(true);
       expect(await sut.listSources({})).toEqual({ sources: [] });
     });
 
-    if (makeBackend === postgresBackend) {
+    if (backendName === 'PostgreSQL') {
       it('records the migration and adds no vector column without pgvector', async () => {
         const migrations = await backend.sql(`SELECT name FROM migrations ORDER BY id`);
         const vec = await backend.sql(
@@ -727,7 +642,7 @@ describe.each([['PGlite', pgliteBackend], ['PostgreSQL', postgresBackend]])('Sto
       );
       service = await startStorageService(config, { clock, queueFactory: queues });
 
-      expect(vec).toHaveLength(makeBackend === pgliteBackend ? 1 : 0);
+      expect(vec).toHaveLength(backendName === 'PGlite' ? 1 : 0);
       await eventually(() => queues.added.some((j) => j.jobId === `analyze:${id}:${String(row['id'])}`));
       expect((await sut.getArticle({ id })).article?.id).toBe(id);
     });

@@ -18,7 +18,7 @@ const SERVER = 'postgres://postgres@127.0.0.1:5432';
 export interface TestDatabase {
   readonly config: AppConfig['database'];
   /** Direct SQL on the database (PGlite is one session: only while no storage service has it open). */
-  sql(text: string, params?: unknown[]): Promise<unknown[]>;
+  sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
   dispose(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export async function createTestDatabase(backend: TestBackend): Promise<TestData
   };
 }
 
-async function query(connection: ClientConfig, text: string, params?: unknown[]): Promise<unknown[]> {
+async function query(connection: ClientConfig, text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>> {
   const client = new Client(connection);
   await client.connect();
   try {
