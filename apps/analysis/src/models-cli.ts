@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'list') {
-    const fallback = defaultModelName(modelDir);
+    const fallback = defaultModelName(modelDir, config.analysis.embeddingModels);
     for (const name of installedModelNames(modelDir)) process.stdout.write(`${name === fallback ? '*' : ' '} ${name}\n`);
     return;
   }

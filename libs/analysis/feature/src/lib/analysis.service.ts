@@ -8,7 +8,7 @@ import { EmbeddingService, type InferenceOptions, type TextEmbedding } from './e
 import { installedModels, type InstalledModelSummary } from './hub/installed-models';
 import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
 import { isChinese, type LanguageDetector } from './language/language-detector';
-import { simhash64 } from './simhash/simhash';
+import { articleSimhash64 } from './simhash/simhash';
 import { embeddingEncoder, extractiveSummary, tfIdfEncoder } from './summary/extractive-summary';
 import type { ProviderAttempt, ProviderStatus } from './providers/execution-provider.registry';
 import type { ChineseSegmenter } from './text/chinese-segmenter';
@@ -125,7 +125,7 @@ export class AnalysisService implements OnModuleDestroy {
           : GENERAL_TOPIC,
       summary,
       embedding,
-      simhash: simhash64(words),
+      simhash: articleSimhash64(words),
       modelVersion: this.modelVersion,
     };
   }
@@ -170,7 +170,7 @@ export class AnalysisService implements OnModuleDestroy {
 
   /** Every model in the models directory with its manifest in brief (the admin API's list). */
   installedModels(): InstalledModelSummary[] {
-    return installedModels(this.config.analysis.modelDir);
+    return installedModels(this.config.analysis.modelDir, this.config.analysis.embeddingModels);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -162,6 +162,12 @@ export interface AnalysisConfig {
   maxQueueSize: number;
   /** Execution providers in preference order (cpu is always tried last). */
   executionProviders: string[];
+  /**
+   * Embedding models in preference order (hub repo ids or local names): the first one installed is
+   * the default. A multilingual hub model first; the npm-installed models after it, so an instance
+   * without network still runs (and says which preferred model is missing).
+   */
+  embeddingModels: string[];
   /** Sessions of each model running batches side by side; 0 = min(2, cores). */
   sessionPoolSize: number;
   /** The Hugging Face Hub (or a mirror) that models are pulled from. */

@@ -23,11 +23,18 @@ describe('loadConfig: analysis and llm slices', () => {
       maxQueueSize: 20_000,
       executionProviders: ['tensorrt', 'cuda', 'cann', 'qnn', 'coreml', 'directml', 'openvino', 'cpu'],
       sessionPoolSize: 0,
+      embeddingModels: ['intfloat/multilingual-e5-small', 'use-lite-en', 'wink-sg100d'],
       hubEndpoint: 'https://huggingface.co',
       streamMaxInFlight: 64,
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
     });
     expect(load().llm).toEqual({ baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 });
+  });
+
+  it('reads the embedding model preference from EMBEDDING_MODELS and refuses names that are not models', () => {
+    expect(load({ EMBEDDING_MODELS: 'BAAI/bge-m3, use-lite-en' }).analysis.embeddingModels).toEqual(['BAAI/bge-m3', 'use-lite-en']);
+    expect(() => load({ EMBEDDING_MODELS: '../etc/passwd' })).toThrow(ConfigError);
+    expect(() => load({}, 'analysis:\n  embeddingModels: [42]')).toThrow(/analysis.embeddingModels must be a list of model names/);
   });
 
   it('reads the analysis settings from config.yaml, then the environment', () => {

@@ -83,6 +83,7 @@ export function defaultConfig(): AppConfig {
       maxQueueSize: 20_000,
       executionProviders: ['tensorrt', 'cuda', 'cann', 'qnn', 'coreml', 'directml', 'openvino', 'cpu'],
       sessionPoolSize: 0,
+      embeddingModels: ['intfloat/multilingual-e5-small', 'use-lite-en', 'wink-sg100d'],
       hubEndpoint: 'https://huggingface.co',
       streamMaxInFlight: 64,
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
@@ -298,6 +299,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['WEBSUB_ENABLED'] !== undefined) config.websub.enabled = env['WEBSUB_ENABLED'] !== 'false';
   if (env['WEBSUB_CALLBACK_BASE_URL'] !== undefined) config.websub.callbackBaseUrl = env['WEBSUB_CALLBACK_BASE_URL'];
   if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
+  if (env['EMBEDDING_MODELS']) config.analysis.embeddingModels = env['EMBEDDING_MODELS'].split(',').map((m) => m.trim()).filter(Boolean);
   if (env['EXECUTION_PROVIDERS']) config.analysis.executionProviders = env['EXECUTION_PROVIDERS'].split(',').map((p) => p.trim()).filter(Boolean);
   const sessionPool = int('SESSION_POOL_SIZE');
   if (sessionPool !== undefined) config.analysis.sessionPoolSize = sessionPool;
@@ -438,6 +440,9 @@ function validateAnalysis(a: AppConfig['analysis']): void {
     throw new ConfigError(`analysis.maxQueueDelayMs must be a number ≥ 0, got ${JSON.stringify(a.maxQueueDelayMs)}`);
   }
   atLeast('concurrency', a.concurrency, 1);
+  if (!Array.isArray(a.embeddingModels) || a.embeddingModels.some((m) => typeof m !== 'string' || !/^[\w.-]+(?:\/[\w.-]+)?$/.test(m))) {
+    throw new ConfigError(`analysis.embeddingModels must be a list of model names or hub repo ids (owner/name), got ${JSON.stringify(a.embeddingModels)} (EMBEDDING_MODELS)`);
+  }
   if (!Array.isArray(a.preferredBatchSizes) || a.preferredBatchSizes.some((n) => !isWholeNumber(n) || n < 1)) {
     throw new ConfigError(`analysis.preferredBatchSizes must be a list of positive integers, got ${JSON.stringify(a.preferredBatchSizes)}`);
   }

@@ -17,10 +17,10 @@ export interface InstalledModelSummary {
 }
 
 /** Every model in the models directory, by name; files are not checksummed here (loading does that). */
-export function installedModels(modelDir: string): InstalledModelSummary[] {
+export function installedModels(modelDir: string, preference: readonly string[] = []): InstalledModelSummary[] {
   let fallback = '';
   try {
-    fallback = defaultModelName(modelDir);
+    fallback = defaultModelName(modelDir, preference);
   } catch {
     // An empty models/default marker: no model is the default until it is fixed.
   }

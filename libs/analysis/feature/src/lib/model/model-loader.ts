@@ -39,10 +39,11 @@ export function installedModelNames(modelDir: string): string[] {
 
 /**
  * The model Embed uses when a request names none: the name in <modelDir>/default, else the first
- * installed manifest (by name) with "default": true, else the shipped default use-lite-en, or
- * wink-sg100d when only that one is installed.
+ * installed model of `preference` (analysis.embeddingModels: hub repo ids or local names), else
+ * the first installed manifest (by name) with "default": true, else the shipped default
+ * use-lite-en, or wink-sg100d when only that one is installed.
  */
-export function defaultModelName(modelDir: string): string {
+export function defaultModelName(modelDir: string, preference: readonly string[] = []): string {
   const marker = join(resolve(modelDir), DEFAULT_MODEL_FILE);
   if (existsSync(marker)) {
     const name = readFileSync(marker, 'utf8').trim();
@@ -50,6 +51,8 @@ export function defaultModelName(modelDir: string): string {
     return name;
   }
   const installed = installedModelNames(modelDir);
+  const preferred = preference.map(localName).find((name) => installed.includes(name));
+  if (preferred) return preferred;
   for (const name of installed) {
     try {
       const json = JSON.parse(readFileSync(join(resolve(modelDir), name, 'manifest.json'), 'utf8')) as { default?: unknown };
@@ -105,8 +108,26 @@ export function readVerifiedFile(modelDir: string, manifest: ModelManifest, role
   return bytes;
 }
 
+/** The folder name of a model: a hub repo id owner/name is pulled into owner--name. */
+function localName(model: string): string {
+  return model.replace('/', '--');
+}
+
+/** The preferred models that are not installed and come before the one in use (worth a log line). */
+export function missingPreferredModels(modelDir: string, preference: readonly string[], used: string): string[] {
+  const installed = installedModelNames(modelDir);
+  const missing: string[] = [];
+  for (const model of preference) {
+    if (localName(model) === used) break;
+    if (!installed.includes(localName(model))) missing.push(model);
+  }
+  return missing;
+}
+
 export interface LoadModelOptions {
   name?: string;
+  /** Embedding models in preference order (analysis.embeddingModels) when no name is given. */
+  preference?: readonly string[];
   /** Execution providers in preference order (default EXECUTION_PROVIDER_PREFERENCE); cpu is always last. */
   executionProviders?: readonly string[];
   /** Registered providers (default: the built-in ones). */
@@ -119,7 +140,14 @@ export interface LoadModelOptions {
 /** Loads a model: manifest, checksums of every file, vocabulary, a pool of ONNX Runtime sessions. */
 export async function loadEmbeddingModel(modelDir: string, options: LoadModelOptions = {}): Promise<EmbeddingModel> {
   const logger = options.logger ?? new Logger('ModelLoader');
-  const manifest = readModelManifest(modelDir, options.name ?? defaultModelName(modelDir));
+  const name = options.name ?? defaultModelName(modelDir, options.preference);
+  if (!options.name) {
+    for (const missing of missingPreferredModels(modelDir, options.preference ?? [], name)) {
+      const pull = missing.includes('/') ? ` (install it with \`npm run models -- pull ${missing}\` or POST /api/v1/admin/models/pull)` : '';
+      logger.warn(`preferred embedding model ${missing} is not installed${pull}; using ${name}`);
+    }
+  }
+  const manifest = readModelManifest(modelDir, name);
   const modelBytes = readVerifiedFile(modelDir, manifest, 'model');
   const tokenizer = createTokenizer(modelDir, manifest);
   const sessions = await openSessionPool(modelBytes, {
