@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentHash, itemKey } from './item-identity';
+import { contentHash, identityUrl, itemKey } from './item-identity';
 
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -37,5 +37,22 @@ describe(contentHash.name, () => {
     expect(contentHash('T2', 'body', 'u')).not.toBe(base);
     expect(contentHash('T', 'body2', 'u')).not.toBe(base);
     expect(contentHash('T', 'body', 'u2')).not.toBe(base);
+  });
+});
+
+describe(identityUrl.name, () => {
+  it.each([
+    ['https://example.org/news/story/', 'https://example.org/news/story'],
+    ['https://example.org/news/story//?page=2', 'https://example.org/news/story?page=2'],
+    ['https://example.org/', 'https://example.org/'],
+    ['https://example.org/news/story', 'https://example.org/news/story'],
+    ['https://example.org/a?next=/b/', 'https://example.org/a?next=/b/'],
+  ])('%s → %s', (url, expected) => {
+    expect(identityUrl(url)).toBe(expected);
+  });
+
+  it('gives a link with and without its trailing slash the same key', () => {
+    const item = { guid: '', title: 't', text: 'x' };
+    expect(itemKey({ ...item, canonicalUrl: 'https://example.org/news/story/' })).toBe(itemKey({ ...item, canonicalUrl: 'https://example.org/news/story' }));
   });
 });
