@@ -106,17 +106,39 @@ export class TwoLevelCache<V extends object | string | number | boolean> {
   }
 
   /** The value for key: from L1, else L2, else the loader (once across all callers). undefined = not found. */
-  async get(key: string, loader: () => Promise<V | undefined>): Promise<V | undefined> {
+  get(key: string, loader: () => Promise<V | undefined>): Promise<V | undefined> {
     const cached = this.l1.get(key);
     if (cached) {
       this.stats.l1Hits++;
-      return this.unwrap(cached);
+      return Promise.resolve(this.unwrap(cached));
     }
+    // Not an async function: an L1 hit or a joined load costs no extra promise hops.
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const promise = this.fill(key, loader).finally(() => this.inflight.delete(key));
+    const promise = this.redis ? this.readThrough(this.redis, key, loader) : this.fillOnce(key, loader, false);
     this.inflight.set(key, promise);
     return promise;
+  }
+
+  /**
+   * An L1 miss with Redis: the L2 read, as one promise hop (an L2 hit is the common path of a
+   * replica's cold L1, so it costs what a bare GET costs); an L2 miss goes on to the locked load.
+   */
+  private readThrough(redis: CacheRedis, key: string, loader: () => Promise<V | undefined>): Promise<V | undefined> {
+    return redis.client.get(this.redisKey(key)).then(
+      (raw) => {
+        const stored = parseStored<V>(raw);
+        if (!stored) return this.fillOnce(key, loader, true);
+        this.inflight.delete(key);
+        this.stats.l2Hits++;
+        this.setL1(key, stored);
+        return this.unwrap(stored);
+      },
+      (error: unknown) => {
+        this.inflight.delete(key);
+        throw error;
+      },
+    );
   }
 
   /** Drops the key everywhere: this L1, L2, and (by pub/sub) every other replica's L1. */
@@ -127,9 +149,18 @@ export class TwoLevelCache<V extends object | string | number | boolean> {
     await this.redis.client.publish(this.channel, `${this.instanceId}|${key}`);
   }
 
-  private async fill(key: string, loader: () => Promise<V | undefined>): Promise<V | undefined> {
+  private async fillOnce(key: string, loader: () => Promise<V | undefined>, l2Missed: boolean): Promise<V | undefined> {
+    try {
+      return await this.fill(key, loader, l2Missed);
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  /** The load after an L2 miss (`l2Missed`: L2 was just read): under a short Redis lock, or waiting for the holder's value. */
+  private async fill(key: string, loader: () => Promise<V | undefined>, l2Missed: boolean): Promise<V | undefined> {
     if (!this.redis) return this.loadAndStore(key, loader, false);
-    const fromL2 = await this.readL2(key);
+    const fromL2 = l2Missed ? undefined : await this.readL2(key);
     if (fromL2) {
       this.stats.l2Hits++;
       this.setL1(key, fromL2);
@@ -186,13 +217,7 @@ export class TwoLevelCache<V extends object | string | number | boolean> {
 
   private async readL2(key: string): Promise<Stored<V> | undefined> {
     if (!this.redis) return undefined;
-    const raw = await this.redis.client.get(this.redisKey(key));
-    if (raw === null || raw === undefined) return undefined;
-    try {
-      return JSON.parse(String(raw)) as Stored<V>;
-    } catch {
-      return undefined;
-    }
+    return parseStored<V>(await this.redis.client.get(this.redisKey(key)));
   }
 
   private unwrap(stored: Stored<V>): V | undefined {
@@ -210,6 +235,16 @@ export class TwoLevelCache<V extends object | string | number | boolean> {
 
 function isNegative<V>(stored: Stored<V>): stored is typeof NEGATIVE {
   return (stored as { __negative?: boolean }).__negative === true;
+}
+
+/** An L2 value as stored; undefined when absent or not ours (unparseable). */
+function parseStored<V>(raw: unknown): Stored<V> | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  try {
+    return JSON.parse(String(raw)) as Stored<V>;
+  } catch {
+    return undefined;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
