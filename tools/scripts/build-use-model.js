@@ -7,6 +7,10 @@
 // derives the graph's (indices, values) from them, which is exactly the sparse form the original
 // is fed. Deterministic bytes, recorded in the manifest like build-embedding-model.js.
 //
+// The same script builds use-lite-en-int8 (models/use-lite-en-int8/manifest.json, not the default):
+// the graph with the weights of its matrix products (MatMul, 1×1 Conv2D) quantized to int8 as the
+// manifest's "quantization" says (see quantizedMatMul).
+//
 // Plain CommonJS: it runs before the TypeScript build. `npm run models:build` runs it through
 // build-embedding-model.js; it also runs alone.
 'use strict';
@@ -31,7 +35,18 @@ const {
   writeVerifiedOutputs,
 } = require('./onnx-model-writer');
 
-const MODEL_NAME = 'use-lite-en';
+/** The models this script builds: the float32 graph and its int8 variant (skipped when its manifest is absent). */
+const MODEL_NAMES = ['use-lite-en', 'use-lite-en-int8'];
+/**
+ * How the weights of the matrix products are stored (manifest "quantization.scheme"):
+ * - float32 (no "quantization"): MatMul as translated;
+ * - dynamic-int8: int8 weights, per output column symmetric; the activations quantized to uint8 per
+ *   tensor at run time (DynamicQuantizeLinear → MatMulInteger → scale), which ONNX Runtime fuses
+ *   into one integer GEMM (DynamicQuantizeMatMul);
+ * - weight-only-int8: int8 weights dequantized back to float in the graph, float32 GEMM (smaller file).
+ */
+const QUANTIZATION_SCHEMES = ['dynamic-int8', 'weight-only-int8'];
+const INT8_MAX = 127;
 const SCRIPT = 'tools/scripts/build-use-model.js';
 const OPSET = 18;
 // Slice bounds meaning "to the end" (ONNX clamps them to the dimension).
@@ -84,7 +99,7 @@ const bit = (mask, i) => ((Number(mask) >> i) & 1) === 1;
  * tensor keeps its name and dtype; where ONNX wants another type (int64 shapes and indices) a Cast
  * is added, and operands ONNX takes as attributes (perm, axis) must be constants of the graph.
  */
-function translateGraph(topology, weights, inputs) {
+function translateGraph(topology, weights, inputs, { quantization } = {}) {
   const nodes = [];
   const initializers = [];
   const initialized = new Set();
@@ -132,6 +147,14 @@ function translateGraph(topology, weights, inputs) {
   };
   const attrOf = (node, key) => node.attr?.[key];
   const typeAttr = (node, key) => tfTypeOf(attrOf(node, key));
+  /** input × constant float32 matrix [K, N] (bytes) → out, quantized as the build asks. */
+  const weightMatMul = (input, weightName, shape, bytes, out) => {
+    if (!quantization) {
+      add('MatMul', [input, addInitializer(rawTensor(weightName, OnnxType.FLOAT, shape, bytes))], [out]);
+      return;
+    }
+    nodes.push(...quantizedMatMul(input, weightName, shape, bytes, out, quantization, addInitializer));
+  };
 
   for (const node of topology.node) {
     const name = node.name;
@@ -370,13 +393,20 @@ function translateGraph(topology, weights, inputs) {
         break;
       case 'MatMul': {
         define(dtypeOf(ins[0]));
+        const transposeA = attrOf(node, 'transpose_a')?.b === true;
+        const transposeB = attrOf(node, 'transpose_b')?.b === true;
+        const constantB = weights.get(tensorName(ins[1]));
+        if (!transposeA && !transposeB && constantB?.dtype === 'float32' && constantB.shape.length === 2) {
+          weightMatMul(tensorName(ins[0]), tensorName(ins[1]), constantB.shape, constantB.bytes, name);
+          break;
+        }
         const operand = (input, transpose) => {
           if (!transpose) return tensorName(input);
           const out = helper(name);
           add('Transpose', [tensorName(input)], [out], [onnxAttr.ints('perm', [1, 0])]);
           return out;
         };
-        add('MatMul', [operand(ins[0], attrOf(node, 'transpose_a')?.b === true), operand(ins[1], attrOf(node, 'transpose_b')?.b === true)], [name]);
+        add('MatMul', [operand(ins[0], transposeA), operand(ins[1], transposeB)], [name]);
         break;
       }
       case 'BatchMatMul':
@@ -408,8 +438,7 @@ function translateGraph(topology, weights, inputs) {
           throw new BuildError(`${where}: only constant 1×1, stride-1, NHWC convolutions are supported`);
         }
         define(TF_FLOAT);
-        const matrix = addInitializer(rawTensor(`${tensorName(ins[1])}__matrix`, OnnxType.FLOAT, filter.shape.slice(2), filter.bytes));
-        add('MatMul', [tensorName(ins[0]), matrix], [name]);
+        weightMatMul(tensorName(ins[0]), `${tensorName(ins[1])}__matrix`, filter.shape.slice(2), filter.bytes, name);
         break;
       }
       default:
@@ -419,6 +448,51 @@ function translateGraph(topology, weights, inputs) {
   // Constants only ONNX attributes or a reshaped copy use (the 1×1 convolution kernels) stay out of the file.
   const used = new Set(nodes.flatMap((n) => n.input));
   return { nodes, initializers: initializers.filter((t) => used.has(t.name)) };
+}
+
+/**
+ * Per-output-column symmetric int8 of a float32 matrix [K, N] given as little-endian bytes:
+ * scale[n] = max_k |w[k, n]| / 127, q = round(w / scale) (so 0 stays exactly 0).
+ */
+function quantizeColumns(bytes, [rows, columns]) {
+  const value = (r, c) => bytes.readFloatLE((r * columns + c) * 4);
+  const scales = new Float32Array(columns);
+  for (let c = 0; c < columns; c++) {
+    let max = 0;
+    for (let r = 0; r < rows; r++) max = Math.max(max, Math.abs(value(r, c)));
+    scales[c] = max > 0 ? max / INT8_MAX : 1;
+  }
+  const quantized = Buffer.alloc(rows * columns);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const q = Math.round(value(r, c) / (scales[c] ?? 1));
+      quantized.writeInt8(Math.max(-INT8_MAX, Math.min(INT8_MAX, q)), r * columns + c);
+    }
+  }
+  return { quantized, scales: Buffer.from(scales.buffer) };
+}
+
+/** Nodes of input × W (float32 [K, N]) with W stored as int8 per the scheme; initializers go through addInitializer. */
+function quantizedMatMul(input, weightName, shape, bytes, out, scheme, addInitializer) {
+  const columns = shape[1];
+  const { quantized, scales } = quantizeColumns(bytes, shape);
+  const weight = addInitializer(rawTensor(`${weightName}__int8`, OnnxType.INT8, shape, quantized));
+  const scale = addInitializer(rawTensor(`${weightName}__scale`, OnnxType.FLOAT, [columns], scales));
+  const zero = addInitializer(rawTensor(`${weightName}__zero_point`, OnnxType.INT8, [columns], Buffer.alloc(columns)));
+  if (scheme === 'weight-only-int8') {
+    return [
+      onnxNode('DequantizeLinear', [weight, scale, zero], [`${out}__weight`], [onnxAttr.int('axis', 1)]),
+      onnxNode('MatMul', [input, `${out}__weight`], [out]),
+    ];
+  }
+  // The pattern ONNX Runtime fuses into DynamicQuantizeMatMul (uint8 activations × int8 weights).
+  return [
+    onnxNode('DynamicQuantizeLinear', [input], [`${out}__x_uint8`, `${out}__x_scale`, `${out}__x_zero_point`]),
+    onnxNode('MatMulInteger', [`${out}__x_uint8`, weight, `${out}__x_zero_point`, zero], [`${out}__int32`]),
+    onnxNode('Cast', [`${out}__int32`], [`${out}__unscaled`], [onnxAttr.int('to', OnnxType.FLOAT)]),
+    onnxNode('Mul', [`${out}__x_scale`, scale], [`${out}__scale`]),
+    onnxNode('Mul', [`${out}__unscaled`, `${out}__scale`], [out]),
+  ];
 }
 
 /**
@@ -443,7 +517,11 @@ function denseInputAdapters() {
 function buildModel(manifest, sourceDir) {
   const graphModel = JSON.parse(fs.readFileSync(path.join(sourceDir, manifest.source.file), 'utf8'));
   const weights = readWeights(path.dirname(path.join(sourceDir, manifest.source.file)), graphModel.weightsManifest);
-  const { nodes, initializers } = translateGraph(graphModel.modelTopology, weights, denseInputAdapters());
+  const quantization = manifest.quantization?.scheme;
+  if (quantization !== undefined && !QUANTIZATION_SCHEMES.includes(quantization)) {
+    throw new BuildError(`quantization scheme "${quantization}" is not known (${QUANTIZATION_SCHEMES.join(', ')})`);
+  }
+  const { nodes, initializers } = translateGraph(graphModel.modelTopology, weights, denseInputAdapters(), { quantization });
   const sourceOutput = manifest.source.output;
   if (!nodes.some((n) => n.output.includes(sourceOutput))) throw new BuildError(`the graph has no output ${sourceOutput}`);
   nodes.push(onnxNode('Identity', [sourceOutput], ['embedding']));
@@ -456,7 +534,9 @@ function buildModel(manifest, sourceDir) {
     docString: manifest.description,
     graph: {
       name: `${manifest.name}-${manifest.version}`,
-      docString: 'Universal Sentence Encoder lite, translated op by op from its TensorFlow.js graph; dense inputs',
+      docString:
+        'Universal Sentence Encoder lite, translated op by op from its TensorFlow.js graph; dense inputs' +
+        (quantization ? `; matrix-product weights ${quantization}` : ''),
       initializer: initializers,
       input: [
         onnxValueInfo('input_ids', OnnxType.INT64, ['batch', 'sequence']),
@@ -478,13 +558,21 @@ function buildModel(manifest, sourceDir) {
 }
 
 /**
- * Builds use-lite-en; returns without work when its files already match the manifest. With
- * optional, a model directory without its manifest is skipped (build-embedding-model.js runs it so).
+ * Builds use-lite-en and use-lite-en-int8; returns without work for a model whose files already
+ * match its manifest. A model directory without the int8 manifest skips it; with optional, one
+ * without the use-lite-en manifest skips both (build-embedding-model.js runs it so).
  */
 function buildUseModel(args, { optional = false } = {}) {
-  if (optional && !fs.existsSync(path.join(args.modelDir, MODEL_NAME, 'manifest.json'))) return;
+  if (optional && !fs.existsSync(path.join(args.modelDir, MODEL_NAMES[0], 'manifest.json'))) return;
+  for (const [i, name] of MODEL_NAMES.entries()) {
+    if (i > 0 && !fs.existsSync(path.join(args.modelDir, name, 'manifest.json'))) continue;
+    buildOne(args, name);
+  }
+}
+
+function buildOne(args, modelName) {
   const started = Date.now();
-  const { file: manifestFile, manifest } = readManifest(args.modelDir, MODEL_NAME);
+  const { file: manifestFile, manifest } = readManifest(args.modelDir, modelName);
   const modelEntry = fileEntry(manifest, 'model');
   const vocabEntry = fileEntry(manifest, 'vocab');
   if (!args.force && !args.updateManifest && upToDate(args.modelDir, manifest)) {

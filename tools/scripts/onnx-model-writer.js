@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 class BuildError extends Error {}
 
 /** ONNX TensorProto.DataType values used by the build scripts. */
-const OnnxType = Object.freeze({ FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 });
+const OnnxType = Object.freeze({ FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 });
 
 function parseBuildArgs(argv) {
   const args = { modelDir: path.join(ROOT, 'models'), updateManifest: false, force: false };
@@ -150,6 +150,12 @@ function encodeOnnxModel(model) {
   return Buffer.from(ModelProto.encode(ModelProto.fromObject(model)).finish());
 }
 
+/** Decodes ONNX bytes into a plain ModelProto object (int64 as numbers, raw data as Buffers); benches read graphs with it. */
+function decodeOnnxModel(bytes) {
+  const ModelProto = onnxModelProto();
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Buffer, defaults: false });
+}
+
 /** Runs a build's main function, printing a BuildError as one line and exiting 1. */
 function runBuild(main) {
   try {
@@ -181,5 +187,6 @@ module.exports = {
   floatTensor,
   rawTensor,
   encodeOnnxModel,
+  decodeOnnxModel,
   runBuild,
 };

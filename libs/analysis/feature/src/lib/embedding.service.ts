@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { EMBEDDING_MODEL } from './analysis.tokens';
 import { DynamicBatcher, type SubmitOptions } from './batching/dynamic-batcher';
 import type { EmbeddingModel, EmbeddingRole } from './model/embedding-model';
+import { batchTokenBudget } from './model/model-manifest';
 import type { TokenizedText } from './model/word-tokenizer';
 
 /** One text's embedding; `vector` is empty when the model knew none of its words. */
@@ -30,7 +31,7 @@ export class EmbeddingService implements OnModuleDestroy {
       maxBatchSize,
       maxQueueDelayMs,
       preferredBatchSizes: preferredBatchSizes.filter((size) => size <= maxBatchSize),
-      maxBatchTokens,
+      maxBatchTokens: batchTokenBudget(model.manifest, maxBatchTokens),
       lengthOf: (t) => t.ids.length,
       // One batch per session of the pool: each free session takes the next batch.
       maxConcurrentBatches: model.sessionPoolSize,

@@ -60,6 +60,24 @@ describe('tools/scripts/build-embedding-model.js', () => {
     expect(second.stdout).toMatch(/use-lite-en@1\.0\.0 is up to date/);
   });
 
+  it('builds use-lite-en-int8 after use-lite-en when its manifest is there, with the recorded sha256', async () => {
+    for (const name of ['use-lite-en', 'use-lite-en-int8']) cpSync(join(modelDir, name, 'manifest.json'), join(dir, name, 'manifest.json'));
+    const first = await run(process.execPath, [useScript, '--model-dir', dir]);
+    expect(first.stdout).toMatch(/use-lite-en@1\.0\.0: model\.onnx 28\.\d MB[\s\S]*use-lite-en-int8@1\.0\.0: model\.onnx 13\.\d MB/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'use-lite-en-int8', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    for (const f of manifest.files) expect(sha256(join(dir, f.path))).toBe(f.sha256);
+  });
+
+  it('refuses a quantization scheme it does not know, naming the known ones', async () => {
+    for (const name of ['use-lite-en', 'use-lite-en-int8']) cpSync(join(modelDir, name, 'manifest.json'), join(dir, name, 'manifest.json'));
+    const file = join(dir, 'use-lite-en-int8', 'manifest.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"scheme": "dynamic-int8"', '"scheme": "int4"'));
+    const error = (await run(process.execPath, [useScript, '--model-dir', dir]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr).toContain('quantization scheme "int4" is not known (dynamic-int8, weight-only-int8)');
+    expect(existsSync(join(dir, 'build', 'use-lite-en-int8', 'model.onnx'))).toBe(false);
+  });
+
   it('refuses to convert from another version of the source package, naming both versions', async () => {
     const file = join(dir, 'use-lite-en', 'manifest.json');
     cpSync(join(modelDir, 'use-lite-en', 'manifest.json'), file);

@@ -47,6 +47,14 @@ export interface ModelManifest {
   /** Marks the model Embed uses when a request names none (models/default wins over it). */
   default?: boolean;
   opset?: number;
+  /**
+   * Batching this model runs best with. maxBatchTokens: most padded tokens per batch; the service
+   * uses the smaller of it and analysis.maxBatchTokens (use-lite-en's GEMMs are saturated by a few
+   * hundred tokens, so bigger batches only add padding).
+   */
+  batching?: { maxBatchTokens?: number; note?: string };
+  /** How the graph's weights are quantized (use-lite-en-int8); absent for a float32 graph. Informational for the service. */
+  quantization?: { scheme: string; weights: string; activations: string; ops: string };
   files: ModelFile[];
   inputs: TensorSpec[];
   outputs: TensorSpec[];
@@ -105,6 +113,8 @@ export function parseModelManifest(json: unknown, where: string): ModelManifest 
       fail('"prefixes" needs string "query" and "passage"');
     }
   }
+  const budget = m.batching?.maxBatchTokens;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) fail(`"batching.maxBatchTokens" must be a positive integer, got ${JSON.stringify(budget)}`);
   if (!Array.isArray(m.files) || m.files.length === 0) fail('"files" is empty');
   for (const role of requiredRoles(kind)) {
     if (!m.files?.some((f) => f.role === role)) fail(`no file with role "${role}"`);
@@ -114,6 +124,11 @@ export function parseModelManifest(json: unknown, where: string): ModelManifest 
     if (!/^[0-9a-f]{64}$/.test(file.sha256)) fail(`file ${file.path} has no valid sha256`);
   }
   return m as ModelManifest;
+}
+
+/** The token budget of a model's batches: the configured one, lowered to the manifest's when that is smaller. */
+export function batchTokenBudget(manifest: Pick<ModelManifest, 'batching'>, configured: number): number {
+  return Math.min(configured, manifest.batching?.maxBatchTokens ?? Number.POSITIVE_INFINITY);
 }
 
 /** The version string stored with every analysis result. */

