@@ -171,7 +171,10 @@ async function verifyOffline(
   return { manifest, manifestPath, downloaded: [], skipped: manifest.files.map((f) => f.path) };
 }
 
-/** Offline verification also covers manifests the service cannot run (BPE/Unigram tokenizers): only files are checked. */
+/**
+ * Offline verification also covers manifests the service cannot run (tokenizers other than WordPiece, Unigram
+ * and BPE, e.g. WordLevel): only files are checked.
+ */
 function parseModelManifestLenient(manifest: ModelManifest, where: string): ModelManifest {
   try {
     return parseModelManifest(manifest, where);

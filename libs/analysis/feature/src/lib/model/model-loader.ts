@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@autoglm/shared-errors';
+import { BpeTokenizer } from './bpe-tokenizer';
 import { EmbeddingModel } from './embedding-model';
 import { BUILTIN_EXECUTION_PROVIDERS } from '../providers/builtin-execution-providers';
 import { EXECUTION_PROVIDER_PREFERENCE, ExecutionProviderRegistry } from '../providers/execution-provider.registry';
@@ -163,7 +164,7 @@ export async function loadEmbeddingModel(modelDir: string, options: LoadModelOpt
   return model;
 }
 
-/** The model's tokenizer, from its verified vocabulary (word vectors, SentencePiece pieces) or tokenizer.json (WordPiece, Unigram). */
+/** The model's tokenizer, from its verified vocabulary (word vectors, SentencePiece pieces) or tokenizer.json (WordPiece, Unigram, BPE). */
 export function createTokenizer(modelDir: string, manifest: ModelManifest): TextTokenizer {
   if (manifest.tokenizer.kind === 'sentencepiece-unigram') {
     const { tokenizer, maxTokens } = manifest;
@@ -195,9 +196,14 @@ export function createTokenizer(modelDir: string, manifest: ModelManifest): Text
   const file = readVerifiedFile(modelDir, manifest, 'tokenizer');
   try {
     const json: unknown = JSON.parse(file.toString('utf8'));
-    return manifest.tokenizer.kind === 'unigram'
-      ? UnigramTokenizer.fromTokenizerJson(json, manifest.maxTokens)
-      : WordpieceTokenizer.fromTokenizerJson(json, manifest.maxTokens);
+    switch (manifest.tokenizer.kind) {
+      case 'unigram':
+        return UnigramTokenizer.fromTokenizerJson(json, manifest.maxTokens);
+      case 'bpe':
+        return BpeTokenizer.fromTokenizerJson(json, manifest.maxTokens);
+      default:
+        return WordpieceTokenizer.fromTokenizerJson(json, manifest.maxTokens);
+    }
   } catch (error) {
     const path = manifest.files.find((f) => f.role === 'tokenizer')?.path;
     throw DomainError.failedPrecondition(`tokenizer ${path} of ${manifest.name} cannot be used: ${(error as Error).message}`);

@@ -1,11 +1,11 @@
 import { DomainError } from '@autoglm/shared-errors';
 
 /**
- * Tokenizer kinds a manifest may name; bpe does not run in this version (see SUPPORTED_TOKENIZER_KINDS).
- * unigram is a hub tokenizer.json with a Unigram model, sentencepiece-unigram a bare piece list (use-lite-en).
+ * Tokenizer kinds a manifest may name. unigram and bpe are hub tokenizer.json files with a Unigram or BPE
+ * model, sentencepiece-unigram a bare piece list (use-lite-en).
  */
 export type TokenizerKind = 'unicode-words' | 'wordpiece' | 'sentencepiece-unigram' | 'bpe' | 'unigram';
-export const SUPPORTED_TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode-words', 'wordpiece', 'unigram', 'sentencepiece-unigram'];
+export const SUPPORTED_TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode-words', 'wordpiece', 'unigram', 'bpe', 'sentencepiece-unigram'];
 
 /**
  * How the model's tokens become text: the word pattern of the built-in word-vector model, or a
@@ -95,7 +95,7 @@ export function parseModelManifest(json: unknown, where: string): ModelManifest 
   if (!SUPPORTED_TOKENIZER_KINDS.includes(kind)) {
     fail(
       `tokenizer kind "${m.tokenizer?.kind}" is not supported (supported: ${SUPPORTED_TOKENIZER_KINDS.join(', ')}); ` +
-        'use a WordPiece or Unigram (SentencePiece) export',
+        'use a WordPiece, Unigram (SentencePiece) or BPE export',
     );
   }
   if (kind === 'sentencepiece-unigram') {
