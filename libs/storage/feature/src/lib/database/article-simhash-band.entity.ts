@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ArticleEntity } from './article.entity';
 
-/** One 16-bit band (0..3) of an article's 64-bit SimHash: articles sharing a band are near-duplicate candidates. */
+/** One band (SIMHASH_BANDS, SIMHASH_BAND_WIDTHS) of an article's 64-bit SimHash: articles sharing a band are near-duplicate candidates. */
 @Entity('article_simhash_bands')
 @Index('IDX_article_simhash_bands_band_value', ['band', 'value'])
 export class ArticleSimhashBandEntity {

@@ -9,6 +9,7 @@ import { AddSourceOptions1795740000000 } from './1795740000000-AddSourceOptions'
 import { AddArticleUrlIdentity1795800000000 } from './1795800000000-AddArticleUrlIdentity';
 import { AddWebSubSubscriptions1795810000000 } from './1795810000000-AddWebSubSubscriptions';
 import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibrary';
+import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSimhashBands';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const STORAGE_MIGRATIONS = [
   AddArticleUrlIdentity1795800000000,
   AddWebSubSubscriptions1795810000000,
   AddUsersAndLibrary1795820000000,
+  RecomputeSimhashBands1795830000000,
 ];

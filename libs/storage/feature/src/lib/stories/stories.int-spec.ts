@@ -10,6 +10,7 @@ import {
   testFeedItem,
   type StorageHarness,
 } from '../testing/storage-harness';
+import { NEAR_DUPLICATE_MAX_DISTANCE } from './simhash';
 
 /** A random 64-bit fingerprint as 16 hex digits, and the same with some bits flipped. */
 const randomSimhash = () => randomBytes(8).toString('hex');
@@ -50,7 +51,7 @@ describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
   };
   const storyOf = async (id: string) => (await harness.sut.getArticle({ id })).article!.storyId;
 
-  it('puts SimHash near-duplicates (Hamming distance ≤ 3) in one story with a timeline, oldest first', async () => {
+  it(`puts SimHash near-duplicates (Hamming distance ≤ ${NEAR_DUPLICATE_MAX_DISTANCE}) in one story with a timeline, oldest first`, async () => {
     const { sut } = harness;
     const [first, second, third] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T08:00:00Z', '2026-11-21T09:00:00Z']);
     const simhash = randomSimhash();
@@ -58,7 +59,8 @@ describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
     expect(await storyOf(first)).toBe('');
     await sut.saveAnalysis(testAnalysis(first, { simhash }));
     await sut.saveAnalysis(testAnalysis(second, { simhash: flip(simhash, [0, 17]) }));
-    await sut.saveAnalysis(testAnalysis(third, { simhash: flip(simhash, [5, 40, 63]) }));
+    // Twelve bits, one in each band but the second (bits 54–58): the index's worst case, still found.
+    await sut.saveAnalysis(testAnalysis(third, { simhash: flip(simhash, [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 63]) }));
 
     const storyId = await storyOf(first);
     expect(storyId).not.toBe('');
@@ -67,18 +69,18 @@ describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
     const { story } = await sut.getStory({ id: storyId });
     expect(story).toMatchObject({ id: storyId, title: (await sut.getArticle({ id: first })).article!.title, size: 3 });
     expect(story!.timeline.map((entry) => entry.article!.id)).toEqual([second, first, third]);
-    expect(story!.timeline.map((entry) => entry.similarity)).toEqual([1 - 2 / 64, 1, 1 - 3 / 64]);
+    expect(story!.timeline.map((entry) => entry.similarity)).toEqual([1 - 2 / 64, 1, 1 - 12 / 64]);
     expect(fromTimestamp(story!.timeline[0].joinedAt)).toBeInstanceOf(Date);
   });
 
-  it('keeps articles apart beyond Hamming distance 3, even when a band is equal', async () => {
+  it(`keeps articles apart beyond Hamming distance ${NEAR_DUPLICATE_MAX_DISTANCE}, even when a band is equal`, async () => {
     const { sut } = harness;
     const [a, b] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z']);
     const simhash = randomSimhash();
 
     await sut.saveAnalysis(testAnalysis(a, { simhash }));
-    // Four flipped bits, all in the top band: the three other bands are equal (a candidate), the distance is 4.
-    await sut.saveAnalysis(testAnalysis(b, { simhash: flip(simhash, [60, 61, 62, 63]) }));
+    // Thirteen flipped bits, in the top three bands (bits 51–63): the ten other bands are equal (a candidate), the distance is 13.
+    await sut.saveAnalysis(testAnalysis(b, { simhash: flip(simhash, [51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63]) }));
 
     expect(await storyOf(a)).not.toBe(await storyOf(b));
   });

@@ -44,7 +44,7 @@ interface Candidate {
 
 /**
  * Puts an analyzed article into a story: the story of its most similar earlier article —
- * a SimHash near-duplicate (an equal 16-bit band, then Hamming distance ≤ 3) or an embedding
+ * a SimHash near-duplicate (an equal band, then Hamming distance ≤ NEAR_DUPLICATE_MAX_DISTANCE) or an embedding
  * with cosine ≥ the model's story bar (storyMinCosine) — among articles within 72 hours of it, else a new story of its own.
  * Replay-safe: an article already in a story stays there (its SimHash bands are refreshed).
  */
@@ -113,14 +113,14 @@ export class StoryClustering {
   ): Promise<Candidate[]> {
     const rows = (await manager.query(
       `SELECT DISTINCT m.cluster_id AS "clusterId", an.simhash
-         FROM article_simhash_bands c
+         FROM unnest($2::int[]) WITH ORDINALITY AS q(value, n)
+         JOIN article_simhash_bands c ON c.band = q.n - 1 AND c.value = q.value
          JOIN articles a ON a.id = c.article_id
          JOIN story_memberships m ON m.article_id = c.article_id
          ${NEWEST_ANALYSIS_JOIN}
-        WHERE ((c.band = 0 AND c.value = $2) OR (c.band = 1 AND c.value = $3) OR (c.band = 2 AND c.value = $4) OR (c.band = 3 AND c.value = $5))
-          AND c.article_id <> $1
-          AND ${FEED_TIME} BETWEEN $6 AND $7`,
-      [articleId, ...bands, ...window],
+        WHERE c.article_id <> $1
+          AND ${FEED_TIME} BETWEEN $3 AND $4`,
+      [articleId, bands, ...window],
     )) as Array<{ clusterId: string; simhash: string | null }>;
     return rows.flatMap((row) => {
       if (!row.simhash || !/^[0-9a-fA-F]{16}$/.test(row.simhash)) return [];
