@@ -9,6 +9,7 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator.service';
 import { AuthGuard } from './auth/auth.guard';
 import { LibraryController } from './me/library.controller';
 import { MeController } from './me/me.controller';
+import { MeResolver } from './me/me.resolver';
 import { UsersController } from './me/users.controller';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesResolver } from './articles/articles.resolver';
@@ -71,6 +72,7 @@ export class GatewayModule {
         RecommendationsResolver,
         ArticleSearch,
         SearchResolver,
+        MeResolver,
       ],
     };
   }

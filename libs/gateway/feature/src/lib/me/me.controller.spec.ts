@@ -177,6 +177,34 @@ describe(MeController.name, () => {
       expect(await send(sut, 'POST', '/api/v1/events', { articleId: 'a1', type: 'like' })).toMatchObject({ status: 400 });
     });
 
+    it('answers me, the reading list and marks over GraphQL for the key holder only', async () => {
+      sut.backends.storage.getUser.returns({ user: ALICE });
+      sut.backends.storage.listUserArticles.returns({
+        articles: [{ article: anArticleRef(), marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } }],
+        nextCursor: '',
+      });
+      const answer = await graphQl(sut, '{ me { name isAdmin } readingList(filter: "starred", limit: 5) { items { id marks { starred } } nextCursor } }', {}, bearer(aliceKey));
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toMatchObject({ me: { name: 'alice', isAdmin: false }, readingList: { items: [{ marks: { starred: true } }], nextCursor: null } });
+      expect(sut.backends.storage.listUserArticles.requests[0]).toMatchObject({ userId: ALICE.id, filter: storage.ReadingListFilter.READING_LIST_FILTER_STARRED, limit: 5 });
+
+      sut.backends.storage.setArticleState.returns({ marks: { read: true, starred: false, readAt: CREATED, starredAt: undefined } });
+      const marked = await graphQl(sut, 'mutation { setArticleState(articleId: "a1", read: true) { read starred } }', {}, bearer(aliceKey));
+      expect(marked.data).toMatchObject({ setArticleState: { read: true, starred: false } });
+      expect(sut.backends.storage.setArticleState.requests[0]).toMatchObject({ userId: ALICE.id, read: storage.MarkChange.MARK_CHANGE_SET });
+
+      const anonymous = await graphQl(sut, '{ me { name } }');
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const badFilter = await graphQl(sut, '{ readingList(filter: "everything") { nextCursor } }', {}, bearer(aliceKey));
+      expect(badFilter.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
+    it("does not show another user's recommendations over GraphQL either", async () => {
+      const answer = await graphQl(sut, `{ recommendations(userId: "${ROOT.id}") { profileEvents } }`, {}, bearer(aliceKey));
+      expect(answer.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(sut.backends.recommender.getRecommendations.requests).toHaveLength(0);
+    });
+
     it('keeps /api/v1/admin for administrators', async () => {
       expect((await send(sut, 'GET', '/api/v1/admin/models')).status).toBe(401);
       expect((await send(sut, 'GET', '/api/v1/admin/models', undefined, bearer(aliceKey))).status).toBe(403);

@@ -1,3 +1,4 @@
+import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -14,17 +15,22 @@ export class CreateUserDto {
   name!: string;
 }
 
+@ObjectType('User')
 export class UserDto {
   @ApiProperty()
+  @Field(() => ID)
   id!: string;
 
   @ApiProperty()
+  @Field()
   name!: string;
 
   @ApiProperty()
+  @Field()
   isAdmin!: boolean;
 
   @ApiProperty({ format: 'date-time' })
+  @Field()
   createdAt!: string;
 }
 
@@ -77,28 +83,37 @@ export class SubscribeDto {
   category?: string;
 }
 
+@ObjectType('SourceSubscription')
 export class SubscriptionDto {
   @ApiProperty({ type: SourceDto })
+  @Field(() => SourceDto)
   source!: SourceDto;
 
   @ApiProperty()
+  @Field()
   category!: string;
 
   @ApiProperty({ format: 'date-time' })
+  @Field()
   createdAt!: string;
 }
 
+@ObjectType('ArticleMarks')
 export class ArticleMarksDto {
   @ApiProperty()
+  @Field()
   read!: boolean;
 
   @ApiProperty()
+  @Field()
   starred!: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
   readAt!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
   starredAt!: string | null;
 }
 
@@ -115,22 +130,26 @@ export class SetArticleStateDto {
 }
 
 
+@ArgsType()
 export class ReadingListQueryDto {
   @ApiPropertyOptional({ enum: READING_LIST_FILTERS, default: 'all' })
   @IsOptional()
   @IsIn(READING_LIST_FILTERS)
+  @Field(() => String, { nullable: true })
   filter?: ReadingListFilterName;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @Field(() => String, { nullable: true })
   sourceId?: string;
 
   @ApiPropertyOptional({ description: 'One of your folders.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @Field(() => String, { nullable: true })
   category?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -139,25 +158,32 @@ export class ReadingListQueryDto {
   @IsInt()
   @Min(1)
   @Max(100)
+  @Field(() => Int, { nullable: true })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
   @IsOptional()
   @IsString()
   @MaxLength(512)
+  @Field(() => String, { nullable: true })
   cursor?: string;
 }
 
+@ObjectType('ReadingListItem')
 export class ReadingListItemDto extends ArticleSummaryDto {
   @ApiProperty({ type: ArticleMarksDto })
+  @Field(() => ArticleMarksDto)
   marks!: ArticleMarksDto;
 }
 
+@ObjectType('ReadingList')
 export class ReadingListDto {
   @ApiProperty({ type: [ReadingListItemDto] })
+  @Field(() => [ReadingListItemDto])
   items!: ReadingListItemDto[];
 
   @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
   nextCursor!: string | null;
 }
 
@@ -208,35 +234,46 @@ export class CreateSavedSearchDto {
   to?: string;
 }
 
+@ObjectType('SavedSearch')
 export class SavedSearchDto {
   @ApiProperty()
+  @Field(() => ID)
   id!: string;
 
   @ApiProperty()
+  @Field()
   name!: string;
 
   @ApiProperty()
+  @Field()
   q!: string;
 
   @ApiProperty({ enum: SearchModeName })
+  @Field(() => SearchModeName)
   mode!: SearchModeName;
 
   @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
   sourceId!: string | null;
 
   @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
   topic!: string | null;
 
   @ApiProperty({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
   language!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
   from!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
   to!: string | null;
 
   @ApiProperty({ format: 'date-time' })
+  @Field()
   createdAt!: string;
 }
 

@@ -72,8 +72,9 @@ export async function graphQl(
   gateway: TestGateway,
   query: string,
   variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; data: Record<string, unknown> | null | undefined; errors: GraphQlErrorBody[] | undefined; text: string }> {
-  const answer = await send(gateway, 'POST', '/graphql', { query, variables });
+  const answer = await send(gateway, 'POST', '/graphql', { query, variables }, headers);
   const body = answer.body as { data?: Record<string, unknown> | null; errors?: GraphQlErrorBody[] };
   return { status: answer.status, data: body.data, errors: body.errors, text: answer.text };
 }
