@@ -11,8 +11,6 @@
 //   (e) use-lite-en, the default embedding model, for reference: it knows no Chinese, so most texts
 //       get no vector (scored 0, as storage would then fall back to (d)).
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/chinese-similarity.js
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ensureModelBuilt, installedModelNames, loadEmbeddingModel } from '@autoglm/analysis-feature';
 import { chineseKeywords } from '../../libs/analysis/feature/src/lib/keywords/keyword-extractor';
@@ -21,31 +19,13 @@ import { characterBigrams, jaccard, sparseCosine, tfIdfTerms } from '../../libs/
 import { quoteLexeme } from '../../libs/storage/feature/src/lib/search/search-query';
 import { SearchSegmenter } from '../../libs/storage/feature/src/lib/search/search-segmenter';
 import { SEARCH_VECTOR_SQL } from '../../libs/storage/feature/src/lib/search/search-sql';
-import { bestThreshold, rocAuc, spearman } from './similarity-metrics';
+import { bestThreshold, cosine, readPairSet, rocAuc, spearman } from './similarity-metrics';
 
 const REFERENCE_MODEL = 'use-lite-en';
 /** As storage's similarByKeywords: at most this many lexemes in the OR query. */
 const MAX_KEYWORD_LEXEMES = 32;
 
 type Pair = [string, string, number];
-
-interface PairSet {
-  name: string;
-  version: string;
-  pairs: Pair[];
-}
-
-function readPairs(): PairSet {
-  // dist/tools/bench → the repository's tools/bench/data (the data is not copied into dist/).
-  for (const dir of [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'tools', 'bench', 'data')]) {
-    try {
-      return JSON.parse(readFileSync(join(dir, 'similarity-zh.json'), 'utf8')) as PairSet;
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('tools/bench/data/similarity-zh.json not found');
-}
 
 interface MethodScores {
   method: string;
@@ -111,18 +91,6 @@ async function storageTextRank(pairs: readonly Pair[], segmenter: ChineseSegment
   }
 }
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-};
-
 /** Cosine of the reference English model's vectors; a text without known tokens gets no vector (as in analysis). */
 async function referenceModel(pairs: readonly Pair[]): Promise<MethodScores | string> {
   const modelDir = ensureModelBuilt();
@@ -171,7 +139,7 @@ function bootstrapAucDifference(a: readonly number[], b: readonly number[], posi
 }
 
 async function main(): Promise<void> {
-  const set = readPairs();
+  const set = readPairSet('similarity-zh.json');
   const positive = set.pairs.map(([, , grade]) => grade >= 3);
   const grades = set.pairs.map(([, , grade]) => grade);
   const similar = positive.filter(Boolean).length;

@@ -20,6 +20,7 @@ import {
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
 import { defaultConfig } from '@autoglm/shared-config';
+import { cosine } from './similarity-metrics';
 
 const TEXTS = 2_000;
 const ROUNDS = 3;
@@ -110,18 +111,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: nu
   const result = await run();
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
-
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 async function main(): Promise<void> {
   const { analysis } = defaultConfig();

@@ -4,43 +4,11 @@
 // threshold), Spearman between cosine and grade, and texts/s embedding the set in batches of 32.
 // The first row (wink-sg100d when installed) is the baseline the others' differences refer to.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/embedding-quality.js
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureModelBuilt, installedModelNames, loadEmbeddingModel, type EmbeddingModel } from '@autoglm/analysis-feature';
-import { bestThreshold, rocAuc, spearman } from './similarity-metrics';
+import { bestThreshold, cosine, type PairSet, readPairSet, rocAuc, spearman } from './similarity-metrics';
 
 const BASELINE = 'wink-sg100d';
 const BATCH = 32;
-
-interface PairSet {
-  name: string;
-  version: string;
-  pairs: [string, string, number][];
-}
-
-function readPairs(): PairSet {
-  // dist/tools/bench → the repository's tools/bench/data (the data is not copied into dist/).
-  for (const dir of [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'tools', 'bench', 'data')]) {
-    try {
-      return JSON.parse(readFileSync(join(dir, 'similarity-en.json'), 'utf8')) as PairSet;
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('tools/bench/data/similarity-en.json not found');
-}
-
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-};
 
 /** Vectors of the texts (undefined for a text without known tokens), embedded in batches; and the time it took. */
 async function embedAll(model: EmbeddingModel, texts: string[]): Promise<{ vectors: (Float32Array | undefined)[]; seconds: number }> {
@@ -97,7 +65,7 @@ async function score(modelDir: string, name: string, set: PairSet): Promise<Mode
 
 async function main(): Promise<void> {
   const modelDir = ensureModelBuilt();
-  const set = readPairs();
+  const set = readPairSet('similarity-en.json');
   const names = installedModelNames(modelDir).sort((a, b) => (a === BASELINE ? -1 : b === BASELINE ? 1 : a.localeCompare(b)));
   const similar = set.pairs.filter(([, , g]) => g >= 3).length;
   console.log(`\nembedding-quality: ${set.name}@${set.version}, ${set.pairs.length} pairs (${similar} similar, ${set.pairs.length - similar} not); models: ${names.join(', ')}\n`);

@@ -14,41 +14,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureModelBuilt, loadEmbeddingModel, repositoryModelsDir, type EmbeddingModel } from '@autoglm/analysis-feature';
-import { rocAuc, spearman } from './similarity-metrics';
+import { cosine, readPairSet, rocAuc, spearman } from './similarity-metrics';
 
 const FP32 = 'use-lite-en';
 const INT8 = 'use-lite-en-int8';
 const BATCH = 32;
 const PASSES = 5;
 const ROUNDS = 3;
-
-interface PairSet {
-  pairs: [string, string, number][];
-}
-
-function readPairs(): PairSet {
-  // dist/tools/bench → the repository's tools/bench/data (the data is not copied into dist/).
-  for (const dir of [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'tools', 'bench', 'data')]) {
-    try {
-      return JSON.parse(readFileSync(join(dir, 'similarity-en.json'), 'utf8')) as PairSet;
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('tools/bench/data/similarity-en.json not found');
-}
-
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-};
 
 /**
  * A models directory holding use-lite-en-int8 built with weight-only int8 (the same script, its
@@ -111,7 +83,7 @@ interface Row {
 async function main(): Promise<void> {
   const modelDir = ensureModelBuilt();
   const weightOnlyDir = buildWeightOnlyVariant(modelDir);
-  const { pairs } = readPairs();
+  const { pairs } = readPairSet('similarity-en.json');
   const sentences = [...new Set(pairs.flatMap(([a, b]) => [a, b]))];
   const index = new Map(sentences.map((s, i) => [s, i]));
   const variants = [

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /** Ranking metrics of a similarity score against gold labels (used by the embedding-quality bench). */
 
 /** Ranks (1-based) with ties given their average rank. */
@@ -55,4 +58,37 @@ export function bestThreshold(scores: readonly number[], positive: readonly bool
     if (accuracy > best.accuracy) best = { threshold, accuracy };
   }
   return best;
+}
+
+/** A labelled pair set of tools/bench/data (similarity-en.json, similarity-zh.json): [text, text, grade 0–4]. */
+export interface PairSet {
+  name?: string;
+  version?: string;
+  pairs: [string, string, number][];
+}
+
+/** Reads tools/bench/data/<file> from the compiled bench (dist/tools/bench) or from the sources. */
+export function readPairSet(file: string): PairSet {
+  // dist/tools/bench → the repository's tools/bench/data (the data is not copied into dist/).
+  for (const dir of [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'tools', 'bench', 'data')]) {
+    try {
+      return JSON.parse(readFileSync(join(dir, file), 'utf8')) as PairSet;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error(`tools/bench/data/${file} not found`);
+}
+
+/** Cosine similarity; 0 when either vector is zero. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
