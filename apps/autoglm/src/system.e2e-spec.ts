@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { storage } from '@autoglm/contracts';
-import { loadConfig, type AppConfig } from '@autoglm/shared-config';
+import type { AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient } from '@autoglm/shared-grpc';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
+import { embeddedTestConfig } from './testing/embedded-test-config';
 
 /**
  * The whole system as a user runs it (`npm start`): every service in one process over real
@@ -128,28 +129,7 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     backend = await makeBackend();
     fixtures = await serveFixtures();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-e2e-'));
-    const emptyConfig = join(dataDir, 'config.yaml');
-    writeFileSync(emptyConfig, 'sources: []\n');
-    const ports = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
-    config = loadConfig({
-      env: {},
-      configPath: emptyConfig,
-      overrides: {
-        http: { host: '127.0.0.1', port: ports[0] },
-        grpc: {
-          storage: `127.0.0.1:${ports[1]}`,
-          sources: `127.0.0.1:${ports[2]}`,
-          crawler: `127.0.0.1:${ports[3]}`,
-          analysis: `127.0.0.1:${ports[4]}`,
-          recommender: `127.0.0.1:${ports[5]}`,
-        },
-        database: { url: backend.databaseUrl, dataDir: join(dataDir, 'pglite') },
-        redis: { url: backend.redisUrl },
-        crawler: { allowHosts: ['127.0.0.1'] },
-        scheduler: { tickMs: 300 },
-        analysis: { modelDir: join(__dirname, '..', '..', '..', 'models') },
-      },
-    });
+    config = await embeddedTestConfig(dataDir, { database: { url: backend.databaseUrl }, redis: { url: backend.redisUrl } });
     system = await startEmbedded(config);
   });
 

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@autoglm/shared-config';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
+import { embeddedTestConfig } from './testing/embedded-test-config';
 
 /**
  * WebSub end to end (embedded mode): a loopback server plays both the publisher (a feed that
@@ -124,28 +124,10 @@ describe('WebSub subscriptions, all services in one process (PGlite + in-process
   beforeAll(async () => {
     publisher = await startPublisherAndHub();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-websub-e2e-'));
-    const emptyConfig = join(dataDir, 'config.yaml');
-    writeFileSync(emptyConfig, 'sources: []\n');
-    const ports = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
-    const config = loadConfig({
-      env: {},
-      configPath: emptyConfig,
-      overrides: {
-        http: { host: '127.0.0.1', port: ports[0] },
-        grpc: {
-          storage: `127.0.0.1:${ports[1]}`,
-          sources: `127.0.0.1:${ports[2]}`,
-          crawler: `127.0.0.1:${ports[3]}`,
-          analysis: `127.0.0.1:${ports[4]}`,
-          recommender: `127.0.0.1:${ports[5]}`,
-        },
-        database: { url: '', dataDir: join(dataDir, 'pglite') },
-        redis: { url: '' },
-        crawler: { allowHosts: ['127.0.0.1'] },
-        scheduler: { tickMs: 300 },
-        websub: { callbackBaseUrl: `http://127.0.0.1:${ports[0]}`, leaseSeconds: 86_400 },
-        analysis: { modelDir: join(__dirname, '..', '..', '..', 'models') },
-      },
+    const gateway = await freePort();
+    const config = await embeddedTestConfig(dataDir, {
+      http: { host: '127.0.0.1', port: gateway },
+      websub: { callbackBaseUrl: `http://127.0.0.1:${gateway}`, leaseSeconds: 86_400 },
     });
     system = await startEmbedded(config);
   });
