@@ -1,5 +1,6 @@
 // Search latency on PGlite with 5,000 wordy synthetic articles (English and Chinese words, 64-d
-// embeddings): p50 of (a) a hybrid search through the storage service (gRPC → one statement with
+// embeddings), on two corpora (see CorpusKind: a narrow vocabulary where every query matches about
+// half the articles, and a news-like Zipf vocabulary): p50 of (a) a hybrid search through the storage service (gRPC → one statement with
 // text + kNN ranking, RRF, page rows and ts_headline) next to the bare SQL it builds on: (b) a kNN
 // query, exact and (b') through the HNSW index, and (c) a full-text query. Prints a table and the ratios.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/search-query.js
@@ -13,6 +14,7 @@ import { SourceKind, storage } from '@autoglm/contracts';
 import { defaultConfig } from '@autoglm/shared-config';
 import { createGrpcClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { freePort } from '@autoglm/shared-testing';
 import { startStorageService } from '@autoglm/storage-feature';
 
 // The subpath export has no types under this repository's module resolution (embedded-postgres loads it the same way).
@@ -52,12 +54,55 @@ function wordVector(word: string): number[] {
 }
 const embed = (words: string[]) => words.reduce((acc, w) => acc.map((x, i) => x + (wordVector(w)[i] as number)), new Array<number>(DIMS).fill(0));
 
-function article(i: number) {
+/**
+ * Two corpora. 'narrow': 90 English and 20 Chinese words, so every query word is in most articles
+ * (worst case for full text: a query matches about half the corpus). 'zipf': a news-like
+ * vocabulary — 4,000 English and 3,000 Chinese words drawn by Zipf's law (s = 1.1), queries made of
+ * mid-frequency words (ranks 30–800), so a query matches a few percent of the articles.
+ */
+type CorpusKind = 'narrow' | 'zipf';
+
+const SYLLABLES = 'ka lo rin ta me su vo ne pi ra de mo li sa tu be go ha zu ki'.split(' ');
+const HAN = '中国足球比赛芯片处理器人工智能模型电脑经济市场政策医院学校天气城市火车机场银行音乐电影科学新闻发展技术公司研究生产能源环境'.split('');
+function syntheticWords(count: number, make: (i: number) => string): string[] {
+  return Array.from({ length: count }, (_, i) => make(i));
+}
+const ZIPF_ENGLISH = [...ENGLISH, ...syntheticWords(4_000 - ENGLISH.length, (i) => `${SYLLABLES[i % 20]}${SYLLABLES[Math.floor(i / 20) % 20]}${SYLLABLES[Math.floor(i / 400) % 20]}${i}`)];
+const ZIPF_CHINESE = [...CHINESE, ...syntheticWords(3_000 - CHINESE.length, (i) => `${HAN[i % HAN.length]}${HAN[Math.floor(i / HAN.length) % HAN.length]}${HAN[(i * 7) % HAN.length]}`)];
+
+/** Cumulative Zipf weights for n ranks: rank r is drawn with probability ∝ 1 / r^1.1. */
+function zipfSampler<T>(words: readonly T[]): (from?: number, to?: number) => T {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let r = 1; r <= words.length; r++) cumulative.push((total += 1 / r ** 1.1));
+  return (from = 0, to = words.length) => {
+    const low = from === 0 ? 0 : (cumulative[from - 1] as number);
+    const x = low + random() * ((cumulative[to - 1] as number) - low);
+    let lo = from;
+    let hi = to - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo] as T;
+  };
+}
+const zipfEnglish = zipfSampler(ZIPF_ENGLISH);
+const zipfChinese = zipfSampler(ZIPF_CHINESE);
+
+function article(i: number, corpus: CorpusKind) {
   const chinese = i % 5 === 0;
-  const topical = Array.from({ length: 3 }, () => (chinese ? pick(CHINESE) : pick(ENGLISH)));
+  const word = corpus === 'narrow' ? () => (chinese ? pick(CHINESE) : pick(ENGLISH)) : () => (chinese ? zipfChinese() : zipfEnglish());
+  const topical = Array.from({ length: 3 }, word);
   const title = chinese ? topical.join('') + '新闻' : `${topical.join(' ')} news`;
-  const body = Array.from({ length: 120 }, () => (chinese ? pick(CHINESE) + (random() < 0.3 ? '，' : '') : random() < 0.3 ? pick(FILLER) : pick(ENGLISH)));
+  const body = Array.from({ length: 120 }, () => (chinese ? word() + (random() < 0.3 ? '，' : '') : random() < 0.3 ? pick(FILLER) : word()));
   return { title, text: chinese ? body.join('') + '。' : body.join(' ') + '.', vector: embed(topical) };
+}
+
+function queryOf(i: number, corpus: CorpusKind): string {
+  if (corpus === 'narrow') return i % 5 === 0 ? pick(CHINESE) : `${pick(ENGLISH)} ${pick(ENGLISH)}`;
+  return i % 5 === 0 ? zipfChinese(30, 800) : `${zipfEnglish(30, 800)} ${zipfEnglish(30, 800)}`;
 }
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -72,12 +117,12 @@ async function timed(queries: string[], run: (q: string) => Promise<unknown>): P
   return p50(times);
 }
 
-async function main(): Promise<void> {
+async function runCorpus(corpus: CorpusKind): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'autoglm-bench-search-'));
   const queues = new InProcessQueueFactory();
   const base = defaultConfig();
-  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: '127.0.0.1:50999' } };
-  const queries = Array.from({ length: QUERIES + WARMUP }, (_, i) => (i % 5 === 0 ? pick(CHINESE) : `${pick(ENGLISH)} ${pick(ENGLISH)}`));
+  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
+  const queries = Array.from({ length: QUERIES + WARMUP }, (_, i) => queryOf(i, corpus));
   try {
     const service = await startStorageService(config, { queueFactory: queues });
     const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
@@ -86,7 +131,7 @@ async function main(): Promise<void> {
     if (!source) throw new Error('no source created');
     const started = Date.now();
     for (let from = 0; from < ARTICLES; from += 250) {
-      const batch = Array.from({ length: Math.min(250, ARTICLES - from) }, (_, k) => ({ i: from + k, ...article(from + k) }));
+      const batch = Array.from({ length: Math.min(250, ARTICLES - from) }, (_, k) => ({ i: from + k, ...article(from + k, corpus) }));
       const { articleIds } = await sut.upsertArticles({
         sourceId: source.id,
         items: batch.map((a) => ({ itemKey: `a${a.i}`, guid: '', url: '', title: a.title, author: '', publishedAt: undefined, contentHtml: '', text: a.text, contentHash: `h${a.i}` })),
@@ -97,7 +142,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    console.log(`loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`\n[${corpus} corpus] loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const hybrid = await timed(queries, (q) =>
       sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_HYBRID, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL, userId: '', readState: 0 }),
     );
@@ -139,9 +184,15 @@ async function main(): Promise<void> {
         [q],
       ),
     );
+    let matched = 0;
+    for (const q of queries) {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM articles, plainto_tsquery('simple', $1) q WHERE search_vector @@ q`, [q]);
+      matched += (rows[0] as { n: number }).n;
+    }
     await client.end();
     await server.stop();
     await db.close();
+    console.log(`[${corpus} corpus] a query matches ${(matched / queries.length / ARTICLES * 100).toFixed(1)}% of the articles on average (full text)`);
 
     console.table([
       { query: '(a) hybrid search via storage gRPC (RRF, rows, highlights)', p50_ms: hybrid.toFixed(2), ratio_to_a: '1.00' },
@@ -152,13 +203,19 @@ async function main(): Promise<void> {
       { query: '(c) bare SQL full-text (GIN + ts_rank_cd)', p50_ms: fts.toFixed(2), ratio_to_a: (fts / hybrid).toFixed(2) },
     ]);
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    console.log(`semantic search / bare kNN: ${ratio(semanticOnly, knn)} (exact)  ${ratio(semanticOnly, knnIndexed)} (HNSW)`);
-    console.log(`hybrid search / bare kNN: ${ratio(hybrid, knn)} (exact)  ${ratio(hybrid, knnIndexed)} (HNSW)`);
-    console.log(`hybrid / (kNN + full text): ${ratio(hybrid, knn + fts)}   hybrid / full text: ${ratio(hybrid, fts)}`);
+    console.log(`[${corpus} corpus] semantic search / bare kNN: ${ratio(semanticOnly, knn)} (exact)  ${ratio(semanticOnly, knnIndexed)} (HNSW)`);
+    console.log(`[${corpus} corpus] hybrid search / bare kNN: ${ratio(hybrid, knn)} (exact)  ${ratio(hybrid, knnIndexed)} (HNSW)`);
+    console.log(`[${corpus} corpus] hybrid / (kNN + full text): ${ratio(hybrid, knn + fts)}   hybrid / full text: ${ratio(hybrid, fts)}`);
   } finally {
     await queues.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  // `… search-query.js zipf` runs one corpus; both by default.
+  const asked = process.argv.slice(2).filter((a): a is CorpusKind => a === 'narrow' || a === 'zipf');
+  for (const corpus of asked.length ? asked : (['narrow', 'zipf'] as const)) await runCorpus(corpus);
 }
 
 void main().catch((error: unknown) => {

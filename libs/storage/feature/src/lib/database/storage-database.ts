@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@autoglm/shared-config';
 import { STORAGE_MIGRATIONS } from '../migrations';
+import { SESSION_HNSW_EF_SEARCH } from '../similarity/nearest-query';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { STORAGE_ENTITIES } from './entities';
 
@@ -14,6 +15,8 @@ export interface StorageDatabase {
   readonly embedded: boolean;
   /** True when article_embeddings.vec (pgvector) exists; kNN then uses `<=>`. */
   readonly pgvector: boolean;
+  /** hnsw.ef_search of every session of this database (0: not set, pgvector's default applies). */
+  readonly sessionEfSearch: number;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,8 @@ export async function openStorageDatabase(
 ): Promise<StorageDatabase> {
   const base = { ...baseOptions(), migrationsRun: options.migrationsRun ?? true };
   if (config.url) {
-    const dataSource = await initialize({ ...base, url: config.url });
+    // Every pooled session starts with the HNSW search list size (a placeholder setting where pgvector is absent).
+    const dataSource = await initialize({ ...base, url: config.url, extra: { options: `-c hnsw.ef_search=${SESSION_HNSW_EF_SEARCH}` } });
     return finish(dataSource, false, async () => undefined);
   }
 
@@ -89,6 +93,11 @@ async function finish(dataSource: DataSource, embedded: boolean, release: () => 
       WHERE table_schema = current_schema() AND table_name = 'article_embeddings' AND column_name = 'vec'`,
   )) as unknown[];
   const pgvector = rows.length > 0;
+  // PGlite's socket ignores start-up options; it is one session, so one SET serves every query.
+  if (pgvector && embedded) await dataSource.query(`SET hnsw.ef_search = ${SESSION_HNSW_EF_SEARCH}`);
+  const [{ ef_search: efSearch } = { ef_search: '0' }] = pgvector
+    ? ((await dataSource.query(`SELECT current_setting('hnsw.ef_search', true) AS ef_search`)) as Array<{ ef_search: string | null }>)
+    : [];
   logger.log(
     pgvector
       ? 'kNN search: pgvector (ORDER BY vec <=> query)'
@@ -99,6 +108,7 @@ async function finish(dataSource: DataSource, embedded: boolean, release: () => 
     dataSource,
     embedded,
     pgvector,
+    sessionEfSearch: Number(efSearch) || 0,
     close: () => {
       closed ??= (async () => {
         if (dataSource.isInitialized) await dataSource.destroy();

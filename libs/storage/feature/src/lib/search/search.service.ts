@@ -91,7 +91,7 @@ export class SearchService {
   private async page(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, ranking: SearchRanking, notice: string): Promise<SearchOutcome> {
     const { sql, params, efSearch } = rankedPageSql(ranking, input.filters, input.offset, input.limit + 1, text.headline);
     const rows = (
-      efSearch === 0
+      efSearch <= this.db.sessionEfSearch
         ? await this.db.dataSource.query(sql, params)
         : // The HNSW search list size is a setting of the session: set for this statement's transaction only.
           await this.db.dataSource.transaction(async (manager) => {

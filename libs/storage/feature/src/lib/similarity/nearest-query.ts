@@ -44,6 +44,12 @@ export function hnswEfSearch(limit: number, excluded: number): number {
   return Math.min(1000, Math.max(200, 2 * (limit + excluded)));
 }
 
+/**
+ * hnsw.ef_search every storage session starts with: enough for a hybrid search's candidates and
+ * a similar-articles list, so those need no transaction to raise it (SET LOCAL is only used above).
+ */
+export const SESSION_HNSW_EF_SEARCH = 400;
+
 function checkIndexDims(dims: number): void {
   // Interpolated into SQL (a partial-index predicate must be a literal): only a small positive integer.
   if (!Number.isInteger(dims) || dims < 1 || dims > HNSW_MAX_DIMS) throw new RangeError(`no HNSW index for ${dims} dimensions`);

@@ -85,10 +85,11 @@ export class SimilarityService {
   private async search(input: NearestInput): Promise<ScoredArticleRow[]> {
     const indexed = this.db.pgvector && this.hnsw.has(input.vector.length);
     const { sql, params } = buildNearestQuery({ ...input, pgvector: this.db.pgvector, indexed });
-    if (!indexed) return (await this.db.dataSource.query(sql, params)) as ScoredArticleRow[];
-    // The search list size is a setting of the session: set for this query's transaction only.
+    const efSearch = indexed ? hnswEfSearch(input.limit, input.excludeIds.length) : 0;
+    if (efSearch <= this.db.sessionEfSearch) return (await this.db.dataSource.query(sql, params)) as ScoredArticleRow[];
+    // A longer search list than the session's: set for this query's transaction only.
     return this.db.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL hnsw.ef_search = ${hnswEfSearch(input.limit, input.excludeIds.length)}`);
+      await manager.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
       return (await manager.query(sql, params)) as ScoredArticleRow[];
     });
   }
