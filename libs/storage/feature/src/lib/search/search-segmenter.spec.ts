@@ -1,4 +1,4 @@
-import { compactHighlight, MARK_END, MARK_START, SearchSegmenter } from './search-segmenter';
+import { compactHighlight, leadExcerpt, MARK_END, MARK_START, SearchSegmenter } from './search-segmenter';
 
 const mark = (text: string) => `${MARK_START}${text}${MARK_END}`;
 
@@ -31,5 +31,18 @@ describe(compactHighlight.name, () => {
   it('drops marks on Chinese characters that are not a query word', () => {
     expect(compactHighlight(`${mark('球')} 迷 们`, ['足球'])).toBe('球迷们');
     expect(compactHighlight(`a ${mark('local')} ${mark('models')} run`)).toBe('a <mark>local models</mark> run');
+  });
+});
+
+describe(leadExcerpt.name, () => {
+  it('keeps the first words, escaped, and says when it cut', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join('  \n ');
+    expect(leadExcerpt(text)).toBe(`${Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')} …`);
+    expect(leadExcerpt('Short <b>bold</b> & text')).toBe('Short &#60;b&#62;bold&#60;/b&#62; &#38; text');
+  });
+
+  it('counts characters in Chinese text and drops mark sentinels', () => {
+    expect(leadExcerpt('中'.repeat(100))).toBe(`${'中'.repeat(80)} …`);
+    expect(leadExcerpt(`a${MARK_START}b${MARK_END}c`)).toBe('abc');
   });
 });

@@ -86,6 +86,23 @@ export function compactHighlight(headline: string, cjkWords: string[] = []): str
   return escapeHtml(compact).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
 }
 
+/**
+ * The excerpt of a hit whose text the query's words do not match (a semantic hit): its first
+ * maxWords words, or maxCjkChars characters of Chinese/Japanese text, HTML-escaped, "…" when cut.
+ */
+export function leadExcerpt(text: string, maxWords = 40, maxCjkChars = 80): string {
+  const clean = text.replace(/[\uE000\uE001]/g, '').replace(/\s+/g, ' ').trim();
+  let cut: string;
+  if (isCjk(clean)) {
+    const chars = [...clean];
+    cut = chars.length > maxCjkChars ? `${chars.slice(0, maxCjkChars).join('')} …` : clean;
+  } else {
+    const words = clean.split(' ');
+    cut = words.length > maxWords ? `${words.slice(0, maxWords).join(' ')} …` : clean;
+  }
+  return escapeHtml(cut);
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

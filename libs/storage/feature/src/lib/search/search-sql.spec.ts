@@ -67,11 +67,18 @@ describe(rankedPageSql.name, () => {
       expect(sut.params).toEqual([200, "'a'", '[1,0]', 2, 'm@1', 200, 40, 21, 'hl', HEADLINE_OPTIONS]);
     });
 
-    it('makes the excerpts in the same statement, sentinels removed and CJK characters set apart', () => {
-      const { sql } = rankedPageSql({ kind: 'text', tsquery: "'a'" }, none, 0, 5, 'hl');
-      expect(sql).toContain("ts_headline('simple', regexp_replace(translate(a.title");
-      expect(sql).toContain('left(a.text, 20000)');
+    it('makes the excerpts in the same statement: ts_headline for texts the query matches, sentinels removed, CJK characters set apart', () => {
+      const { sql, params } = rankedPageSql({ kind: 'text', tsquery: "'a'" }, none, 0, 5, 'hl', "'a' & 'b'");
+      expect(sql).toContain("CASE WHEN m.matches THEN ts_headline('simple', CASE WHEN a.title ~");
+      expect(sql).toContain("regexp_replace(translate(left(a.text, 20000)");
       expect(sql).toContain("(?=[\\u3041-");
+      expect(sql).toContain("a.search_vector @@ to_tsquery('simple', $6)");
+      expect(sql).toContain('ELSE left(a.text, 600) END AS "lead"');
+      expect(params[5]).toBe("'a' & 'b'");
+    });
+
+    it('gives every hit its lead when the query has no words to match', () => {
+      expect(rankedPageSql({ kind: 'text', tsquery: "'a'" }, none, 0, 5, 'hl').sql).toContain('coalesce(false, false)');
     });
 
     it('ranks by meaning alone when the query has no words to match', () => {

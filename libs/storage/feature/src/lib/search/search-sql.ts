@@ -164,7 +164,14 @@ export type SearchRanking =
  * articles (ArticleRefRow columns, `body` = text for the highlight, `score`) in rank order. One
  * round trip instead of one per ranking plus one for the rows.
  */
-export function rankedPageSql(ranking: SearchRanking, filters: SearchFilters, offset: number, limit: number, headlineQuery: string): Statement & {
+export function rankedPageSql(
+  ranking: SearchRanking,
+  filters: SearchFilters,
+  offset: number,
+  limit: number,
+  headlineQuery: string,
+  matchQuery = '',
+): Statement & {
   /** hnsw.ef_search the statement needs (it walks the HNSW index), else 0. */
   efSearch: number;
 } {
@@ -189,12 +196,17 @@ export function rankedPageSql(ranking: SearchRanking, filters: SearchFilters, of
   const pageLimit = params.add(limit);
   const headline = `to_tsquery('simple', ${params.add(headlineQuery)})`;
   const options = params.add(HEADLINE_OPTIONS);
+  // Only an article the query's words match gets ts_headline (the costly part of a page); the
+  // others (semantic hits without the words) get their lead, cut in JS.
+  const matches = matchQuery ? `a.search_vector @@ to_tsquery('simple', ${params.add(matchQuery)})` : 'false';
   const sql = `
     WITH page AS (SELECT * FROM (${ranked}) r OFFSET ${pageOffset} LIMIT ${pageLimit})
     SELECT ${ARTICLE_REF_COLUMNS}, page.score,
-           ts_headline('simple', ${headlineDocumentSql('a.title')}, hq, ${options}) AS "titleHeadline",
-           ts_headline('simple', ${headlineDocumentSql(`left(a.text, ${HEADLINE_CHARS})`)}, hq, ${options}) AS "bodyHeadline"
-      FROM page JOIN articles a ON a.id = page.id ${NEWEST_ANALYSIS_JOIN}, ${headline} hq
+           CASE WHEN m.matches THEN ts_headline('simple', ${headlineDocumentSql('a.title')}, hq, ${options}) END AS "titleHeadline",
+           CASE WHEN m.matches THEN ts_headline('simple', ${headlineDocumentSql(`left(a.text, ${HEADLINE_CHARS})`)}, hq, ${options}) END AS "bodyHeadline",
+           CASE WHEN m.matches THEN NULL ELSE left(a.text, ${LEAD_CHARS}) END AS "lead"
+      FROM page JOIN articles a ON a.id = page.id ${NEWEST_ANALYSIS_JOIN}, ${headline} hq,
+           LATERAL (SELECT coalesce(${matches}, false) AS matches) m
      ORDER BY page.score DESC, a.id`;
   const topN = ranking.kind === 'semantic' ? offset + limit : ranking.kind === 'hybrid' ? ranking.candidates : 0;
   const efSearch = ranking.kind !== 'text' && usesHnswIndex(ranking.semantic, filters, topN) ? hnswEfSearch(topN, 0) : 0;
@@ -203,6 +215,8 @@ export function rankedPageSql(ranking: SearchRanking, filters: SearchFilters, of
 
 /** ts_headline reads at most this much of an article (the excerpt is near the start anyway). */
 const HEADLINE_CHARS = 20_000;
+/** Characters of an article's start read for the lead excerpt of a hit the query's words do not match. */
+const LEAD_CHARS = 600;
 
 /**
  * Characters between which the headline document gets a space so that ts_headline, which splits
@@ -214,7 +228,9 @@ const HEADLINE_CJK = '[\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FD-\\u3
 
 /** SQL for the text ts_headline reads: the sentinels removed, a space between adjacent CJK characters. */
 function headlineDocumentSql(column: string): string {
-  return `regexp_replace(translate(${column}, E'${MARK_START}${MARK_END}', ''), '(${HEADLINE_CJK})(?=${HEADLINE_CJK})', '\\1 ', 'g')`;
+  const clean = `translate(${column}, E'${MARK_START}${MARK_END}', '')`;
+  // The look-ahead replacement is the costly part of a page of results: only texts with CJK need it.
+  return `CASE WHEN ${column} ~ '${HEADLINE_CJK}' THEN regexp_replace(${clean}, '(${HEADLINE_CJK})(?=${HEADLINE_CJK})', '\\1 ', 'g') ELSE ${clean} END`;
 }
 
 /** ts_headline options: sentinels instead of tags, so the excerpt can be HTML-escaped afterwards. */

@@ -164,6 +164,15 @@ describe.each(TEST_BACKENDS)('SearchService on %s', (backendName) => {
       expect(names(answer)).toEqual(['chip', 'xinpian']);
       expect(answer.hits[0].score).toBeCloseTo(1, 5);
       expect(answer.mode).toBe(SEMANTIC);
+      // The query's words are in neither text: each hit shows its lead instead of a highlight.
+      expect(answer.hits[0].highlight).toBe('The chip maker showed a processor built on a 3 nm process; laptops last longer.');
+      expect(answer.hits[1].highlight).toBe('新款处理器芯片发布，人工智能大模型可以在笔记本电脑上运行。');
+    });
+
+    it('highlights a semantic hit that the query words match', async () => {
+      const answer = await search('processor', { mode: SEMANTIC, queryVector: [1, 0, 0], modelVersion: MODEL, limit: 1 });
+
+      expect(answer.hits[0].highlight).toContain('<mark>processor</mark>');
     });
 
     it('returns nothing with a notice when the query has no vector', async () => {

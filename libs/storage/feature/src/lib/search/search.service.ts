@@ -9,7 +9,7 @@ import { HnswIndexes } from '../similarity/hnsw-indexes';
 import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET, searchFingerprint } from './search-cursor';
 import { parseTextQuery, type TextQuery } from './search-query';
 import { rankedPageSql, type SearchFilters, type SearchRanking } from './search-sql';
-import { compactHighlight, SearchSegmenter } from './search-segmenter';
+import { compactHighlight, leadExcerpt, SearchSegmenter } from './search-segmenter';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
@@ -41,7 +41,7 @@ interface ValidSearch {
   fingerprint: string;
 }
 
-type RankedRow = ArticleRefRow & { score: number; titleHeadline: string | null; bodyHeadline: string | null };
+type RankedRow = ArticleRefRow & { score: number; titleHeadline: string | null; bodyHeadline: string | null; lead: string | null };
 
 /** Full-text (English and Chinese), semantic and hybrid search over articles. */
 @Injectable()
@@ -89,7 +89,7 @@ export class SearchService {
    * their excerpts (ts_headline of the text, of the title when only the title matches).
    */
   private async page(input: ValidSearch, text: TextQuery, mode: storage.SearchMode, ranking: SearchRanking, notice: string): Promise<SearchOutcome> {
-    const { sql, params, efSearch } = rankedPageSql(ranking, input.filters, input.offset, input.limit + 1, text.headline);
+    const { sql, params, efSearch } = rankedPageSql(ranking, input.filters, input.offset, input.limit + 1, text.headline, text.tsquery);
     const rows = (
       efSearch <= this.db.sessionEfSearch
         ? await this.db.dataSource.query(sql, params)
@@ -99,7 +99,8 @@ export class SearchService {
             return manager.query(sql, params);
           })
     ) as RankedRow[];
-    const hits = rows.slice(0, input.limit).map(({ titleHeadline, bodyHeadline, ...ref }) => {
+    const hits = rows.slice(0, input.limit).map(({ titleHeadline, bodyHeadline, lead, ...ref }) => {
+      if (lead !== null) return { ...ref, score: Number(ref.score), highlight: leadExcerpt(lead) };
       const body = compactHighlight(bodyHeadline ?? '', text.cjkWords);
       const title = compactHighlight(titleHeadline ?? '', text.cjkWords);
       const highlight = body.includes('<mark>') || !title.includes('<mark>') ? body || title : title;
