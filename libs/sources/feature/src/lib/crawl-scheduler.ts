@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { PeriodicRound } from './periodic-round';
 import { QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
 
 /** How long a claimed source stays invisible to other scheduler replicas while its crawl runs. */
@@ -18,9 +19,10 @@ export function crawlJobId(sourceId: string): string {
 export class CrawlScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CrawlScheduler.name);
   private readonly queue: JobQueue<CrawlJob>;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
-  private stopped = false;
+  private readonly rounds = new PeriodicRound(
+    () => this.claimAndEnqueue(),
+    (error) => this.logger.warn(`scheduler tick failed: ${error.message}`),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -32,34 +34,26 @@ export class CrawlScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduler.enabled) return;
-    this.timer = setInterval(() => void this.tick(), this.config.scheduler.tickMs);
-    this.timer.unref();
-    setImmediate(() => void this.tick());
+    this.rounds.start(this.config.scheduler.tickMs, { now: true });
   }
 
   onModuleDestroy(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** One scheduling round; returns how many crawl jobs were enqueued. Never runs twice at once. */
-  async tick(): Promise<number> {
-    if (this.ticking || this.stopped) return 0;
-    this.ticking = true;
-    try {
-      const { sources } = await this.storage.claimDueSources({
-        limit: this.config.scheduler.batchSize,
-        leaseSeconds: CLAIM_LEASE_SECONDS,
-        sourceId: '',
-      });
-      for (const source of sources) await this.enqueue(source.id);
-      return sources.length;
-    } catch (error) {
-      this.logger.warn(`scheduler tick failed: ${(error as Error).message}`);
-      return 0;
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<number> {
+    return this.rounds.run();
+  }
+
+  private async claimAndEnqueue(): Promise<number> {
+    const { sources } = await this.storage.claimDueSources({
+      limit: this.config.scheduler.batchSize,
+      leaseSeconds: CLAIM_LEASE_SECONDS,
+      sourceId: '',
+    });
+    for (const source of sources) await this.enqueue(source.id);
+    return sources.length;
   }
 
   async enqueue(sourceId: string): Promise<string> {

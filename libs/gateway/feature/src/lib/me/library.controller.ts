@@ -21,8 +21,7 @@ import {
   SubscribeDto,
   SubscriptionDto,
 } from './me.dto';
-import { mapReadingListFilter } from '../search/search.mapper';
-import { mapMarkChange, mapMarks, mapNewSavedSearch, mapReadingList, mapSavedSearch, mapSubscription } from './me.mapper';
+import { mapMarkChange, mapMarks, mapNewSavedSearch, mapReadingList, mapReadingListRequest, mapSavedSearch, mapSubscription } from './me.mapper';
 
 /** What the caller follows, reads, stars and keeps: always their own rows (another user's id is 404). */
 @ApiTags('me')
@@ -62,16 +61,7 @@ export class LibraryController {
   @ApiOperation({ summary: 'Your reading list: articles of the sources you follow, newest first, with your read/star marks.' })
   @ApiOkResponse({ type: ReadingListDto })
   async readingList(@CurrentCaller() caller: Caller, @Query() query: ReadingListQueryDto): Promise<ReadingListDto> {
-    return mapReadingList(
-      await this.storage.listUserArticles({
-        userId: caller.userId,
-        limit: query.limit ?? 0,
-        cursor: query.cursor ?? '',
-        filter: mapReadingListFilter(query.filter),
-        sourceId: query.sourceId ?? '',
-        category: query.category ?? '',
-      }),
-    );
+    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(caller.userId, query)));
   }
 
   @Put('articles/:id/state')

@@ -2,7 +2,7 @@ import { storage } from '@autoglm/contracts';
 import { toTimestamp } from '@autoglm/shared-grpc';
 import { mapArticleSummary } from '../articles/articles.mapper';
 import { isoOrNull, required, textOrNull } from '../common/values.mapper';
-import { mapSearchModeName, mapSearchModeToContract } from '../search/search.mapper';
+import { mapReadingListFilter, mapSearchModeName, mapSearchModeToContract } from '../search/search.mapper';
 import { SearchModeName } from '../search/search.dto';
 import { mapSource } from '../sources/sources.mapper';
 import type { GeneratedApiKey } from '../auth/api-key';
@@ -12,6 +12,7 @@ import type {
   CreateSavedSearchDto,
   NewApiKeyDto,
   ReadingListDto,
+  ReadingListQueryDto,
   SavedSearchDto,
   SubscriptionDto,
   UserDto,
@@ -47,6 +48,17 @@ export function mapMarks(marks: storage.ArticleMarks | undefined): ArticleMarksD
 export function mapMarkChange(value: boolean | undefined): storage.MarkChange {
   if (value === undefined) return storage.MarkChange.MARK_CHANGE_UNSPECIFIED;
   return value ? storage.MarkChange.MARK_CHANGE_SET : storage.MarkChange.MARK_CHANGE_CLEAR;
+}
+
+export function mapReadingListRequest(userId: string, query: ReadingListQueryDto): storage.ListUserArticlesRequest {
+  return {
+    userId,
+    limit: query.limit ?? 0,
+    cursor: query.cursor ?? '',
+    filter: mapReadingListFilter(query.filter),
+    sourceId: query.sourceId ?? '',
+    category: query.category ?? '',
+  };
 }
 
 export function mapReadingList(response: storage.ListUserArticlesResponse): ReadingListDto {

@@ -3,9 +3,8 @@ import { Args, ArgsType, Field, Mutation, Query, Resolver } from '@nestjs/graphq
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CurrentCaller, type Caller } from '../auth/caller';
-import { mapReadingListFilter } from '../search/search.mapper';
 import { ArticleMarksDto, ReadingListDto, ReadingListQueryDto, SavedSearchDto, SubscriptionDto, UserDto } from './me.dto';
-import { mapMarkChange, mapMarks, mapReadingList, mapSavedSearch, mapSubscription, mapUser } from './me.mapper';
+import { mapMarkChange, mapMarks, mapReadingList, mapReadingListRequest, mapSavedSearch, mapSubscription, mapUser } from './me.mapper';
 
 @ArgsType()
 export class SetArticleStateArgs {
@@ -38,16 +37,7 @@ export class MeResolver {
 
   @Query(() => ReadingListDto, { description: 'Your reading list: articles of the sources you follow, newest first, with your marks.' })
   async readingList(@CurrentCaller() caller: Caller, @Args() args: ReadingListQueryDto): Promise<ReadingListDto> {
-    return mapReadingList(
-      await this.storage.listUserArticles({
-        userId: caller.userId,
-        limit: args.limit ?? 0,
-        cursor: args.cursor ?? '',
-        filter: mapReadingListFilter(args.filter),
-        sourceId: args.sourceId ?? '',
-        category: args.category ?? '',
-      }),
-    );
+    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(caller.userId, args)));
   }
 
   @Query(() => [SubscriptionDto], { description: 'The sources you follow, with your folders.' })

@@ -6,6 +6,7 @@ import { ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { CRAWLER_CLIENT, STORAGE_CLIENT, fromTimestamp, toTimestamp, type CrawlerClient, type StorageClient } from '@autoglm/shared-grpc';
 import { WEBSUB_CLOCK, systemWebSubClock, type WebSubClock } from './websub-clock';
 import { RETRY_AFTER_FAILURE_SECONDS, VERIFICATION_WAIT_SECONDS, callbackUrl } from './websub-policy';
+import { PeriodicRound } from '../periodic-round';
 
 const { WebSubState } = storage;
 
@@ -21,9 +22,10 @@ const CLAIM_LEASE_SECONDS = 300;
 @Injectable()
 export class WebSubSubscriber implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebSubSubscriber.name);
-  private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
-  private stopped = false;
+  private readonly rounds = new PeriodicRound(
+    () => this.renewDue(),
+    (error) => this.logger.warn(`WebSub tick failed: ${error.message}`),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,38 +41,32 @@ export class WebSubSubscriber implements OnApplicationBootstrap, OnModuleDestroy
       return;
     }
     if (!this.config.scheduler.enabled) return;
-    this.timer = setInterval(() => void this.tick(), this.config.scheduler.tickMs);
-    this.timer.unref();
+    this.rounds.start(this.config.scheduler.tickMs);
   }
 
   onModuleDestroy(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** One round: acts on every due subscription; returns how many. Never runs twice at once. */
-  async tick(): Promise<number> {
-    if (this.ticking || this.stopped || !webSubActivity(this.config.websub).active) return 0;
-    this.ticking = true;
-    try {
-      const { subscriptions } = await this.storage.claimWebSubRenewals({
-        limit: this.config.scheduler.batchSize,
-        leaseSeconds: CLAIM_LEASE_SECONDS,
-      });
-      for (const subscription of subscriptions) {
-        try {
-          await this.act(subscription);
-        } catch (error) {
-          this.logger.warn(`WebSub subscription of source ${subscription.sourceId} failed: ${(error as Error).message}`);
-        }
+  tick(): Promise<number> {
+    if (!webSubActivity(this.config.websub).active) return Promise.resolve(0);
+    return this.rounds.run();
+  }
+
+  private async renewDue(): Promise<number> {
+    const { subscriptions } = await this.storage.claimWebSubRenewals({
+      limit: this.config.scheduler.batchSize,
+      leaseSeconds: CLAIM_LEASE_SECONDS,
+    });
+    for (const subscription of subscriptions) {
+      try {
+        await this.act(subscription);
+      } catch (error) {
+        this.logger.warn(`WebSub subscription of source ${subscription.sourceId} failed: ${(error as Error).message}`);
       }
-      return subscriptions.length;
-    } catch (error) {
-      this.logger.warn(`WebSub tick failed: ${(error as Error).message}`);
-      return 0;
-    } finally {
-      this.ticking = false;
     }
+    return subscriptions.length;
   }
 
   private async act(subscription: storage.WebSubSubscription): Promise<void> {

@@ -65,13 +65,8 @@ export class LibraryService {
 
   async deleteSubscription(userId: string, sourceId: string): Promise<void> {
     const owner = await this.requireUser(userId);
-    const rows = isUuid(sourceId)
-      ? ((await this.db.dataSource.query(
-          `WITH d AS (DELETE FROM subscriptions WHERE user_id = $1 AND source_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          [owner, sourceId],
-        )) as Array<{ n: number }>)
-      : [{ n: 0 }];
-    if (!rows[0]?.n) throw DomainError.notFound(`no subscription to source ${sourceId}`);
+    const deleted = isUuid(sourceId) && (await this.deleteOwned('subscriptions', 'source_id', sourceId, owner));
+    if (!deleted) throw DomainError.notFound(`no subscription to source ${sourceId}`);
   }
 
   async listSubscriptions(userId: string): Promise<SubscriptionRow[]> {
@@ -209,14 +204,8 @@ export class LibraryService {
   }
 
   async deleteSavedSearch(userId: string, id: string): Promise<void> {
-    const owner = checkUserId(userId);
-    const rows = isUuid(id)
-      ? ((await this.db.dataSource.query(
-          `WITH d AS (DELETE FROM saved_searches WHERE id = $1 AND user_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          [id, owner],
-        )) as Array<{ n: number }>)
-      : [{ n: 0 }];
-    if (!rows[0]?.n) throw savedSearchNotFound(id);
+    const deleted = isUuid(id) && (await this.deleteOwned('saved_searches', 'id', id, checkUserId(userId)));
+    if (!deleted) throw savedSearchNotFound(id);
   }
 
   private async subscriptions(userId: string, sourceId?: string): Promise<SubscriptionRow[]> {
@@ -232,6 +221,15 @@ export class LibraryService {
       category: subscriptionCategory,
       createdAt: subscribedAt,
     }));
+  }
+
+  /** Deletes the owner's row of table with column = value; false when the owner has none (someone else's is none). */
+  private async deleteOwned(table: 'subscriptions' | 'saved_searches', column: 'source_id' | 'id', value: string, owner: string): Promise<boolean> {
+    const rows = (await this.db.dataSource.query(
+      `WITH d AS (DELETE FROM ${table} WHERE ${column} = $1 AND user_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      [value, owner],
+    )) as Array<{ n: number }>;
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   private async requireUser(userId: string): Promise<string> {

@@ -1,0 +1,39 @@
+/**
+ * A round of work run every intervalMs (timer unref'd) and on demand, never twice at once and
+ * never after stop(): a round asked for while one runs, or after stop, does nothing and counts 0.
+ * A failed round is reported to onError and counts 0; the next one runs as usual.
+ */
+export class PeriodicRound {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly round: () => Promise<number>,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  start(intervalMs: number, options: { now?: boolean } = {}): void {
+    this.timer = setInterval(() => void this.run(), intervalMs);
+    this.timer.unref();
+    if (options.now) setImmediate(() => void this.run());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async run(): Promise<number> {
+    if (this.running || this.stopped) return 0;
+    this.running = true;
+    try {
+      return await this.round();
+    } catch (error) {
+      this.onError(error as Error);
+      return 0;
+    } finally {
+      this.running = false;
+    }
+  }
+}
