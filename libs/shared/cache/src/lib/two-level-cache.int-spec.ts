@@ -145,4 +145,37 @@ describe(`${TwoLevelCache.name} on Redis`, () => {
     expect(await two.get('k', async () => 'fresh')).toBe('fresh');
     await Promise.all([one.stop(), two.stop()]);
   });
+
+  it('reads the L1 misses of one tick with one MGET, each caller getting its own value, and a failed read fails only that batch', async () => {
+    const namespace = `cache-test-${randomUUID()}`;
+    const a = await connect();
+    const b = await connect();
+    conns.push(a, b);
+    const writer = new TwoLevelCache<string>(options(namespace), a);
+    for (let i = 0; i < 40; i++) await writer.get(`k${i}`, async () => `value${i}`);
+    await writer.get('gone', async () => undefined); // a cached miss in L2
+    const reader = new TwoLevelCache<string>(options(namespace), b);
+    const mGet = jest.spyOn(b.client, 'mGet');
+    const get = jest.spyOn(b.client, 'get');
+    let loads = 0;
+    const keys = [...Array.from({ length: 40 }, (_, i) => `k${39 - i}`), 'gone', 'never-stored'];
+    const values = await Promise.all(keys.map((k) => reader.get(k, async () => `loaded-${k}-${++loads}`)));
+    expect(values).toEqual([...Array.from({ length: 40 }, (_, i) => `value${39 - i}`), undefined, 'loaded-never-stored-1']);
+    expect(loads).toBe(1);
+    // 42 reads in one tick → 3 MGETs (16 keys each at most); the one miss re-reads under the lock.
+    expect(mGet.mock.calls.map((c) => (c[0] as string[]).length)).toEqual([16, 16, 10]);
+    expect(reader.stats.l2Hits).toBe(41);
+    // A lone read is a plain GET.
+    get.mockClear();
+    expect(await new TwoLevelCache<string>(options(namespace), b).get('k7', async () => 'x')).toBe('value7');
+    expect(get).toHaveBeenCalledTimes(1);
+    // A failing batch rejects its callers and leaves nothing in flight: the next read succeeds.
+    const third = new TwoLevelCache<string>(options(namespace), b);
+    mGet.mockRejectedValueOnce(new Error('connection reset'));
+    const failed = await Promise.allSettled([third.get('k1', async () => 'x'), third.get('k2', async () => 'x')]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await Promise.all([third.get('k1', async () => 'x'), third.get('k2', async () => 'x')])).toEqual(['value1', 'value2']);
+    mGet.mockRestore();
+    get.mockRestore();
+  });
 });
