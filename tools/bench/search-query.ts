@@ -1,10 +1,11 @@
 // Search latency on PGlite with 5,000 wordy synthetic articles (English and Chinese words, 64-d
 // embeddings), on two corpora (see CorpusKind: a narrow vocabulary where every query matches about
 // half the articles, and a news-like Zipf vocabulary): p50 of (a) a hybrid search through the storage service (gRPC → one statement with
-// text + kNN ranking, RRF, page rows and ts_headline) next to the bare SQL it builds on: (b) a kNN
-// query, exact and (b') through the HNSW index, and (c) a full-text query. Prints a table and the ratios.
+// text + kNN ranking, RRF, page rows; excerpts made in JS) next to the bare SQL it builds on: (b) a kNN
+// query, exact and (b') through the HNSW index, and (c) a full-text query, in alternating rounds.
+// Prints a table and the ratios.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/search-query.js
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite, type Extension } from '@electric-sql/pglite';
@@ -12,7 +13,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { SourceKind, storage } from '@autoglm/contracts';
 import { defaultConfig } from '@autoglm/shared-config';
-import { createGrpcClient } from '@autoglm/shared-grpc';
+import { createGrpcClient, type PromiseClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startStorageService } from '@autoglm/storage-feature';
@@ -21,8 +22,9 @@ import { startStorageService } from '@autoglm/storage-feature';
 const { vector } = require('@electric-sql/pglite/vector') as { vector: Extension };
 
 const ARTICLES = 5_000;
-const QUERIES = 60;
-const WARMUP = 10;
+const QUERIES = 70;
+/** Alternating rounds of ours and the bare queries (SEARCH_BENCH_ROUNDS). */
+const ROUNDS = Number(process.env['SEARCH_BENCH_ROUNDS'] || 3);
 const DIMS = 64;
 const MODEL = 'bench@1';
 
@@ -105,63 +107,85 @@ function queryOf(i: number, corpus: CorpusKind): string {
   return i % 5 === 0 ? zipfChinese(30, 800) : `${zipfEnglish(30, 800)} ${zipfEnglish(30, 800)}`;
 }
 
-const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** Median of the values. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/**
+ * p50 of run over the queries, after one untimed pass over all of them (so that every path is
+ * measured with the pages it reads in the database's cache and its code compiled).
+ */
 async function timed(queries: string[], run: (q: string) => Promise<unknown>): Promise<number> {
+  for (const q of queries) await run(q);
   const times: number[] = [];
-  for (const [i, q] of queries.entries()) {
+  for (const q of queries) {
     const start = process.hrtime.bigint();
     await run(q);
-    if (i >= WARMUP) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return p50(times);
+  return median(times);
 }
 
-async function runCorpus(corpus: CorpusKind): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'autoglm-bench-search-'));
-  const queues = new InProcessQueueFactory();
-  const base = defaultConfig();
-  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
-  const queries = Array.from({ length: QUERIES + WARMUP }, (_, i) => queryOf(i, corpus));
+/** Loads the corpus through storage's gRPC API (articles, then their analyses with embeddings). */
+async function load(sut: PromiseClient<storage.StorageServiceClient>, corpus: CorpusKind): Promise<void> {
+  const { source } = await sut.createSource({ url: 'https://bench.example.org/feed.xml', title: 'bench', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '', fullText: false });
+  if (!source) throw new Error('no source created');
+  const started = Date.now();
+  for (let from = 0; from < ARTICLES; from += 250) {
+    const batch = Array.from({ length: Math.min(250, ARTICLES - from) }, (_, k) => ({ i: from + k, ...article(from + k, corpus) }));
+    const { articleIds } = await sut.upsertArticles({
+      sourceId: source.id,
+      items: batch.map((a) => ({ itemKey: `a${a.i}`, guid: '', url: '', title: a.title, author: '', publishedAt: undefined, contentHtml: '', text: a.text, contentHash: `h${a.i}` })),
+    });
+    await Promise.all(
+      batch.map((a, k) =>
+        sut.saveAnalysis({ articleId: articleIds[k] as string, modelVersion: MODEL, language: '', keywords: [], topic: '', summary: '', embedding: a.vector, simhash: '' }),
+      ),
+    );
+  }
+  console.log(`\n[${corpus} corpus] loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+interface RoundTimes {
+  hybrid: number;
+  semantic: number;
+  text: number;
+  knn: number;
+  knnIndexed: number;
+  fts: number;
+}
+
+/** p50 of our three search modes through storage's gRPC API (storage opens the database itself). */
+async function timeOurs(config: ReturnType<typeof defaultConfig>, queues: InProcessQueueFactory, queries: string[], loadCorpus: CorpusKind | undefined) {
+  const service = await startStorageService(config, { queueFactory: queues });
+  const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
   try {
-    const service = await startStorageService(config, { queueFactory: queues });
-    const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
     const sut = handle.client;
-    const { source } = await sut.createSource({ url: 'https://bench.example.org/feed.xml', title: 'bench', kind: SourceKind.SOURCE_KIND_UNSPECIFIED, intervalSeconds: 0, origin: '', ifMissing: false, category: '', fullText: false });
-    if (!source) throw new Error('no source created');
-    const started = Date.now();
-    for (let from = 0; from < ARTICLES; from += 250) {
-      const batch = Array.from({ length: Math.min(250, ARTICLES - from) }, (_, k) => ({ i: from + k, ...article(from + k, corpus) }));
-      const { articleIds } = await sut.upsertArticles({
-        sourceId: source.id,
-        items: batch.map((a) => ({ itemKey: `a${a.i}`, guid: '', url: '', title: a.title, author: '', publishedAt: undefined, contentHtml: '', text: a.text, contentHash: `h${a.i}` })),
-      });
-      await Promise.all(
-        batch.map((a, k) =>
-          sut.saveAnalysis({ articleId: articleIds[k] as string, modelVersion: MODEL, language: '', keywords: [], topic: '', summary: '', embedding: a.vector, simhash: '' }),
-        ),
-      );
-    }
-    console.log(`\n[${corpus} corpus] loaded ${ARTICLES} articles with embeddings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const hybrid = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_HYBRID, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL, userId: '', readState: 0 }),
-    );
-    const semanticOnly = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_SEMANTIC, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: embed(q.split(' ')), modelVersion: MODEL, userId: '', readState: 0 }),
-    );
-    const textOnly = await timed(queries, (q) =>
-      sut.search({ query: q, mode: storage.SearchMode.SEARCH_MODE_TEXT, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', userId: '', readState: 0 }),
-    );
+    if (loadCorpus) await load(sut, loadCorpus);
+    const request = (q: string, mode: storage.SearchMode) => ({
+      query: q, mode, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined,
+      queryVector: mode === storage.SearchMode.SEARCH_MODE_TEXT ? [] : embed(q.split(' ')),
+      modelVersion: mode === storage.SearchMode.SEARCH_MODE_TEXT ? '' : MODEL, userId: '', readState: 0,
+    });
+    return {
+      hybrid: await timed(queries, (q) => sut.search(request(q, storage.SearchMode.SEARCH_MODE_HYBRID))),
+      semantic: await timed(queries, (q) => sut.search(request(q, storage.SearchMode.SEARCH_MODE_SEMANTIC))),
+      text: await timed(queries, (q) => sut.search(request(q, storage.SearchMode.SEARCH_MODE_TEXT))),
+    };
+  } finally {
     handle.close();
     await service.close();
+  }
+}
 
-    // The same database, opened the way storage opens it (PGlite behind a loopback socket), bare SQL.
-    const db = await PGlite.create(join(dir, 'pglite'), { extensions: { vector } });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-    await server.start();
-    const [host, port] = server.getServerConn().split(':');
-    const client = new Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
-    await client.connect();
+/** p50 of the bare SQL on the same database, opened the way storage opens it (PGlite behind a loopback socket); and how much a query matches. */
+async function timeBare(dataDir: string, queries: string[]) {
+  const db = await PGlite.create(dataDir, { extensions: { vector } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  const client = new Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
     const knn = await timed(queries, (q) =>
       client.query(`SELECT article_id, 1 - (vec <=> $1::vector) AS score FROM article_embeddings ORDER BY vec <=> $1::vector LIMIT 20`, [
         `[${embed(q.split(' ')).join(',')}]`,
@@ -189,26 +213,59 @@ async function runCorpus(corpus: CorpusKind): Promise<void> {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM articles, plainto_tsquery('simple', $1) q WHERE search_vector @@ q`, [q]);
       matched += (rows[0] as { n: number }).n;
     }
+    return { knn, knnIndexed, fts, matchedShare: matched / queries.length / ARTICLES };
+  } finally {
     await client.end();
     await server.stop();
     await db.close();
-    console.log(`[${corpus} corpus] a query matches ${(matched / queries.length / ARTICLES * 100).toFixed(1)}% of the articles on average (full text)`);
+  }
+}
 
+async function runCorpus(corpus: CorpusKind): Promise<void> {
+  // SEARCH_BENCH_DIR=<dir> keeps the loaded database there (one subdirectory per corpus) and reuses it next time.
+  const kept = process.env['SEARCH_BENCH_DIR'] ? join(process.env['SEARCH_BENCH_DIR'], corpus) : '';
+  const reuse = kept !== '' && existsSync(join(kept, 'pglite', 'PG_VERSION'));
+  if (kept) mkdirSync(kept, { recursive: true });
+  const dir = kept || mkdtempSync(join(tmpdir(), 'autoglm-bench-search-'));
+  const queues = new InProcessQueueFactory();
+  const base = defaultConfig();
+  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
+  seed = 7; // the same queries and articles whether or not the other corpus ran first
+  const queries = Array.from({ length: QUERIES }, (_, i) => queryOf(i, corpus));
+  if (reuse) console.log(`\n[${corpus} corpus] reusing the database in ${dir}`);
+  try {
+    // Rounds alternate ours and the bare queries on the same database, so that load from other
+    // processes falls on both alike; each ratio is taken within a round, then the median reported.
+    const rounds: RoundTimes[] = [];
+    let matchedShare = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const ours = await timeOurs(config, queues, queries, round === 0 && !reuse ? corpus : undefined);
+      const bare = await timeBare(join(dir, 'pglite'), queries);
+      matchedShare = bare.matchedShare;
+      rounds.push({ ...ours, ...bare });
+    }
+    console.log(`[${corpus} corpus] a query matches ${(matchedShare * 100).toFixed(1)}% of the articles on average (full text)`);
+    const p50 = (key: keyof RoundTimes) => median(rounds.map((r) => r[key]));
+    const ratios = (f: (r: RoundTimes) => number) => {
+      const xs = rounds.map(f);
+      return `${median(xs).toFixed(2)}× (rounds ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+    };
+    const hybrid = p50('hybrid');
     console.table([
-      { query: '(a) hybrid search via storage gRPC (RRF, rows, highlights)', p50_ms: hybrid.toFixed(2), ratio_to_a: '1.00' },
-      { query: '    text-mode search via storage gRPC', p50_ms: textOnly.toFixed(2), ratio_to_a: (textOnly / hybrid).toFixed(2) },
-      { query: '    semantic-mode search via storage gRPC', p50_ms: semanticOnly.toFixed(2), ratio_to_a: (semanticOnly / hybrid).toFixed(2) },
-      { query: '(b) bare SQL kNN (pgvector, exact)', p50_ms: knn.toFixed(2), ratio_to_a: (knn / hybrid).toFixed(2) },
-      { query: "(b') bare SQL kNN (pgvector HNSW index)", p50_ms: knnIndexed.toFixed(2), ratio_to_a: (knnIndexed / hybrid).toFixed(2) },
-      { query: '(c) bare SQL full-text (GIN + ts_rank_cd)', p50_ms: fts.toFixed(2), ratio_to_a: (fts / hybrid).toFixed(2) },
+      { query: '(a) hybrid search via storage gRPC (RRF, rows, excerpts)', p50_ms: hybrid.toFixed(2), ratio_to_a: '1.00' },
+      { query: '    text-mode search via storage gRPC', p50_ms: p50('text').toFixed(2), ratio_to_a: (p50('text') / hybrid).toFixed(2) },
+      { query: '    semantic-mode search via storage gRPC', p50_ms: p50('semantic').toFixed(2), ratio_to_a: (p50('semantic') / hybrid).toFixed(2) },
+      { query: '(b) bare SQL kNN (pgvector, exact)', p50_ms: p50('knn').toFixed(2), ratio_to_a: (p50('knn') / hybrid).toFixed(2) },
+      { query: "(b') bare SQL kNN (pgvector HNSW index)", p50_ms: p50('knnIndexed').toFixed(2), ratio_to_a: (p50('knnIndexed') / hybrid).toFixed(2) },
+      { query: '(c) bare SQL full-text (GIN + ts_rank_cd)', p50_ms: p50('fts').toFixed(2), ratio_to_a: (p50('fts') / hybrid).toFixed(2) },
     ]);
-    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    console.log(`[${corpus} corpus] semantic search / bare kNN: ${ratio(semanticOnly, knn)} (exact)  ${ratio(semanticOnly, knnIndexed)} (HNSW)`);
-    console.log(`[${corpus} corpus] hybrid search / bare kNN: ${ratio(hybrid, knn)} (exact)  ${ratio(hybrid, knnIndexed)} (HNSW)`);
-    console.log(`[${corpus} corpus] hybrid / (kNN + full text): ${ratio(hybrid, knn + fts)}   hybrid / full text: ${ratio(hybrid, fts)}`);
+    console.log(`[${corpus} corpus] medians over ${ROUNDS} alternating rounds of the per-round ratios:`);
+    console.log(`[${corpus} corpus] semantic search / bare kNN: ${ratios((r) => r.semantic / r.knn)} exact, ${ratios((r) => r.semantic / r.knnIndexed)} HNSW`);
+    console.log(`[${corpus} corpus] hybrid search / bare kNN: ${ratios((r) => r.hybrid / r.knn)} exact, ${ratios((r) => r.hybrid / r.knnIndexed)} HNSW`);
+    console.log(`[${corpus} corpus] hybrid / (kNN + full text): ${ratios((r) => r.hybrid / (r.knn + r.fts))}   hybrid / full text: ${ratios((r) => r.hybrid / r.fts)}`);
   } finally {
     await queues.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -11,6 +11,7 @@ import { LibraryService } from './users/library.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
+import { EmbeddedMaintenance } from './database/embedded-maintenance';
 import { SearchIndexBackfill } from './search/search-index-backfill';
 import { SearchSegmenter } from './search/search-segmenter';
 import { SearchService } from './search/search.service';
@@ -61,6 +62,7 @@ export class StorageModule {
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },
         SearchService,
         SearchIndexBackfill,
+        EmbeddedMaintenance,
       ],
     };
   }

@@ -6,7 +6,7 @@ const sut = (query: string) => parseTextQuery(query, segmenter);
 
 describe(parseTextQuery.name, () => {
   it('ANDs words, lowercased', () => {
-    expect(sut('Local Models')).toEqual({ tsquery: "'local' & 'models'", headline: "'local' | 'models'", cjkWords: [] });
+    expect(sut('Local Models')).toEqual({ tsquery: "'local' & 'models'", words: ['local', 'models'], cjkWords: [] });
   });
 
   it('reads "quoted text" as a phrase and a hyphenated word as adjacent words', () => {
@@ -16,7 +16,7 @@ describe(parseTextQuery.name, () => {
   it('excludes -words and leaves them out of the highlight', () => {
     expect(sut('processor -soup -"slow cooking"')).toMatchObject({
       tsquery: "'processor' & !'soup' & !('slow' <-> 'cooking')",
-      headline: "'processor'",
+      words: ['processor'],
     });
   });
 
@@ -25,10 +25,10 @@ describe(parseTextQuery.name, () => {
     expect(sut('or football').tsquery).toBe("'football'");
   });
 
-  it('segments Chinese with jieba, ANDs the words and highlights them as character phrases', () => {
+  it('segments Chinese with jieba, ANDs the words and highlights them as words', () => {
     expect(sut('中国足球')).toEqual({
       tsquery: "('中国' & '足球')",
-      headline: "('中' <-> '国') | ('足' <-> '球')",
+      words: [],
       cjkWords: ['中国', '足球'],
     });
   });
@@ -39,7 +39,7 @@ describe(parseTextQuery.name, () => {
   });
 
   it('has nothing to search for in punctuation or exclusions only', () => {
-    expect(sut('!!! ,,, ---')).toEqual({ tsquery: '', headline: '', cjkWords: [] });
+    expect(sut('!!! ,,, ---')).toEqual({ tsquery: '', words: [], cjkWords: [] });
     expect(sut('-soup').tsquery).toBe('');
   });
 

@@ -1,4 +1,4 @@
-import { isCjk, SearchSegmenter, type SearchToken } from './search-segmenter';
+import { SearchSegmenter, type SearchToken } from './search-segmenter';
 
 /** More lexemes than this make a slow query and no better results. */
 export const MAX_QUERY_LEXEMES = 64;
@@ -13,8 +13,8 @@ const STOP_WORDS = new Set([
 export interface TextQuery {
   /** Lexemes and operators (& | ! <->), every lexeme quoted; empty when nothing can be searched. */
   tsquery: string;
-  /** The positive words for ts_headline; Chinese words as phrases of characters (see headlineDocumentSql). */
-  headline: string;
+  /** The positive words of letters and digits (lowercase), for the excerpts. */
+  words: string[];
   /** The positive Chinese/Japanese words (to keep only their marks in an excerpt). */
   cjkWords: string[];
 }
@@ -40,7 +40,7 @@ export function parseTextQuery(raw: string, segmenter: SearchSegmenter): TextQue
   const hasMeaning = groups.some((g) => g.some((t) => !t.negated && meaningful(t)));
 
   const clauses: string[] = [];
-  const highlight: string[] = [];
+  const words: string[] = [];
   const cjkWords: string[] = [];
   let budget = MAX_QUERY_LEXEMES;
   for (const group of groups) {
@@ -54,15 +54,15 @@ export function parseTextQuery(raw: string, segmenter: SearchSegmenter): TextQue
       const expression = termExpression(used);
       alternatives.push(term.negated ? `!${expression}` : expression);
       if (!term.negated) {
-        highlight.push(...used.map(headlineLexeme));
+        words.push(...used.filter((t) => !t.cjk).map((t) => t.text));
         cjkWords.push(...used.filter((t) => t.cjk).map((t) => t.text));
       }
     }
     if (alternatives.length > 0) clauses.push(alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' | ')})`);
   }
   // A query of exclusions only would match nearly everything: it is not a search.
-  if (highlight.length === 0) return { tsquery: '', headline: '', cjkWords: [] };
-  return { tsquery: clauses.join(' & '), headline: [...new Set(highlight)].join(' | '), cjkWords: [...new Set(cjkWords)] };
+  if (words.length === 0 && cjkWords.length === 0) return { tsquery: '', words: [], cjkWords: [] };
+  return { tsquery: clauses.join(' & '), words: [...new Set(words)], cjkWords: [...new Set(cjkWords)] };
 
   function splitTerms(text: string): Term[][] {
     const groups: Term[][] = [];
@@ -101,12 +101,6 @@ function termExpression(tokens: SearchToken[]): string {
   if (tokens.length === 1) return quoteLexeme(tokens[0].text);
   const operator = tokens.some((t) => t.cjk) ? ' & ' : ' <-> ';
   return `(${tokens.map((t) => quoteLexeme(t.text)).join(operator)})`;
-}
-
-function headlineLexeme(token: SearchToken): string {
-  if (!token.cjk || !isCjk(token.text)) return quoteLexeme(token.text);
-  const chars = [...token.text];
-  return chars.length === 1 ? quoteLexeme(chars[0]) : `(${chars.map(quoteLexeme).join(' <-> ')})`;
 }
 
 /** A lexeme in tsquery syntax: single-quoted, quotes doubled, backslashes escaped. */

@@ -67,17 +67,13 @@ export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
 
 /**
- * ts_headline's output (marked with private-use sentinels; the document had a space set between
- * adjacent CJK characters, see headlineDocumentSql in search-sql.ts) as safe HTML: the text escaped, the
- * spaces set between CJK characters removed again, adjacent marks merged, sentinels turned into <mark>.
- * ts_headline marks each character of a character phrase wherever it occurs, so a Chinese mark that
- * holds none of `cjkWords` (the query's Chinese words) is dropped.
+ * Text whose query words are marked with the MARK_START / MARK_END sentinels (see
+ * highlightExcerpt) as safe HTML: the text escaped, adjacent marks merged ("<mark>local
+ * models</mark>"), sentinels turned into <mark>; a Chinese/Japanese mark that holds none of
+ * `cjkWords` (the query's Chinese words) is dropped.
  */
-export function compactHighlight(headline: string, cjkWords: string[] = []): string {
-  const cjk = `[${CJK_CHAR}]`;
-  const marks = `[${MARK_START}${MARK_END}]*`;
-  const compact = headline
-    .replace(new RegExp(`(${cjk}${marks}) (?=${marks}${cjk})`, 'gu'), '$1')
+export function marksToHtml(marked: string, cjkWords: string[] = []): string {
+  const compact = marked
     .replace(new RegExp(`${MARK_END}(\\s*)${MARK_START}`, 'gu'), '$1')
     .replace(new RegExp(`${MARK_START}([^${MARK_END}]*)${MARK_END}`, 'gu'), (whole, inner: string) =>
       isCjk(inner) && !cjkWords.some((w) => inner.includes(w)) ? inner : whole,

@@ -1,6 +1,5 @@
 import { ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { hnswEfSearch, toVectorLiteral } from '../similarity/nearest-query';
-import { MARK_END, MARK_START } from './search-segmenter';
 import { storage } from '@autoglm/contracts';
 
 type ReadingListFilter = storage.ReadingListFilter;
@@ -161,15 +160,16 @@ export type SearchRanking =
 
 /**
  * One statement for a page of results: the ranking, its rows offset..offset+limit and those
- * articles (ArticleRefRow columns, `body` = text for the highlight, `score`) in rank order. One
- * round trip instead of one per ranking plus one for the rows.
+ * articles (ArticleRefRow columns, `score`, and the start of the text for the excerpt) in rank
+ * order. One round trip instead of one per ranking plus one for the rows. An article the query's
+ * words match (`matches`) brings up to EXCERPT_SOURCE_CHARS of its text, for highlightExcerpt;
+ * the others (semantic hits without the words) their lead.
  */
 export function rankedPageSql(
   ranking: SearchRanking,
   filters: SearchFilters,
   offset: number,
   limit: number,
-  headlineQuery: string,
   matchQuery = '',
 ): Statement & {
   /** hnsw.ef_search the statement needs (it walks the HNSW index), else 0. */
@@ -194,44 +194,22 @@ export function rankedPageSql(
   }
   const pageOffset = params.add(offset);
   const pageLimit = params.add(limit);
-  const headline = `to_tsquery('simple', ${params.add(headlineQuery)})`;
-  const options = params.add(HEADLINE_OPTIONS);
-  // Only an article the query's words match gets ts_headline (the costly part of a page); the
-  // others (semantic hits without the words) get their lead, cut in JS.
-  const matches = matchQuery ? `a.search_vector @@ to_tsquery('simple', ${params.add(matchQuery)})` : 'false';
+  // A text ranking only yields matches; a semantic one is checked per row of the page.
+  const matches =
+    ranking.kind === 'text' ? 'true' : matchQuery ? `coalesce(a.search_vector @@ to_tsquery('simple', ${params.add(matchQuery)}), false)` : 'false';
   const sql = `
     WITH page AS (SELECT * FROM (${ranked}) r OFFSET ${pageOffset} LIMIT ${pageLimit})
-    SELECT ${ARTICLE_REF_COLUMNS}, page.score,
-           CASE WHEN m.matches THEN ts_headline('simple', ${headlineDocumentSql('a.title')}, hq, ${options}) END AS "titleHeadline",
-           CASE WHEN m.matches THEN ts_headline('simple', ${headlineDocumentSql(`left(a.text, ${HEADLINE_CHARS})`)}, hq, ${options}) END AS "bodyHeadline",
-           CASE WHEN m.matches THEN NULL ELSE left(a.text, ${LEAD_CHARS}) END AS "lead"
-      FROM page JOIN articles a ON a.id = page.id ${NEWEST_ANALYSIS_JOIN}, ${headline} hq,
-           LATERAL (SELECT coalesce(${matches}, false) AS matches) m
+    SELECT ${ARTICLE_REF_COLUMNS}, page.score, m.matches,
+           left(a.text, CASE WHEN m.matches THEN ${EXCERPT_SOURCE_CHARS} ELSE ${LEAD_CHARS} END) AS "excerptSource"
+      FROM page JOIN articles a ON a.id = page.id ${NEWEST_ANALYSIS_JOIN},
+           LATERAL (SELECT ${matches} AS matches) m
      ORDER BY page.score DESC, a.id`;
   const topN = ranking.kind === 'semantic' ? offset + limit : ranking.kind === 'hybrid' ? ranking.candidates : 0;
   const efSearch = ranking.kind !== 'text' && usesHnswIndex(ranking.semantic, filters, topN) ? hnswEfSearch(topN, 0) : 0;
   return { sql, params: params.values, efSearch };
 }
 
-/** ts_headline reads at most this much of an article (the excerpt is near the start anyway). */
-const HEADLINE_CHARS = 20_000;
+/** Characters of a matched article's text the excerpt is made from (the best fragments are near the start anyway). */
+export const EXCERPT_SOURCE_CHARS = 10_000;
 /** Characters of an article's start read for the lead excerpt of a hit the query's words do not match. */
 const LEAD_CHARS = 600;
-
-/**
- * Characters between which the headline document gets a space so that ts_headline, which splits
- * Chinese and Japanese text into no words, can mark each character (a character phrase matches a
- * word): Han (CJK Unified Ideographs, Extension A, compatibility ideographs), Hiragana and Katakana
- * letters. A subset of the script classes compactHighlight removes those spaces between again.
- */
-const HEADLINE_CJK = '[\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FD-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFA6D]';
-
-/** SQL for the text ts_headline reads: the sentinels removed, a space between adjacent CJK characters. */
-function headlineDocumentSql(column: string): string {
-  const clean = `translate(${column}, E'${MARK_START}${MARK_END}', '')`;
-  // The look-ahead replacement is the costly part of a page of results: only texts with CJK need it.
-  return `CASE WHEN ${column} ~ '${HEADLINE_CJK}' THEN regexp_replace(${clean}, '(${HEADLINE_CJK})(?=${HEADLINE_CJK})', '\\1 ', 'g') ELSE ${clean} END`;
-}
-
-/** ts_headline options: sentinels instead of tags, so the excerpt can be HTML-escaped afterwards. */
-export const HEADLINE_OPTIONS = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;

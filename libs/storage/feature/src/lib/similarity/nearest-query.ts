@@ -45,10 +45,12 @@ export function hnswEfSearch(limit: number, excluded: number): number {
 }
 
 /**
- * hnsw.ef_search every storage session starts with: enough for a hybrid search's candidates and
- * a similar-articles list, so those need no transaction to raise it (SET LOCAL is only used above).
+ * hnsw.ef_search every storage session starts with: enough for a hybrid search's candidates, the
+ * first five pages of a semantic search and a similar-articles list, so those need no transaction
+ * to raise it (SET LOCAL is only used beyond). A larger list costs every query that walks the
+ * index: 400 instead of 200 made the walk ~40% slower (tools/bench/search-query).
  */
-export const SESSION_HNSW_EF_SEARCH = 400;
+export const SESSION_HNSW_EF_SEARCH = 200;
 
 function checkIndexDims(dims: number): void {
   // Interpolated into SQL (a partial-index predicate must be a literal): only a small positive integer.
