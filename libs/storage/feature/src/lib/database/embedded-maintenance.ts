@@ -63,8 +63,23 @@ export class EmbeddedMaintenance implements OnApplicationBootstrap, OnModuleDest
     return this.round;
   }
 
-  /** Vacuums and analyzes what autovacuum's rules call for; at start-up also merges GIN pending lists. */
+  /** Vacuums and analyzes what autovacuum's rules call for; at start-up also merges GIN pending lists. One log line per round. */
   async maintain(startUp: boolean): Promise<MaintenanceAction[]> {
+    const started = Date.now();
+    const done = await this.actions(startUp);
+    if (done.length > 0) {
+      const count = (kind: MaintenanceAction['kind']) => done.filter((a) => a.kind === kind).length;
+      const parts = [
+        count('vacuum') && `vacuumed ${count('vacuum')} table(s)`,
+        count('analyze') && `analyzed ${count('analyze')} table(s)`,
+        count('gin-pending') && `merged ${count('gin-pending')} GIN pending list(s)`,
+      ].filter(Boolean);
+      this.logger.log(`database maintenance: ${parts.join(', ')} in ${Date.now() - started} ms`);
+    }
+    return done;
+  }
+
+  private async actions(startUp: boolean): Promise<MaintenanceAction[]> {
     const done: MaintenanceAction[] = [];
     if (startUp) {
       const gin = (await this.db.dataSource.query(
@@ -109,7 +124,7 @@ export class EmbeddedMaintenance implements OnApplicationBootstrap, OnModuleDest
   private async timed(what: string, run: () => Promise<unknown>): Promise<void> {
     const started = Date.now();
     await run();
-    this.logger.log(`database maintenance: ${what} in ${Date.now() - started} ms`);
+    this.logger.debug(`database maintenance: ${what} in ${Date.now() - started} ms`);
   }
 }
 
