@@ -122,6 +122,13 @@ describe.each(TEST_BACKENDS)('SearchService on %s', (backendName) => {
       expect(chip.hits[0].highlight).toContain('<mark>处理器</mark>');
     });
 
+    it('highlights the title when only the title holds the query\'s words', async () => {
+      const answer = await search('battery');
+
+      expect(names(answer)).toEqual(['chip']);
+      expect(answer.hits[0].highlight).toBe('New processor doubles laptop <mark>battery</mark> life');
+    });
+
     it('reads phrases, exclusions and "or" like a web search', async () => {
       expect(names(await search('"food processor"'))).toEqual(['cooking']);
       expect(names(await search('"processor food"'))).toEqual([]);
