@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   if (!file) throw new Error(`${name} has no model file`);
   const model = readFileSync(join(modelDir, file.path));
   const w = onnxWriter();
-  const int8 = manifest.quantization !== undefined && manifest.quantization.scheme === 'dynamic-int8';
+  const int8 = manifest.quantization !== undefined && manifest.quantization.scheme.startsWith('dynamic-int8');
   const budget = quick ? 150 : 400;
   const batches = quick ? [1, 4, 16, 32, 64] : BATCHES;
   const sequences = quick ? [8, 16, 32] : SEQUENCES;
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   for (const threads of THREADS) {
     const peak32 = await gemmPeak(w, threads, false, budget * 2);
     const peak8 = await gemmPeak(w, threads, true, budget * 2);
-    // The model's own arithmetic decides its limit: int8 products for the dynamic-int8 variant.
+    // The model's own arithmetic decides its limit: int8 products for the dynamic int8 variants.
     const peak = int8 ? peak8 : peak32;
     const cells = await runGrid(model, threads, batches, sequences, budget);
     console.log(

@@ -40,12 +40,15 @@ const MODEL_NAMES = ['use-lite-en', 'use-lite-en-int8'];
 /**
  * How the weights of the matrix products are stored (manifest "quantization.scheme"):
  * - float32 (no "quantization"): MatMul as translated;
- * - dynamic-int8: int8 weights, per output column symmetric; the activations quantized to uint8 per
- *   tensor at run time (DynamicQuantizeLinear → MatMulInteger → scale), which ONNX Runtime fuses
+ * - dynamic-int8-rows (use-lite-en-int8): int8 weights, per output column symmetric; each row of the
+ *   activations (a token) quantized at run time with its own scale (symmetric, as uint8 around 128), so
+ *   a text's vector does not depend on its batch mates; ONNX Runtime runs uint8 × int8 GEMMs;
+ * - dynamic-int8: the same weights; the activations quantized to uint8 per tensor at run time
+ *   (DynamicQuantizeLinear → MatMulInteger → scale, one scale per batch), which ONNX Runtime fuses
  *   into one integer GEMM (DynamicQuantizeMatMul);
  * - weight-only-int8: int8 weights dequantized back to float in the graph, float32 GEMM (smaller file).
  */
-const QUANTIZATION_SCHEMES = ['dynamic-int8', 'weight-only-int8'];
+const QUANTIZATION_SCHEMES = ['dynamic-int8', 'dynamic-int8-rows', 'weight-only-int8'];
 const INT8_MAX = 127;
 const SCRIPT = 'tools/scripts/build-use-model.js';
 const OPSET = 18;
@@ -483,6 +486,34 @@ function quantizedMatMul(input, weightName, shape, bytes, out, scheme, addInitia
     return [
       onnxNode('DequantizeLinear', [weight, scale, zero], [`${out}__weight`], [onnxAttr.int('axis', 1)]),
       onnxNode('MatMul', [input, `${out}__weight`], [out]),
+    ];
+  }
+  if (scheme === 'dynamic-int8-rows') {
+    // Each row of the activations (one token's vector) quantized on its own, symmetric int8:
+    // scale = max |x| / 127 over the row, so a text's result does not depend on the other texts
+    // of its batch (per-tensor scales do: DynamicQuantizeLinear reads the whole batch).
+    const float = (name, value) => addInitializer(rawTensor(name, OnnxType.FLOAT, [], Buffer.from(new Float32Array([value]).buffer)));
+    const lastAxis = addInitializer(int64Tensor('rowq_axes_[-1]', [-1]));
+    const qMax = float('rowq_127', INT8_MAX);
+    const qMin = float('rowq_-127', -INT8_MAX);
+    const tiny = float('rowq_tiny', 1e-30);
+    const offset = float('rowq_128', 128);
+    // Stored as uint8 with the zero point 128 (a constant): ONNX Runtime's fast integer GEMM is uint8 × int8.
+    const zeroPoint = addInitializer(rawTensor('rowq_zero_point_128', OnnxType.UINT8, [], Buffer.from([128])));
+    return [
+      onnxNode('Abs', [input], [`${out}__x_abs`]),
+      onnxNode('ReduceMax', [`${out}__x_abs`, lastAxis], [`${out}__x_absmax`], [onnxAttr.int('keepdims', 1)]),
+      onnxNode('Max', [`${out}__x_absmax`, tiny], [`${out}__x_range`]),
+      onnxNode('Div', [`${out}__x_range`, qMax], [`${out}__x_scale`]),
+      onnxNode('Div', [input, `${out}__x_scale`], [`${out}__x_scaled`]),
+      onnxNode('Round', [`${out}__x_scaled`], [`${out}__x_rounded`]),
+      onnxNode('Clip', [`${out}__x_rounded`, qMin, qMax], [`${out}__x_clipped`]),
+      onnxNode('Add', [`${out}__x_clipped`, offset], [`${out}__x_offset`]),
+      onnxNode('Cast', [`${out}__x_offset`], [`${out}__x_uint8`], [onnxAttr.int('to', OnnxType.UINT8)]),
+      onnxNode('MatMulInteger', [`${out}__x_uint8`, weight, zeroPoint, zero], [`${out}__int32`]),
+      onnxNode('Cast', [`${out}__int32`], [`${out}__unscaled`], [onnxAttr.int('to', OnnxType.FLOAT)]),
+      onnxNode('Mul', [`${out}__unscaled`, `${out}__x_scale`], [`${out}__row_scaled`]),
+      onnxNode('Mul', [`${out}__row_scaled`, scale], [out]),
     ];
   }
   // The pattern ONNX Runtime fuses into DynamicQuantizeMatMul (uint8 activations × int8 weights).
