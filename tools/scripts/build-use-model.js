@@ -495,7 +495,6 @@ function quantizedMatMul(input, weightName, shape, bytes, out, scheme, addInitia
     const float = (name, value) => addInitializer(rawTensor(name, OnnxType.FLOAT, [], Buffer.from(new Float32Array([value]).buffer)));
     const lastAxis = addInitializer(int64Tensor('rowq_axes_[-1]', [-1]));
     const qMax = float('rowq_127', INT8_MAX);
-    const qMin = float('rowq_-127', -INT8_MAX);
     const tiny = float('rowq_tiny', 1e-30);
     const offset = float('rowq_128', 128);
     // Stored as uint8 with the zero point 128 (a constant): ONNX Runtime's fast integer GEMM is uint8 × int8.
@@ -504,11 +503,13 @@ function quantizedMatMul(input, weightName, shape, bytes, out, scheme, addInitia
       onnxNode('Abs', [input], [`${out}__x_abs`]),
       onnxNode('ReduceMax', [`${out}__x_abs`, lastAxis], [`${out}__x_absmax`], [onnxAttr.int('keepdims', 1)]),
       onnxNode('Max', [`${out}__x_absmax`, tiny], [`${out}__x_range`]),
+      // Per-row values ([rows, 1]); the full-size passes are one Mul, Round, Add and Cast: |x| ≤ max |x|
+      // keeps every scaled value within ±127, so no Clip is needed.
       onnxNode('Div', [`${out}__x_range`, qMax], [`${out}__x_scale`]),
-      onnxNode('Div', [input, `${out}__x_scale`], [`${out}__x_scaled`]),
+      onnxNode('Div', [qMax, `${out}__x_range`], [`${out}__x_inverse_scale`]),
+      onnxNode('Mul', [input, `${out}__x_inverse_scale`], [`${out}__x_scaled`]),
       onnxNode('Round', [`${out}__x_scaled`], [`${out}__x_rounded`]),
-      onnxNode('Clip', [`${out}__x_rounded`, qMin, qMax], [`${out}__x_clipped`]),
-      onnxNode('Add', [`${out}__x_clipped`, offset], [`${out}__x_offset`]),
+      onnxNode('Add', [`${out}__x_rounded`, offset], [`${out}__x_offset`]),
       onnxNode('Cast', [`${out}__x_offset`], [`${out}__x_uint8`], [onnxAttr.int('to', OnnxType.UINT8)]),
       onnxNode('MatMulInteger', [`${out}__x_uint8`, weight, zeroPoint, zero], [`${out}__int32`]),
       onnxNode('Cast', [`${out}__int32`], [`${out}__unscaled`], [onnxAttr.int('to', OnnxType.FLOAT)]),
