@@ -1,4 +1,4 @@
-import { MARK_END, MARK_START, marksToHtml } from './search-segmenter';
+import { CJK_CHAR, MARK_END, MARK_START, marksToHtml } from './search-segmenter';
 
 /** What an excerpt marks: the query's positive words. */
 export interface ExcerptTerms {
@@ -20,7 +20,6 @@ export const EXCERPT_OPTIONS: ExcerptOptions = { maxWords: 40, maxFragments: 2 }
 const LEAD_IN_WORDS = 6;
 const FRAGMENT_DELIMITER = ' … ';
 
-const CJK_CHAR = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}';
 /** A Chinese/Japanese character, or a run of other letters, digits and marks: the words of a text. */
 const WORDS = new RegExp(`[${CJK_CHAR}]|(?:(?![${CJK_CHAR}])[\\p{L}\\p{N}\\p{M}])+`, 'gu');
 

@@ -1,8 +1,8 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
 
-/** Scripts written without spaces between words: their runs go through jieba. */
-const CJK_CHAR = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}';
+/** Scripts written without spaces between words: their runs go through jieba (a regex character-class body). */
+export const CJK_CHAR = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}';
 const RUNS = new RegExp(`([${CJK_CHAR}]+)|((?:(?![${CJK_CHAR}])[\\p{L}\\p{N}\\p{M}])+)`, 'gu');
 const CJK = new RegExp(`[${CJK_CHAR}]`, 'u');
 const WORD_CHAR = /[\p{L}\p{N}]/u;
