@@ -117,10 +117,16 @@ export interface AppConfig {
 export interface AuthConfig {
   /**
    * Every /api/v1 and /graphql request must carry a user's API key (Authorization: Bearer <key> or
-   * X-API-Key). When false (single-person instances), requests without a key are allowed, keys are
-   * still honoured, and /api/v1/me/* and /api/v1/admin/* still need one.
+   * X-API-Key), except creating an instance's first account. When false, reading the instance's
+   * content needs no key; what each route needs is declared on it (see the gateway's access policies).
    */
   required: boolean;
+  /**
+   * Once the instance has accounts, instance-wide writes (adding, importing, refreshing and resuming
+   * sources, deleting articles) need an administrator's key; true lets callers without a key make them
+   * as before the first account (ALLOW_ANONYMOUS_WRITES). Model administration always needs an administrator.
+   */
+  allowAnonymousWrites: boolean;
   /** How long a verified key is trusted before storage is asked again (revocation takes effect after at most this). */
   keyCacheSeconds: number;
 }

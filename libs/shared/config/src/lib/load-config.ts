@@ -47,7 +47,7 @@ const DEFAULT_GRPC_PORTS: Record<ServiceName, number> = {
 export function defaultConfig(): AppConfig {
   return {
     http: { host: '0.0.0.0', port: 3000 },
-    auth: { required: false, keyCacheSeconds: 10 },
+    auth: { required: false, allowAnonymousWrites: false, keyCacheSeconds: 10 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
     database: { url: '', dataDir: './data/pglite' },
@@ -281,6 +281,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (port !== undefined) config.http.port = port;
   if (env['HOST']) config.http.host = env['HOST'];
   if (env['AUTH_REQUIRED'] !== undefined) config.auth.required = env['AUTH_REQUIRED'] === 'true';
+  if (env['ALLOW_ANONYMOUS_WRITES'] !== undefined) config.auth.allowAnonymousWrites = env['ALLOW_ANONYMOUS_WRITES'] === 'true';
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
@@ -328,6 +329,9 @@ function validate(config: AppConfig): void {
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
+  if (typeof config.auth.allowAnonymousWrites !== 'boolean') {
+    throw new ConfigError('auth.allowAnonymousWrites must be true or false (ALLOW_ANONYMOUS_WRITES)');
+  }
   if (!Number.isInteger(config.auth.keyCacheSeconds) || config.auth.keyCacheSeconds < 0 || config.auth.keyCacheSeconds > 3600) {
     throw new ConfigError('auth.keyCacheSeconds must be an integer between 0 and 3600');
   }

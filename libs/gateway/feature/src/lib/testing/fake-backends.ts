@@ -55,6 +55,8 @@ export class FakeBackends {
     search: rpc<StorageClient, 'search'>('storage', 'search'),
     createUser: rpc<StorageClient, 'createUser'>('storage', 'createUser'),
     getUser: rpc<StorageClient, 'getUser'>('storage', 'getUser'),
+    // An instance without accounts (open single-user mode) unless a spec says otherwise.
+    countUsers: rpc<StorageClient, 'countUsers'>('storage', 'countUsers').returns({ count: 0 }),
     authenticateApiKey: rpc<StorageClient, 'authenticateApiKey'>('storage', 'authenticateApiKey'),
     createApiKey: rpc<StorageClient, 'createApiKey'>('storage', 'createApiKey'),
     listApiKeys: rpc<StorageClient, 'listApiKeys'>('storage', 'listApiKeys'),
