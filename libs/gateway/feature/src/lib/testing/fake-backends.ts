@@ -53,6 +53,8 @@ export class FakeBackends {
     getArticle: rpc<StorageClient, 'getArticle'>('storage', 'getArticle'),
     similarArticles: rpc<StorageClient, 'similarArticles'>('storage', 'similarArticles'),
     search: rpc<StorageClient, 'search'>('storage', 'search'),
+    deleteArticle: rpc<StorageClient, 'deleteArticle'>('storage', 'deleteArticle'),
+    getStory: rpc<StorageClient, 'getStory'>('storage', 'getStory'),
     createUser: rpc<StorageClient, 'createUser'>('storage', 'createUser'),
     getUser: rpc<StorageClient, 'getUser'>('storage', 'getUser'),
     // An instance without accounts (open single-user mode) unless a spec says otherwise.

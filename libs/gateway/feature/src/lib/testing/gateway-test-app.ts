@@ -15,10 +15,13 @@ export interface TestGateway {
 }
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
-export async function startTestGateway(options: { healthProbeTimeoutMs?: number; authRequired?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { healthProbeTimeoutMs?: number; authRequired?: boolean; allowAnonymousWrites?: boolean } = {},
+): Promise<TestGateway> {
   const backends = new FakeBackends();
   const base = defaultConfig();
-  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth: { ...base.auth, required: options.authRequired ?? false } };
+  const auth = { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false };
+  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)
     .useValue(backends.storageClient())
