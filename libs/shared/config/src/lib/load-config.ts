@@ -76,7 +76,8 @@ export function defaultConfig(): AppConfig {
       modelDir: './models',
       maxBatchSize: 32,
       maxQueueDelayMs: 5,
-      concurrency: 2,
+      concurrency: 16,
+      summarySentenceVectors: 'word',
       preferredBatchSizes: [16],
       // 16 texts of a 512-token model.
       maxBatchTokens: 8_192,
@@ -300,6 +301,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['WEBSUB_ENABLED'] !== undefined) config.websub.enabled = env['WEBSUB_ENABLED'] !== 'false';
   if (env['WEBSUB_CALLBACK_BASE_URL'] !== undefined) config.websub.callbackBaseUrl = env['WEBSUB_CALLBACK_BASE_URL'];
   if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
+  if (env['SUMMARY_SENTENCE_VECTORS']) config.analysis.summarySentenceVectors = env['SUMMARY_SENTENCE_VECTORS'] as AppConfig['analysis']['summarySentenceVectors'];
   if (env['EMBEDDING_MODELS']) config.analysis.embeddingModels = env['EMBEDDING_MODELS'].split(',').map((m) => m.trim()).filter(Boolean);
   if (env['EXECUTION_PROVIDERS']) config.analysis.executionProviders = env['EXECUTION_PROVIDERS'].split(',').map((p) => p.trim()).filter(Boolean);
   const sessionPool = int('SESSION_POOL_SIZE');
@@ -444,6 +446,9 @@ function validateAnalysis(a: AppConfig['analysis']): void {
     throw new ConfigError(`analysis.maxQueueDelayMs must be a number ≥ 0, got ${JSON.stringify(a.maxQueueDelayMs)}`);
   }
   atLeast('concurrency', a.concurrency, 1);
+  if (a.summarySentenceVectors !== 'word' && a.summarySentenceVectors !== 'embedding') {
+    throw new ConfigError(`analysis.summarySentenceVectors must be "word" or "embedding", got ${JSON.stringify(a.summarySentenceVectors)} (SUMMARY_SENTENCE_VECTORS)`);
+  }
   if (!Array.isArray(a.embeddingModels) || a.embeddingModels.some((m) => typeof m !== 'string' || !/^[\w.-]+(?:\/[\w.-]+)?$/.test(m))) {
     throw new ConfigError(`analysis.embeddingModels must be a list of model names or hub repo ids (owner/name), got ${JSON.stringify(a.embeddingModels)} (EMBEDDING_MODELS)`);
   }
