@@ -5,7 +5,7 @@
 // English with the default embedding model, Chinese with jieba TF-IDF vectors. Tokens: lower-cased
 // words for English, characters for Chinese (libs/analysis/feature/src/lib/summary/rouge.ts).
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/summary-quality.js
-import { ensureModelBuilt, loadEmbeddingModel, type EmbeddingModel } from '@autoglm/analysis-feature';
+import { ensureModelBuilt, loadEmbeddingModel, WORD_MODEL_NAME, type EmbeddingModel } from '@autoglm/analysis-feature';
 import { embeddingEncoder, extractiveSummary, leadSummary, tfIdfEncoder, type SentenceEncoder } from '../../libs/analysis/feature/src/lib/summary/extractive-summary';
 import { meanRougeScores, rougeScores, rougeTokens, type RougeScores } from '../../libs/analysis/feature/src/lib/summary/rouge';
 import { readReferenceSummaries, type ReferenceSummary } from '../../libs/analysis/feature/src/lib/summary/summary-dataset';
@@ -75,10 +75,12 @@ function report(lang: string, items: readonly ReferenceSummary[], lead: SystemRu
 
 async function main(): Promise<void> {
   const model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1 });
+  const wordModel = await loadEmbeddingModel(ensureModelBuilt(), { name: WORD_MODEL_NAME, sessionPoolSize: 1 });
   try {
     const segmenter = new ChineseSegmenter();
     const set = readReferenceSummaries();
     const english = modelEncoder(model);
+    const words = modelEncoder(wordModel);
     const chinese = tfIdfEncoder(segmenter);
     console.log(`summary-quality: ${set.length} articles; English sentence vectors from ${model.version}, Chinese from jieba TF-IDF`);
     for (const lang of ['en', 'zh'] as const) {
@@ -87,9 +89,17 @@ async function main(): Promise<void> {
       const lead = await run('LEAD-3', items, async (item) => leadSummary(item.text, zh, 3));
       const ours = await run('ours (extractive)', items, (item) => extractiveSummary(item.text, zh, item.title, zh ? chinese : english));
       report(lang, items, lead, ours);
+      if (!zh) {
+        // The pipeline's English encoder is the word model (~30× cheaper per sentence than use-lite-en).
+        const viaWords = await run('ours, word-model sentence vectors', items, (item) => extractiveSummary(item.text, false, item.title, words));
+        report(lang, items, lead, viaWords);
+        const sentenceModel = meanRougeScores(ours.scores).rougeL.f1;
+        console.log(`  word-model vs ${model.version} sentence vectors, ROUGE-L F1: ${points(meanRougeScores(viaWords.scores).rougeL.f1 - sentenceModel)} pt`);
+      }
     }
   } finally {
     await model.release();
+    await wordModel.release();
   }
 }
 

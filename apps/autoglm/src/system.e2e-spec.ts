@@ -115,6 +115,9 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
   let system: EmbeddedSystem;
   let config: AppConfig;
   let dataDir: string;
+  /** The first account's key (the instance's administrator), once the accounts spec made it. */
+  let adminKey = '';
+  const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
 
   const api = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${system.url}${path}`, {
@@ -319,11 +322,11 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
   });
 
   it('gives each user their own keys, subscriptions, marks and saved searches', async () => {
-    const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
     const first = await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'Alice' }) });
     expect(first.status).toBe(201);
     expect(first.body.user).toMatchObject({ name: 'alice', isAdmin: true });
     const aliceKey = first.body.apiKey.key as string;
+    adminKey = aliceKey;
     // Once an instance has users, only an administrator creates more.
     expect((await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'mallory' }) })).status).toBe(401);
     const second = await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'bob' }), ...auth(aliceKey) });
@@ -371,10 +374,36 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     expect((await api('/api/v1/me', auth(bobKey))).status).toBe(401);
   });
 
+  it('closes the instance once it has accounts: no anonymous writes, no acting as a user by naming them', async () => {
+    const bob = await api('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'bob2' }), ...auth(adminKey) });
+    expect(bob.status).toBe(201);
+    const bobKey = bob.body.apiKey.key as string;
+    const [article] = (await api('/api/v1/articles?limit=1')).body.items as Array<{ id: string }>;
+    const feed = JSON.stringify({ url: `${fixtures.base}/en.xml?again` });
+    expect((await api('/api/v1/sources', { method: 'POST', body: feed })).status).toBe(401);
+    expect((await api('/api/v1/sources', { method: 'POST', body: feed, ...auth(bobKey) })).status).toBe(403);
+    expect((await api(`/api/v1/articles/${article?.id}`, { method: 'DELETE' })).status).toBe(401);
+    expect((await api(`/api/v1/users/${bob.body.user.id}/recommendations`)).status).toBe(401);
+    expect((await api('/api/v1/users/alice/recommendations')).status).toBe(401);
+    const forged = JSON.stringify({ userId: bob.body.user.id, articleId: article?.id, type: 'like' });
+    expect((await api('/api/v1/events', { method: 'POST', body: forged })).status).toBe(401);
+    const gql = await api('/graphql', { method: 'POST', body: JSON.stringify({ query: `{ recommendations(userId: "${bob.body.user.id}") { profileEvents } }` }) });
+    expect(gql.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (const path of ['/api/v1/ADMIN/models', '/API/V1/admin/models', '/api/v1/admin/models/', '/api/v1/%61dmin/models']) {
+      expect({ path, status: (await api(path)).status }).toEqual({ path, status: 404 });
+    }
+    expect((await api('/api/v1/admin/models')).status).toBe(401);
+    expect((await api('/api/v1/admin/models', auth(bobKey))).status).toBe(403);
+    expect((await api('/api/v1/admin/models', auth(adminKey))).status).toBe(200);
+    // Reading the instance's content stays open.
+    expect((await api('/api/v1/articles?limit=1')).status).toBe(200);
+  });
+
   it("keeps the full text of a teaser feed's articles when the source asks for it", async () => {
     const teaser = await api('/api/v1/sources', {
       method: 'POST',
       body: JSON.stringify({ url: `${fixtures.base}/teaser.xml`, fullText: true }),
+      ...auth(adminKey),
     });
     expect(teaser.status).toBe(201);
     expect(teaser.body.fullText).toBe(true);

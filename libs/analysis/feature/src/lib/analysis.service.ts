@@ -135,8 +135,10 @@ export class AnalysisService implements OnModuleDestroy {
    * its title, if given), in their original order.
    */
   async summarize(text: string, chinese: boolean, title = '', options: InferenceOptions = {}): Promise<string> {
-    const encode = chinese ? tfIdfEncoder(this.chinese) : embeddingEncoder((pieces) => this.embeddings.embed(pieces, options));
-    return extractiveSummary(text, chinese, title, encode);
+    if (chinese) return extractiveSummary(text, chinese, title, tfIdfEncoder(this.chinese));
+    // A summary embeds every sentence: with the default model that was ~75% of an article's analysis.
+    const sentences = this.config.analysis.summarySentenceVectors === 'word' ? await this.catalog.wordModel() : this.embeddings;
+    return extractiveSummary(text, chinese, title, embeddingEncoder((pieces) => sentences.embed(pieces, options)));
   }
 
   /** Describes the named model ('' = the default one), loading it if it is installed but not loaded yet. */

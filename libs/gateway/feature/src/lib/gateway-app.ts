@@ -1,8 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
+
+/**
+ * The gateway's HTTP server: Express with case-sensitive, strict routing, so that a path matches
+ * one route in one spelling only (authorization is decided by each route's declared policy, but
+ * /API/V1/ADMIN and /api/v1/admin/ should not even reach it). The settings must be in place before
+ * the adapter exists: Express builds its router once, at the adapter's first middleware.
+ */
+export function gatewayHttpAdapter(): ExpressAdapter {
+  const app = express();
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  app.disable('x-powered-by');
+  return new ExpressAdapter(app);
+}
 
 /**
  * What the module cannot declare itself: the URL prefix and the OpenAPI documents

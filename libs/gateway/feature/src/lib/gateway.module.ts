@@ -6,7 +6,8 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders } from '@autoglm/shared-grpc';
 import { ArticleReader } from './articles/article-reader.service';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator.service';
-import { AuthGuard } from './auth/auth.guard';
+import { AccessGuard } from './auth/access.guard';
+import { InstanceAccounts } from './auth/instance-accounts.service';
 import { LibraryController } from './me/library.controller';
 import { MeController } from './me/me.controller';
 import { MeResolver } from './me/me.resolver';
@@ -60,7 +61,8 @@ export class GatewayModule {
         { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
-        { provide: APP_GUARD, useClass: AuthGuard },
+        InstanceAccounts,
+        { provide: APP_GUARD, useClass: AccessGuard },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

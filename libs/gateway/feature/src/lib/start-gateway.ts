@@ -3,14 +3,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@autoglm/shared-config';
 import type { RunningService } from '@autoglm/shared-grpc';
-import { configureGatewayApp } from './gateway-app';
+import { configureGatewayApp, gatewayHttpAdapter } from './gateway-app';
 import { GatewayModule } from './gateway.module';
 
 export type RunningGateway = RunningService & { readonly url: string };
 
 /** Starts the HTTP surface on config.http; port 0 picks a free port, reported in url. */
 export async function startGateway(config: AppConfig): Promise<RunningGateway> {
-  const app = await NestFactory.create(GatewayModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(GatewayModule.forRoot(config), gatewayHttpAdapter(), { logger: ['error', 'warn', 'log'] });
   configureGatewayApp(app);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as AddressInfo;

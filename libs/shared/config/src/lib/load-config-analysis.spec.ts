@@ -17,7 +17,8 @@ describe('loadConfig: analysis and llm slices', () => {
       modelDir: './models',
       maxBatchSize: 32,
       maxQueueDelayMs: 5,
-      concurrency: 2,
+      concurrency: 16,
+      summarySentenceVectors: 'word',
       preferredBatchSizes: [16],
       maxBatchTokens: 8_192,
       maxQueueSize: 20_000,
@@ -29,6 +30,11 @@ describe('loadConfig: analysis and llm slices', () => {
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
     });
     expect(load().llm).toEqual({ baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 });
+  });
+
+  it('reads which sentence vectors English summaries use from SUMMARY_SENTENCE_VECTORS and refuses others', () => {
+    expect(load({ SUMMARY_SENTENCE_VECTORS: 'embedding' }).analysis.summarySentenceVectors).toBe('embedding');
+    expect(() => load({ SUMMARY_SENTENCE_VECTORS: 'bert' })).toThrow(/analysis.summarySentenceVectors must be "word" or "embedding", got "bert"/);
   });
 
   it('reads the embedding model preference from EMBEDDING_MODELS and refuses names that are not models', () => {

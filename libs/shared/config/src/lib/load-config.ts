@@ -47,7 +47,7 @@ const DEFAULT_GRPC_PORTS: Record<ServiceName, number> = {
 export function defaultConfig(): AppConfig {
   return {
     http: { host: '0.0.0.0', port: 3000 },
-    auth: { required: false, keyCacheSeconds: 10 },
+    auth: { required: false, allowAnonymousWrites: false, keyCacheSeconds: 10 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
     database: { url: '', dataDir: './data/pglite' },
@@ -76,7 +76,8 @@ export function defaultConfig(): AppConfig {
       modelDir: './models',
       maxBatchSize: 32,
       maxQueueDelayMs: 5,
-      concurrency: 2,
+      concurrency: 16,
+      summarySentenceVectors: 'word',
       preferredBatchSizes: [16],
       // 16 texts of a 512-token model.
       maxBatchTokens: 8_192,
@@ -281,6 +282,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (port !== undefined) config.http.port = port;
   if (env['HOST']) config.http.host = env['HOST'];
   if (env['AUTH_REQUIRED'] !== undefined) config.auth.required = env['AUTH_REQUIRED'] === 'true';
+  if (env['ALLOW_ANONYMOUS_WRITES'] !== undefined) config.auth.allowAnonymousWrites = env['ALLOW_ANONYMOUS_WRITES'] === 'true';
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
@@ -299,6 +301,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['WEBSUB_ENABLED'] !== undefined) config.websub.enabled = env['WEBSUB_ENABLED'] !== 'false';
   if (env['WEBSUB_CALLBACK_BASE_URL'] !== undefined) config.websub.callbackBaseUrl = env['WEBSUB_CALLBACK_BASE_URL'];
   if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
+  if (env['SUMMARY_SENTENCE_VECTORS']) config.analysis.summarySentenceVectors = env['SUMMARY_SENTENCE_VECTORS'] as AppConfig['analysis']['summarySentenceVectors'];
   if (env['EMBEDDING_MODELS']) config.analysis.embeddingModels = env['EMBEDDING_MODELS'].split(',').map((m) => m.trim()).filter(Boolean);
   if (env['EXECUTION_PROVIDERS']) config.analysis.executionProviders = env['EXECUTION_PROVIDERS'].split(',').map((p) => p.trim()).filter(Boolean);
   const sessionPool = int('SESSION_POOL_SIZE');
@@ -328,6 +331,9 @@ function validate(config: AppConfig): void {
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
+  if (typeof config.auth.allowAnonymousWrites !== 'boolean') {
+    throw new ConfigError('auth.allowAnonymousWrites must be true or false (ALLOW_ANONYMOUS_WRITES)');
+  }
   if (!Number.isInteger(config.auth.keyCacheSeconds) || config.auth.keyCacheSeconds < 0 || config.auth.keyCacheSeconds > 3600) {
     throw new ConfigError('auth.keyCacheSeconds must be an integer between 0 and 3600');
   }
@@ -440,6 +446,9 @@ function validateAnalysis(a: AppConfig['analysis']): void {
     throw new ConfigError(`analysis.maxQueueDelayMs must be a number ≥ 0, got ${JSON.stringify(a.maxQueueDelayMs)}`);
   }
   atLeast('concurrency', a.concurrency, 1);
+  if (a.summarySentenceVectors !== 'word' && a.summarySentenceVectors !== 'embedding') {
+    throw new ConfigError(`analysis.summarySentenceVectors must be "word" or "embedding", got ${JSON.stringify(a.summarySentenceVectors)} (SUMMARY_SENTENCE_VECTORS)`);
+  }
   if (!Array.isArray(a.embeddingModels) || a.embeddingModels.some((m) => typeof m !== 'string' || !/^[\w.-]+(?:\/[\w.-]+)?$/.test(m))) {
     throw new ConfigError(`analysis.embeddingModels must be a list of model names or hub repo ids (owner/name), got ${JSON.stringify(a.embeddingModels)} (EMBEDDING_MODELS)`);
   }

@@ -146,6 +146,10 @@ export class StorageController implements storage.StorageServiceController {
     return { user: mapUser(await this.users.get(request.userId)) };
   }
 
+  async countUsers(): Promise<storage.CountUsersResponse> {
+    return { count: await this.users.count() };
+  }
+
   async authenticateApiKey(request: storage.AuthenticateApiKeyRequest): Promise<storage.AuthenticateApiKeyResponse> {
     const { user, apiKeyId } = await this.users.authenticate(request.keyHash);
     return { user: mapUser(user), apiKeyId };

@@ -4,9 +4,11 @@ import { ANALYSIS_CLIENT, type AnalysisClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
 import { InstalledModelListDto, PullJobDto, PullModelDto, PullStartedDto } from './model-admin.dto';
 import { mapInstalledModel, mapPullJob } from './model-admin.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
-/** Models of the analysis service: what is installed, and pulls from the Hugging Face Hub (admin only, see AuthGuard). */
+/** Models of the analysis service: what is installed, and pulls from the Hugging Face Hub (administrators only). */
 @ApiTags('admin')
+@Access(AccessPolicy.Administrator)
 @Controller('admin/models')
 export class ModelAdminController {
   constructor(@Inject(ANALYSIS_CLIENT) private readonly analysis: AnalysisClient) {}

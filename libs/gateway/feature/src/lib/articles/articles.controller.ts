@@ -3,8 +3,10 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } fro
 import { ArticleDto, ArticlePageDto, ListArticlesQueryDto } from './article.dto';
 import { ArticleReader } from './article-reader.service';
 import { mapArticle, mapArticlePage } from './articles.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('articles')
+@Access(AccessPolicy.Reader)
 @Controller('articles')
 export class ArticlesController {
   constructor(private readonly reader: ArticleReader) {}
@@ -24,6 +26,7 @@ export class ArticlesController {
 
   /** Deletes the article for good: its feed listing it again does not bring it back. */
   @Delete(':id')
+  @Access(AccessPolicy.InstanceWrite)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The article was deleted.' })
   @ApiNotFoundResponse({ description: 'No article has this id.' })

@@ -2,7 +2,9 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { ArticleDto, ArticlePageDto, ListArticlesQueryDto } from './article.dto';
 import { ArticleReader } from './article-reader.service';
 import { mapArticle, mapArticlePage } from './articles.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
+@Access(AccessPolicy.Reader)
 @Resolver(() => ArticleDto)
 export class ArticlesResolver {
   constructor(private readonly reader: ArticleReader) {}

@@ -12,9 +12,12 @@ export interface Caller {
 /** The HTTP request object of a REST or GraphQL call, where the auth guard leaves the caller. */
 export interface CallerRequest {
   caller?: Caller;
-  path?: string;
-  originalUrl?: string;
+  /** The user an Owner route acts for, decided by the AccessGuard. */
+  actingUserId?: string;
   method?: string;
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -41,12 +44,11 @@ export function missingApiKey(): DomainError {
 }
 
 /**
- * The user id a request may act for: the caller's own when it has a key (another id is NOT_FOUND,
- * as if that user did not exist, unless the caller is an administrator); the requested one otherwise.
+ * The user an Owner route acts for, as the AccessGuard decided from the route's declaration ('' when
+ * an open instance's anonymous request named nobody).
  */
-export function actingUserId(caller: Caller | undefined, requested: string | undefined): string {
-  if (!caller) return requested ?? '';
-  if (!requested || requested === caller.userId || requested === 'me') return caller.userId;
-  if (caller.isAdmin) return requested;
-  throw DomainError.notFound(`user ${requested} not found`);
-}
+export const ActingUser = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  const acting = requestOf(context)?.actingUserId;
+  if (acting === undefined) throw new Error('ActingUser is used on a route whose access policy is not Owner');
+  return acting;
+});

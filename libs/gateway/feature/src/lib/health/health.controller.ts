@@ -2,12 +2,14 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthDto } from './health.dto';
 import { ServiceHealth } from './service-health.service';
+import { Access, AccessPolicy } from '../auth/access';
 
 interface StatusResponse {
   status(code: number): unknown;
 }
 
 @ApiTags('health')
+@Access(AccessPolicy.Public)
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: ServiceHealth) {}

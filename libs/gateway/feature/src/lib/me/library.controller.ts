@@ -22,10 +22,12 @@ import {
   SubscriptionDto,
 } from './me.dto';
 import { mapMarkChange, mapMarks, mapNewSavedSearch, mapReadingList, mapReadingListRequest, mapSavedSearch, mapSubscription } from './me.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 /** What the caller follows, reads, stars and keeps: always their own rows (another user's id is 404). */
 @ApiTags('me')
 @ApiBearerAuth()
+@Access(AccessPolicy.KeyHolder)
 @Controller('me')
 export class LibraryController {
   constructor(

@@ -59,11 +59,15 @@ describe(MeController.name, () => {
       expect(JSON.stringify(request)).not.toContain(body.apiKey.key);
     });
 
-    it('passes the administrator as the actor when a key is sent, and maps refusals to 401/403', async () => {
-      sut.backends.storage.createUser.fails(new RemoteCallError(ErrorCode.PermissionDenied, 'only an administrator can create users', 7, 'x'));
-      const answer = await send(sut, 'POST', '/api/v1/users', { name: 'bob' }, bearer(aliceKey));
-      expect(answer).toMatchObject({ status: 403, body: { message: 'only an administrator can create users' } });
-      expect(sut.backends.storage.createUser.requests[0]).toMatchObject({ actorUserId: ALICE.id });
+    it("refuses a non-administrator's key before storage, and passes the administrator as the actor", async () => {
+      const refused = await send(sut, 'POST', '/api/v1/users', { name: 'bob' }, bearer(aliceKey));
+      expect(refused).toMatchObject({ status: 403, body: { message: "this needs an administrator's API key" } });
+      expect(sut.backends.storage.createUser.requests).toHaveLength(0);
+
+      sut.backends.storage.createUser.fails(new RemoteCallError(ErrorCode.AlreadyExists, 'a user named bob already exists', 6, 'x'));
+      const answer = await send(sut, 'POST', '/api/v1/users', { name: 'bob' }, bearer(rootKey));
+      expect(answer).toMatchObject({ status: 409, body: { message: 'a user named bob already exists' } });
+      expect(sut.backends.storage.createUser.requests[0]).toMatchObject({ actorUserId: ROOT.id });
     });
 
     it('needs a key for /me and says how to send one', async () => {

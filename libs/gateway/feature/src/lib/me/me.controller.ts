@@ -7,10 +7,12 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { ApiKeyDto, CreateApiKeyDto, NewApiKeyDto, UserDto } from './me.dto';
 import { mapApiKey, mapNewApiKey, mapUser } from './me.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 /** The caller's account and API keys. */
 @ApiTags('me')
 @ApiBearerAuth()
+@Access(AccessPolicy.KeyHolder)
 @Controller('me')
 export class MeController {
   constructor(

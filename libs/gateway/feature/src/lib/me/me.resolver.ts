@@ -5,6 +5,7 @@ import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { ArticleMarksDto, ReadingListDto, ReadingListQueryDto, SavedSearchDto, SubscriptionDto, UserDto } from './me.dto';
 import { mapMarkChange, mapMarks, mapReadingList, mapReadingListRequest, mapSavedSearch, mapSubscription, mapUser } from './me.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ArgsType()
 export class SetArticleStateArgs {
@@ -26,6 +27,7 @@ export class SetArticleStateArgs {
 }
 
 /** The caller's account and library over GraphQL (an API key is required, as for /api/v1/me). */
+@Access(AccessPolicy.KeyHolder)
 @Resolver(() => UserDto)
 export class MeResolver {
   constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}

@@ -4,14 +4,20 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOper
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { generateApiKey } from '../auth/api-key';
 import { OptionalCaller, type Caller } from '../auth/caller';
+import { InstanceAccounts } from '../auth/instance-accounts.service';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { CreatedUserDto, CreateUserDto } from './me.dto';
 import { mapNewApiKey, mapUser } from './me.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('users')
+@Access(AccessPolicy.Bootstrap)
 @Controller('users')
 export class UsersController {
-  constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
+  constructor(
+    @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
+    private readonly accounts: InstanceAccounts,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
@@ -29,6 +35,7 @@ export class UsersController {
       apiKey: { name: 'first key', prefix: generated.prefix, keyHash: generated.keyHash },
       actorUserId: caller?.userId ?? '',
     });
+    this.accounts.accountCreated();
     return { user: mapUser(user), apiKey: mapNewApiKey(apiKey, generated) };
   }
 }

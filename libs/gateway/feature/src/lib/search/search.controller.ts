@@ -4,8 +4,10 @@ import { OptionalCaller, type Caller } from '../auth/caller';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { ArticleSearch } from './article-search.service';
 import { SearchQueryDto, SearchResultDto } from './search.dto';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('search')
+@Access(AccessPolicy.Reader)
 @Controller('search')
 export class SearchController {
   constructor(private readonly searches: ArticleSearch) {}

@@ -2,7 +2,9 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import { OptionalCaller, type Caller } from '../auth/caller';
 import { ArticleSearch } from './article-search.service';
 import { SearchQueryDto, SearchResultDto } from './search.dto';
+import { Access, AccessPolicy } from '../auth/access';
 
+@Access(AccessPolicy.Reader)
 @Resolver(() => SearchResultDto)
 export class SearchResolver {
   constructor(private readonly searches: ArticleSearch) {}

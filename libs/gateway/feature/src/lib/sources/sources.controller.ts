@@ -15,13 +15,16 @@ import { required } from '../common/values.mapper';
 import { readOpmlBody } from './opml-body';
 import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDetailDto, SourceDto, SourceListDto } from './source.dto';
 import { mapSource, mapSourceDetail } from './sources.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('sources')
+@Access(AccessPolicy.Reader)
 @Controller('sources')
 export class SourcesController {
   constructor(@Inject(SOURCES_CLIENT) private readonly sources: SourcesClient) {}
 
   @Post()
+  @Access(AccessPolicy.InstanceWrite)
   @ApiCreatedResponse({ type: SourceDto })
   async create(@Body() body: CreateSourceDto): Promise<SourceDto> {
     const { source } = await this.sources.addSource({
@@ -42,6 +45,7 @@ export class SourcesController {
   }
 
   @Post('import')
+  @Access(AccessPolicy.InstanceWrite)
   @HttpCode(HttpStatus.OK)
   @ApiConsumes('text/xml', 'application/xml', 'application/json')
   @ApiBody({ type: ImportOpmlDto, description: 'An OPML document, as XML or as JSON {"opml": "…"}.' })
@@ -71,6 +75,7 @@ export class SourcesController {
   }
 
   @Post(':id/refresh')
+  @Access(AccessPolicy.InstanceWrite)
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: RefreshJobDto })
   async refresh(@Param('id') id: string): Promise<RefreshJobDto> {
@@ -79,6 +84,7 @@ export class SourcesController {
   }
 
   @Post(':id/resume')
+  @Access(AccessPolicy.InstanceWrite)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SourceDto, description: 'The source, ACTIVE again and due for a check now.' })
   async resume(@Param('id') id: string): Promise<SourceDto> {

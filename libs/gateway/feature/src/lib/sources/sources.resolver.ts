@@ -3,7 +3,9 @@ import { Query, Resolver } from '@nestjs/graphql';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { SourceDto } from './source.dto';
 import { mapSource } from './sources.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
+@Access(AccessPolicy.Reader)
 @Resolver(() => SourceDto)
 export class SourcesResolver {
   constructor(@Inject(SOURCES_CLIENT) private readonly client: SourcesClient) {}

@@ -5,8 +5,10 @@ import { required } from '../common/values.mapper';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { StoryDto } from './story.dto';
 import { mapStory } from './story.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('stories')
+@Access(AccessPolicy.Reader)
 @Controller('stories')
 export class StoriesController {
   constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}

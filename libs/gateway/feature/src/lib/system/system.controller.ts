@@ -4,8 +4,10 @@ import { ANALYSIS_CLIENT, type AnalysisClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
 import { ModelInfoDto } from './model-info.dto';
 import { mapModelInfo } from './system.mapper';
+import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('system')
+@Access(AccessPolicy.Reader)
 @Controller('system')
 export class SystemController {
   constructor(@Inject(ANALYSIS_CLIENT) private readonly analysis: AnalysisClient) {}

@@ -53,8 +53,12 @@ export class FakeBackends {
     getArticle: rpc<StorageClient, 'getArticle'>('storage', 'getArticle'),
     similarArticles: rpc<StorageClient, 'similarArticles'>('storage', 'similarArticles'),
     search: rpc<StorageClient, 'search'>('storage', 'search'),
+    deleteArticle: rpc<StorageClient, 'deleteArticle'>('storage', 'deleteArticle'),
+    getStory: rpc<StorageClient, 'getStory'>('storage', 'getStory'),
     createUser: rpc<StorageClient, 'createUser'>('storage', 'createUser'),
     getUser: rpc<StorageClient, 'getUser'>('storage', 'getUser'),
+    // An instance without accounts (open single-user mode) unless a spec says otherwise.
+    countUsers: rpc<StorageClient, 'countUsers'>('storage', 'countUsers').returns({ count: 0 }),
     authenticateApiKey: rpc<StorageClient, 'authenticateApiKey'>('storage', 'authenticateApiKey'),
     createApiKey: rpc<StorageClient, 'createApiKey'>('storage', 'createApiKey'),
     listApiKeys: rpc<StorageClient, 'listApiKeys'>('storage', 'listApiKeys'),

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { defaultConfig } from '@autoglm/shared-config';
 import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT } from '@autoglm/shared-grpc';
-import { configureGatewayApp } from '../gateway-app';
+import { configureGatewayApp, gatewayHttpAdapter } from '../gateway-app';
 import { GatewayModule } from '../gateway.module';
 import { HEALTH_PROBE_TIMEOUT_MS } from '../health/service-health.service';
 import { FakeBackends } from './fake-backends';
@@ -15,10 +15,13 @@ export interface TestGateway {
 }
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
-export async function startTestGateway(options: { healthProbeTimeoutMs?: number; authRequired?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { healthProbeTimeoutMs?: number; authRequired?: boolean; allowAnonymousWrites?: boolean } = {},
+): Promise<TestGateway> {
   const backends = new FakeBackends();
   const base = defaultConfig();
-  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth: { ...base.auth, required: options.authRequired ?? false } };
+  const auth = { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false };
+  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)
     .useValue(backends.storageClient())
@@ -31,7 +34,7 @@ export async function startTestGateway(options: { healthProbeTimeoutMs?: number;
     .overrideProvider(HEALTH_PROBE_TIMEOUT_MS)
     .useValue(options.healthProbeTimeoutMs ?? 200)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(gatewayHttpAdapter(), { logger: false });
   configureGatewayApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

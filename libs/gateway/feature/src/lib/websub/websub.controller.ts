@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, webSubMaxPushBytes, type AppConfig } from '@autoglm/shared-config';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { readPushedBody } from './pushed-body';
+import { Access, AccessPolicy } from '../auth/access';
 
 type Request = IncomingMessage & { rawBody?: Buffer };
 
@@ -15,6 +16,7 @@ const MAX_INT32 = 2_147_483_647;
  * distribution. Sources decides both; this only parses and answers.
  */
 @ApiExcludeController()
+@Access(AccessPolicy.Public)
 @Controller('websub')
 export class WebSubController {
   constructor(

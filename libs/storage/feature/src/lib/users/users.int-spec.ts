@@ -32,9 +32,11 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
   let admin: storage.User;
   let adminKey: string;
   let bob: storage.User;
+  let countBefore: number;
 
   beforeAll(async () => {
     harness = await startStorageHarness(backend);
+    countBefore = (await harness.sut.countUsers({})).count;
     const first = newKey();
     adminKey = first.key;
     const created = await harness.sut.createUser({ name: 'Alice', apiKey: first.apiKey, actorUserId: '' });
@@ -48,6 +50,8 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
   it('makes the first user the administrator and only lets an administrator create more', async () => {
     const { sut } = harness;
     expect(admin).toMatchObject({ name: 'alice', isAdmin: true });
+    expect(countBefore).toBe(0);
+    expect(await harness.sut.countUsers({})).toEqual({ count: 2 });
     expect(bob).toMatchObject({ name: 'bob', isAdmin: false });
     expect(await rejection(sut.createUser({ name: 'carol', apiKey: newKey().apiKey, actorUserId: '' }))).toMatchObject({
       code: ErrorCode.Unauthenticated,

@@ -70,6 +70,12 @@ export class UsersService {
     });
   }
 
+  /** How many accounts the instance has (the gateway's access policies open up while there are none). */
+  async count(): Promise<number> {
+    const [row] = (await this.db.dataSource.query(`SELECT count(*)::int AS count FROM users`)) as [{ count: number }];
+    return row.count;
+  }
+
   async get(userId: string): Promise<UserRow> {
     const rows = (await this.db.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [checkUserId(userId)])) as UserRow[];
     if (!rows[0]) throw userNotFound(userId);

@@ -426,6 +426,13 @@ export interface GetUserResponse {
   user: User | undefined;
 }
 
+export interface CountUsersRequest {
+}
+
+export interface CountUsersResponse {
+  count: number;
+}
+
 export interface AuthenticateApiKeyRequest {
   keyHash: string;
 }
@@ -745,6 +752,10 @@ export interface StorageServiceClient {
 
   getUser(request: GetUserRequest, metadata?: Metadata): Observable<GetUserResponse>;
 
+  /** CountUsers tells whether the instance has accounts yet (open single-user mode until the first one exists). */
+
+  countUsers(request: CountUsersRequest, metadata?: Metadata): Observable<CountUsersResponse>;
+
   /** AuthenticateApiKey finds the user of an unrevoked key by the key's SHA-256 (UNAUTHENTICATED otherwise). */
 
   authenticateApiKey(request: AuthenticateApiKeyRequest, metadata?: Metadata): Observable<AuthenticateApiKeyResponse>;
@@ -952,6 +963,13 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<GetUserResponse> | Observable<GetUserResponse> | GetUserResponse;
 
+  /** CountUsers tells whether the instance has accounts yet (open single-user mode until the first one exists). */
+
+  countUsers(
+    request: CountUsersRequest,
+    metadata?: Metadata,
+  ): Promise<CountUsersResponse> | Observable<CountUsersResponse> | CountUsersResponse;
+
   /** AuthenticateApiKey finds the user of an unrevoked key by the key's SHA-256 (UNAUTHENTICATED otherwise). */
 
   authenticateApiKey(
@@ -1107,6 +1125,7 @@ export function StorageServiceControllerMethods() {
       "search",
       "createUser",
       "getUser",
+      "countUsers",
       "authenticateApiKey",
       "createApiKey",
       "listApiKeys",

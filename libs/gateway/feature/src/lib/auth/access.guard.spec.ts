@@ -1,0 +1,390 @@
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { storage } from '@autoglm/contracts';
+import { ErrorCode } from '@autoglm/shared-errors';
+import { RemoteCallError, toTimestamp } from '@autoglm/shared-grpc';
+import { FakeRpc } from '../testing/fake-backends';
+import { graphQl, send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
+import { ACCESS_RULE, AccessPolicy, type AccessRule } from './access';
+import { AccessGuard } from './access.guard';
+import { generateApiKey } from './api-key';
+
+/*
+ * Every route and GraphQL root field of the gateway, with the policy it must declare and a request
+ * that passes validation (so that an allowed call reaches a backend). The spec fails when the app
+ * has a route this table does not list, when a route declares another policy, and when any form of a
+ * call — anonymous, another user's, the user's own, an administrator's, and odd spellings of the path —
+ * gets an answer its policy does not allow.
+ */
+const ID = '33333333-3333-4333-8333-333333333333';
+
+interface RouteCase {
+  policy: AccessPolicy;
+  /** Path with sample ids; for Owner routes `{user}` is replaced by the id the call names. */
+  path: string;
+  body?: unknown;
+  /** Raw body with its content type (OPML). */
+  raw?: { type: string; text: string };
+}
+
+const ROUTES: Record<string, RouteCase> = {
+  'GET /health': { policy: AccessPolicy.Public, path: '/health' },
+  'GET /websub/:sourceId': { policy: AccessPolicy.Public, path: `/websub/${ID}?hub.mode=subscribe&hub.topic=x&hub.challenge=c` },
+  'POST /websub/:sourceId': { policy: AccessPolicy.Public, path: `/websub/${ID}`, raw: { type: 'application/atom+xml', text: '<feed/>' } },
+  'GET /api/v1/sources': { policy: AccessPolicy.Reader, path: '/api/v1/sources' },
+  'GET /api/v1/sources/export': { policy: AccessPolicy.Reader, path: '/api/v1/sources/export' },
+  'GET /api/v1/sources/:id': { policy: AccessPolicy.Reader, path: `/api/v1/sources/${ID}` },
+  'POST /api/v1/sources': { policy: AccessPolicy.InstanceWrite, path: '/api/v1/sources', body: { url: 'https://example.org/feed.xml' } },
+  'POST /api/v1/sources/import': {
+    policy: AccessPolicy.InstanceWrite,
+    path: '/api/v1/sources/import',
+    raw: { type: 'text/xml', text: '<opml version="2.0"><body><outline xmlUrl="https://example.org/f.xml"/></body></opml>' },
+  },
+  'POST /api/v1/sources/:id/refresh': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/sources/${ID}/refresh` },
+  'POST /api/v1/sources/:id/resume': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/sources/${ID}/resume` },
+  'GET /api/v1/articles': { policy: AccessPolicy.Reader, path: '/api/v1/articles' },
+  'GET /api/v1/articles/:id': { policy: AccessPolicy.Reader, path: `/api/v1/articles/${ID}` },
+  'DELETE /api/v1/articles/:id': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/articles/${ID}` },
+  'POST /api/v1/events': { policy: AccessPolicy.Owner, path: '/api/v1/events', body: { userId: '{user}', articleId: ID, type: 'open' } },
+  'GET /api/v1/users/:id/recommendations': { policy: AccessPolicy.Owner, path: '/api/v1/users/{user}/recommendations' },
+  'GET /api/v1/search': { policy: AccessPolicy.Reader, path: '/api/v1/search?q=models' },
+  'GET /api/v1/stories/:id': { policy: AccessPolicy.Reader, path: `/api/v1/stories/${ID}` },
+  'GET /api/v1/system/inference': { policy: AccessPolicy.Reader, path: '/api/v1/system/inference' },
+  'GET /api/v1/admin/models': { policy: AccessPolicy.Administrator, path: '/api/v1/admin/models' },
+  'POST /api/v1/admin/models/pull': { policy: AccessPolicy.Administrator, path: '/api/v1/admin/models/pull', body: { repoId: 'Xenova/all-MiniLM-L6-v2' } },
+  'GET /api/v1/admin/models/pull/:jobId': { policy: AccessPolicy.Administrator, path: `/api/v1/admin/models/pull/${ID}` },
+  'POST /api/v1/users': { policy: AccessPolicy.Bootstrap, path: '/api/v1/users', body: { name: 'carol' } },
+  'GET /api/v1/me': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me' },
+  'GET /api/v1/me/api-keys': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/api-keys' },
+  'POST /api/v1/me/api-keys': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/api-keys', body: { name: 'phone' } },
+  'DELETE /api/v1/me/api-keys/:id': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/api-keys/${ID}` },
+  'GET /api/v1/me/subscriptions': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/subscriptions' },
+  'PUT /api/v1/me/subscriptions/:sourceId': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/subscriptions/${ID}`, body: { category: 'Tech' } },
+  'DELETE /api/v1/me/subscriptions/:sourceId': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/subscriptions/${ID}` },
+  'GET /api/v1/me/articles': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/articles' },
+  'PUT /api/v1/me/articles/:id/state': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/articles/${ID}/state`, body: { read: true } },
+  'GET /api/v1/me/saved-searches': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/saved-searches' },
+  'POST /api/v1/me/saved-searches': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/saved-searches', body: { name: 'ai', q: 'models' } },
+  'GET /api/v1/me/saved-searches/:id': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/saved-searches/${ID}` },
+  'GET /api/v1/me/saved-searches/:id/results': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/saved-searches/${ID}/results` },
+  'DELETE /api/v1/me/saved-searches/:id': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/saved-searches/${ID}` },
+  'GET /api/v1/me/recommendations': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/recommendations' },
+  'POST /api/v1/me/events': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/events', body: { articleId: ID, type: 'open' } },
+};
+
+interface FieldCase {
+  policy: AccessPolicy;
+  /** The operation; `{user}` is replaced by the id the call names. */
+  query: string;
+}
+
+const GRAPHQL_FIELDS: Record<string, FieldCase> = {
+  'Query.articles': { policy: AccessPolicy.Reader, query: '{ articles { items { id } } }' },
+  'Query.article': { policy: AccessPolicy.Reader, query: `{ article(id: "${ID}") { id } }` },
+  'Query.sources': { policy: AccessPolicy.Reader, query: '{ sources { id } }' },
+  'Query.search': { policy: AccessPolicy.Reader, query: '{ search(q: "models") { items { score } } }' },
+  'Query.recommendations': { policy: AccessPolicy.Owner, query: '{ recommendations(userId: "{user}") { items { reason } } }' },
+  'Query.me': { policy: AccessPolicy.KeyHolder, query: '{ me { id } }' },
+  'Query.readingList': { policy: AccessPolicy.KeyHolder, query: '{ readingList { items { id } } }' },
+  'Query.subscriptions': { policy: AccessPolicy.KeyHolder, query: '{ subscriptions { category } }' },
+  'Query.savedSearches': { policy: AccessPolicy.KeyHolder, query: '{ savedSearches { id } }' },
+  'Mutation.setArticleState': { policy: AccessPolicy.KeyHolder, query: `mutation { setArticleState(articleId: "${ID}", read: true) { read } }` },
+};
+
+const CREATED = toTimestamp(new Date('2026-11-25T10:00:00.000Z'));
+const ALICE: storage.User = { id: '11111111-1111-4111-8111-111111111111', name: 'alice', isAdmin: false, createdAt: CREATED };
+const BOB: storage.User = { id: '44444444-4444-4444-8444-444444444444', name: 'bob', isAdmin: false, createdAt: CREATED };
+const ROOT: storage.User = { id: '22222222-2222-4222-8222-222222222222', name: 'root', isAdmin: true, createdAt: CREATED };
+const KEYS = { alice: generateApiKey().key, root: generateApiKey().key };
+
+/** Who calls, and which user an Owner route names. */
+type Form = 'anonymous' | 'user' | 'other-user' | 'administrator' | 'administrator for another';
+const FORMS: Form[] = ['anonymous', 'user', 'other-user', 'administrator', 'administrator for another'];
+
+interface Instance {
+  accounts: boolean;
+  authRequired: boolean;
+  allowAnonymousWrites: boolean;
+}
+
+/** What the access model promises (README, "Who may do what"): true = the call reaches its handler. */
+function allowed(policy: AccessPolicy, form: Form, instance: Instance): boolean | 'not found' {
+  const anonymous = form === 'anonymous';
+  const admin = form.startsWith('administrator');
+  switch (policy) {
+    case AccessPolicy.Public:
+      return true;
+    case AccessPolicy.Reader:
+      return !(anonymous && instance.authRequired);
+    case AccessPolicy.KeyHolder:
+      return !anonymous;
+    case AccessPolicy.Administrator:
+      return admin;
+    case AccessPolicy.Bootstrap:
+      return anonymous ? !instance.accounts : admin;
+    case AccessPolicy.InstanceWrite:
+      if (anonymous) return !instance.authRequired && (!instance.accounts || instance.allowAnonymousWrites);
+      return admin || instance.allowAnonymousWrites;
+    case AccessPolicy.Owner:
+      if (anonymous) return !instance.authRequired && !instance.accounts;
+      return form === 'other-user' ? 'not found' : true;
+  }
+}
+
+function headersOf(form: Form): Record<string, string> {
+  if (form === 'anonymous') return {};
+  return { authorization: `Bearer ${form.startsWith('administrator') ? KEYS.root : KEYS.alice}` };
+}
+
+/** The user id an Owner call names: its own ("me") or another user's. */
+function namedUser(form: Form): string {
+  return form === 'other-user' || form === 'administrator for another' ? BOB.id : 'me';
+}
+
+const BACKEND_REACHED = 'backend reached';
+
+/** Every fake RPC answers UNAVAILABLE "backend reached", except the two the guard itself uses. */
+function instrument(gateway: TestGateway, accounts: boolean): () => number {
+  const users = new Map([
+    [createHash('sha256').update(KEYS.alice).digest('hex'), ALICE],
+    [createHash('sha256').update(KEYS.root).digest('hex'), ROOT],
+  ]);
+  const rpcs: Array<FakeRpc<unknown, unknown>> = [];
+  for (const service of [gateway.backends.storage, gateway.backends.sources, gateway.backends.recommender, gateway.backends.analysis]) {
+    for (const [name, fake] of Object.entries(service) as Array<[string, FakeRpc<unknown, unknown>]>) {
+      if (name === 'authenticateApiKey' || name === 'countUsers') continue;
+      fake.fails(new RemoteCallError(ErrorCode.Unavailable, BACKEND_REACHED, 14, name));
+      rpcs.push(fake);
+    }
+  }
+  gateway.backends.storage.countUsers.returns({ count: accounts ? 3 : 0 });
+  gateway.backends.storage.authenticateApiKey.answers((request) => {
+    const user = users.get(request.keyHash);
+    return user
+      ? Promise.resolve({ user, apiKeyId: 'key-1' })
+      : Promise.reject(new RemoteCallError(ErrorCode.Unauthenticated, 'the API key is not valid (unknown or revoked)', 16, 'x'));
+  });
+  return () => rpcs.reduce((sum, rpc) => sum + rpc.requests.length, 0);
+}
+
+async function callRoute(gateway: TestGateway, method: string, route: RouteCase, form: Form, path = route.path) {
+  const user = namedUser(form);
+  const target = path.replace('{user}', user);
+  const headers = headersOf(form);
+  if (route.raw) return send(gateway, method, target, route.raw.text, { ...headers, 'content-type': route.raw.type });
+  const body = route.body === undefined ? undefined : JSON.parse(JSON.stringify(route.body).replace('{user}', user));
+  return send(gateway, method, target, body, headers);
+}
+
+/** A request whose target is in absolute form (`GET http://host/path HTTP/1.1`), which fetch cannot send. */
+function absoluteForm(gateway: TestGateway, method: string, path: string, headers: Record<string, string>): Promise<number> {
+  const url = new URL(gateway.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path: `${gateway.baseUrl}${path}`, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Spellings of a path that must never be treated more kindly than the path itself. */
+function variants(path: string): string[] {
+  const [pathname = '', query] = path.split('?');
+  const suffix = query ? `?${query}` : '';
+  return [
+    pathname.toUpperCase(),
+    pathname.replace('/api/v1/', '/API/v1/'),
+    pathname.replace(/\/([a-z])([a-z-]*)$/, (_m, first: string, rest: string) => `/${first.toUpperCase()}${rest}`),
+    pathname.replace(/a/, '%61'),
+    pathname.replace(/\//g, '//'),
+    `${pathname}/`,
+    pathname.replace('/api/v1/', '/api/v1/./'),
+    pathname.replace('/api/v1/', '/api/v1/x/../'),
+  ]
+    .filter((variant) => variant !== pathname)
+    .map((variant) => variant + suffix);
+}
+
+/** The REST handlers Nest registered, as "METHOD /path", with the access rule each declares. */
+function registeredRoutes(gateway: TestGateway): Map<string, AccessRule | undefined> {
+  const reflector = gateway.app.get(Reflector);
+  const routes = new Map<string, AccessRule | undefined>();
+  const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
+  for (const module of gateway.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type<unknown>;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (typeof handler !== 'function' || name === 'constructor') continue;
+        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
+        if (requestMethod === undefined) continue;
+        const path = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+        const full = ['', base, path].filter((part, i) => i === 0 || (part && part !== '/')).join('/');
+        const prefixed = base === 'health' || base === 'websub' ? full : `/api/v1${full}`;
+        routes.set(`${methods[requestMethod]} ${prefixed}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
+      }
+    }
+  }
+  return routes;
+}
+
+describe(AccessGuard.name, () => {
+  describe('the routes and fields the gateway registers', () => {
+    let sut: TestGateway;
+    beforeAll(async () => {
+      sut = await startTestGateway();
+    });
+    afterAll(() => sut.close());
+
+    it('declares a policy on every REST route, and the one the access model gives it', () => {
+      const registered = registeredRoutes(sut);
+      expect([...registered.keys()].sort()).toEqual(Object.keys(ROUTES).sort());
+      for (const [route, rule] of registered) expect({ route, policy: rule?.policy }).toEqual({ route, policy: ROUTES[route]?.policy });
+    });
+
+    it("lists every route Express serves (apart from Swagger UI's pages) among Nest's", () => {
+      const stack = (sut.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } })
+        .router.stack;
+      const served = stack
+        .filter((layer) => layer.route && !layer.route.path.startsWith('/docs'))
+        .flatMap((layer) => Object.keys(layer.route?.methods ?? {}).map((method) => `${method.toUpperCase()} ${layer.route?.path ?? ''}`));
+      expect(served.sort()).toEqual(Object.keys(ROUTES).sort());
+    });
+
+    it('lists every GraphQL root field in the table', () => {
+      const schema = sut.app.get(GraphQLSchemaHost).schema;
+      const fields = [
+        ...Object.keys(schema.getQueryType()?.getFields() ?? {}).map((name) => `Query.${name}`),
+        ...Object.keys(schema.getMutationType()?.getFields() ?? {}).map((name) => `Mutation.${name}`),
+        ...Object.keys(schema.getSubscriptionType()?.getFields() ?? {}).map((name) => `Subscription.${name}`),
+      ];
+      expect(fields.sort()).toEqual(Object.keys(GRAPHQL_FIELDS).sort());
+    });
+
+    it('documents each operation\'s policy in the OpenAPI document', async () => {
+      const doc = (await send(sut, 'GET', '/docs-json')).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+      for (const [route, { policy }] of Object.entries(ROUTES)) {
+        const [method = '', path = ''] = route.split(' ');
+        if (path.startsWith('/websub')) continue; // not part of the API document
+        const operation = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+        expect({ route, access: operation?.['x-autoglm-access'] }).toEqual({ route, access: policy });
+      }
+    });
+  });
+
+  const INSTANCES: Array<[string, Instance]> = [
+    ['an open instance without accounts', { accounts: false, authRequired: false, allowAnonymousWrites: false }],
+    ['an instance with accounts', { accounts: true, authRequired: false, allowAnonymousWrites: false }],
+    ['an instance with accounts and AUTH_REQUIRED', { accounts: true, authRequired: true, allowAnonymousWrites: false }],
+    ['an instance with accounts and ALLOW_ANONYMOUS_WRITES', { accounts: true, authRequired: false, allowAnonymousWrites: true }],
+  ];
+
+  describe.each(INSTANCES)('on %s', (_name, instance) => {
+    let sut: TestGateway;
+    let backendCalls: () => number;
+
+    beforeAll(async () => {
+      sut = await startTestGateway({ authRequired: instance.authRequired, allowAnonymousWrites: instance.allowAnonymousWrites });
+      backendCalls = instrument(sut, instance.accounts);
+    });
+    afterAll(() => sut.close());
+
+    it.each(Object.entries(ROUTES))('%s answers each caller as its policy says, in every spelling of its path', async (route, routeCase) => {
+      const [method = 'GET'] = route.split(' ');
+      for (const form of FORMS) {
+        const expected = allowed(routeCase.policy, form, instance);
+        const before = backendCalls();
+        const answer = await callRoute(sut, method, routeCase, form);
+        const reached = backendCalls() > before;
+        const outcome = { route, form, status: answer.status, reached };
+        if (expected === true) {
+          expect(outcome).toMatchObject({ reached: true });
+          expect(outcome.status).not.toBe(500);
+        } else {
+          const status = expected === 'not found' ? 404 : form === 'anonymous' ? 401 : 403;
+          expect(outcome).toEqual({ route, form, status, reached: false });
+        }
+        expect(answer.text).not.toMatch(/\n\s+at /);
+
+        // Odd spellings once per form, on the two instances where most is refused.
+        const spellings = instance.accounts && !instance.allowAnonymousWrites ? variants(routeCase.path) : [];
+        for (const variant of spellings) {
+          const beforeVariant = backendCalls();
+          const odd = await callRoute(sut, method, routeCase, form, variant);
+          const variantReached = backendCalls() > beforeVariant;
+          // An odd spelling is not found, or treated exactly as the path itself.
+          if (odd.status !== 404) expect({ route, form, variant, status: odd.status, reached: variantReached }).toEqual({ route, form, variant, status: answer.status, reached });
+          else expect({ route, form, variant, reached: variantReached }).toEqual({ route, form, variant, reached: false });
+        }
+      }
+      if (routeCase.raw || routeCase.body !== undefined) return;
+      for (const form of ['anonymous', 'user'] as const) {
+        const before = backendCalls();
+        const status = await absoluteForm(sut, method, routeCase.path.replace('{user}', namedUser(form)), headersOf(form));
+        const expected = allowed(routeCase.policy, form, instance);
+        if (expected === true) expect({ route, form, reached: backendCalls() > before }).toEqual({ route, form, reached: true });
+        else expect({ route, form, status, reached: backendCalls() > before }).toEqual({ route, form, status: expected === 'not found' ? 404 : form === 'anonymous' ? 401 : 403, reached: false });
+      }
+    });
+
+    it.each(Object.entries(GRAPHQL_FIELDS))('GraphQL %s answers each caller as its policy says', async (field, fieldCase) => {
+      for (const form of FORMS) {
+        const expected = allowed(fieldCase.policy, form, instance);
+        const before = backendCalls();
+        const answer = await graphQl(sut, fieldCase.query.replace('{user}', namedUser(form)), {}, headersOf(form));
+        const reached = backendCalls() > before;
+        const code = answer.errors?.[0]?.extensions?.code;
+        if (expected === true) expect({ field, form, reached, code }).toEqual({ field, form, reached: true, code: 'UNAVAILABLE' });
+        else {
+          const denied = expected === 'not found' ? 'NOT_FOUND' : form === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+          expect({ field, form, code, reached }).toEqual({ field, form, code: denied, reached: false });
+        }
+      }
+    });
+  });
+
+  it('refuses a handler that declares no policy, for every caller', async () => {
+    const config = { auth: { required: false, allowAnonymousWrites: true, keyCacheSeconds: 0 } } as never;
+    const sut = new AccessGuard(new Reflector(), {} as never, {} as never, config);
+    class Undeclared {
+      handle(): void {
+        return undefined;
+      }
+    }
+    const context = {
+      getType: () => 'http',
+      getHandler: () => Undeclared.prototype.handle,
+      getClass: () => Undeclared,
+      switchToHttp: () => ({ getRequest: () => ({ headers: {} }) }),
+    } as never;
+    await expect(sut.canActivate(context)).rejects.toMatchObject({ code: ErrorCode.PermissionDenied, message: 'this operation declares no access policy' });
+  });
+
+  describe('keys', () => {
+    let sut: TestGateway;
+    beforeAll(async () => {
+      sut = await startTestGateway();
+      instrument(sut, true);
+    });
+    afterAll(() => sut.close());
+
+    it.each([
+      ['a malformed key', { authorization: 'Bearer nope' }],
+      ['an unknown key', { authorization: `Bearer ${generateApiKey().key}` }],
+    ])('answers 401 to %s on every route but the public ones', async (_case, headers) => {
+      for (const [route, routeCase] of Object.entries(ROUTES)) {
+        const [method = 'GET'] = route.split(' ');
+        const answer = await send(sut, method, routeCase.path.replace('{user}', 'me'), routeCase.body, headers);
+        if (routeCase.policy === AccessPolicy.Public) expect({ route, status: answer.status }).not.toEqual({ route, status: 401 });
+        else expect({ route, status: answer.status }).toEqual({ route, status: 401 });
+      }
+    });
+  });
+});
