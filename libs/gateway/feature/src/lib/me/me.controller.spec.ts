@@ -54,7 +54,8 @@ describe(MeController.name, () => {
       expect(body.user).toMatchObject({ name: 'alice', isAdmin: true });
       expect(body.apiKey.key).toMatch(/^agl_[A-Za-z0-9_-]{43}$/);
       const [request] = sut.backends.storage.createUser.requests;
-      expect(request).toMatchObject({ name: 'alice', actorUserId: '' });
+      expect(request).toMatchObject({ name: 'alice' });
+      expect(sut.backends.storage.createUser.contexts[0]).toEqual({ actor: '' });
       expect(request?.apiKey?.keyHash).toBe(createHash('sha256').update(body.apiKey.key).digest('hex'));
       expect(JSON.stringify(request)).not.toContain(body.apiKey.key);
     });
@@ -63,7 +64,7 @@ describe(MeController.name, () => {
       sut.backends.storage.createUser.fails(new RemoteCallError(ErrorCode.PermissionDenied, 'only an administrator can create users', 7, 'x'));
       const answer = await send(sut, 'POST', '/api/v1/users', { name: 'bob' }, bearer(aliceKey));
       expect(answer).toMatchObject({ status: 403, body: { message: 'only an administrator can create users' } });
-      expect(sut.backends.storage.createUser.requests[0]).toMatchObject({ actorUserId: ALICE.id });
+      expect(sut.backends.storage.createUser.contexts[0]).toEqual({ actor: ALICE.id });
     });
 
     it('needs a key for /me and says how to send one', async () => {
