@@ -9,7 +9,6 @@ import { Controller, Module } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { crawler } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig, type GrpcSecurityConfig } from '@autoglm/shared-config';
-import { freePort } from '@autoglm/shared-testing';
 import { createGrpcClient, grpcChannelSetup } from './grpc-client';
 import { startGrpcService, type RunningService } from './grpc-service-host';
 import { HEALTH_LOADER_OPTIONS, HEALTH_PROTO_DESCRIPTOR, ServingStatus, type HealthStatusBoard } from './health/health-service';
@@ -32,6 +31,16 @@ class ProbeController {
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
 
+/** A loopback port grpc-js just bound and released (shared-testing is off limits to a util lib). */
+async function freeGrpcPort(): Promise<number> {
+  const server = new grpc.Server();
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  server.forceShutdown();
+  return port;
+}
+
 const TOKEN = 'test-service-token-0123456789abcdefghijklmnop';
 
 interface Probe {
@@ -44,7 +53,7 @@ async function startProbe(security: Partial<GrpcSecurityConfig>): Promise<Probe>
   const base = defaultConfig();
   const config: AppConfig = {
     ...base,
-    grpc: { ...base.grpc, crawler: `127.0.0.1:${await freePort()}` },
+    grpc: { ...base.grpc, crawler: `127.0.0.1:${await freeGrpcPort()}` },
     grpcSecurity: { ...base.grpcSecurity, ...security },
   };
   const { running, health } = await startGrpcService('crawler', ProbeModule, config);
