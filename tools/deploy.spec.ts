@@ -34,6 +34,17 @@ describe('deploy manifests', () => {
     }
   });
 
+  it('gives every service the shared gRPC token and probes the gRPC services with the gRPC health protocol', () => {
+    for (const name of SERVICES) {
+      const deployment = byKind('Deployment').find((d) => d.metadata.name === name)!;
+      const [container] = (deployment.spec['template'] as { spec: { containers: Array<Record<string, unknown>> } }).spec.containers;
+      expect(container!['envFrom']).toContainEqual({ secretRef: { name: 'autoglm-grpc' } });
+      if (name === 'gateway') continue;
+      const port = (container!['ports'] as Array<{ containerPort: number }>)[0]!.containerPort;
+      expect(container!['readinessProbe']).toMatchObject({ grpc: { port } });
+    }
+  });
+
   it('autoscales and protects every stateless service', () => {
     for (const name of SERVICES.filter((s) => s !== 'storage')) {
       const hpa = byKind('HorizontalPodAutoscaler').find((d) => d.metadata.name === name);
@@ -50,6 +61,8 @@ describe('deploy manifests', () => {
       const env = compose.services[name].environment!;
       expect(env['APP']).toBe(name);
       for (const s of SERVICES.filter((x) => x !== 'gateway')) expect(env[`GRPC_${s.toUpperCase()}_URL`]).toMatch(/:\d+$/);
+      // Distributed services refuse to start without it; compose refuses to start without it being exported.
+      expect(env['GRPC_AUTH_TOKEN']).toMatch(/^\$\{GRPC_AUTH_TOKEN:\?/);
     }
     const dockerfile = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/dist\/apps\/\$\{APP\}\/src\/main\.js/);

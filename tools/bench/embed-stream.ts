@@ -8,7 +8,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { ensureModelBuilt, startAnalysisService } from '@autoglm/analysis-feature';
 import type { analysis } from '@autoglm/contracts';
 import { defaultConfig } from '@autoglm/shared-config';
-import { closeGrpcClients, createGrpcClient, grpcLoaderOptions, protoPath } from '@autoglm/shared-grpc';
+import { closeGrpcClients, createGrpcClient, grpcChannelSetup, grpcLoaderOptions, protoPath } from '@autoglm/shared-grpc';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const definition = grpc.loadPackageDefinition(loadSync(protoPath('analysis'), grpcLoaderOptions())) as unknown as {
     autoglm: { analysis: { v1: { AnalysisService: grpc.ServiceClientConstructor } } };
   };
-  const raw = new definition.autoglm.analysis.v1.AnalysisService(config.grpc.analysis, grpc.credentials.createInsecure()) as unknown as StreamClient;
+  const setup = grpcChannelSetup(config.grpcSecurity, 600_000);
+  const raw = new definition.autoglm.analysis.v1.AnalysisService(config.grpc.analysis, setup.credentials, setup.options) as unknown as StreamClient;
   try {
     const texts = makeTexts();
     await unary.client.embed({ texts: texts.slice(0, 50), model: '' }); // warm-up

@@ -5,4 +5,4 @@ import { startEmbedded } from './embedded';
 runServiceProcess('autoglm', async (config) => {
   const system = await startEmbedded(config);
   return { name: 'autoglm', close: system.close };
-});
+}, 'embedded');

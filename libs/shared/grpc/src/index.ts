@@ -6,3 +6,6 @@ export * from './lib/grpc-client';
 export * from './lib/timestamp';
 export * from './lib/grpc-service-host';
 export * from './lib/run-service-process';
+export * from './lib/service-auth';
+export * from './lib/transport-security';
+export * from './lib/health/health-service';

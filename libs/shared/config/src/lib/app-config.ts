@@ -62,6 +62,8 @@ export interface AppConfig {
   grpc: Record<ServiceName, string>;
   /** Deadline of every gRPC call, in milliseconds. */
   rpcDeadlineMs: number;
+  /** How the services authenticate each other over gRPC and how large their messages may be. */
+  grpcSecurity: GrpcSecurityConfig;
   database: {
     /** PostgreSQL server; empty means embedded PGlite in dataDir. */
     url: string;
@@ -112,6 +114,33 @@ export interface AppConfig {
   llm: LlmConfig;
   /** WebSub (push) subscriptions to the hubs that feeds advertise. */
   websub: WebSubConfig;
+}
+
+/**
+ * Service-to-service gRPC security. Every call carries the shared token (metadata
+ * `authorization: Bearer <token>`) and every server checks it before any handler runs; with the
+ * three TLS files set, channels are mutual TLS as well (each side presents a certificate signed
+ * by the CA).
+ */
+export interface GrpcSecurityConfig {
+  /**
+   * The token shared by every service of the deployment (GRPC_AUTH_TOKEN). Empty: embedded mode
+   * (all services in one process) uses a random token made for the process; distributed mode
+   * refuses to start unless allowUnauthenticated is set.
+   */
+  authToken: string;
+  /**
+   * Distributed mode without a token (GRPC_ALLOW_UNAUTHENTICATED=true): servers serve any caller
+   * that reaches their port, and trust the acting user it names. Only for networks where nothing
+   * else can reach the ports.
+   */
+  allowUnauthenticated: boolean;
+  /** PEM files for mutual TLS; all three empty = plaintext channels (GRPC_TLS_CA_FILE, _CERT_FILE, _KEY_FILE). */
+  tls: { caFile: string; certFile: string; keyFile: string };
+  /** Largest message a server or client accepts (grpc.max_receive_message_length; GRPC_MAX_RECEIVE_MESSAGE_BYTES). */
+  maxReceiveMessageBytes: number;
+  /** Largest message a server or client sends (grpc.max_send_message_length; GRPC_MAX_SEND_MESSAGE_BYTES). */
+  maxSendMessageBytes: number;
 }
 
 export interface AuthConfig {
@@ -212,8 +241,9 @@ export interface LlmConfig {
 
 /**
  * Largest document a hub may push (gateway → sources → crawler): the crawler's byte limit, within
- * one gRPC message (4 MiB by default) with room for the other fields.
+ * one gRPC message (grpcSecurity.maxReceiveMessageBytes, 4 MiB by default) with room for the other fields.
  */
-export function webSubMaxPushBytes(config: Pick<AppConfig, 'crawler'>): number {
-  return Math.min(config.crawler.maxBytes, 4 * 1024 * 1024 - 64 * 1024);
+export function webSubMaxPushBytes(config: Pick<AppConfig, 'crawler' | 'grpcSecurity'>): number {
+  const message = Math.min(config.grpcSecurity.maxReceiveMessageBytes, config.grpcSecurity.maxSendMessageBytes);
+  return Math.max(0, Math.min(config.crawler.maxBytes, message - 64 * 1024));
 }

@@ -50,6 +50,14 @@ export function defaultConfig(): AppConfig {
     auth: { required: false, allowAnonymousWrites: false, keyCacheSeconds: 10 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
+    grpcSecurity: {
+      authToken: '',
+      allowUnauthenticated: false,
+      tls: { caFile: '', certFile: '', keyFile: '' },
+      // grpc-js's own receive default; sends are bounded the same so a peer never gets more than it accepts.
+      maxReceiveMessageBytes: 4 * 1024 * 1024,
+      maxSendMessageBytes: 4 * 1024 * 1024,
+    },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
@@ -314,6 +322,69 @@ function applyEnv(config: AppConfig, env: Env): void {
     const v = env[`GRPC_${s.toUpperCase()}_URL`];
     if (v) config.grpc[s] = v;
   }
+  applyGrpcSecurityEnv(config.grpcSecurity, env, int);
+}
+
+function applyGrpcSecurityEnv(security: AppConfig['grpcSecurity'], env: Env, int: (name: string) => number | undefined): void {
+  if (env['GRPC_AUTH_TOKEN'] !== undefined) security.authToken = env['GRPC_AUTH_TOKEN'];
+  if (env['GRPC_ALLOW_UNAUTHENTICATED'] !== undefined) security.allowUnauthenticated = env['GRPC_ALLOW_UNAUTHENTICATED'] === 'true';
+  if (env['GRPC_TLS_CA_FILE'] !== undefined) security.tls.caFile = env['GRPC_TLS_CA_FILE'];
+  if (env['GRPC_TLS_CERT_FILE'] !== undefined) security.tls.certFile = env['GRPC_TLS_CERT_FILE'];
+  if (env['GRPC_TLS_KEY_FILE'] !== undefined) security.tls.keyFile = env['GRPC_TLS_KEY_FILE'];
+  const receive = int('GRPC_MAX_RECEIVE_MESSAGE_BYTES');
+  if (receive !== undefined) security.maxReceiveMessageBytes = receive;
+  const send = int('GRPC_MAX_SEND_MESSAGE_BYTES');
+  if (send !== undefined) security.maxSendMessageBytes = send;
+}
+
+/** Smallest message limit accepted: below it ordinary answers (a page of articles) would not fit. */
+const MIN_GRPC_MESSAGE_BYTES = 64 * 1024;
+/** Largest: grpc-js keeps a whole message in memory, so the limit bounds what one call can make a process hold. */
+const MAX_GRPC_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+function validateGrpcSecurity(security: AppConfig['grpcSecurity']): void {
+  if (typeof security.authToken !== 'string') throw new ConfigError('grpcSecurity.authToken must be a string (GRPC_AUTH_TOKEN)');
+  // Sent as an ASCII metadata value: printable, no spaces; long enough not to be guessed.
+  if (security.authToken && !/^[\x21-\x7e]{32,}$/.test(security.authToken)) {
+    throw new ConfigError('GRPC_AUTH_TOKEN must be at least 32 printable ASCII characters without spaces (e.g. openssl rand -base64 48)');
+  }
+  if (typeof security.allowUnauthenticated !== 'boolean') {
+    throw new ConfigError('grpcSecurity.allowUnauthenticated must be true or false (GRPC_ALLOW_UNAUTHENTICATED)');
+  }
+  const files = { caFile: 'GRPC_TLS_CA_FILE', certFile: 'GRPC_TLS_CERT_FILE', keyFile: 'GRPC_TLS_KEY_FILE' } as const;
+  const set = (Object.keys(files) as Array<keyof typeof files>).filter((k) => security.tls[k]);
+  if (set.length > 0 && set.length < 3) {
+    throw new ConfigError(`mutual TLS needs all of ${Object.values(files).join(', ')}; only ${set.map((k) => files[k]).join(', ')} set`);
+  }
+  for (const key of set) {
+    if (!existsSync(security.tls[key])) throw new ConfigError(`${files[key]}: no such file ${security.tls[key]}`);
+  }
+  for (const [key, variable] of [
+    ['maxReceiveMessageBytes', 'GRPC_MAX_RECEIVE_MESSAGE_BYTES'],
+    ['maxSendMessageBytes', 'GRPC_MAX_SEND_MESSAGE_BYTES'],
+  ] as const) {
+    const value = security[key];
+    if (!Number.isInteger(value) || value < MIN_GRPC_MESSAGE_BYTES || value > MAX_GRPC_MESSAGE_BYTES) {
+      throw new ConfigError(`${variable} must be an integer between ${MIN_GRPC_MESSAGE_BYTES} and ${MAX_GRPC_MESSAGE_BYTES}, got ${value}`);
+    }
+  }
+}
+
+/** How a process runs the services: all in one process (apps/autoglm), or one service per process. */
+export type Deployment = 'embedded' | 'distributed';
+
+/**
+ * Checks, at start-up, that the services of a distributed deployment authenticate each other: a
+ * process that serves one service must be given the shared token, or be told explicitly to run
+ * without (GRPC_ALLOW_UNAUTHENTICATED=true). Embedded mode needs neither: its services reach
+ * each other over loopback with a token made for the process.
+ */
+export function checkGrpcAuthentication(config: Pick<AppConfig, 'grpcSecurity'>, deployment: Deployment): void {
+  if (deployment === 'embedded' || config.grpcSecurity.authToken || config.grpcSecurity.allowUnauthenticated) return;
+  throw new ConfigError(
+    'GRPC_AUTH_TOKEN is not set: in distributed mode every service must be given the same token (e.g. openssl rand -base64 48), ' +
+      'or GRPC_ALLOW_UNAUTHENTICATED=true to serve any caller that can reach the gRPC ports',
+  );
 }
 
 function validate(config: AppConfig): void {
@@ -330,6 +401,7 @@ function validate(config: AppConfig): void {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
+  validateGrpcSecurity(config.grpcSecurity);
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
   if (typeof config.auth.allowAnonymousWrites !== 'boolean') {
     throw new ConfigError('auth.allowAnonymousWrites must be true or false (ALLOW_ANONYMOUS_WRITES)');

@@ -45,6 +45,9 @@ describe('websub configuration', () => {
     const config = defaultConfig();
 
     expect(webSubMaxPushBytes(config)).toBe(4 * 1024 * 1024 - 64 * 1024);
-    expect(webSubMaxPushBytes({ crawler: { ...config.crawler, maxBytes: 1000 } })).toBe(1000);
+    expect(webSubMaxPushBytes({ ...config, crawler: { ...config.crawler, maxBytes: 1000 } })).toBe(1000);
+    expect(webSubMaxPushBytes({ ...config, grpcSecurity: { ...config.grpcSecurity, maxReceiveMessageBytes: 1024 * 1024 } })).toBe(
+      1024 * 1024 - 64 * 1024,
+    );
   });
 });

@@ -1,11 +1,15 @@
 import { Logger, type DynamicModule, type INestMicroservice, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from '@grpc/grpc-js';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { analysis, crawler, recommender, sources, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type GrpcClientHandle, type PromiseClient } from './grpc-client';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
-import { grpcServerOptions, type GrpcServiceName } from './services';
+import { HealthStatusBoard, ServingStatus } from './health/health-service';
+import { serviceAuthInterceptor, serviceTokenOf } from './service-auth';
+import { GRPC_SERVICES, grpcServerOptions, type GrpcServiceName } from './services';
+import { messageLimitOptions, serverCredentialsOf } from './transport-security';
 
 /** A started service; close() stops it and releases its resources. */
 export interface RunningService {
@@ -13,22 +17,44 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts a Nest gRPC microservice for one service on the address in config.grpc. */
+/** The gRPC-side options every server adds to grpcServerOptions: security, limits, health. */
+function hardenedServerOptions(config: AppConfig, health: HealthStatusBoard) {
+  const token = serviceTokenOf(config.grpcSecurity);
+  return {
+    credentials: serverCredentialsOf(config.grpcSecurity),
+    // Nest passes channelOptions to grpc-js's Server constructor: the interceptor runs before any handler or Nest guard.
+    channelOptions: { ...messageLimitOptions(config.grpcSecurity), ...(token === null ? {} : { interceptors: [serviceAuthInterceptor(token)] }) },
+    onLoadPackageDefinition: (_definition: unknown, server: Server) => health.addTo(server),
+  };
+}
+
+/**
+ * Starts a Nest gRPC microservice for one service on the address in config.grpc: every call must
+ * carry the service token (mutual TLS too when configured), messages are bounded by
+ * config.grpcSecurity, and grpc.health.v1.Health answers SERVING for the service and for "".
+ * `health` lets the caller report NOT_SERVING later; close() reports it before stopping.
+ */
 export async function startGrpcService(
   name: GrpcServiceName,
   module: Type<unknown> | DynamicModule,
   config: AppConfig,
-): Promise<{ app: INestMicroservice; running: RunningService }> {
+): Promise<{ app: INestMicroservice; running: RunningService; health: HealthStatusBoard }> {
+  const def = GRPC_SERVICES[name];
+  const health = new HealthStatusBoard({ '': ServingStatus.SERVING, [`${def.package}.${def.service}`]: ServingStatus.SERVING });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     transport: Transport.GRPC,
-    options: grpcServerOptions(name, config.grpc[name]),
+    options: { ...grpcServerOptions(name, config.grpc[name]), ...hardenedServerOptions(config, health) },
     logger: ['error', 'warn', 'log'],
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
   app.enableShutdownHooks();
   await app.listen();
   new Logger(name).log(`gRPC ${name} listening on ${config.grpc[name]}`);
-  return { app, running: { name, close: () => app.close() } };
+  const close = async () => {
+    health.shutdown();
+    await app.close();
+  };
+  return { app, running: { name, close }, health };
 }
 
 /** Injection tokens of the typed, deadline-bound clients of each service. */
@@ -64,6 +90,7 @@ export function grpcClientProviders(...names: GrpcServiceName[]): Provider[] {
       const handle: GrpcClientHandle<object> = createGrpcClient<object>(name, {
         url: config.grpc[name],
         deadlineMs: config.rpcDeadlineMs,
+        security: config.grpcSecurity,
       });
       openHandles.add(handle);
       return handle.client;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig } from '@autoglm/shared-config';
+import { checkGrpcAuthentication, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { closeGrpcClients, type RunningService } from './grpc-service-host';
 
@@ -7,11 +7,19 @@ import { closeGrpcClients, type RunningService } from './grpc-service-host';
  * The body of every apps/<service>/src/main.ts: load and validate the configuration once, start
  * the service, stop it cleanly on SIGINT/SIGTERM (releasing every client channel and queue of the
  * process, which is this service alone), and exit 1 with a readable message when start-up fails.
+ * `deployment` is 'embedded' only for apps/autoglm (all services in this process).
  */
-export function runServiceProcess(name: string, start: (config: AppConfig) => Promise<RunningService>): void {
+export function runServiceProcess(
+  name: string,
+  start: (config: AppConfig) => Promise<RunningService>,
+  deployment: Deployment = 'distributed',
+): void {
   const logger = new Logger(name);
   const main = async () => {
-    const running = await start(loadConfig());
+    const config = loadConfig();
+    // A service process of a distributed deployment must not open its port to every caller by default.
+    checkGrpcAuthentication(config, deployment);
+    const running = await start(config);
     let stopping = false;
     const stop = () => {
       if (stopping) return;

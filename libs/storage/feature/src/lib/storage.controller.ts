@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { storage } from '@autoglm/contracts';
-import { fromTimestamp } from '@autoglm/shared-grpc';
+import type { Metadata } from '@grpc/grpc-js';
+import { actorOf, fromTimestamp } from '@autoglm/shared-grpc';
 import { DomainError } from '@autoglm/shared-errors';
 import { mapArticleEmbedding } from './analyses/embedding.mapper';
 import { AnalysesService } from './analyses/analyses.service';
@@ -137,8 +138,9 @@ export class StorageController implements storage.StorageServiceController {
     return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
   }
 
-  async createUser(request: storage.CreateUserRequest): Promise<storage.CreateUserResponse> {
-    const { user, apiKey } = await this.users.create(request);
+  async createUser(request: storage.CreateUserRequest, metadata?: Metadata): Promise<storage.CreateUserResponse> {
+    // The acting user comes from the authenticated call, never from the request body.
+    const { user, apiKey } = await this.users.create(request, actorOf(metadata));
     return { user: mapUser(user), apiKey: mapApiKey(apiKey) };
   }
 

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { analysis } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
-import { closeGrpcClients, createGrpcClient, grpcLoaderOptions, protoPath, type GrpcClientHandle, type RunningService } from '@autoglm/shared-grpc';
+import { closeGrpcClients, createGrpcClient, grpcChannelSetup, grpcLoaderOptions, protoPath, type GrpcClientHandle, type RunningService } from '@autoglm/shared-grpc';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startAnalysisService } from '../analysis.module';
@@ -50,7 +50,9 @@ describe('analysis streams over gRPC', () => {
     const definition = grpc.loadPackageDefinition(loadSync(protoPath('analysis'), grpcLoaderOptions())) as unknown as {
       autoglm: { analysis: { v1: { AnalysisService: grpc.ServiceClientConstructor } } };
     };
-    raw = new definition.autoglm.analysis.v1.AnalysisService(config.grpc.analysis, grpc.credentials.createInsecure()) as unknown as typeof raw;
+    // The service token and a default deadline on every stream, as the services' own clients have them.
+    const setup = grpcChannelSetup(config.grpcSecurity, 60_000);
+    raw = new definition.autoglm.analysis.v1.AnalysisService(config.grpc.analysis, setup.credentials, setup.options) as unknown as typeof raw;
   }, 120_000);
 
   afterAll(async () => {

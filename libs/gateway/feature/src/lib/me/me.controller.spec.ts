@@ -54,7 +54,8 @@ describe(MeController.name, () => {
       expect(body.user).toMatchObject({ name: 'alice', isAdmin: true });
       expect(body.apiKey.key).toMatch(/^agl_[A-Za-z0-9_-]{43}$/);
       const [request] = sut.backends.storage.createUser.requests;
-      expect(request).toMatchObject({ name: 'alice', actorUserId: '' });
+      expect(request).toMatchObject({ name: 'alice' });
+      expect(sut.backends.storage.createUser.contexts[0]).toEqual({ actor: '' });
       expect(request?.apiKey?.keyHash).toBe(createHash('sha256').update(body.apiKey.key).digest('hex'));
       expect(JSON.stringify(request)).not.toContain(body.apiKey.key);
     });
@@ -67,7 +68,7 @@ describe(MeController.name, () => {
       sut.backends.storage.createUser.fails(new RemoteCallError(ErrorCode.AlreadyExists, 'a user named bob already exists', 6, 'x'));
       const answer = await send(sut, 'POST', '/api/v1/users', { name: 'bob' }, bearer(rootKey));
       expect(answer).toMatchObject({ status: 409, body: { message: 'a user named bob already exists' } });
-      expect(sut.backends.storage.createUser.requests[0]).toMatchObject({ actorUserId: ROOT.id });
+      expect(sut.backends.storage.createUser.contexts[0]).toEqual({ actor: ROOT.id });
     });
 
     it('needs a key for /me and says how to send one', async () => {

@@ -30,11 +30,10 @@ export class UsersController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The name is taken.' })
   async create(@Body() body: CreateUserDto, @OptionalCaller() caller: Caller | undefined): Promise<CreatedUserDto> {
     const generated = generateApiKey();
-    const { user, apiKey } = await this.storage.createUser({
-      name: body.name,
-      apiKey: { name: 'first key', prefix: generated.prefix, keyHash: generated.keyHash },
-      actorUserId: caller?.userId ?? '',
-    });
+    const { user, apiKey } = await this.storage.createUser(
+      { name: body.name, apiKey: { name: 'first key', prefix: generated.prefix, keyHash: generated.keyHash } },
+      { actor: caller?.userId ?? '' },
+    );
     this.accounts.accountCreated();
     return { user: mapUser(user), apiKey: mapNewApiKey(apiKey, generated) };
   }

@@ -1,11 +1,13 @@
 import type { ArticleRef, Source, storage } from '@autoglm/contracts';
 import { SourceKind, SourceStatus } from '@autoglm/contracts';
-import type { AnalysisClient, RecommenderClient, SourcesClient, StorageClient } from '@autoglm/shared-grpc';
+import type { AnalysisClient, CallContext, RecommenderClient, SourcesClient, StorageClient } from '@autoglm/shared-grpc';
 import { toTimestamp } from '@autoglm/shared-grpc';
 
 /** One fake RPC: records its requests and answers as told (by default it fails loudly). */
 export class FakeRpc<Req, Res> {
   readonly requests: Req[] = [];
+  /** The CallContext (e.g. the acting user) of each request, in the same order. */
+  readonly contexts: Array<CallContext | undefined> = [];
   private answer: (request: Req) => Promise<Res>;
 
   constructor(private readonly method: string) {
@@ -34,8 +36,9 @@ export class FakeRpc<Req, Res> {
     return this;
   }
 
-  readonly call = (request: Req): Promise<Res> => {
+  readonly call = (request: Req, context?: CallContext): Promise<Res> => {
     this.requests.push(request);
+    this.contexts.push(context);
     return this.answer(request);
   };
 }

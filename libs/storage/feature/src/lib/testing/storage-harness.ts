@@ -66,6 +66,8 @@ async function query(connection: ClientConfig, text: string, params?: unknown[])
 /** A running storage service on a fresh database, with a gRPC client. */
 export interface StorageHarness {
   readonly sut: StorageClient;
+  /** host:port of the service, for clients made by hand. */
+  readonly url: string;
   createSource(): Promise<Source>;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
   const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 30_000 });
   return {
     sut: handle.client,
+    url: config.grpc.storage,
     async createSource() {
       const request = {
         url: `https://feeds.example.org/${randomUUID()}.xml`,

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { storage } from '@autoglm/contracts';
+import { Client, status as grpcStatus } from '@grpc/grpc-js';
 import { ErrorCode } from '@autoglm/shared-errors';
+import { embeddedGrpcSecurity, grpcChannelSetup } from '@autoglm/shared-grpc';
 import { rejection, startStorageHarness, TEST_BACKENDS, testFeedItem, type StorageHarness } from '../testing/storage-harness';
 
 const { MarkChange, ReadingListFilter, SearchMode } = storage;
@@ -9,6 +11,12 @@ const { MarkChange, ReadingListFilter, SearchMode } = storage;
 function newKey(name = 'laptop'): { key: string; apiKey: storage.NewApiKey } {
   const key = `agl_${randomBytes(32).toString('base64url')}`;
   return { key, apiKey: { name, prefix: key.slice(0, 12), keyHash: createHash('sha256').update(key).digest('hex') } };
+}
+
+/** A length-delimited protobuf field (wire type 2) of fewer than 128 bytes. */
+function protoField(field: number, value: Buffer): Buffer {
+  if (value.length > 127) throw new Error('protoField encodes values of fewer than 128 bytes');
+  return Buffer.concat([Buffer.from([(field << 3) | 2, value.length]), value]);
 }
 
 function savedSearch(overrides: Partial<storage.SavedSearch> = {}): storage.SavedSearch {
@@ -39,9 +47,9 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     countBefore = (await harness.sut.countUsers({})).count;
     const first = newKey();
     adminKey = first.key;
-    const created = await harness.sut.createUser({ name: 'Alice', apiKey: first.apiKey, actorUserId: '' });
+    const created = await harness.sut.createUser({ name: 'Alice', apiKey: first.apiKey }, { actor: '' });
     admin = created.user as storage.User;
-    const second = await harness.sut.createUser({ name: 'bob', apiKey: newKey().apiKey, actorUserId: admin.id });
+    const second = await harness.sut.createUser({ name: 'bob', apiKey: newKey().apiKey }, { actor: admin.id });
     bob = second.user as storage.User;
   });
 
@@ -53,26 +61,56 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     expect(countBefore).toBe(0);
     expect(await harness.sut.countUsers({})).toEqual({ count: 2 });
     expect(bob).toMatchObject({ name: 'bob', isAdmin: false });
-    expect(await rejection(sut.createUser({ name: 'carol', apiKey: newKey().apiKey, actorUserId: '' }))).toMatchObject({
+    expect(await rejection(sut.createUser({ name: 'carol', apiKey: newKey().apiKey }, { actor: '' }))).toMatchObject({
       code: ErrorCode.Unauthenticated,
     });
-    expect(await rejection(sut.createUser({ name: 'carol', apiKey: newKey().apiKey, actorUserId: bob.id }))).toMatchObject({
+    expect(await rejection(sut.createUser({ name: 'carol', apiKey: newKey().apiKey }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.PermissionDenied,
       message: 'only an administrator can create users',
     });
-    expect(await rejection(sut.createUser({ name: 'BOB', apiKey: newKey().apiKey, actorUserId: admin.id }))).toMatchObject({
+    expect(await rejection(sut.createUser({ name: 'BOB', apiKey: newKey().apiKey }, { actor: admin.id }))).toMatchObject({
       code: ErrorCode.AlreadyExists,
     });
     for (const name of ['', 'has space', '-dash', 'x'.repeat(65), 'é']) {
-      expect(await rejection(sut.createUser({ name, apiKey: newKey().apiKey, actorUserId: admin.id }))).toMatchObject({
+      expect(await rejection(sut.createUser({ name, apiKey: newKey().apiKey }, { actor: admin.id }))).toMatchObject({
         code: ErrorCode.InvalidArgument,
       });
     }
     const badHash = { ...newKey().apiKey, keyHash: 'plain-text-key' };
-    expect(await rejection(sut.createUser({ name: 'dave', apiKey: badHash, actorUserId: admin.id }))).toMatchObject({
+    expect(await rejection(sut.createUser({ name: 'dave', apiKey: badHash }, { actor: admin.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
       message: 'api_key.key_hash must be a hex SHA-256',
     });
+  });
+
+  it('takes the acting user from the call metadata and ignores one forged into the request body', async () => {
+    // An old client's CreateUserRequest with field 3 (the former actor_user_id) naming the
+    // administrator, sent with a valid service token but no actor in the metadata.
+    const key = newKey();
+    const forged = Buffer.concat([
+      protoField(1, Buffer.from('mallory')),
+      protoField(2, Buffer.concat([protoField(1, Buffer.from(key.apiKey.name)), protoField(2, Buffer.from(key.apiKey.prefix)), protoField(3, Buffer.from(key.apiKey.keyHash))])),
+      protoField(3, Buffer.from(admin.id)),
+    ]);
+    const setup = grpcChannelSetup(embeddedGrpcSecurity(), 10_000);
+    const raw = new Client(harness.url, setup.credentials, setup.options);
+    try {
+      const answer = await new Promise<{ code?: number; details?: string }>((resolve) => {
+        raw.makeUnaryRequest(
+          '/autoglm.storage.v1.StorageService/CreateUser',
+          (bytes: Buffer) => bytes,
+          (bytes: Buffer) => bytes,
+          forged,
+          (error) => resolve(error ?? {}),
+        );
+      });
+      expect(answer).toMatchObject({ code: grpcStatus.UNAUTHENTICATED });
+    } finally {
+      raw.close();
+    }
+    // The same body with the administrator in the metadata is accepted: the field is ignored, not the call.
+    const created = await harness.sut.createUser({ name: 'mallory', apiKey: key.apiKey }, { actor: admin.id });
+    expect(created.user).toMatchObject({ name: 'mallory', isAdmin: false });
   });
 
   it('stores only the SHA-256 of a key, authenticates by it and stops after revocation', async () => {

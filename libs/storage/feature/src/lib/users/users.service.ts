@@ -44,9 +44,10 @@ export class UsersService {
 
   /**
    * Creates a user with a first API key. On an instance without users anyone may create the first
-   * one, who becomes its administrator; after that only an administrator may.
+   * one, who becomes its administrator; after that only an administrator may. `actorUserId` is the
+   * user the call acts for, from the call's authenticated metadata ('' for none).
    */
-  async create(request: storage.CreateUserRequest): Promise<{ user: UserRow; apiKey: ApiKeyRow }> {
+  async create(request: storage.CreateUserRequest, actorUserId: string): Promise<{ user: UserRow; apiKey: ApiKeyRow }> {
     const name = request.name.trim().toLowerCase();
     if (!USER_NAME.test(name)) {
       throw DomainError.invalidArgument('name must be 1..64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
@@ -58,7 +59,7 @@ export class UsersService {
       // Serialises user creation so that two "first users" cannot both become admin.
       await query(`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`);
       const [{ count }] = (await query(`SELECT count(*)::int AS count FROM users`)) as [{ count: number }];
-      if (count > 0) await this.requireAdmin(query, request.actorUserId);
+      if (count > 0) await this.requireAdmin(query, actorUserId);
       const taken = (await query(`SELECT 1 FROM users WHERE name = $1`, [name])) as unknown[];
       if (taken.length > 0) throw DomainError.alreadyExists(`a user named ${name} already exists`);
       const [user] = (await query(

@@ -406,11 +406,7 @@ export interface NewApiKey {
 export interface CreateUserRequest {
   /** name is a handle: 1..64 characters of a-z, 0-9, '.', '_' and '-' (stored lower-case). */
   name: string;
-  apiKey:
-    | NewApiKey
-    | undefined;
-  /** actor_user_id is who asks: an admin, or empty when the instance has no user yet (the first user becomes admin). */
-  actorUserId: string;
+  apiKey: NewApiKey | undefined;
 }
 
 export interface CreateUserResponse {
