@@ -28,6 +28,8 @@ import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { WebSubController } from './websub/websub.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -60,6 +62,10 @@ export class GatewayModule {
         { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
+        ...rateLimitProviders(config),
+        // Global guards run in the order they are provided: the rate limit first, so it also counts
+        // requests that authentication refuses (guessed or made-up keys).
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: APP_PIPE,

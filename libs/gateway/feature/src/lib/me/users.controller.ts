@@ -5,6 +5,7 @@ import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { generateApiKey } from '../auth/api-key';
 import { OptionalCaller, type Caller } from '../auth/caller';
 import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { CreatedUserDto, CreateUserDto } from './me.dto';
 import { mapNewApiKey, mapUser } from './me.mapper';
 
@@ -14,6 +15,7 @@ export class UsersController {
   constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
 
   @Post()
+  @RateLimit('userCreation')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Create a user with a first API key (shown once). The first user of an instance needs no key and becomes its administrator; after that, an administrator\'s key is needed.',
