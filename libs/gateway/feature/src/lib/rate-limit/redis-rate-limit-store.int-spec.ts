@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createClient } from 'redis';
 import { defaultRateLimitConfig, type RateLimitConfig } from '@autoglm/shared-config';
 import { freePort } from '@autoglm/shared-testing';
@@ -20,6 +21,10 @@ interface Warnings {
 
 function quietLogger(): Warnings {
   return { warn: jest.fn(), log: jest.fn() };
+}
+
+async function closeStores(stores: RedisRateLimitStore[]): Promise<void> {
+  for (const store of stores.splice(0)) await store.onApplicationShutdown();
 }
 
 describe(`${RedisRateLimitStore.name} on Redis`, () => {
@@ -117,6 +122,77 @@ describe(`${RedisRateLimitStore.name} on Redis`, () => {
     expect(records.map((r) => r.isBlocked)).toEqual([false, false, false, true]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0]?.[0]).toMatch(/rate limits are counted per replica \(fail open\)/);
+  });
+
+  it('fails open on a Redis that accepts connections and never answers, waiting at most the timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const logger = quietLogger();
+      const sut = new RedisRateLimitStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: uniquePrefix(), timeoutMs: 300, connectWaitMs: 300, logger });
+      stores.push(sut);
+      await sut.onModuleInit();
+
+      const started = Date.now();
+      const records = await Promise.all(Array.from({ length: 3 }, () => sut.increment('k', WINDOW_MS, 2, 0, 'client')));
+
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(records.map((r) => r.isBlocked).sort()).toEqual([false, false, true]);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+    } finally {
+      await closeStores(stores);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('fails open when a connected Redis stops answering, and counts in Redis again once it answers', async () => {
+    // A loopback relay to the real Redis that can hold back what the client sends.
+    let stalled = false;
+    const held: Buffer[] = [];
+    const sockets: Socket[] = [];
+    let upstream: Socket | undefined;
+    const relay: Server = createServer((client) => {
+      const server = connect(6379, '127.0.0.1');
+      upstream = server;
+      sockets.push(client, server);
+      client.on('data', (chunk: Buffer) => (stalled ? held.push(chunk) : server.write(chunk)));
+      server.pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as { port: number };
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    try {
+      const logger = quietLogger();
+      const sut = new RedisRateLimitStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, timeoutMs: 300, connectWaitMs: 2_000, logger });
+      stores.push(sut);
+      await sut.onModuleInit();
+      expect(await sut.increment('k', WINDOW_MS, 2, 0, 'client')).toMatchObject({ totalHits: 1 });
+
+      stalled = true;
+      const started = Date.now();
+      const whileStalled = await sut.increment('k', WINDOW_MS, 2, 0, 'client');
+
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(whileStalled).toMatchObject({ totalHits: 1, isBlocked: false });
+      expect(logger.warn.mock.calls[0]?.[0]).toMatch(/did not answer within 300 ms/);
+
+      // Redis answers again (the held command too, late: its hit is counted there as well).
+      expect(held.length).toBeGreaterThan(0);
+      stalled = false;
+      for (const chunk of held.splice(0)) upstream?.write(chunk);
+      expect(await sut.increment('k', WINDOW_MS, 2, 0, 'client')).toMatchObject({ totalHits: 3, isBlocked: true });
+      expect(logger.log).toHaveBeenCalledWith('rate limits are counted in Redis again');
+    } finally {
+      await closeStores(stores);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 
   it('lets two gateway instances share one budget per client', async () => {
