@@ -183,6 +183,19 @@ describe(RateLimitGuard.name, () => {
       expect(await statuses(gateway, 2, '/api/v1/sources')).toEqual([200, 200]);
     });
 
+    it('report the budget that refused the request, even when another one is spent too', async () => {
+      // Budgets are checked shortest window first: the per-client one (spent, not exceeded) before search's.
+      const gateway = await start(limits({ perClient: { limit: 3, windowSeconds: 60 }, routes: { ...limits().routes, search: { limit: 2, windowSeconds: 120 } } }));
+
+      await statuses(gateway, 2, '/api/v1/search?q=cpu&mode=text');
+      const refused = await fetchWithHeaders(gateway, '/api/v1/search?q=cpu&mode=text');
+
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('ratelimit-limit')).toBe('2');
+      expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+    });
+
     it('share one search budget between REST and GraphQL', async () => {
       const gateway = await start(limits({ perClient: { limit: 100, windowSeconds: 60 }, routes: { ...limits().routes, search: { limit: 2, windowSeconds: 60 } } }));
 

@@ -95,7 +95,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     const tracker = name === PER_ADDRESS ? addressTracker(request) : clientTracker(request);
     // One counter per budget and client, shared by every route that spends that budget.
     const record = await this.storageService.increment(`${name}:${tracker}`, ttl, limit, blockDuration, name);
-    this.report(req, res as HeaderTarget | undefined, { limit, remaining: Math.max(0, limit - record.totalHits), reset: record.timeToExpire });
+    const budget = { limit, remaining: Math.max(0, limit - record.totalHits), reset: record.timeToExpire };
+    this.report(req, res as HeaderTarget | undefined, budget, record.isBlocked);
     if (!record.isBlocked) return true;
     setHeader(res as HeaderTarget | undefined, 'Retry-After', String(record.timeToBlockExpire));
     const windowSeconds = Math.round(ttl / 1000);
@@ -117,10 +118,13 @@ export class RateLimitGuard extends ThrottlerGuard {
     return this.reflector.getAllAndOverride<ExpensiveRoute | undefined>(RATE_LIMITED_ROUTE, [context.getHandler(), context.getClass()]);
   }
 
-  /** Keeps the headers on the budget nearest to running out (a GraphQL request may pass the guard once per field). */
-  private report(req: object, res: HeaderTarget | undefined, budget: Tightest): void {
+  /**
+   * Keeps the headers on the budget nearest to running out (a GraphQL request may pass the guard
+   * once per field), or on the one that refused the request.
+   */
+  private report(req: object, res: HeaderTarget | undefined, budget: Tightest, refused: boolean): void {
     const known = this.tightest.get(req);
-    if (known && known.remaining <= budget.remaining) return;
+    if (!refused && known && known.remaining <= budget.remaining) return;
     this.tightest.set(req, budget);
     setHeader(res, 'RateLimit-Limit', String(budget.limit));
     setHeader(res, 'RateLimit-Remaining', String(budget.remaining));
