@@ -21,6 +21,7 @@ export function rateLimitProviders(config: AppConfig): Provider[] {
 }
 
 function rateLimitStore(config: AppConfig): ThrottlerStorage {
-  if (!config.redis.url) return new InMemoryRateLimitStore();
+  // Switched off, nothing is counted: no reason to hold a Redis connection.
+  if (!config.redis.url || !config.rateLimit.enabled) return new InMemoryRateLimitStore();
   return new RedisRateLimitStore({ url: config.redis.url, keyPrefix: config.rateLimit.redisKeyPrefix, timeoutMs: config.rateLimit.redisTimeoutMs });
 }
