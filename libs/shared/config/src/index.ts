@@ -1,2 +1,3 @@
 export * from './lib/app-config';
 export * from './lib/load-config';
+export * from './lib/rate-limit-config';

@@ -29,6 +29,8 @@ import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { WebSubController } from './websub/websub.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -62,6 +64,10 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
         InstanceAccounts,
+        ...rateLimitProviders(config),
+        // Global guards run in the order they are provided: the rate limit first, so it also counts
+        // requests that authentication refuses (guessed or made-up keys).
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         {
           provide: APP_PIPE,

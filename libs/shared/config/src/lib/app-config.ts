@@ -1,3 +1,5 @@
+import type { RateLimitConfig } from './rate-limit-config';
+
 /** Injection token of the validated configuration (one object, validated once at boot). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -114,6 +116,8 @@ export interface AppConfig {
   llm: LlmConfig;
   /** WebSub (push) subscriptions to the hubs that feeds advertise. */
   websub: WebSubConfig;
+  /** Request budgets of the gateway's REST and GraphQL API, per API key and per client address. */
+  rateLimit: RateLimitConfig;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type ServiceName,
   type WebPageOptions,
 } from './app-config';
+import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
 
 /** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
 const xpath = require('xpath') as { parse(expression: string): unknown };
@@ -99,6 +100,7 @@ export function defaultConfig(): AppConfig {
     },
     llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
+    rateLimit: defaultRateLimitConfig(),
   };
 }
 
@@ -316,6 +318,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (sessionPool !== undefined) config.analysis.sessionPoolSize = sessionPool;
   if (env['REEMBED_ENABLED'] !== undefined) config.analysis.reembed.enabled = env['REEMBED_ENABLED'] !== 'false';
   applyLlmEnv(config.llm, env);
+  applyRateLimitEnv(config.rateLimit, env, (message) => new ConfigError(message));
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   for (const s of SERVICES) {
@@ -414,6 +417,7 @@ function validate(config: AppConfig): void {
   validateScheduler(config.scheduler);
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
+  validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
 }
 
 function validateWebSub(w: AppConfig['websub']): void {

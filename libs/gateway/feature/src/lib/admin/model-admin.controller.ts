@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ANALYSIS_CLIENT, type AnalysisClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { InstalledModelListDto, PullJobDto, PullModelDto, PullStartedDto } from './model-admin.dto';
 import { mapInstalledModel, mapPullJob } from './model-admin.mapper';
 import { Access, AccessPolicy } from '../auth/access';
@@ -21,6 +22,7 @@ export class ModelAdminController {
   }
 
   @Post('pull')
+  @RateLimit('modelPull')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: PullStartedDto, description: 'The pull runs in the background; poll its job.' })
   @ApiBadRequestResponse({ description: 'repoId is not a hub repository id (owner/name), or revision is malformed.' })

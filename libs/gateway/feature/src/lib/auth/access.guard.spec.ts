@@ -5,6 +5,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { storage } from '@autoglm/contracts';
+import { defaultRateLimitConfig } from '@autoglm/shared-config';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, toTimestamp } from '@autoglm/shared-grpc';
 import { FakeRpc } from '../testing/fake-backends';
@@ -146,6 +147,8 @@ function namedUser(form: Form): string {
 }
 
 const BACKEND_REACHED = 'backend reached';
+/** Thousands of calls from one address: the rate limits (specified in their own spec) would answer 429. */
+const NO_RATE_LIMIT = { ...defaultRateLimitConfig(), enabled: false };
 
 /** Every fake RPC answers UNAVAILABLE "backend reached", except the two the guard itself uses. */
 function instrument(gateway: TestGateway, accounts: boolean): () => number {
@@ -239,7 +242,7 @@ describe(AccessGuard.name, () => {
   describe('the routes and fields the gateway registers', () => {
     let sut: TestGateway;
     beforeAll(async () => {
-      sut = await startTestGateway();
+      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT });
     });
     afterAll(() => sut.close());
 
@@ -291,7 +294,7 @@ describe(AccessGuard.name, () => {
     let backendCalls: () => number;
 
     beforeAll(async () => {
-      sut = await startTestGateway({ authRequired: instance.authRequired, allowAnonymousWrites: instance.allowAnonymousWrites });
+      sut = await startTestGateway({ authRequired: instance.authRequired, allowAnonymousWrites: instance.allowAnonymousWrites, rateLimit: NO_RATE_LIMIT });
       backendCalls = instrument(sut, instance.accounts);
     });
     afterAll(() => sut.close());
@@ -370,7 +373,7 @@ describe(AccessGuard.name, () => {
   describe('keys', () => {
     let sut: TestGateway;
     beforeAll(async () => {
-      sut = await startTestGateway();
+      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT });
       instrument(sut, true);
     });
     afterAll(() => sut.close());

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { RateLimitExempt } from '../rate-limit/rate-limit.decorator';
 import { HealthDto } from './health.dto';
 import { ServiceHealth } from './service-health.service';
 import { Access, AccessPolicy } from '../auth/access';
@@ -10,6 +11,7 @@ interface StatusResponse {
 
 @ApiTags('health')
 @Access(AccessPolicy.Public)
+@RateLimitExempt()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: ServiceHealth) {}

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundRes
 import { RECOMMENDER_CLIENT, STORAGE_CLIENT, type RecommenderClient, type StorageClient } from '@autoglm/shared-grpc';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { EventCreatedDto } from '../events/event.dto';
 import { mapEventType } from '../events/events.mapper';
 import { DEFAULT_RECOMMENDATIONS, RecommendationListDto, RecommendationsQueryDto } from '../recommendations/recommendation.dto';
@@ -101,6 +102,7 @@ export class LibraryController {
   }
 
   @Get('saved-searches/:id/results')
+  @RateLimit('search')
   @ApiOperation({ summary: 'Run a saved search now.' })
   @ApiOkResponse({ type: SearchResultDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })

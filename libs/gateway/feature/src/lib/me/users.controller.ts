@@ -6,6 +6,7 @@ import { generateApiKey } from '../auth/api-key';
 import { OptionalCaller, type Caller } from '../auth/caller';
 import { InstanceAccounts } from '../auth/instance-accounts.service';
 import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { CreatedUserDto, CreateUserDto } from './me.dto';
 import { mapNewApiKey, mapUser } from './me.mapper';
 import { Access, AccessPolicy } from '../auth/access';
@@ -20,6 +21,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @RateLimit('userCreation')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Create a user with a first API key (shown once). The first user of an instance needs no key and becomes its administrator; after that, an administrator\'s key is needed.',

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { required } from '../common/values.mapper';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { readOpmlBody } from './opml-body';
 import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDetailDto, SourceDto, SourceListDto } from './source.dto';
 import { mapSource, mapSourceDetail } from './sources.mapper';
@@ -46,6 +47,7 @@ export class SourcesController {
 
   @Post('import')
   @Access(AccessPolicy.InstanceWrite)
+  @RateLimit('opmlImport')
   @HttpCode(HttpStatus.OK)
   @ApiConsumes('text/xml', 'application/xml', 'application/json')
   @ApiBody({ type: ImportOpmlDto, description: 'An OPML document, as XML or as JSON {"opml": "…"}.' })
@@ -76,6 +78,7 @@ export class SourcesController {
 
   @Post(':id/refresh')
   @Access(AccessPolicy.InstanceWrite)
+  @RateLimit('sourceRefresh')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: RefreshJobDto })
   async refresh(@Param('id') id: string): Promise<RefreshJobDto> {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { defaultConfig } from '@autoglm/shared-config';
+import { defaultConfig, type RateLimitConfig } from '@autoglm/shared-config';
 import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT } from '@autoglm/shared-grpc';
 import { configureGatewayApp, gatewayHttpAdapter } from '../gateway-app';
 import { GatewayModule } from '../gateway.module';
@@ -16,12 +16,23 @@ export interface TestGateway {
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
 export async function startTestGateway(
-  options: { healthProbeTimeoutMs?: number; authRequired?: boolean; allowAnonymousWrites?: boolean } = {},
+  options: {
+    healthProbeTimeoutMs?: number;
+    authRequired?: boolean;
+    allowAnonymousWrites?: boolean;
+    rateLimit?: RateLimitConfig;
+    redisUrl?: string;
+  } = {},
 ): Promise<TestGateway> {
   const backends = new FakeBackends();
   const base = defaultConfig();
-  const auth = { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false };
-  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth };
+  const config = {
+    ...base,
+    http: { host: '127.0.0.1', port: 0 },
+    auth: { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false },
+    rateLimit: options.rateLimit ?? base.rateLimit,
+    redis: { url: options.redisUrl ?? base.redis.url },
+  };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)
     .useValue(backends.storageClient())
