@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
@@ -13,6 +13,7 @@ import { MeResolver } from './me/me.resolver';
 import { UsersController } from './me/users.controller';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesResolver } from './articles/articles.resolver';
+import { GatewayValidationPipe } from './common/gateway-validation.pipe';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { EventsController } from './events/events.controller';
 import { gatewayGraphQlOptions } from './graphql/graphql-options';
@@ -61,10 +62,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
         { provide: APP_GUARD, useClass: AuthGuard },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-        },
+        { provide: APP_PIPE, useValue: new GatewayValidationPipe() },
         ArticleReader,
         ServiceHealth,
         ArticlesResolver,

@@ -32,7 +32,7 @@ export async function startTestGateway(options: { healthProbeTimeoutMs?: number;
     .useValue(options.healthProbeTimeoutMs ?? 200)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  configureGatewayApp(app);
+  configureGatewayApp(app, config.api);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, backends, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
