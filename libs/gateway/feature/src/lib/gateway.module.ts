@@ -39,7 +39,7 @@ export class GatewayModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions())],
+      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions(config.api))],
       controllers: [
         SourcesController,
         ArticlesController,

@@ -15,10 +15,17 @@ export interface TestGateway {
 }
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
-export async function startTestGateway(options: { healthProbeTimeoutMs?: number; authRequired?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { healthProbeTimeoutMs?: number; authRequired?: boolean; graphQlIntrospection?: boolean } = {},
+): Promise<TestGateway> {
   const backends = new FakeBackends();
   const base = defaultConfig();
-  const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth: { ...base.auth, required: options.authRequired ?? false } };
+  const config = {
+    ...base,
+    http: { host: '127.0.0.1', port: 0 },
+    auth: { ...base.auth, required: options.authRequired ?? false },
+    api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection },
+  };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)
     .useValue(backends.storageClient())
