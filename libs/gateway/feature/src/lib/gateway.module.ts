@@ -13,6 +13,8 @@ import { MeResolver } from './me/me.resolver';
 import { UsersController } from './me/users.controller';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesResolver } from './articles/articles.resolver';
+import { ArticleSummaryResolver } from './articles/article-summary.resolver';
+import { SimilarArticlesLoader } from './articles/similar-articles.loader';
 import { GatewayValidationPipe } from './common/gateway-validation.pipe';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { EventsController } from './events/events.controller';
@@ -66,6 +68,8 @@ export class GatewayModule {
         ArticleReader,
         ServiceHealth,
         ArticlesResolver,
+        SimilarArticlesLoader,
+        ArticleSummaryResolver,
         SourcesResolver,
         RecommendationsResolver,
         ArticleSearch,
