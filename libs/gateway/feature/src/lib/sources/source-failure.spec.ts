@@ -20,6 +20,9 @@ describe(sourceFailureKind.name, () => {
     ['"ht!tp://x" is not a valid URL', 'invalid address'],
     ['robots.txt of example.org disallows /feed for Open-AutoGLM', 'refused by robots.txt'],
     ['the document at https://example.org/ is not an RSS, Atom, RDF or JSON feed (an HTML page)', 'not a feed'],
+    ['the document at https://example.org/scheme/selector.xml is not an RSS, Atom, RDF or JSON feed', 'not a feed'],
+    ['unsupported URL scheme "file" in file:///etc/passwd: only http and https can be fetched', 'invalid address'],
+    ['the JSON API at https://api.example.org/ did not answer with valid JSON (Unexpected token)', 'not readable with its options'],
     ['no element of the page at https://example.org/ matches the item selector "li.news"', 'not readable with its options'],
     ['the feed at https://10.0.0.5/x could not be read: Cannot read properties of undefined', 'the check failed'],
   ])('names %j as %j', (detail, kind) => {

@@ -22,14 +22,17 @@ const FAILURE_KINDS: ReadonlyArray<[RegExp, (match: RegExpMatchArray) => string]
   [/^could not resolve /, () => 'DNS lookup failed'],
   [/^could not connect to /, () => 'connection failed'],
   [/^timed out /, () => 'timed out'],
-  [/ answered (HTTP \d{3})(?: [A-Za-z' -]+)?$/, (m) => m[1] ?? 'HTTP error'],
+  [/^\S+ answered (HTTP \d{3})/, (m) => m[1] ?? 'HTTP error'],
   [/^too many redirects /, () => 'too many redirects'],
-  [/ is larger than the limit of /, () => 'response too large'],
-  [/ could not be decompressed/, () => 'unreadable response'],
-  [/ is not a valid URL$| has no host$|^URLs with credentials |scheme/, () => 'invalid address'],
+  [/^the response from \S+ is larger than the limit of /, () => 'response too large'],
+  [/^the response from \S+ could not be decompressed/, () => 'unreadable response'],
+  [/^unsupported URL scheme |^".*" is not a valid URL$|^".*" has no host$|^URLs with credentials /s, () => 'invalid address'],
   [/^robots\.txt /, () => 'refused by robots.txt'],
-  [/ is not an RSS, Atom, RDF or JSON feed/, () => 'not a feed'],
-  [/^the JSON API |^the items path |^the page at |^no element of the page |selector|XPath|^the .* source has no |^the options of |^header .* refers to /, () => 'not readable with its options'],
+  [/^the document at \S+ is not an RSS, Atom, RDF or JSON feed/, () => 'not a feed'],
+  [
+    /^(the JSON API at |the JSON API source |the items path |the page at |no element of the page |the CSS selector |the \w+ XPath |the \w+ source has no |the options of |header \S+ refers to )/,
+    () => 'not readable with its options',
+  ],
 ];
 
 const PAUSED = /\(paused after (\d+) failed checks in a row; resume the source to check it again\)$/;
