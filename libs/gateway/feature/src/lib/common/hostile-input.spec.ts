@@ -79,6 +79,6 @@ describe(GatewayValidationPipe.name, () => {
   it('refuses a body larger than the limit with 413, by its declared length', async () => {
     const answer = await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml', title: 'x'.repeat(limits.maxJsonBodyBytes) });
     expect(answer.status).toBe(413);
-    expect(answer.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(answer.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: `the request body is larger than the limit of ${limits.maxJsonBodyBytes} bytes` });
   });
 });
