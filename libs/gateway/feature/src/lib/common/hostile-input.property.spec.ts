@@ -6,7 +6,7 @@ import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT, to
 import { generateApiKey } from '../auth/api-key';
 import { GatewayModule } from '../gateway.module';
 import { FakeRpc } from '../testing/fake-backends';
-import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
+import { graphQl, send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
 
 /** A few runs per operation keep the whole sweep at a few seconds; a failure prints its seed to replay. */
 const RUNS_PER_OPERATION = 12;
@@ -72,9 +72,13 @@ const controlText = fc
   .array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 0x9f }).map((code) => String.fromCharCode(code))), { maxLength: 6 })
   .map((parts) => parts.join(''));
 
+/** NUL inside otherwise ordinary text: what PostgreSQL refuses, so what must never reach storage. */
+const withNul = fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([before, after]) => `${before}\u0000${after}`);
+
 const text: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   controlText,
+  withNul,
   fc.constantFrom(...EDGE_STRINGS),
   fc.integer().map(String),
   fc.double().map(String),
@@ -180,13 +184,77 @@ describe(`${GatewayModule.name} under random input`, () => {
 
           const what = `${operation.method} ${url.slice(0, 300)} → ${answer.status} ${answer.text.slice(0, 300)}`;
           if (answer.status >= 500) throw new Error(`server error: ${what}`);
-          if (answer.status >= 400 && !isErrorBody(answer.body, answer.status)) throw new Error(`not the error body: ${what}`);
+          // Node's HTTP parser answers a request line past its header limit (431) before the app sees it.
+          const refusedByNode = answer.status === 431;
+          if (answer.status >= 400 && !refusedByNode && !isErrorBody(answer.body, answer.status)) throw new Error(`not the error body: ${what}`);
+        }),
+        { numRuns: RUNS_PER_OPERATION },
+      );
+    }
+  }, 120_000);
+
+  it('answers random arguments of every GraphQL query and mutation with no internal error', async () => {
+    const fields = await graphQlFieldsOf(sut);
+    expect(fields.map((f) => f.name)).toEqual(expect.arrayContaining(['articles', 'search', 'sources', 'recommendations']));
+    // Mostly strings: most arguments are, and a value of the wrong type stops at GraphQL's own validation.
+    const variable = fc.oneof(
+      { weight: 6, arbitrary: text },
+      { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
+      { weight: 1, arbitrary: fc.oneof(fc.array(text, { maxLength: 3 }), jsonish) },
+    );
+    for (const field of fields) {
+      const declarations = field.args.map((arg, i) => `$v${i}: ${arg.type}`).join(', ');
+      const argumentList = field.args.map((arg, i) => `${arg.name}: $v${i}`).join(', ');
+      const query = `${field.operation}${declarations ? `(${declarations})` : ''} { ${field.name}${argumentList ? `(${argumentList})` : ''}${field.selection} }`;
+      await fc.assert(
+        fc.asyncProperty(fc.tuple(...field.args.map(() => variable)), fc.boolean(), async (values, asAdmin) => {
+          const variables = Object.fromEntries(values.map((value, i) => [`v${i}`, value]));
+          const answer = await withinSeconds(ANSWER_WITHIN_SECONDS, graphQl(sut, query, variables, asAdmin ? { authorization: `Bearer ${adminKey}` } : {}), query);
+          const internal = answer.errors?.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+          if (answer.status >= 500 || internal) throw new Error(`internal error: ${query} ${JSON.stringify(variables).slice(0, 300)} → ${answer.status} ${answer.text.slice(0, 300)}`);
         }),
         { numRuns: RUNS_PER_OPERATION },
       );
     }
   }, 120_000);
 });
+
+interface GraphQlField {
+  operation: 'query' | 'mutation';
+  name: string;
+  args: Array<{ name: string; type: string }>;
+  /** ' { __typename }' for an object result, '' for a scalar one. */
+  selection: string;
+}
+
+interface IntrospectedType {
+  kind: string;
+  name: string | null;
+  ofType: IntrospectedType | null;
+}
+
+/** The root fields of the schema the app serves, with their argument types as GraphQL writes them. */
+async function graphQlFieldsOf(gateway: TestGateway): Promise<GraphQlField[]> {
+  const typeRef = 'kind name ofType { kind name ofType { kind name ofType { kind name } } }';
+  const answer = await graphQl(
+    gateway,
+    `{ __schema { queryType { fields { name args { name type { ${typeRef} } } type { ${typeRef} } } }
+                  mutationType { fields { name args { name type { ${typeRef} } } type { ${typeRef} } } } } }`,
+  );
+  type Root = { fields: Array<{ name: string; args: Array<{ name: string; type: IntrospectedType }>; type: IntrospectedType }> } | null;
+  const schema = answer.data?.['__schema'] as { queryType: Root; mutationType: Root };
+  const written = (type: IntrospectedType): string =>
+    type.kind === 'NON_NULL' ? `${written(type.ofType as IntrospectedType)}!` : type.kind === 'LIST' ? `[${written(type.ofType as IntrospectedType)}]` : (type.name ?? '');
+  const named = (type: IntrospectedType): IntrospectedType => (type.ofType ? named(type.ofType) : type);
+  return (['query', 'mutation'] as const).flatMap((operation) =>
+    ((operation === 'query' ? schema.queryType : schema.mutationType)?.fields ?? []).map((field) => ({
+      operation,
+      name: field.name,
+      args: field.args.map((arg) => ({ name: arg.name, type: written(arg.type) })),
+      selection: ['OBJECT', 'INTERFACE', 'UNION'].includes(named(field.type).kind) ? ' { __typename }' : '',
+    })),
+  );
+}
 
 function isErrorBody(body: unknown, status: number): boolean {
   const b = body as { statusCode?: unknown; error?: unknown; message?: unknown } | undefined;
