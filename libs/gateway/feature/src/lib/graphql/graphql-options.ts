@@ -7,10 +7,10 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * What one GraphQL operation may ask for, checked before anything is resolved. The schema's
- * deepest honest query (recommendations → items → article → fields) is 4 levels. Cost is graphql-armor's static
- * estimate of the selection (2 per object field, 1 per scalar, × 1.5 per level — not per returned
- * item: lists are bounded by their page sizes): one article with every field and its similar
- * articles costs ~40, an article page ~25.
+ * deepest honest query (recommendations → items → article → similar → fields) is 5 levels.
+ * Cost is graphql-armor's static estimate of the selection (2 per object field, 1 per scalar,
+ * × 1.5 per level — not per returned item: lists are bounded by their page sizes): one article
+ * with every field and its similar articles costs ~40, an article page ~25.
  */
 export const GRAPHQL_LIMITS = {
   /** Field nesting, fragments counted by what they contain (a spread adds no level of its own). */
