@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import type { ApiConfig } from '@autoglm/shared-config';
+import { jsonBodyParserOptions } from './common/json-body-limits';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
@@ -21,10 +23,13 @@ export function gatewayHttpAdapter(): ExpressAdapter {
 }
 
 /**
- * What the module cannot declare itself: the URL prefix and the OpenAPI documents
- * (Swagger UI at /docs, the JSON at /docs-json). Call before init()/listen().
+ * What the module cannot declare itself: the URL prefix, the JSON body parser's limits and the
+ * OpenAPI documents (Swagger UI at /docs, the JSON at /docs-json). Call before init()/listen().
  */
-export function configureGatewayApp(app: INestApplication): void {
+export function configureGatewayApp(app: INestApplication, api: ApiConfig): void {
+  // Replaces Nest's default JSON parser (same name, so Nest does not add its own). Nest would swap
+  // `verify` for its raw-body hook if the application were created with rawBody: true; it is not.
+  (app as NestExpressApplication).useBodyParser('json', jsonBodyParserOptions(api));
   // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>.
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'websub/:sourceId'] });
   const document = SwaggerModule.createDocument(

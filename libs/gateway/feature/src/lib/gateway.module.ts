@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
@@ -14,6 +14,9 @@ import { MeResolver } from './me/me.resolver';
 import { UsersController } from './me/users.controller';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesResolver } from './articles/articles.resolver';
+import { ArticleSummaryResolver } from './articles/article-summary.resolver';
+import { SimilarArticlesLoader } from './articles/similar-articles.loader';
+import { GatewayValidationPipe } from './common/gateway-validation.pipe';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { EventsController } from './events/events.controller';
 import { gatewayGraphQlOptions } from './graphql/graphql-options';
@@ -41,7 +44,7 @@ export class GatewayModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions())],
+      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions(config.api))],
       controllers: [
         SourcesController,
         ArticlesController,
@@ -69,13 +72,12 @@ export class GatewayModule {
         // requests that authentication refuses (guessed or made-up keys).
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-        },
+        { provide: APP_PIPE, useValue: new GatewayValidationPipe() },
         ArticleReader,
         ServiceHealth,
         ArticlesResolver,
+        SimilarArticlesLoader,
+        ArticleSummaryResolver,
         SourcesResolver,
         RecommendationsResolver,
         ArticleSearch,

@@ -11,7 +11,7 @@ export type RunningGateway = RunningService & { readonly url: string };
 /** Starts the HTTP surface on config.http; port 0 picks a free port, reported in url. */
 export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const app = await NestFactory.create(GatewayModule.forRoot(config), gatewayHttpAdapter(), { logger: ['error', 'warn', 'log'] });
-  configureGatewayApp(app);
+  configureGatewayApp(app, config.api);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://${reachableHost(config.http.host)}:${address.port}`;

@@ -60,6 +60,8 @@ export interface AppConfig {
   http: { host: string; port: number };
   /** Who may call the REST/GraphQL API (API keys of users; see the gateway's auth). */
   auth: AuthConfig;
+  /** What the REST/GraphQL API accepts and tells about itself. */
+  api: ApiConfig;
   /** Address each gRPC service listens on and is reached at (host:port). */
   grpc: Record<ServiceName, string>;
   /** Deadline of every gRPC call, in milliseconds. */
@@ -162,6 +164,19 @@ export interface AuthConfig {
   allowAnonymousWrites: boolean;
   /** How long a verified key is trusted before storage is asked again (revocation takes effect after at most this). */
   keyCacheSeconds: number;
+}
+
+export interface ApiConfig {
+  /** Largest JSON request body (REST and GraphQL), refused with 413 before it is parsed. */
+  maxJsonBodyBytes: number;
+  /** Deepest nesting of arrays and objects in a JSON request body, refused with 400 before it is parsed. */
+  maxJsonDepth: number;
+  /**
+   * GraphQL introspection and "did you mean" field suggestions: a map of the schema for tools in
+   * development, and for an attacker in production. Off by default when NODE_ENV=production
+   * (GRAPHQL_INTROSPECTION=true|false overrides).
+   */
+  graphQlIntrospection: boolean;
 }
 
 export interface WebSubConfig {

@@ -74,6 +74,27 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env, configPath: yamlFile('') })).toThrow(message);
   });
 
+  it('keeps GraphQL introspection on in development, off when NODE_ENV=production, GRAPHQL_INTROSPECTION winning', () => {
+    const configPath = yamlFile('');
+    expect(loadConfig({ env: {}, configPath }).api.graphQlIntrospection).toBe(true);
+    expect(loadConfig({ env: { NODE_ENV: 'development' }, configPath }).api.graphQlIntrospection).toBe(true);
+    expect(loadConfig({ env: { NODE_ENV: 'production' }, configPath }).api.graphQlIntrospection).toBe(false);
+    expect(loadConfig({ env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }, configPath }).api.graphQlIntrospection).toBe(true);
+    expect(loadConfig({ env: { GRAPHQL_INTROSPECTION: 'false' }, configPath }).api.graphQlIntrospection).toBe(false);
+    expect(() => loadConfig({ env: { GRAPHQL_INTROSPECTION: 'yes' }, configPath })).toThrow(/GRAPHQL_INTROSPECTION must be true or false/);
+  });
+
+  it('bounds JSON request bodies, overridden by the environment and checked', () => {
+    const configPath = yamlFile('');
+    expect(loadConfig({ env: {}, configPath }).api).toMatchObject({ maxJsonBodyBytes: 102_400, maxJsonDepth: 32 });
+    expect(loadConfig({ env: { API_MAX_JSON_BODY_BYTES: '2048', API_MAX_JSON_DEPTH: '8' }, configPath }).api).toMatchObject({
+      maxJsonBodyBytes: 2048,
+      maxJsonDepth: 8,
+    });
+    expect(() => loadConfig({ env: { API_MAX_JSON_DEPTH: '2' }, configPath })).toThrow(/API_MAX_JSON_DEPTH/);
+    expect(() => loadConfig({ env: { API_MAX_JSON_BODY_BYTES: '10' }, configPath })).toThrow(/API_MAX_JSON_BODY_BYTES/);
+  });
+
   it('rejects a non-numeric scheduler setting from the file', () => {
     expect(() => loadConfig({ env: {}, configPath: yamlFile('scheduler:\n  pauseAfterFailures: often') })).toThrow(/pauseAfterFailures/);
   });

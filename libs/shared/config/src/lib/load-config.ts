@@ -49,6 +49,7 @@ export function defaultConfig(): AppConfig {
   return {
     http: { host: '0.0.0.0', port: 3000 },
     auth: { required: false, allowAnonymousWrites: false, keyCacheSeconds: 10 },
+    api: { maxJsonBodyBytes: 100 * 1024, maxJsonDepth: 32, graphQlIntrospection: true },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
     grpcSecurity: {
@@ -293,6 +294,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['HOST']) config.http.host = env['HOST'];
   if (env['AUTH_REQUIRED'] !== undefined) config.auth.required = env['AUTH_REQUIRED'] === 'true';
   if (env['ALLOW_ANONYMOUS_WRITES'] !== undefined) config.auth.allowAnonymousWrites = env['ALLOW_ANONYMOUS_WRITES'] === 'true';
+  applyApiEnv(config.api, env, int);
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
@@ -412,12 +414,39 @@ function validate(config: AppConfig): void {
   if (!Number.isInteger(config.auth.keyCacheSeconds) || config.auth.keyCacheSeconds < 0 || config.auth.keyCacheSeconds > 3600) {
     throw new ConfigError('auth.keyCacheSeconds must be an integer between 0 and 3600');
   }
+  validateApi(config.api);
   validateAnalysis(config.analysis);
   validateLlm(config.llm);
   validateScheduler(config.scheduler);
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
+}
+
+function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {
+  if (env['NODE_ENV'] === 'production') api.graphQlIntrospection = false;
+  const introspection = env['GRAPHQL_INTROSPECTION'];
+  if (introspection !== undefined && introspection !== '') {
+    if (introspection !== 'true' && introspection !== 'false') {
+      throw new ConfigError(`GRAPHQL_INTROSPECTION must be true or false, got "${introspection}"`);
+    }
+    api.graphQlIntrospection = introspection === 'true';
+  }
+  const maxBytes = int('API_MAX_JSON_BODY_BYTES');
+  if (maxBytes !== undefined) api.maxJsonBodyBytes = maxBytes;
+  const maxDepth = int('API_MAX_JSON_DEPTH');
+  if (maxDepth !== undefined) api.maxJsonDepth = maxDepth;
+}
+
+function validateApi(api: AppConfig['api']): void {
+  if (!Number.isInteger(api.maxJsonBodyBytes) || api.maxJsonBodyBytes < 1024 || api.maxJsonBodyBytes > 64 * 1024 * 1024) {
+    throw new ConfigError('api.maxJsonBodyBytes must be an integer between 1024 and 67108864 (API_MAX_JSON_BODY_BYTES)');
+  }
+  // GraphQL requests nest {"variables": {"input": …}}: fewer than 4 levels would refuse ordinary calls.
+  if (!Number.isInteger(api.maxJsonDepth) || api.maxJsonDepth < 4 || api.maxJsonDepth > 1000) {
+    throw new ConfigError('api.maxJsonDepth must be an integer between 4 and 1000 (API_MAX_JSON_DEPTH)');
+  }
+  if (typeof api.graphQlIntrospection !== 'boolean') throw new ConfigError('api.graphQlIntrospection must be true or false (GRAPHQL_INTROSPECTION)');
 }
 
 function validateWebSub(w: AppConfig['websub']): void {

@@ -41,7 +41,7 @@ export class ArticleReader {
   }
 
   /** Neighbours are a bonus: when the vector search fails the article is still shown, without them. */
-  private async similarTo(articleId: string): Promise<ScoredArticle[]> {
+  async similarTo(articleId: string): Promise<ScoredArticle[]> {
     try {
       const { articles } = await this.storage.similarArticles({ articleId, limit: SIMILAR_ARTICLES_LIMIT });
       return articles;

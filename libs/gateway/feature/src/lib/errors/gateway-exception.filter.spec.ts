@@ -50,7 +50,7 @@ describe(GatewayExceptionFilter.name, () => {
   it('keeps the 413 of an oversized body', async () => {
     const answer = await send(sut, 'POST', '/api/v1/sources', { url: 'https://e.org/f', title: 'x'.repeat(200_000) });
 
-    expect(answer.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request entity too large' });
+    expect(answer.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'the request body is larger than the limit of 102400 bytes' });
   });
 
   it('answers an unknown route with 404 in the same shape', async () => {

@@ -77,8 +77,10 @@ function messageOfHttpException(exception: HttpException): string {
  */
 function exposedClientError(exception: unknown): { status: number; message: string } | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
-  const e = exception as { expose?: unknown; status?: unknown; message?: unknown };
+  const e = exception as { expose?: unknown; status?: unknown; message?: unknown; type?: unknown; limit?: unknown };
   if (e.expose !== true || typeof e.status !== 'number' || typeof e.message !== 'string') return undefined;
   if (e.status < 400 || e.status > 499) return undefined;
+  // The parser's own words ("request entity too large") do not say what the limit is.
+  if (e.type === 'entity.too.large' && typeof e.limit === 'number') return { status: e.status, message: `the request body is larger than the limit of ${e.limit} bytes` };
   return { status: e.status, message: e.message };
 }

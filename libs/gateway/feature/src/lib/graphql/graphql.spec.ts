@@ -128,12 +128,12 @@ describe('GraphQL API (ApolloDriver)', () => {
     expect(answer.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 
-  it('rejects queries nested deeper than 8 levels', async () => {
+  it('rejects queries nested deeper than 6 levels', async () => {
     // The schema has no cycles, so only a query with unknown fields can be this deep; the depth rule still runs.
     const answer = await graphQl(sut, '{ sources { id { a { b { c { d { e { f { g } } } } } } } } }');
 
     expect(answer.status).toBe(400);
-    expect(answer.errors?.map((e) => e.message)).toContain('query depth 9 exceeds the limit of 8');
+    expect(answer.errors?.map((e) => e.message)).toContain('Syntax Error: Query depth limit of 6 exceeded, found 9.');
     expect(sut.backends.sources.listSources.requests).toHaveLength(0);
   });
 

@@ -40,7 +40,7 @@ export class LibraryController {
   @Get('subscriptions')
   @ApiOkResponse({ type: [SubscriptionDto] })
   async subscriptions(@CurrentCaller() caller: Caller): Promise<SubscriptionDto[]> {
-    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map(mapSubscription);
+    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
   }
 
   @Put('subscriptions/:sourceId')
@@ -49,7 +49,7 @@ export class LibraryController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async subscribe(@CurrentCaller() caller: Caller, @Param('sourceId') sourceId: string, @Body() body: SubscribeDto): Promise<SubscriptionDto> {
     const { subscription } = await this.storage.putSubscription({ userId: caller.userId, sourceId, category: body.category ?? '' });
-    return mapSubscription(subscription as NonNullable<typeof subscription>);
+    return mapSubscription(subscription as NonNullable<typeof subscription>, caller);
   }
 
   @Delete('subscriptions/:sourceId')

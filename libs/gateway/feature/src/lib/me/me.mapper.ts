@@ -6,6 +6,7 @@ import { mapReadingListFilter, mapSearchModeName, mapSearchModeToContract } from
 import { SearchModeName } from '../search/search.dto';
 import { mapSource } from '../sources/sources.mapper';
 import type { GeneratedApiKey } from '../auth/api-key';
+import type { Caller } from '../auth/caller';
 import type {
   ApiKeyDto,
   ArticleMarksDto,
@@ -36,8 +37,8 @@ export function mapNewApiKey(key: storage.ApiKey | undefined, generated: Generat
   return { ...mapApiKey(key), key: generated.key };
 }
 
-export function mapSubscription(subscription: storage.Subscription): SubscriptionDto {
-  return { source: mapSource(required(subscription.source, 'source')), category: subscription.category, createdAt: iso(subscription.createdAt) };
+export function mapSubscription(subscription: storage.Subscription, caller: Caller): SubscriptionDto {
+  return { source: mapSource(required(subscription.source, 'source'), caller), category: subscription.category, createdAt: iso(subscription.createdAt) };
 }
 
 export function mapMarks(marks: storage.ArticleMarks | undefined): ArticleMarksDto {

@@ -44,7 +44,7 @@ export class MeResolver {
 
   @Query(() => [SubscriptionDto], { description: 'The sources you follow, with your folders.' })
   async subscriptions(@CurrentCaller() caller: Caller): Promise<SubscriptionDto[]> {
-    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map(mapSubscription);
+    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
   }
 
   @Query(() => [SavedSearchDto], { description: 'Your saved searches.' })

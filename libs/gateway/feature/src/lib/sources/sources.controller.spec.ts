@@ -103,7 +103,7 @@ describe(SourcesController.name, () => {
       sut.backends.sources.listSources.returns({
         sources: [
           aSource(),
-          aSource({ id: 'src-2', status: SourceStatus.SOURCE_STATUS_ERROR, lastError: 'HTTP 500', consecutiveFailures: 3 }),
+          aSource({ id: 'src-2', status: SourceStatus.SOURCE_STATUS_ERROR, lastError: 'https://example.org/feed.xml answered HTTP 500 Internal Server Error', consecutiveFailures: 3 }),
           aSource({ id: 'src-3', status: SourceStatus.SOURCE_STATUS_PAUSED }),
         ],
       });

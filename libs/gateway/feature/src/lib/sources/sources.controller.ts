@@ -11,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
+import { OptionalCaller, type Caller } from '../auth/caller';
 import { required } from '../common/values.mapper';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { readOpmlBody } from './opml-body';
@@ -27,7 +28,7 @@ export class SourcesController {
   @Post()
   @Access(AccessPolicy.InstanceWrite)
   @ApiCreatedResponse({ type: SourceDto })
-  async create(@Body() body: CreateSourceDto): Promise<SourceDto> {
+  async create(@Body() body: CreateSourceDto, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
     const { source } = await this.sources.addSource({
       url: body.url,
       title: body.title ?? '',
@@ -35,14 +36,14 @@ export class SourcesController {
       category: '',
       fullText: body.fullText ?? false,
     });
-    return mapSource(required(source, 'source'));
+    return mapSource(required(source, 'source'), caller);
   }
 
   @Get()
   @ApiOkResponse({ type: SourceListDto })
-  async list(): Promise<SourceListDto> {
+  async list(@OptionalCaller() caller: Caller | undefined): Promise<SourceListDto> {
     const { sources } = await this.sources.listSources({});
-    return { items: sources.map(mapSource) };
+    return { items: sources.map((source) => mapSource(source, caller)) };
   }
 
   @Post('import')
@@ -71,9 +72,9 @@ export class SourcesController {
 
   @Get(':id')
   @ApiOkResponse({ type: SourceDetailDto })
-  async get(@Param('id') id: string): Promise<SourceDetailDto> {
+  async get(@Param('id') id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDetailDto> {
     const { source, websub } = await this.sources.getSource({ id });
-    return mapSourceDetail(required(source, 'source'), websub);
+    return mapSourceDetail(required(source, 'source'), websub, caller);
   }
 
   @Post(':id/refresh')
@@ -90,8 +91,8 @@ export class SourcesController {
   @Access(AccessPolicy.InstanceWrite)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SourceDto, description: 'The source, ACTIVE again and due for a check now.' })
-  async resume(@Param('id') id: string): Promise<SourceDto> {
+  async resume(@Param('id') id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
     const { source } = await this.sources.resumeSource({ id });
-    return mapSource(required(source, 'source'));
+    return mapSource(required(source, 'source'), caller);
   }
 }

@@ -40,7 +40,7 @@ describe(mapSource.name, () => {
       sourceOptionsJson: '{"headers":{"Authorization":"Bearer s3cret"}}',
     };
 
-    const sut = mapSource(source);
+    const sut = mapSource(source, undefined);
 
     expect(sut.kind).toBe('json_api');
     expect(JSON.stringify(sut)).not.toContain('s3cret');

@@ -1,9 +1,12 @@
 import { SourceKind, SourceStatus, type Source, type sources } from '@autoglm/contracts';
 import { assertUnreachable } from '@autoglm/shared-errors';
+import type { Caller } from '../auth/caller';
 import { isoOrNull, textOrNull } from '../common/values.mapper';
+import { sourceErrorFor } from './source-failure';
 import type { SourceDetailDto, SourceDto, SourceKindName, SourceStatusName, WebSubStatusDto } from './source.dto';
 
-export function mapSource(source: Source): SourceDto {
+/** The caller decides how much of the last error is shown (see sourceErrorFor). */
+export function mapSource(source: Source, caller: Caller | undefined): SourceDto {
   return {
     id: source.id,
     url: source.url,
@@ -15,7 +18,7 @@ export function mapSource(source: Source): SourceDto {
     effectiveIntervalSeconds: source.effectiveIntervalSeconds || source.intervalSeconds,
     category: textOrNull(source.category ?? ''),
     fullText: source.fullText === true,
-    lastError: textOrNull(source.lastError),
+    lastError: sourceErrorFor(source.lastError, caller),
     consecutiveFailures: source.consecutiveFailures,
     lastFetchedAt: isoOrNull(source.lastFetchedAt),
     nextCheckAt: isoOrNull(source.nextCheckAt),
@@ -24,16 +27,16 @@ export function mapSource(source: Source): SourceDto {
   };
 }
 
-export function mapSourceDetail(source: Source, websub: sources.WebSubStatus | undefined | null): SourceDetailDto {
-  return { ...mapSource(source), websub: websub ? mapWebSubStatus(websub) : null };
+export function mapSourceDetail(source: Source, websub: sources.WebSubStatus | undefined | null, caller: Caller | undefined): SourceDetailDto {
+  return { ...mapSource(source, caller), websub: websub ? mapWebSubStatus(websub, caller) : null };
 }
 
-function mapWebSubStatus(websub: sources.WebSubStatus): WebSubStatusDto {
+function mapWebSubStatus(websub: sources.WebSubStatus, caller: Caller | undefined): WebSubStatusDto {
   return {
     hubUrl: websub.hubUrl,
     state: websub.state,
     leaseExpiresAt: isoOrNull(websub.leaseExpiresAt),
-    lastError: textOrNull(websub.lastError),
+    lastError: sourceErrorFor(websub.lastError, caller),
   };
 }
 

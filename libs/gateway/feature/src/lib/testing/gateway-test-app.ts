@@ -20,6 +20,7 @@ export async function startTestGateway(
     healthProbeTimeoutMs?: number;
     authRequired?: boolean;
     allowAnonymousWrites?: boolean;
+    graphQlIntrospection?: boolean;
     rateLimit?: RateLimitConfig;
     redisUrl?: string;
   } = {},
@@ -30,6 +31,7 @@ export async function startTestGateway(
     ...base,
     http: { host: '127.0.0.1', port: 0 },
     auth: { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false },
+    api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection },
     rateLimit: options.rateLimit ?? base.rateLimit,
     redis: { url: options.redisUrl ?? base.redis.url },
   };
@@ -46,7 +48,7 @@ export async function startTestGateway(
     .useValue(options.healthProbeTimeoutMs ?? 200)
     .compile();
   const app = moduleRef.createNestApplication(gatewayHttpAdapter(), { logger: false });
-  configureGatewayApp(app);
+  configureGatewayApp(app, config.api);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, backends, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
