@@ -6,3 +6,5 @@ export * from './lib/grpc-client';
 export * from './lib/timestamp';
 export * from './lib/grpc-service-host';
 export * from './lib/run-service-process';
+export * from './lib/shutdown';
+export * from './lib/draining-grpc-server';

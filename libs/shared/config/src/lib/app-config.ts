@@ -62,6 +62,8 @@ export interface AppConfig {
   grpc: Record<ServiceName, string>;
   /** Deadline of every gRPC call, in milliseconds. */
   rpcDeadlineMs: number;
+  /** How a process stops on SIGTERM/SIGINT. */
+  shutdown: ShutdownConfig;
   database: {
     /** PostgreSQL server; empty means embedded PGlite in dataDir. */
     url: string;
@@ -112,6 +114,15 @@ export interface AppConfig {
   llm: LlmConfig;
   /** WebSub (push) subscriptions to the hubs that feeds advertise. */
   websub: WebSubConfig;
+}
+
+export interface ShutdownConfig {
+  /**
+   * From the signal to the exit (SHUTDOWN_TIMEOUT_MS): in-flight requests, calls and jobs get the
+   * first two thirds, closing clients, the database and Redis the rest. A process still stopping
+   * then reports what was left and exits 1 (a supervisor then knows the stop was not clean).
+   */
+  timeoutMs: number;
 }
 
 export interface AuthConfig {

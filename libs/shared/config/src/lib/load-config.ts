@@ -50,6 +50,7 @@ export function defaultConfig(): AppConfig {
     auth: { required: false, keyCacheSeconds: 10 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
+    shutdown: { timeoutMs: 15_000 },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
@@ -307,6 +308,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   applyLlmEnv(config.llm, env);
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
+  const shutdownTimeout = int('SHUTDOWN_TIMEOUT_MS');
+  if (shutdownTimeout !== undefined) config.shutdown.timeoutMs = shutdownTimeout;
   for (const s of SERVICES) {
     const v = env[`GRPC_${s.toUpperCase()}_URL`];
     if (v) config.grpc[s] = v;
@@ -327,6 +330,10 @@ function validate(config: AppConfig): void {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
+  const shutdownTimeout = config.shutdown?.timeoutMs;
+  if (!isWholeNumber(shutdownTimeout) || shutdownTimeout < 1_000 || shutdownTimeout > 600_000) {
+    throw new ConfigError(`shutdown.timeoutMs must be an integer between 1000 and 600000, got ${JSON.stringify(shutdownTimeout)} (SHUTDOWN_TIMEOUT_MS)`);
+  }
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
   if (!Number.isInteger(config.auth.keyCacheSeconds) || config.auth.keyCacheSeconds < 0 || config.auth.keyCacheSeconds > 3600) {
     throw new ConfigError('auth.keyCacheSeconds must be an integer between 0 and 3600');

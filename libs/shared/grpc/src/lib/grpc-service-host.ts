@@ -1,34 +1,48 @@
 import { Logger, type DynamicModule, type INestMicroservice, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { analysis, crawler, recommender, sources, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DrainingGrpcServer } from './draining-grpc-server';
 import { createGrpcClient, type GrpcClientHandle, type PromiseClient } from './grpc-client';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { grpcServerOptions, type GrpcServiceName } from './services';
+import { shutdownDeadlines, type ShutdownOptions } from './shutdown';
 
 /** A started service; close() stops it and releases its resources. */
 export interface RunningService {
   readonly name: string;
-  close(): Promise<void>;
+  /** Without options, in-flight work gets the drain share of config.shutdown.timeoutMs from now. */
+  close(options?: ShutdownOptions): Promise<void>;
 }
 
-/** Starts a Nest gRPC microservice for one service on the address in config.grpc. */
+/**
+ * Starts a Nest gRPC microservice for one service on the address in config.grpc. close() lets
+ * in-flight calls finish and runs `drain` (the service's own in-flight work, e.g. queue jobs)
+ * side by side until the drain deadline, then closes the Nest application (its shutdown hooks
+ * release clients and connections). No process signal handlers here: the process's one
+ * shutdown sequence (runServiceProcess, the embedded launcher) decides the order.
+ */
 export async function startGrpcService(
   name: GrpcServiceName,
   module: Type<unknown> | DynamicModule,
   config: AppConfig,
+  drain?: (app: INestMicroservice, drainBy: number) => Promise<void>,
 ): Promise<{ app: INestMicroservice; running: RunningService }> {
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    transport: Transport.GRPC,
-    options: grpcServerOptions(name, config.grpc[name]),
-    logger: ['error', 'warn', 'log'],
-  });
+  const server = new DrainingGrpcServer(grpcServerOptions(name, config.grpc[name]));
+  const app = await NestFactory.createMicroservice(module, { strategy: server, logger: ['error', 'warn', 'log'] });
   app.useGlobalFilters(new GrpcExceptionFilter());
-  app.enableShutdownHooks();
   await app.listen();
-  new Logger(name).log(`gRPC ${name} listening on ${config.grpc[name]}`);
-  return { app, running: { name, close: () => app.close() } };
+  const logger = new Logger(name);
+  logger.log(`gRPC ${name} listening on ${config.grpc[name]}`);
+  let closed: Promise<void> | undefined;
+  const close = async ({ drainBy, onStep }: ShutdownOptions = shutdownDeadlines(config.shutdown, Date.now())) => {
+    onStep?.(`${name}: finishing in-flight gRPC calls${drain ? ' and work' : ''}`);
+    const [calls] = await Promise.all([server.drain(drainBy), drain?.(app, drainBy)]);
+    if (calls.cancelled) logger.warn(`gRPC calls still running at the drain deadline were cancelled`);
+    onStep?.(`${name}: releasing clients, connections and the data it holds`);
+    await app.close();
+  };
+  return { app, running: { name, close: (options) => (closed ??= close(options)) } };
 }
 
 /** Injection tokens of the typed, deadline-bound clients of each service. */
