@@ -21,7 +21,7 @@ export function runServiceProcess(name: string, start: (config: AppConfig) => Pr
   let stop: ((signal: NodeJS.Signals) => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
-      logger.warn(`${signal} received while stopping; the shutdown goes on`);
+      logger.log(`${signal} received while stopping; the shutdown goes on`);
       return;
     }
     signalled = signal;
