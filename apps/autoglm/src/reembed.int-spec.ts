@@ -40,6 +40,9 @@ class HeldQueues implements QueueFactory {
       add: async (data: T) => void this.held.push({ queue: name, data }),
       process: () => undefined,
       depth: async () => this.held.filter((j) => j.queue === name).length,
+      stopConsuming: async () => [],
+      // Held on purpose: nothing to hand back to the database.
+      takeUnfinished: async () => [],
       close: async () => undefined,
     };
   }

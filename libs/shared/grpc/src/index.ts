@@ -9,3 +9,5 @@ export * from './lib/run-service-process';
 export * from './lib/service-auth';
 export * from './lib/transport-security';
 export * from './lib/health/health-service';
+export * from './lib/shutdown';
+export * from './lib/draining-grpc-server';

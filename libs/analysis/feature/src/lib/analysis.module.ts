@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
 import { QueueModule } from '@autoglm/shared-queue';
@@ -75,7 +75,8 @@ export class AnalysisModule {
   }
 }
 
-/** Starts the analysis gRPC service (models loaded and verified first) and its `analyze` queue consumer. */
+/** Starts the analysis gRPC service (models loaded and verified first) and its `analyze` queue consumer (drained on close). */
 export async function startAnalysisService(config: AppConfig): Promise<RunningService> {
-  return (await startGrpcService('analysis', AnalysisModule.forRoot(config), config)).running;
+  const drain = (app: INestMicroservice, drainBy: number) => app.get(AnalyzeJobConsumer).stopConsuming(drainBy);
+  return (await startGrpcService('analysis', AnalysisModule.forRoot(config), config, drain)).running;
 }

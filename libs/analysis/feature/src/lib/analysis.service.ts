@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { CHINESE_SEGMENTER, LANGUAGE_DETECTOR, TOPIC_CLASSIFIER } from './analysis.tokens';
@@ -61,7 +61,7 @@ export interface ModelDescription {
 
 /** Runs the local models over texts: embeddings, language, keywords, topic, summary, SimHash. */
 @Injectable()
-export class AnalysisService implements OnModuleDestroy {
+export class AnalysisService implements OnApplicationShutdown {
   constructor(
     private readonly embeddings: EmbeddingService,
     private readonly catalog: EmbeddingCatalog,
@@ -175,7 +175,8 @@ export class AnalysisService implements OnModuleDestroy {
     return installedModels(this.config.analysis.modelDir, this.config.analysis.embeddingModels);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the analyze jobs drained (onModuleDestroy), so no running analysis loses its model. */
+  async onApplicationShutdown(): Promise<void> {
     await this.languages.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
 import { EXECUTION_PROVIDER_REGISTRY } from './analysis.tokens';
@@ -17,7 +17,7 @@ export function localModelName(name: string): string {
  * installed model, loaded on first use with its own session pool and batcher.
  */
 @Injectable()
-export class EmbeddingCatalog implements OnModuleDestroy {
+export class EmbeddingCatalog implements OnApplicationShutdown {
   private readonly logger = new Logger(EmbeddingCatalog.name);
   private readonly others = new Map<string, Promise<EmbeddingService>>();
 
@@ -68,10 +68,11 @@ export class EmbeddingCatalog implements OnModuleDestroy {
     return this.resolve(WORD_MODEL_NAME);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the analyze jobs drained (onModuleDestroy), so no running analysis loses its model. */
+  async onApplicationShutdown(): Promise<void> {
     const loaded = await Promise.allSettled(this.others.values());
     this.others.clear();
-    await Promise.allSettled(loaded.map((r) => (r.status === 'fulfilled' ? r.value.onModuleDestroy() : undefined)));
+    await Promise.allSettled(loaded.map((r) => (r.status === 'fulfilled' ? r.value.onApplicationShutdown() : undefined)));
   }
 
   private async load(name: string): Promise<EmbeddingService> {

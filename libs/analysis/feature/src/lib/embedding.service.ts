@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { EMBEDDING_MODEL } from './analysis.tokens';
@@ -19,7 +19,7 @@ export type InferenceOptions = SubmitOptions & { role?: EmbeddingRole };
 
 /** Embeds texts with the model; every text goes through the dynamic batcher. */
 @Injectable()
-export class EmbeddingService implements OnModuleDestroy {
+export class EmbeddingService implements OnApplicationShutdown {
   readonly batcher: DynamicBatcher<TokenizedText, Float32Array>;
 
   constructor(
@@ -57,7 +57,8 @@ export class EmbeddingService implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the analyze jobs drained (onModuleDestroy), so no running analysis loses its model. */
+  async onApplicationShutdown(): Promise<void> {
     this.batcher.close();
     await this.model.release();
   }

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
 import { QueueModule } from '@autoglm/shared-queue';
@@ -22,7 +22,7 @@ export class CrawlerModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         ...grpcClientProviders('storage'),
-        // Closed by its onModuleDestroy hook (Nest calls it on factory-made instances too).
+        // Closed by its onApplicationShutdown hook (Nest calls it on factory-made instances too).
         { provide: GuardedFetcher, useFactory: () => new GuardedFetcher(config.crawler) },
         {
           provide: RobotsTxtRules,
@@ -40,7 +40,8 @@ export class CrawlerModule {
   }
 }
 
-/** Starts the crawler: the gRPC CrawlerService and the consumer of the `crawl` queue. */
+/** Starts the crawler: the gRPC CrawlerService and the consumer of the `crawl` queue (drained on close). */
 export async function startCrawlerService(config: AppConfig): Promise<RunningService> {
-  return (await startGrpcService('crawler', CrawlerModule.forRoot(config), config)).running;
+  const drain = (app: INestMicroservice, drainBy: number) => app.get(CrawlQueueConsumer).stopConsuming(drainBy);
+  return (await startGrpcService('crawler', CrawlerModule.forRoot(config), config, drain)).running;
 }

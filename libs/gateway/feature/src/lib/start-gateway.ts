@@ -1,8 +1,9 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@autoglm/shared-config';
-import type { RunningService } from '@autoglm/shared-grpc';
+import { drainHttpServer, shutdownDeadlines, type RunningService, type ShutdownOptions } from '@autoglm/shared-grpc';
 import { configureGatewayApp, gatewayHttpAdapter } from './gateway-app';
 import { GatewayModule } from './gateway.module';
 
@@ -16,7 +17,16 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://${reachableHost(config.http.host)}:${address.port}`;
   new Logger('gateway').log(`HTTP gateway listening on ${url} (REST /api/v1, OpenAPI /docs, GraphQL /graphql)`);
-  return { name: 'gateway', url, close: () => app.close() };
+  const logger = new Logger('gateway');
+  let closed: Promise<void> | undefined;
+  // Requests in flight are answered (until the drain deadline) before Nest's hooks run and the backends go.
+  const close = async ({ drainBy, onStep }: ShutdownOptions = shutdownDeadlines(config.shutdown, Date.now())) => {
+    onStep?.('gateway: answering HTTP requests in flight');
+    if (!(await drainHttpServer(app.getHttpServer() as Server, drainBy))) logger.warn('HTTP requests still running at the drain deadline were cut');
+    onStep?.('gateway: releasing clients');
+    await app.close();
+  };
+  return { name: 'gateway', url, close: (options) => (closed ??= close(options)) };
 }
 
 /** A wildcard bind address is not something a client can connect to: name loopback instead. */

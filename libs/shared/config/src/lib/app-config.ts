@@ -68,6 +68,8 @@ export interface AppConfig {
   rpcDeadlineMs: number;
   /** How the services authenticate each other over gRPC and how large their messages may be. */
   grpcSecurity: GrpcSecurityConfig;
+  /** How a process stops on SIGTERM/SIGINT. */
+  shutdown: ShutdownConfig;
   database: {
     /** PostgreSQL server; empty means embedded PGlite in dataDir. */
     url: string;
@@ -147,6 +149,15 @@ export interface GrpcSecurityConfig {
   maxReceiveMessageBytes: number;
   /** Largest message a server or client sends (grpc.max_send_message_length; GRPC_MAX_SEND_MESSAGE_BYTES). */
   maxSendMessageBytes: number;
+}
+
+export interface ShutdownConfig {
+  /**
+   * From the signal to the exit (SHUTDOWN_TIMEOUT_MS): in-flight requests, calls and jobs get the
+   * first two thirds, closing clients, the database and Redis the rest. A process still stopping
+   * then reports what was left and exits 1 (a supervisor then knows the stop was not clean).
+   */
+  timeoutMs: number;
 }
 
 export interface AuthConfig {

@@ -24,6 +24,16 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('bounds the shutdown by SHUTDOWN_TIMEOUT_MS (15 s by default) and refuses values that cannot work', () => {
+    expect(loadConfig({ env: {}, configPath: yamlFile('') }).shutdown.timeoutMs).toBe(15_000);
+    expect(loadConfig({ env: { SHUTDOWN_TIMEOUT_MS: '30000' }, configPath: yamlFile('') }).shutdown.timeoutMs).toBe(30_000);
+    expect(loadConfig({ env: {}, configPath: yamlFile('shutdown:\n  timeoutMs: 5000\n') }).shutdown.timeoutMs).toBe(5_000);
+    for (const bad of ['10', '700000']) {
+      expect(() => loadConfig({ env: { SHUTDOWN_TIMEOUT_MS: bad }, configPath: yamlFile('') })).toThrow(/shutdown.timeoutMs .*SHUTDOWN_TIMEOUT_MS/);
+    }
+    expect(() => loadConfig({ env: {}, configPath: yamlFile('shutdown:\n  timeoutMs: soon\n') })).toThrow(/shutdown.timeoutMs/);
+  });
+
   it('works without a config file', () => {
     const sut = loadConfig({ env: { AUTOGLM_CONFIG: undefined }, configPath: undefined, overrides: { sources: [] } });
     expect(sut.grpc.storage).toBe('127.0.0.1:50051');

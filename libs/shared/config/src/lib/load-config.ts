@@ -60,6 +60,7 @@ export function defaultConfig(): AppConfig {
       maxReceiveMessageBytes: 4 * 1024 * 1024,
       maxSendMessageBytes: 4 * 1024 * 1024,
     },
+    shutdown: { timeoutMs: 15_000 },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
@@ -323,6 +324,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   applyRateLimitEnv(config.rateLimit, env, (message) => new ConfigError(message));
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
+  const shutdownTimeout = int('SHUTDOWN_TIMEOUT_MS');
+  if (shutdownTimeout !== undefined) config.shutdown.timeoutMs = shutdownTimeout;
   for (const s of SERVICES) {
     const v = env[`GRPC_${s.toUpperCase()}_URL`];
     if (v) config.grpc[s] = v;
@@ -407,6 +410,10 @@ function validate(config: AppConfig): void {
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   validateGrpcSecurity(config.grpcSecurity);
+  const shutdownTimeout = config.shutdown?.timeoutMs;
+  if (!isWholeNumber(shutdownTimeout) || shutdownTimeout < 1_000 || shutdownTimeout > 600_000) {
+    throw new ConfigError(`shutdown.timeoutMs must be an integer between 1000 and 600000, got ${JSON.stringify(shutdownTimeout)} (SHUTDOWN_TIMEOUT_MS)`);
+  }
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
   if (typeof config.auth.allowAnonymousWrites !== 'boolean') {
     throw new ConfigError('auth.allowAnonymousWrites must be true or false (ALLOW_ANONYMOUS_WRITES)');

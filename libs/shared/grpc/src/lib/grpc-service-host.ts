@@ -1,20 +1,22 @@
 import { Logger, type DynamicModule, type INestMicroservice, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from '@grpc/grpc-js';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { analysis, crawler, recommender, sources, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DrainingGrpcServer } from './draining-grpc-server';
 import { createGrpcClient, type GrpcClientHandle, type PromiseClient } from './grpc-client';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { HealthStatusBoard, ServingStatus } from './health/health-service';
 import { serviceAuthInterceptor, serviceTokenOf } from './service-auth';
 import { GRPC_SERVICES, grpcServerOptions, type GrpcServiceName } from './services';
+import { shutdownDeadlines, type ShutdownOptions } from './shutdown';
 import { messageLimitOptions, serverCredentialsOf } from './transport-security';
 
 /** A started service; close() stops it and releases its resources. */
 export interface RunningService {
   readonly name: string;
-  close(): Promise<void>;
+  /** Without options, in-flight work gets the drain share of config.shutdown.timeoutMs from now. */
+  close(options?: ShutdownOptions): Promise<void>;
 }
 
 /** The gRPC-side options every server adds to grpcServerOptions: security, limits, health. */
@@ -32,29 +34,36 @@ function hardenedServerOptions(config: AppConfig, health: HealthStatusBoard) {
  * Starts a Nest gRPC microservice for one service on the address in config.grpc: every call must
  * carry the service token (mutual TLS too when configured), messages are bounded by
  * config.grpcSecurity, and grpc.health.v1.Health answers SERVING for the service and for "".
- * `health` lets the caller report NOT_SERVING later; close() reports it before stopping.
+ * `health` lets the caller report NOT_SERVING later; close() reports it, then lets in-flight calls
+ * finish and runs `drain` (the service's own in-flight work, e.g. queue jobs) side by side until the
+ * drain deadline, then closes the Nest application (its shutdown hooks release clients and
+ * connections). No process signal handlers here: the process's one shutdown sequence
+ * (runServiceProcess, the embedded launcher) decides the order.
  */
 export async function startGrpcService(
   name: GrpcServiceName,
   module: Type<unknown> | DynamicModule,
   config: AppConfig,
+  drain?: (app: INestMicroservice, drainBy: number) => Promise<void>,
 ): Promise<{ app: INestMicroservice; running: RunningService; health: HealthStatusBoard }> {
   const def = GRPC_SERVICES[name];
   const health = new HealthStatusBoard({ '': ServingStatus.SERVING, [`${def.package}.${def.service}`]: ServingStatus.SERVING });
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    transport: Transport.GRPC,
-    options: { ...grpcServerOptions(name, config.grpc[name]), ...hardenedServerOptions(config, health) },
-    logger: ['error', 'warn', 'log'],
-  });
+  const server = new DrainingGrpcServer({ ...grpcServerOptions(name, config.grpc[name]), ...hardenedServerOptions(config, health) });
+  const app = await NestFactory.createMicroservice(module, { strategy: server, logger: ['error', 'warn', 'log'] });
   app.useGlobalFilters(new GrpcExceptionFilter());
-  app.enableShutdownHooks();
   await app.listen();
-  new Logger(name).log(`gRPC ${name} listening on ${config.grpc[name]}`);
-  const close = async () => {
+  const logger = new Logger(name);
+  logger.log(`gRPC ${name} listening on ${config.grpc[name]}`);
+  let closed: Promise<void> | undefined;
+  const close = async ({ drainBy, onStep }: ShutdownOptions = shutdownDeadlines(config.shutdown, Date.now())) => {
     health.shutdown();
+    onStep?.(`${name}: finishing in-flight gRPC calls${drain ? ' and work' : ''}`);
+    const [calls] = await Promise.all([server.drain(drainBy), drain?.(app, drainBy)]);
+    if (calls.cancelled) logger.warn(`gRPC calls still running at the drain deadline were cancelled`);
+    onStep?.(`${name}: releasing clients, connections and the data it holds`);
     await app.close();
   };
-  return { app, running: { name, close }, health };
+  return { app, running: { name, close: (options) => (closed ??= close(options)) }, health };
 }
 
 /** Injection tokens of the typed, deadline-bound clients of each service. */

@@ -2,12 +2,19 @@ import { Logger } from '@nestjs/common';
 import { checkGrpcAuthentication, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { closeGrpcClients, type RunningService } from './grpc-service-host';
+import { shutdownDeadlines } from './shutdown';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * The body of every apps/<service>/src/main.ts: load and validate the configuration once, start
- * the service, stop it cleanly on SIGINT/SIGTERM (releasing every client channel and queue of the
- * process, which is this service alone), and exit 1 with a readable message when start-up fails.
- * `deployment` is 'embedded' only for apps/autoglm (all services in this process).
+ * the service, and exit 1 with a readable message when start-up fails. `deployment` is 'embedded'
+ * only for apps/autoglm (all services in this process).
+ *
+ * On SIGINT/SIGTERM (also one that arrives during start-up) the service stops in order — in-flight
+ * work drained, then every client channel and queue of the process released — and the process
+ * exits 0, within config.shutdown.timeoutMs: past it, it says what was still stopping and exits 1.
+ * A second signal while stopping changes nothing (the deadline already bounds the wait).
  */
 export function runServiceProcess(
   name: string,
@@ -15,29 +22,52 @@ export function runServiceProcess(
   deployment: Deployment = 'distributed',
 ): void {
   const logger = new Logger(name);
+  let signalled: NodeJS.Signals | undefined;
+  let stop: ((signal: NodeJS.Signals) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.log(`${signal} received while stopping; the shutdown goes on`);
+      return;
+    }
+    signalled = signal;
+    if (stop) stop(signal);
+    else logger.log(`${signal} received during start-up: stopping once started`);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+
   const main = async () => {
     const config = loadConfig();
     // A service process of a distributed deployment must not open its port to every caller by default.
     checkGrpcAuthentication(config, deployment);
     const running = await start(config);
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      void running
-        .close()
-        .then(async () => {
-          closeGrpcClients();
-          await closeInProcessQueues();
+    stop = (signal) => {
+      const startedAt = Date.now();
+      const { drainBy, exitBy } = shutdownDeadlines(config.shutdown, startedAt);
+      let step = `stopping ${running.name}`;
+      logger.log(`${signal} received: stopping (at most ${config.shutdown.timeoutMs} ms)`);
+      const watchdog = setTimeout(() => {
+        logger.error(`shutdown did not finish within ${config.shutdown.timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); still running: ${step}`);
+        process.exit(1);
+      }, exitBy - startedAt);
+      void (async () => {
+        await running.close({ drainBy, onStep: (now) => (step = now) });
+        step = 'closing client channels and queues';
+        closeGrpcClients();
+        await closeInProcessQueues();
+      })().then(
+        () => {
+          clearTimeout(watchdog);
+          logger.log(`stopped in ${Date.now() - startedAt} ms`);
           process.exit(0);
-        })
-        .catch((error: Error) => {
-          logger.error(`stopping failed: ${error.message}`);
+        },
+        (error: unknown) => {
+          clearTimeout(watchdog);
+          logger.error(`stopping failed during ${step}: ${error instanceof Error ? error.message : String(error)}`);
           process.exit(1);
-        });
+        },
+      );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled) stop(signalled);
   };
   main().catch((error: unknown) => {
     if (error instanceof ConfigError) logger.fatal(`invalid configuration: ${error.message}`);

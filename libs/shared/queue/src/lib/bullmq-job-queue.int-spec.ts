@@ -28,4 +28,51 @@ describe(BullMqQueueFactory.name, () => {
     expect(await queue.depth()).toBe(0);
     await sut.close();
   });
+
+  it('stops taking jobs, lets the running one finish, and leaves the waiting ones in Redis for the next worker', async () => {
+    const prefix = `autoglm-test-${randomUUID()}`;
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, prefix);
+    const queue = sut.get<{ n: number }>(QUEUE_NAMES.analyze);
+    const seen: number[] = [];
+    let release: () => void = () => undefined;
+    const started = new Promise<void>((resolve) =>
+      queue.process(async (job) => {
+        seen.push(job.n);
+        resolve();
+        await new Promise<void>((r) => (release = r));
+      }),
+    );
+    await queue.add({ n: 1 }, { jobId: 'analyze:first' });
+    await started;
+    await queue.add({ n: 2 }, { jobId: 'analyze:second' });
+
+    const stopped = queue.stopConsuming(Date.now() + 30_000);
+    release();
+    expect(await stopped).toEqual([]);
+    expect(seen).toEqual([1]);
+    expect(await queue.depth()).toBe(1);
+    expect(await queue.takeUnfinished()).toEqual([]);
+
+    const next = BullMqQueueFactory.fromUrl(REDIS_URL, prefix);
+    const picked = new Promise<number>((resolve) => next.get<{ n: number }>(QUEUE_NAMES.analyze).process(async (job) => resolve(job.n)));
+    expect(await picked).toBe(2);
+    await next.close();
+    await sut.close();
+  });
+
+  it('gives up on a job still running at the deadline', async () => {
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, `autoglm-test-${randomUUID()}`);
+    const queue = sut.get<{ n: number }>(QUEUE_NAMES.crawl);
+    const started = new Promise<void>((resolve) =>
+      queue.process(async () => {
+        resolve();
+        await new Promise<void>(() => undefined);
+      }),
+    );
+    await queue.add({ n: 1 }, { jobId: 'crawl:stuck' });
+    await started;
+
+    expect(await queue.stopConsuming(Date.now() + 50)).toEqual(['crawl%3Astuck']);
+    await sut.close();
+  });
 });

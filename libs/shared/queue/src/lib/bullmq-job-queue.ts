@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import type { EnqueueOptions, JobHandler, JobQueue, QueueFactory, QueueName } from './job-queue';
+import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
 
 /** Parses a redis:// URL into BullMQ connection options. */
 export function bullConnection(redisUrl: string): ConnectionOptions {
@@ -28,6 +28,9 @@ export function bullJobId(jobId: string): string {
 export class BullMqJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
   private worker: Worker | undefined;
+  /** Handlers of this process's worker that have not returned yet. */
+  private readonly running = new Map<string, Promise<void>>();
+  private counter = 0;
 
   /** ownsQueue: false when the Queue is managed by @nestjs/bullmq (it closes it on shutdown). */
   constructor(
@@ -51,7 +54,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
 
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     if (this.worker) throw new Error(`queue ${this.name} already has a consumer`);
-    this.worker = new Worker(this.name, async (job) => handler(job.data as T), {
+    this.worker = new Worker(this.name, (job) => this.track(job.id ?? `job-${++this.counter}`, handler(job.data as T)), {
       connection: this.queue.opts.connection,
       prefix: this.queue.opts.prefix,
       concurrency: Math.max(1, options.concurrency ?? 1),
@@ -64,10 +67,45 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * Pauses the worker (no new job is fetched), waits for the running handlers until `deadline`,
+   * then closes the worker; one still running is given up (force close): its lock expires and
+   * BullMQ's stalled-job check hands it to the next worker.
+   */
+  async stopConsuming(deadline: number): Promise<string[]> {
+    const worker = this.worker;
+    if (!worker) return [];
+    this.worker = undefined;
+    await worker.pause(true);
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+      await Promise.race([Promise.allSettled(this.running.values()), late]);
+      clearTimeout(timer);
+    }
+    const left = [...this.running.keys()];
+    await worker.close(left.length > 0);
+    return left;
+  }
+
+  /** Nothing: the jobs are in Redis, where the next worker finds them. */
+  async takeUnfinished(): Promise<Array<QueuedJob<T>>> {
+    return [];
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     this.worker = undefined;
     if (this.ownsQueue) await this.queue.close();
+  }
+
+  private async track(id: string, work: Promise<void>): Promise<void> {
+    this.running.set(id, work);
+    try {
+      await work;
+    } finally {
+      this.running.delete(id);
+    }
   }
 }
 

@@ -50,4 +50,90 @@ describe(InProcessJobQueue.name, () => {
     expect(peak).toBe(2);
     await sut.close();
   });
+
+  describe('stopping', () => {
+    function gate() {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    }
+
+    it('takes no new job once stopped, lets the running ones finish and hands back the rest', async () => {
+      const sut = new InProcessJobQueue<number>('crawl', { maxAttempts: 3, backoffMs: 1 });
+      const release = gate();
+      const started: number[] = [];
+      const finished: number[] = [];
+      sut.process(
+        async (n) => {
+          started.push(n);
+          await release.opened;
+          finished.push(n);
+        },
+        { concurrency: 2 },
+      );
+      for (let i = 1; i <= 5; i++) await sut.add(i, { jobId: `job-${i}` });
+      await flush();
+      expect(started).toEqual([1, 2]);
+
+      const stopped = sut.stopConsuming(Date.now() + 5_000);
+      release.open();
+      expect(await stopped).toEqual([]);
+      expect(finished).toEqual([1, 2]);
+      expect(started).toEqual([1, 2]);
+      // Still accepted while stopping (a producer finishing its last round), but never run here.
+      await sut.add(6, { jobId: 'job-6' });
+      await flush();
+      expect(started).toEqual([1, 2]);
+
+      expect(await sut.takeUnfinished()).toEqual([3, 4, 5, 6].map((n) => ({ id: `job-${n}`, data: n })));
+      expect(await sut.takeUnfinished()).toEqual([]);
+      expect(await sut.depth()).toBe(0);
+      await sut.close();
+    });
+
+    it('gives up on a job still running at the deadline and hands it back, unless it finishes after all', async () => {
+      const sut = new InProcessJobQueue<string>('analyze', { maxAttempts: 3, backoffMs: 1 });
+      const slow = gate();
+      sut.process(async (id) => (id === 'stuck' ? new Promise<void>(() => undefined) : slow.opened), { concurrency: 2 });
+      await sut.add('stuck', { jobId: 'stuck' });
+      await sut.add('late', { jobId: 'late' });
+      await flush();
+
+      expect(await sut.stopConsuming(Date.now() + 20)).toEqual(['stuck', 'late']);
+      slow.open();
+      await flush();
+      await flush();
+      expect(await sut.takeUnfinished()).toEqual([{ id: 'stuck', data: 'stuck' }]);
+      await sut.close();
+    });
+
+    it('hands back a job that failed while stopping, or was waiting for its retry, instead of retrying it', async () => {
+      const sut = new InProcessJobQueue<string>('analyze', { maxAttempts: 3, backoffMs: 60_000 });
+      const fail = gate();
+      sut.process(
+        async (id) => {
+          if (id === 'backing-off') throw new Error('storage unavailable');
+          await fail.opened;
+          throw new Error('storage unavailable');
+        },
+        { concurrency: 2 },
+      );
+      await sut.add('backing-off', { jobId: 'a' });
+      await sut.add('failing', { jobId: 'b' });
+      await flush();
+      await flush();
+
+      const stopped = sut.stopConsuming(Date.now() + 5_000);
+      fail.open();
+      expect(await stopped).toEqual([]);
+      expect((await sut.takeUnfinished()).map((job) => job.id).sort()).toEqual(['a', 'b']);
+      await sut.close();
+    });
+
+    it('refuses jobs once closed, so a producer never takes a lost job for a published one', async () => {
+      const sut = new InProcessJobQueue<number>('crawl');
+      await sut.close();
+      await expect(sut.add(1)).rejects.toThrow(/queue crawl is closed/);
+    });
+  });
 });

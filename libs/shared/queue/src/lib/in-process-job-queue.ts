@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EnqueueOptions, JobHandler, JobQueue, QueueFactory, QueueName } from './job-queue';
+import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
 
 interface PendingJob<T> {
   id: string;
@@ -14,19 +14,24 @@ export interface InProcessQueueOptions {
 
 /**
  * The embedded-mode queue: same contract as the BullMQ adapter (deduplication by job id,
- * retries with exponential backoff, bounded concurrency), in memory. Work it loses on a
- * crash is re-derived from PostgreSQL by the scheduler and the outbox.
+ * retries with exponential backoff, bounded concurrency), in memory. Its jobs die with the
+ * process: on a clean stop the producer takes back what is unfinished (takeUnfinished) and
+ * records it in PostgreSQL, from which the scheduler and the outbox re-derive the work.
  */
 export class InProcessJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
   private readonly waiting: PendingJob<T>[] = [];
+  private readonly running = new Map<PendingJob<T>, Promise<void>>();
+  /** Jobs waiting for their retry, by their backoff timer. */
+  private readonly retrying = new Map<NodeJS.Timeout, PendingJob<T>>();
+  /** Jobs still running when stopConsuming gave up on them. */
+  private readonly givenUp = new Set<PendingJob<T>>();
   private readonly known = new Set<string>();
   private handler: JobHandler<T> | undefined;
   private concurrency = 1;
-  private running = 0;
+  private consuming = true;
   private closed = false;
   private counter = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly name: QueueName,
@@ -36,7 +41,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   }
 
   async add(data: T, options: EnqueueOptions = {}): Promise<void> {
-    if (this.closed) return;
+    if (this.closed) throw new Error(`queue ${this.name} is closed`);
     const id = options.jobId ?? `auto-${++this.counter}`;
     if (this.known.has(id)) return;
     this.known.add(id);
@@ -52,48 +57,92 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   }
 
   async depth(): Promise<number> {
-    return this.waiting.length + this.running;
+    return this.waiting.length + this.retrying.size + this.running.size;
+  }
+
+  async stopConsuming(deadline: number): Promise<string[]> {
+    this.consuming = false;
+    // A retry that has not started is simply unfinished work now.
+    for (const [timer, job] of this.retrying) {
+      clearTimeout(timer);
+      this.waiting.push(job);
+    }
+    this.retrying.clear();
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+      await Promise.race([Promise.allSettled(this.running.values()), late]);
+      clearTimeout(timer);
+    }
+    const left = [...this.running.keys()];
+    for (const job of left) this.givenUp.add(job);
+    return left.map((job) => job.id);
+  }
+
+  async takeUnfinished(): Promise<Array<QueuedJob<T>>> {
+    const jobs = [...this.waiting.splice(0), ...this.retrying.values(), ...this.givenUp];
+    for (const timer of this.retrying.keys()) clearTimeout(timer);
+    this.retrying.clear();
+    this.givenUp.clear();
+    for (const job of jobs) this.known.delete(job.id);
+    return jobs.map(({ id, data }) => ({ id, data }));
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.consuming = false;
+    for (const timer of this.retrying.keys()) clearTimeout(timer);
+    this.retrying.clear();
     this.waiting.length = 0;
+    this.givenUp.clear();
+    this.known.clear();
   }
 
   private pump(): void {
     const handler = this.handler;
     if (!handler) return;
-    while (!this.closed && this.running < this.concurrency && this.waiting.length > 0) {
+    while (this.consuming && this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift() as PendingJob<T>;
-      this.running++;
-      void this.run(handler, job);
+      this.running.set(job, this.run(handler, job));
     }
   }
 
   private async run(handler: JobHandler<T>, job: PendingJob<T>): Promise<void> {
+    await Promise.resolve();
     job.attempts++;
-    let retry = false;
+    let failed = false;
     try {
       await handler(job.data);
     } catch (error) {
-      retry = job.attempts < this.options.maxAttempts;
+      failed = true;
       this.logger.warn(`job ${job.id} failed (attempt ${job.attempts}): ${(error as Error).message}`);
     } finally {
-      this.running--;
+      this.running.delete(job);
     }
-    if (retry && !this.closed) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.waiting.push(job);
-        this.pump();
-      }, this.options.backoffMs * 2 ** (job.attempts - 1));
-      this.timers.add(timer);
+    if (this.givenUp.delete(job) && !failed) {
+      // It finished after all: nothing to hand back.
+      this.known.delete(job.id);
+    } else if (failed && job.attempts < this.options.maxAttempts && !this.closed) {
+      this.retry(job);
     } else {
       this.known.delete(job.id);
     }
     this.pump();
+  }
+
+  private retry(job: PendingJob<T>): void {
+    if (this.givenUp.has(job)) return;
+    if (!this.consuming) {
+      // Stopping: no retry will run here, so the job waits to be handed back.
+      this.waiting.push(job);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retrying.delete(timer);
+      this.waiting.push(job);
+      this.pump();
+    }, this.options.backoffMs * 2 ** (job.attempts - 1));
+    this.retrying.set(timer, job);
   }
 }
 

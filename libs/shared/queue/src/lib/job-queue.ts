@@ -17,6 +17,12 @@ export interface EnqueueOptions {
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
+/** A job as its queue holds it: the id it was added with (or one the queue made up) and its data. */
+export interface QueuedJob<T> {
+  id: string;
+  data: T;
+}
+
 /** At-least-once work queue. Handlers must be idempotent. */
 export interface JobQueue<T> {
   readonly name: QueueName;
@@ -25,6 +31,20 @@ export interface JobQueue<T> {
   process(handler: JobHandler<T>, options?: { concurrency?: number }): void;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
+  /**
+   * Stops this process's consumer taking jobs and waits for the ones it runs until `deadline`
+   * (epoch ms); resolves with the ids of the jobs still running then (they are given up).
+   * Adding jobs still works: they wait for a consumer (or are handed back, see takeUnfinished).
+   */
+  stopConsuming(deadline: number): Promise<string[]>;
+  /**
+   * Removes and returns the jobs this process holds but will not finish — waiting, waiting for a
+   * retry, or given up at stopConsuming's deadline — so that their producer can record them
+   * again in PostgreSQL before the process exits. Only the in-process queue holds any: BullMQ's
+   * jobs stay in Redis, and one given up there is retried once its lock expires.
+   */
+  takeUnfinished(): Promise<Array<QueuedJob<T>>>;
+  /** Releases the queue; adding to a closed queue throws. */
   close(): Promise<void>;
 }
 

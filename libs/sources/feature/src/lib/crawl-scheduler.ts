@@ -37,8 +37,9 @@ export class CrawlScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.rounds.start(this.config.scheduler.tickMs, { now: true });
   }
 
-  onModuleDestroy(): void {
-    this.rounds.stop();
+  /** Waits for a round in progress: its claims are enqueued (or recorded) before the service goes on stopping. */
+  async onModuleDestroy(): Promise<void> {
+    await this.rounds.stop();
   }
 
   /** One scheduling round; returns how many crawl jobs were enqueued. Never runs twice at once. */

@@ -16,9 +16,22 @@ describe(PeriodicRound.name, () => {
     expect(await sut.run()).toBe(0);
     release();
     expect(await first).toBe(3);
-    sut.stop();
+    await sut.stop();
     expect(await sut.run()).toBe(0);
     expect(rounds).toBe(1);
+  });
+
+  it('stops only once the round running now has ended, so nothing is enqueued after it', async () => {
+    let release: () => void = () => undefined;
+    const sut = new PeriodicRound(() => new Promise<number>((resolve) => (release = () => resolve(1))), () => undefined);
+    const round = sut.run();
+    let stopped = false;
+    const stopping = sut.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(await round).toBe(1);
   });
 
   it('reports a failed round, counts it 0 and runs the next one', async () => {

@@ -5,7 +5,7 @@
  */
 export class PeriodicRound {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<unknown> | undefined;
   private stopped = false;
 
   constructor(
@@ -19,21 +19,24 @@ export class PeriodicRound {
     if (options.now) setImmediate(() => void this.run());
   }
 
-  stop(): void {
+  /** No round starts after this; resolves once the round running now (if any) has ended. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 
   async run(): Promise<number> {
     if (this.running || this.stopped) return 0;
-    this.running = true;
-    try {
-      return await this.round();
-    } catch (error) {
+    const round = this.round().catch((error: unknown) => {
       this.onError(error as Error);
       return 0;
+    });
+    this.running = round;
+    try {
+      return await round;
     } finally {
-      this.running = false;
+      this.running = undefined;
     }
   }
 }

@@ -24,6 +24,7 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SourceRegistry.name);
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private registering: Promise<void> | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -96,13 +97,24 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     void this.registerConfiguredSources(0);
   }
 
-  onModuleDestroy(): void {
+  /** No retry after this; a registration in progress ends first (its storage calls must not outlive the clients). */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.registering;
   }
 
   /** config.yaml sources are created if missing; storage may still be starting, so retry with backoff. */
-  async registerConfiguredSources(attempt: number): Promise<void> {
+  registerConfiguredSources(attempt: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const run = this.register(attempt).finally(() => {
+      if (this.registering === run) this.registering = undefined;
+    });
+    this.registering = run;
+    return run;
+  }
+
+  private async register(attempt: number): Promise<void> {
     const pending = [...this.config.sources];
     try {
       for (const s of pending) {

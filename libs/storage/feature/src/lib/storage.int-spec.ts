@@ -51,6 +51,8 @@ class RecordingQueueFactory implements QueueFactory {
       },
       process: (handler: JobHandler<T>, options?: { concurrency?: number }) => queue.process(handler, options),
       depth: () => queue.depth(),
+      stopConsuming: (deadline: number) => queue.stopConsuming(deadline),
+      takeUnfinished: () => queue.takeUnfinished(),
       close: () => queue.close(),
     };
   }

@@ -10,6 +10,7 @@ import { EventsService } from './events/events.service';
 import { LibraryService } from './users/library.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { QueueHandback } from './outbox/queue-handback';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
 import { EmbeddedMaintenance } from './database/embedded-maintenance';
 import { SearchIndexBackfill } from './search/search-index-backfill';
@@ -46,6 +47,7 @@ export class StorageModule {
         { provide: STORAGE_DATABASE, useFactory: () => openStorageDatabase(config.database) },
         StorageResources,
         OutboxRelay,
+        QueueHandback,
         SourcesService,
         WebSubSubscriptionsService,
         ArticlesService,

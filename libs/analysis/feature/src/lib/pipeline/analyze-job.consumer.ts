@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { ErrorCode, isDomainError } from '@autoglm/shared-errors';
-import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { shutdownDeadlines, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysisService } from '../analysis.service';
 
@@ -10,7 +10,7 @@ import { AnalysisService } from '../analysis.service';
  * keyed by (article, model version). Idempotent, so the at-least-once queue may run it twice.
  */
 @Injectable()
-export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(AnalyzeJobConsumer.name);
 
   constructor(
@@ -59,7 +59,21 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
+  /**
+   * Takes no new job and lets the running analyses finish until `deadline` (epoch ms). Jobs not
+   * started stay queued: in Redis for the next worker, in process for storage to hand back.
+   */
+  async stopConsuming(deadline: number): Promise<void> {
+    const givenUp = await this.queues.get<AnalyzeJob>(QUEUE_NAMES.analyze).stopConsuming(deadline);
+    if (givenUp.length > 0) this.logger.warn(`gave up on ${givenUp.length} analysis job(s) still running at the drain deadline: ${givenUp.join(', ')}`);
+  }
+
+  /** The service's shutdown normally stopped consuming already (with its deadline); this covers a bare app.close(). */
   async onModuleDestroy(): Promise<void> {
+    await this.stopConsuming(shutdownDeadlines(this.config.shutdown, Date.now()).drainBy);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queues.close();
   }
 }

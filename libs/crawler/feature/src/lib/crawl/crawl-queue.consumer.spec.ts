@@ -8,6 +8,8 @@ class FakeQueue implements JobQueue<CrawlJob> {
   handler: JobHandler<CrawlJob> | undefined;
   concurrency: number | undefined;
   closed = false;
+  stoppedBy: number | undefined;
+  givenUp: string[] = [];
   constructor(readonly name: QueueName) {}
   async add(): Promise<void> {
     return;
@@ -18,6 +20,13 @@ class FakeQueue implements JobQueue<CrawlJob> {
   }
   async depth(): Promise<number> {
     return 0;
+  }
+  async stopConsuming(deadline: number): Promise<string[]> {
+    this.stoppedBy ??= deadline;
+    return this.givenUp;
+  }
+  async takeUnfinished(): Promise<[]> {
+    return [];
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -83,10 +92,26 @@ describe(CrawlQueueConsumer.name, () => {
     await expect(queues.queues.get('crawl')!.handler!({ sourceId: 's1' })).rejects.toBe(failure);
   });
 
-  it('closes the queue on shutdown', async () => {
+  it('stops consuming by the deadline it is given, leaving the queue itself open for the jobs to be handed back', async () => {
+    const queue = queues.queues.get('crawl')!;
+    queue.givenUp = ['crawl:s1'];
+    const deadline = Date.now() + 1_234;
+
+    await sut.stopConsuming(deadline);
+    await sut.onModuleDestroy();
+    await sut.onApplicationShutdown();
+
+    expect(queue.stoppedBy).toBe(deadline);
+    expect(queue.closed).toBe(false);
+    expect(queues.closed).toBe(true);
+  });
+
+  it('stops consuming within the drain share of the shutdown timeout when the application is closed directly', async () => {
+    const before = Date.now();
     await sut.onModuleDestroy();
 
-    expect(queues.queues.get('crawl')!.closed).toBe(true);
-    expect(queues.closed).toBe(true);
+    const stoppedBy = queues.queues.get('crawl')!.stoppedBy!;
+    expect(stoppedBy).toBeGreaterThanOrEqual(before + 10_000);
+    expect(stoppedBy).toBeLessThanOrEqual(Date.now() + 10_000);
   });
 });

@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { shutdownDeadlines } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
 import { CrawlRunner, isMissingSource } from './crawl-runner.service';
 
 /** Consumes the `crawl` queue: one crawl per job, with the configured concurrency. */
 @Injectable()
-export class CrawlQueueConsumer implements OnModuleInit, OnModuleDestroy {
+export class CrawlQueueConsumer implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(CrawlQueueConsumer.name);
   private queue: JobQueue<CrawlJob> | undefined;
 
@@ -34,8 +35,21 @@ export class CrawlQueueConsumer implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Takes no new crawl and lets the running ones finish until `deadline` (epoch ms). Jobs not
+   * started stay queued: in Redis for the next crawler, in process for storage to hand back.
+   */
+  async stopConsuming(deadline: number): Promise<void> {
+    const givenUp = (await this.queue?.stopConsuming(deadline)) ?? [];
+    if (givenUp.length > 0) this.logger.warn(`gave up on ${givenUp.length} crawl(s) still running at the drain deadline: ${givenUp.join(', ')}`);
+  }
+
+  /** The service's shutdown normally stopped consuming already (with its deadline); this covers a bare app.close(). */
   async onModuleDestroy(): Promise<void> {
-    await this.queue?.close();
+    await this.stopConsuming(shutdownDeadlines(this.config.shutdown, Date.now()).drainBy);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queues.close();
   }
 }

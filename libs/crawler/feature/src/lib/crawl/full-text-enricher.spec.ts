@@ -41,7 +41,7 @@ describe(FullTextEnricher.name, () => {
   beforeAll(() => server.start());
   afterAll(async () => {
     await server.stop();
-    await fetcher.onModuleDestroy();
+    await fetcher.close();
   });
 
   it("replaces a teaser with the page's main content, keeping the item's identity", async () => {

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { AddressPolicy, normalizeHost } from './address-policy';
 import { FetchError, FetchFailure } from './fetch-error';
@@ -70,7 +70,7 @@ const TIMEOUT_ERRORS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIME
  * is actually connected to on every redirect hop; it bounds redirects, time and body size
  * (after decompression).
  */
-export class GuardedFetcher implements OnModuleDestroy {
+export class GuardedFetcher implements OnApplicationShutdown {
   private readonly policy: AddressPolicy;
   private readonly agent: Agent;
 
@@ -214,7 +214,8 @@ export class GuardedFetcher implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the crawls drained (onModuleDestroy): a fetch still running then was given up. */
+  async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
 

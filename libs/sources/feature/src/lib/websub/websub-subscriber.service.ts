@@ -44,8 +44,9 @@ export class WebSubSubscriber implements OnApplicationBootstrap, OnModuleDestroy
     this.rounds.start(this.config.scheduler.tickMs);
   }
 
-  onModuleDestroy(): void {
-    this.rounds.stop();
+  /** Waits for a round in progress: its claims are enqueued (or recorded) before the service goes on stopping. */
+  async onModuleDestroy(): Promise<void> {
+    await this.rounds.stop();
   }
 
   /** One round: acts on every due subscription; returns how many. Never runs twice at once. */

@@ -19,6 +19,11 @@ export function analyzeJobId(articleId: string, outboxId: string): string {
   return `analyze:${articleId}:${outboxId}`;
 }
 
+/** The outbox row an analyze job was published from (the inverse of analyzeJobId); undefined for another id. */
+export function outboxIdOfJob(jobId: string): string | undefined {
+  return /^analyze:[^:]+:(\d+)$/.exec(jobId)?.[1];
+}
+
 /**
  * Publishes outbox rows to the analyze queue (enqueue first, then mark published: at-least-once).
  * Runs at start-up (work never published is re-derived), after every upsert and on a timer.

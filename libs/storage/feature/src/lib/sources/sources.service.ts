@@ -137,6 +137,21 @@ export class SourcesService {
   }
 
   /**
+   * Gives back claims whose crawl will not run (its job was handed back by a stopping process):
+   * the sources are due again now instead of when the lease runs out. Returns how many changed.
+   */
+  async releaseClaims(sourceIds: string[]): Promise<number> {
+    const ids = [...new Set(sourceIds.filter(isUuid))];
+    if (ids.length === 0) return 0;
+    const now = this.clock.now();
+    const rows = (await this.db.dataSource.query(
+      `WITH s AS (UPDATE sources SET next_check_at = $2 WHERE id = ANY($1::uuid[]) AND next_check_at > $2 RETURNING id) SELECT id FROM s`,
+      [ids, now],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  /**
    * Records the outcome of a check: the schedule (adaptive interval, backoff, Retry-After, pause
    * after repeated failures — see scheduleAfterCheck) and, for a full successful response, the
    * validators for the next conditional fetch. A 304 keeps the stored validators.
