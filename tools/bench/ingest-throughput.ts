@@ -196,7 +196,7 @@ async function systemIngest(articles: Article[], concurrency: number): Promise<n
         cursor = page.nextCursor ?? '';
       } while (cursor);
       if (analysed >= articles.length) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
     }
     return Number(process.hrtime.bigint() - started) / 1e9;
   } finally {
