@@ -34,6 +34,7 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   etag: true,
   lastModified: true,
   sourceOptionsJson: true,
+  fullTextPending: true,
 };
 
 describe('generated contracts vs the runtime loader', () => {

@@ -131,6 +131,7 @@ export function aSource(overrides: Partial<Source> = {}): Source {
     nextCheckAt: toTimestamp(new Date('2026-11-20T10:15:00.000Z')),
     createdAt: toTimestamp(new Date('2026-11-01T00:00:00.000Z')),
     articleCount: '12',
+    fullTextPending: '0',
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',
