@@ -162,6 +162,8 @@ export function anArticle(overrides: Partial<storage.Article> = {}): storage.Art
     analyzed: true,
     sourceTitle: 'Example feed',
     storyId: '',
+    fullTextState: 0,
+    fullTextFailure: '',
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import { Client, type ClientConfig } from 'pg';
 import { SourceKind, type Source, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
-import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { InProcessQueueFactory, type QueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import type { Clock } from '../shared/clock';
@@ -66,6 +66,8 @@ async function query(connection: ClientConfig, text: string, params?: unknown[])
 /** A running storage service on a fresh database, with a gRPC client. */
 export interface StorageHarness {
   readonly sut: StorageClient;
+  /** The queues storage publishes to (nothing consumes them: jobs stay queued). */
+  readonly queues: QueueFactory;
   createSource(): Promise<Source>;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
   const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 30_000 });
   return {
     sut: handle.client,
+    queues,
     async createSource() {
       const request = {
         url: `https://feeds.example.org/${randomUUID()}.xml`,

@@ -202,6 +202,12 @@ export interface Article {
   sourceTitle: string;
   /** story_id is the story cluster the article belongs to; empty until it is analyzed. */
   storyId: string;
+  /**
+   * full_text_state: for an article of a full_text source, whether it holds its page's text (UNSPECIFIED for
+   * other articles); full_text_failure says why not (FAILED), or why the last attempt failed (PENDING).
+   */
+  fullTextState: FullTextState;
+  fullTextFailure: string;
 }
 
 export interface GetArticleResponse {
