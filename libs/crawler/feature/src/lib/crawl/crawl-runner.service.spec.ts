@@ -5,6 +5,9 @@ import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
 import { FixtureServer, readFixture } from '../testing/fixture-server';
 import { CrawlRunner, isMissingSource, MAX_FETCHES_PER_HOST } from './crawl-runner.service';
+import { systemCrawlClock } from './crawl-clock';
+import type { FullTextRounds } from './full-text-rounds';
+import { KeyedSemaphore } from './keyed-semaphore';
 import { testSource } from '@autoglm/shared-testing';
 
 type Call = { method: string; request: unknown };
@@ -155,6 +158,44 @@ describe(CrawlRunner.name, () => {
 
     const [upsert] = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
     expect(upsert.items[0].url).toBe(server.url('/new/posts/hello-json'));
+  });
+
+  it("starts a full-text round once a full-text source's items are stored, and none for other sources", async () => {
+    server.serve('/many', manyItemsFeed(60), 'application/rss+xml');
+    storage.addSource('s1', server.url('/many'), { fullText: true });
+    storage.addSource('s2', `${server.url('/many')}?plain`);
+    const rounds = { kick: jest.fn(async () => undefined) };
+    const withRounds = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, rounds as unknown as FullTextRounds);
+
+    await withRounds.crawl('s2');
+    expect(rounds.kick).not.toHaveBeenCalled();
+    await withRounds.crawl('s1');
+
+    expect(rounds.kick).toHaveBeenCalledTimes(1);
+    // The crawl itself reads no page: every item goes to storage as the feed gave it.
+    const upserts = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
+    expect(upserts.flatMap((u) => u.items)).toHaveLength(120);
+    expect(server.requests.map((r) => r.path).filter((path) => path.startsWith('/items/'))).toEqual([]);
+  });
+
+  it('fetches within the per-host limit it is given (shared with the full-text rounds)', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    server.route('/slow', (_req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(manyItemsFeed(1));
+      }, 30);
+    });
+    for (let i = 0; i < 4; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
+    const shared = new KeyedSemaphore(1);
+    const limited = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, undefined, undefined, undefined, shared);
+
+    await Promise.all(Array.from({ length: 4 }, (_, i) => limited.crawl(`s${i}`)));
+
+    expect(peak).toBe(1);
   });
 
   it('upserts in chunks of 100 items', async () => {
