@@ -21,6 +21,7 @@ export function mapSource(source: Source): SourceDto {
     nextCheckAt: isoOrNull(source.nextCheckAt),
     createdAt: isoOrNull(source.createdAt),
     articleCount: Number(source.articleCount) || 0,
+    fullTextPending: Number(source.fullTextPending) || 0,
   };
 }
 
