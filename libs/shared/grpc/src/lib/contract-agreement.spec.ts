@@ -106,6 +106,7 @@ describe('generated contracts vs the runtime loader', () => {
       fullText: false,
       etag: '',
       lastModified: '',
+      fullTextPending: '0',
     });
     // int64 beyond 2^53 survives as a string (forceLong=string ↔ longs: String).
     expect(typeof source!.articleCount).toBe('string');
