@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { storage } from '@autoglm/contracts';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { SerialRuns } from '@autoglm/shared-queue';
 import { FullTextEnricher, type FullTextOutcome } from './full-text-enricher';
 import { KeyedSemaphore, PER_HOST_FETCHES } from './keyed-semaphore';
 
@@ -22,9 +23,7 @@ export const FULL_TEXT_LEASE_SECONDS = 300;
 export class FullTextRounds implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FullTextRounds.name);
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly runs = new SerialRuns(() => this.roundsUntilDone());
 
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
@@ -40,37 +39,23 @@ export class FullTextRounds implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     // Unreported items are handed out again when their lease runs out.
-    await this.running;
+    await this.runs.stop();
   }
 
   /** Starts rounds (or asks for one more after the current one); resolves when no due work is left. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) void this.kick();
-    });
-    return this.running;
+    return this.runs.request();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.round()) === FULL_TEXT_PAGES_PER_ROUND);
-      } catch (error) {
-        // Storage is unreachable: the items stay claimed until their lease ends; the timer tries again.
-        this.logger.warn(`full-text round: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again && !this.stopped);
+  private async roundsUntilDone(): Promise<void> {
+    try {
+      while (!this.runs.isStopped && (await this.round()) === FULL_TEXT_PAGES_PER_ROUND);
+    } catch (error) {
+      // Storage is unreachable: the items stay claimed until their lease ends; the timer tries again.
+      this.logger.warn(`full-text round: ${(error as Error).message}`);
+    }
   }
 
   /** One round: the number of items claimed. */
