@@ -61,4 +61,21 @@ describe(SerialRuns.name, () => {
 
     expect(work.state.runs).toBe(1);
   });
+
+  it('runs at start and then on its interval until stopped', async () => {
+    jest.useFakeTimers();
+    try {
+      const work = gatedRun();
+      const sut = new SerialRuns(work.run);
+
+      sut.start(1_000);
+      await jest.advanceTimersByTimeAsync(2_500);
+      await sut.stop();
+      await jest.advanceTimersByTimeAsync(5_000);
+
+      expect(work.state.runs).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

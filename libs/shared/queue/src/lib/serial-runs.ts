@@ -8,6 +8,7 @@ export class SerialRuns {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly run: () => Promise<void>) {}
 
@@ -31,9 +32,19 @@ export class SerialRuns {
     return this.running;
   }
 
+  /** Runs now (work left from before is picked up) and then every `intervalMs` (work nobody asked for, e.g. retries coming due). */
+  start(intervalMs: number): void {
+    void this.request();
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.request(), intervalMs);
+    this.timer.unref();
+  }
+
   /** No new run starts; resolves when the current one (if any) is done. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 

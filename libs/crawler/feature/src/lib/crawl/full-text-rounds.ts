@@ -22,7 +22,6 @@ export const FULL_TEXT_LEASE_SECONDS = 300;
 @Injectable()
 export class FullTextRounds implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FullTextRounds.name);
-  private timer: NodeJS.Timeout | undefined;
   private readonly runs = new SerialRuns(() => this.roundsUntilDone());
 
   constructor(
@@ -32,14 +31,11 @@ export class FullTextRounds implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Work left by an earlier run (or never started) is picked up at start-up.
-    void this.kick();
-    this.timer = setInterval(() => void this.kick(), FULL_TEXT_ROUND_INTERVAL_MS);
-    this.timer.unref();
+    // Work left by an earlier run (or never started) is picked up at start-up, then on a timer.
+    this.runs.start(FULL_TEXT_ROUND_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     // Unreported items are handed out again when their lease runs out.
     await this.runs.stop();
   }

@@ -28,7 +28,6 @@ export function analyzeJobId(articleId: string, outboxId: string): string {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly queue: JobQueue<AnalyzeJob>;
-  private timer: NodeJS.Timeout | undefined;
   private readonly runs = new SerialRuns(() => this.publishAll());
 
   constructor(
@@ -39,13 +38,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    void this.kick();
-    this.timer = setInterval(() => void this.kick(), OUTBOX_POLL_MS);
-    this.timer.unref();
+    this.runs.start(OUTBOX_POLL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.runs.stop();
   }
 
