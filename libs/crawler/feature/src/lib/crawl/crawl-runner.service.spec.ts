@@ -119,7 +119,8 @@ describe(CrawlRunner.name, () => {
     expect(storage.calls.map((c) => c.method)).toEqual(['getSource', 'upsertArticles', 'recordFetchResult']);
   });
 
-  it(`fetches at most ${MAX_FETCHES_PER_HOST} feeds of one host at a time`, async () => {
+  /** Crawls `count` sources of one slow host at once; the most feed requests that host saw in flight. */
+  async function peakOfSlowHost(runner: CrawlRunner, count: number): Promise<number> {
     let inFlight = 0;
     let peak = 0;
     server.route('/slow', (_req, res) => {
@@ -130,12 +131,14 @@ describe(CrawlRunner.name, () => {
         res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(manyItemsFeed(1));
       }, 30);
     });
-    for (let i = 0; i < 6; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
-
-    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => sut.crawl(`s${i}`)));
-
+    for (let i = 0; i < count; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
+    const outcomes = await Promise.all(Array.from({ length: count }, (_, i) => runner.crawl(`s${i}`)));
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(peak).toBe(MAX_FETCHES_PER_HOST);
+    return peak;
+  }
+
+  it(`fetches at most ${MAX_FETCHES_PER_HOST} feeds of one host at a time`, async () => {
+    expect(await peakOfSlowHost(sut, 6)).toBe(MAX_FETCHES_PER_HOST);
   });
 
   it('uses the Content-Location header as the base of relative links', async () => {
@@ -179,23 +182,9 @@ describe(CrawlRunner.name, () => {
   });
 
   it('fetches within the per-host limit it is given (shared with the full-text rounds)', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    server.route('/slow', (_req, res) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(manyItemsFeed(1));
-      }, 30);
-    });
-    for (let i = 0; i < 4; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
-    const shared = new KeyedSemaphore(1);
-    const limited = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, undefined, undefined, undefined, shared);
+    const limited = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, undefined, undefined, undefined, new KeyedSemaphore(1));
 
-    await Promise.all(Array.from({ length: 4 }, (_, i) => limited.crawl(`s${i}`)));
-
-    expect(peak).toBe(1);
+    expect(await peakOfSlowHost(limited, 4)).toBe(1);
   });
 
   it('upserts in chunks of 100 items', async () => {
