@@ -3,3 +3,4 @@ export * from './lib/in-process-job-queue';
 export * from './lib/bullmq-job-queue';
 export * from './lib/queue-factory';
 export * from './lib/queue.module';
+export * from './lib/serial-runs';

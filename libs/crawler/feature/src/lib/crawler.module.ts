@@ -3,8 +3,10 @@ import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
 import { QueueModule } from '@autoglm/shared-queue';
 import { CrawlQueueConsumer } from './crawl/crawl-queue.consumer';
-import { CrawlRunner } from './crawl/crawl-runner.service';
+import { CrawlRunner, MAX_FETCHES_PER_HOST } from './crawl/crawl-runner.service';
 import { FullTextEnricher } from './crawl/full-text-enricher';
+import { FullTextRounds } from './crawl/full-text-rounds';
+import { KeyedSemaphore, PER_HOST_FETCHES } from './crawl/keyed-semaphore';
 import { CrawlerController } from './crawler.controller';
 import { GuardedFetcher } from './fetch/guarded-fetcher';
 import { RobotsTxtRules } from './fetch/robots-txt';
@@ -32,7 +34,9 @@ export class CrawlerModule {
         },
         UrlProbe,
         HubRequest,
+        { provide: PER_HOST_FETCHES, useFactory: () => new KeyedSemaphore(MAX_FETCHES_PER_HOST) },
         FullTextEnricher,
+        FullTextRounds,
         CrawlRunner,
         CrawlQueueConsumer,
       ],

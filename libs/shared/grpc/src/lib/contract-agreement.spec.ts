@@ -34,6 +34,7 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   etag: true,
   lastModified: true,
   sourceOptionsJson: true,
+  fullTextPending: true,
 };
 
 describe('generated contracts vs the runtime loader', () => {
@@ -105,6 +106,7 @@ describe('generated contracts vs the runtime loader', () => {
       fullText: false,
       etag: '',
       lastModified: '',
+      fullTextPending: '0',
     });
     // int64 beyond 2^53 survives as a string (forceLong=string ↔ longs: String).
     expect(typeof source!.articleCount).toBe('string');

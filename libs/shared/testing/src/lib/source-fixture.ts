@@ -15,6 +15,7 @@ export function testSource(overrides: Partial<Source> = {}): Source {
     nextCheckAt: undefined,
     createdAt: undefined,
     articleCount: '0',
+    fullTextPending: '0',
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',

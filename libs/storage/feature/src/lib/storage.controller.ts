@@ -10,6 +10,7 @@ import { ArticleCache } from './articles/article-cache';
 import { articleNotFound, ArticlesService } from './articles/articles.service';
 import { mapUserEvent } from './events/user-event.mapper';
 import { EventsService } from './events/events.service';
+import { FullTextWorkService } from './full-text/full-text-work.service';
 import { mapSearchHit } from './search/search-hit.mapper';
 import { SearchService } from './search/search.service';
 import { mapScoredArticle } from './similarity/scored-article.mapper';
@@ -42,6 +43,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly library: LibraryService,
     private readonly webSub: WebSubSubscriptionsService,
     private readonly reembedding: ReembeddingService,
+    private readonly fullText: FullTextWorkService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -236,6 +238,16 @@ export class StorageController implements storage.StorageServiceController {
       lastError: s.lastError,
     });
     return { subscription: mapWebSubSubscription(row) };
+  }
+
+  async claimFullTextWork(request: storage.ClaimFullTextWorkRequest): Promise<storage.ClaimFullTextWorkResponse> {
+    return { work: await this.fullText.claim(request.limit, request.leaseSeconds) };
+  }
+
+  async recordFullTextResult(request: storage.RecordFullTextResultRequest): Promise<storage.RecordFullTextResultResponse> {
+    const { applied, state, articleUpdated } = await this.fullText.record(request);
+    if (articleUpdated) await this.articleCache.invalidate([request.articleId]);
+    return { applied, state };
   }
 
   async listArticlesWithoutEmbedding(

@@ -7,6 +7,7 @@ import { ArticleCache } from './articles/article-cache';
 import { ArticlesService } from './articles/articles.service';
 import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-database';
 import { EventsService } from './events/events.service';
+import { FullTextWorkService } from './full-text/full-text-work.service';
 import { LibraryService } from './users/library.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -51,6 +52,7 @@ export class StorageModule {
         SourcesService,
         WebSubSubscriptionsService,
         ArticlesService,
+        FullTextWorkService,
         ArticleCache,
         AnalysesService,
         ReembeddingService,

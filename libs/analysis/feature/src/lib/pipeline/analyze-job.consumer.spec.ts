@@ -26,6 +26,8 @@ function articleFixture(overrides: Partial<storage.Article> = {}): storage.Artic
     analyzed: false,
     sourceTitle: '',
     storyId: '',
+    fullTextState: 0,
+    fullTextFailure: '',
     ...overrides,
   };
 }

@@ -5,6 +5,9 @@ import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { GuardedFetcher } from '../fetch/guarded-fetcher';
 import { FixtureServer, readFixture } from '../testing/fixture-server';
 import { CrawlRunner, isMissingSource, MAX_FETCHES_PER_HOST } from './crawl-runner.service';
+import { systemCrawlClock } from './crawl-clock';
+import type { FullTextRounds } from './full-text-rounds';
+import { KeyedSemaphore } from './keyed-semaphore';
 import { testSource } from '@autoglm/shared-testing';
 
 type Call = { method: string; request: unknown };
@@ -116,7 +119,8 @@ describe(CrawlRunner.name, () => {
     expect(storage.calls.map((c) => c.method)).toEqual(['getSource', 'upsertArticles', 'recordFetchResult']);
   });
 
-  it(`fetches at most ${MAX_FETCHES_PER_HOST} feeds of one host at a time`, async () => {
+  /** Crawls `count` sources of one slow host at once; the most feed requests that host saw in flight. */
+  async function peakOfSlowHost(runner: CrawlRunner, count: number): Promise<number> {
     let inFlight = 0;
     let peak = 0;
     server.route('/slow', (_req, res) => {
@@ -127,12 +131,14 @@ describe(CrawlRunner.name, () => {
         res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(manyItemsFeed(1));
       }, 30);
     });
-    for (let i = 0; i < 6; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
-
-    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => sut.crawl(`s${i}`)));
-
+    for (let i = 0; i < count; i++) storage.addSource(`s${i}`, `${server.url('/slow')}?n=${i}`);
+    const outcomes = await Promise.all(Array.from({ length: count }, (_, i) => runner.crawl(`s${i}`)));
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(peak).toBe(MAX_FETCHES_PER_HOST);
+    return peak;
+  }
+
+  it(`fetches at most ${MAX_FETCHES_PER_HOST} feeds of one host at a time`, async () => {
+    expect(await peakOfSlowHost(sut, 6)).toBe(MAX_FETCHES_PER_HOST);
   });
 
   it('uses the Content-Location header as the base of relative links', async () => {
@@ -155,6 +161,30 @@ describe(CrawlRunner.name, () => {
 
     const [upsert] = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
     expect(upsert.items[0].url).toBe(server.url('/new/posts/hello-json'));
+  });
+
+  it("starts a full-text round once a full-text source's items are stored, and none for other sources", async () => {
+    server.serve('/many', manyItemsFeed(60), 'application/rss+xml');
+    storage.addSource('s1', server.url('/many'), { fullText: true });
+    storage.addSource('s2', `${server.url('/many')}?plain`);
+    const rounds = { kick: jest.fn(async () => undefined) };
+    const withRounds = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, rounds as unknown as FullTextRounds);
+
+    await withRounds.crawl('s2');
+    expect(rounds.kick).not.toHaveBeenCalled();
+    await withRounds.crawl('s1');
+
+    expect(rounds.kick).toHaveBeenCalledTimes(1);
+    // The crawl itself reads no page: every item goes to storage as the feed gave it.
+    const upserts = storage.callsOf('upsertArticles') as storage.UpsertArticlesRequest[];
+    expect(upserts.flatMap((u) => u.items)).toHaveLength(120);
+    expect(server.requests.map((r) => r.path).filter((path) => path.startsWith('/items/'))).toEqual([]);
+  });
+
+  it('fetches within the per-host limit it is given (shared with the full-text rounds)', async () => {
+    const limited = new CrawlRunner(storage as unknown as StorageClient, fetcher, systemCrawlClock, undefined, undefined, undefined, new KeyedSemaphore(1));
+
+    expect(await peakOfSlowHost(limited, 4)).toBe(1);
   });
 
   it('upserts in chunks of 100 items', async () => {

@@ -15,9 +15,9 @@ import { isSourceKindError } from '../kinds/source-kind-error';
 import { jsonApiOptions, resolveHeaders, webPageOptions } from '../kinds/source-options';
 import { readWebPage, type ArticlePage } from '../kinds/web-page-reader';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
-import { FULL_TEXT_ITEMS_PER_CRAWL, FullTextEnricher } from './full-text-enricher';
+import { FullTextRounds } from './full-text-rounds';
 import { HostPacer } from './host-pacer';
-import { hostKey, KeyedSemaphore } from './keyed-semaphore';
+import { hostKey, KeyedSemaphore, PER_HOST_FETCHES } from './keyed-semaphore';
 import { medianPublishGapSeconds } from './publish-gap';
 
 /** What a reader got from a response: the items, and for a feed its title and WebSub hub. */
@@ -62,7 +62,7 @@ const ARTICLE_TIMEOUT_MS = 10_000;
 @Injectable()
 export class CrawlRunner {
   private readonly logger = new Logger(CrawlRunner.name);
-  private readonly perHost = new KeyedSemaphore(MAX_FETCHES_PER_HOST);
+  private readonly perHost: KeyedSemaphore;
   /** Crawl-delay of robots.txt, for the pages of web-page sources. */
   private readonly pacer: HostPacer;
 
@@ -70,12 +70,16 @@ export class CrawlRunner {
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     private readonly fetcher: GuardedFetcher,
     @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
-    @Optional() private readonly fullText?: FullTextEnricher,
+    /** Reads the pages of full-text sources' items; kicked when a crawl stored some. */
+    @Optional() private readonly fullText?: FullTextRounds,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
     /** robots.txt of web-page sources' sites; without it (or when disabled in config) every page may be fetched. */
     @Optional() private readonly robots?: RobotsTxtRules,
+    /** The per-host limit shared with the full-text rounds; a limit of its own when none is given. */
+    @Optional() @Inject(PER_HOST_FETCHES) perHost?: KeyedSemaphore,
   ) {
     this.pacer = new HostPacer(clock);
+    this.perHost = perHost ?? new KeyedSemaphore(MAX_FETCHES_PER_HOST);
   }
 
   async crawl(sourceId: string): Promise<CrawlOutcome> {
@@ -160,23 +164,21 @@ export class CrawlRunner {
     return { itemsFound: feed.items.length, inserted, updated };
   }
 
-  /** Upserts items in chunks; new items of a full-text source then get their page's content. */
+  /**
+   * Upserts items in chunks. Storage records the new (or changed) items of a full-text source as
+   * waiting for their page's text; a full-text round is started for them without waiting for it.
+   */
   private async storeItems(source: Source, items: storage.FeedItem[]): Promise<{ inserted: number; updated: number }> {
     const sourceId = source.id;
     let inserted = 0;
     let updated = 0;
-    const created: storage.FeedItem[] = [];
     for (let i = 0; i < items.length; i += UPSERT_CHUNK_SIZE) {
       const chunk = items.slice(i, i + UPSERT_CHUNK_SIZE);
       const result = await this.storage.upsertArticles({ sourceId, items: chunk });
       inserted += result.inserted;
       updated += result.updated;
-      const createdIds = new Set(result.insertedIds);
-      chunk.forEach((item, k) => {
-        if (createdIds.has(result.articleIds[k])) created.push(item);
-      });
     }
-    if (source.fullText && this.fullText && created.length > 0) await this.storeFullText(sourceId, created);
+    if (source.fullText && inserted + updated > 0) void this.fullText?.kick();
     return { inserted, updated };
   }
 
@@ -192,21 +194,6 @@ export class CrawlRunner {
     } catch (error) {
       this.logger.warn(`source ${sourceId}: recording its WebSub hub failed: ${(error as Error).message}`);
     }
-  }
-
-  /**
-   * Second pass for a full-text source: the new items (already stored with the feed's teaser, so
-   * nothing is lost if a page fails) get their page's main content; each enriched item updates
-   * its article in place (same item key), which re-runs the analysis on the full text.
-   */
-  private async storeFullText(sourceId: string, created: storage.FeedItem[]): Promise<void> {
-    const fullText = this.fullText as FullTextEnricher;
-    const pages = await Promise.all(created.slice(0, FULL_TEXT_ITEMS_PER_CRAWL).map((item) => fullText.enrich(item, this.perHost)));
-    const enriched = pages.filter((item): item is storage.FeedItem => item !== undefined);
-    for (let i = 0; i < enriched.length; i += UPSERT_CHUNK_SIZE) {
-      await this.storage.upsertArticles({ sourceId, items: enriched.slice(i, i + UPSERT_CHUNK_SIZE) });
-    }
-    this.logger.log(`source ${sourceId}: full text of ${enriched.length} of ${created.length} new item(s)`);
   }
 
   /**

@@ -1,3 +1,6 @@
+/** The crawler's one per-host limit, shared by crawls and full-text rounds so a host sees both within it. */
+export const PER_HOST_FETCHES = Symbol('PER_HOST_FETCHES');
+
 interface Slot {
   active: number;
   waiting: Array<() => void>;

@@ -33,6 +33,7 @@ class FakeStorage {
       nextCheckAt: undefined,
       createdAt: undefined,
       articleCount: '0',
+      fullTextPending: '0',
       origin: 'config',
       effectiveIntervalSeconds: 900,
       category: '',

@@ -116,6 +116,9 @@ export class SimilarArticleDto {
   score!: number;
 }
 
+export const FULL_TEXT_STATES = ['pending', 'done', 'failed'] as const;
+export type FullTextStateName = (typeof FULL_TEXT_STATES)[number];
+
 @ObjectType('Article')
 export class ArticleDto {
   @ApiProperty()
@@ -185,6 +188,18 @@ export class ArticleDto {
   @ApiProperty({ type: String, nullable: true, description: 'The story (cluster of articles about the same event); null until analyzed.' })
   @Field(() => String, { nullable: true })
   storyId!: string | null;
+
+  @ApiProperty({
+    enum: FULL_TEXT_STATES,
+    nullable: true,
+    description: "For an article of a fullText source: whether it holds its page's text (pending: not read yet or retried later). Null for other sources.",
+  })
+  @Field(() => String, { nullable: true })
+  fullTextState!: FullTextStateName | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "Why the article has no page text (failed), or why the last attempt failed (pending)." })
+  @Field(() => String, { nullable: true })
+  fullTextFailure!: string | null;
 
   @ApiProperty({ type: [SimilarArticleDto] })
   @Field(() => [SimilarArticleDto])

@@ -1,3 +1,4 @@
+import { storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError } from '@autoglm/shared-grpc';
 import { anArticle, anArticleRef } from '../testing/fake-backends';
@@ -112,6 +113,8 @@ describe(ArticlesController.name, () => {
         sourceId: 'src-1',
         sourceTitle: 'Example feed',
         storyId: null,
+        fullTextState: null,
+        fullTextFailure: null,
         url: 'https://example.org/a/1',
         title: 'Local models are enough',
         author: 'Ada',
@@ -140,6 +143,19 @@ describe(ArticlesController.name, () => {
       const answer = await send(sut, 'GET', '/api/v1/articles/art-1');
 
       expect(answer).toMatchObject({ status: 200, body: { id: 'art-1', analyzed: false, modelVersion: null, similar: [] } });
+    });
+
+    it.each([
+      [storage.FullTextState.FULL_TEXT_STATE_FAILED, 'https://example.org/a/1 answered HTTP 404 Not Found', 'failed'],
+      [storage.FullTextState.FULL_TEXT_STATE_PENDING, '', 'pending'],
+      [storage.FullTextState.FULL_TEXT_STATE_DONE, '', 'done'],
+    ])('shows whether the article holds its page text (state %p)', async (state, failure, name) => {
+      sut.backends.storage.getArticle.returns({ article: anArticle({ fullTextState: state, fullTextFailure: failure }) });
+      sut.backends.storage.similarArticles.returns({ articles: [] });
+
+      const answer = await send(sut, 'GET', '/api/v1/articles/art-1');
+
+      expect(answer.body).toMatchObject({ fullTextState: name, fullTextFailure: failure || null });
     });
 
     it('answers 404 for an unknown article', async () => {

@@ -1,6 +1,7 @@
-import type { ArticleRef, ScoredArticle, storage } from '@autoglm/contracts';
+import { storage, type ArticleRef, type ScoredArticle } from '@autoglm/contracts';
+import { assertUnreachable } from '@autoglm/shared-errors';
 import { isoOrNull, textOrNull } from '../common/values.mapper';
-import type { ArticleDto, ArticlePageDto, ArticleSummaryDto, SimilarArticleDto } from './article.dto';
+import type { ArticleDto, ArticlePageDto, ArticleSummaryDto, FullTextStateName, SimilarArticleDto } from './article.dto';
 
 /** The list form of an article; storage's Article and the compact ArticleRef share these fields. */
 export function mapArticleSummary(article: storage.Article | ArticleRef): ArticleSummaryDto {
@@ -45,6 +46,24 @@ export function mapArticle(article: storage.Article, similar: ScoredArticle[]): 
     analyzed: article.analyzed,
     modelVersion: textOrNull(article.modelVersion),
     storyId: textOrNull(article.storyId),
+    fullTextState: mapFullTextState(article.fullTextState),
+    fullTextFailure: textOrNull(article.fullTextFailure),
     similar: mapSimilarArticles(similar),
   };
+}
+
+export function mapFullTextState(state: storage.FullTextState): FullTextStateName | null {
+  switch (state) {
+    // Not an article of a full-text source (or a storage that predates full-text rounds).
+    case storage.FullTextState.FULL_TEXT_STATE_UNSPECIFIED:
+      return null;
+    case storage.FullTextState.FULL_TEXT_STATE_PENDING:
+      return 'pending';
+    case storage.FullTextState.FULL_TEXT_STATE_DONE:
+      return 'done';
+    case storage.FullTextState.FULL_TEXT_STATE_FAILED:
+      return 'failed';
+    default:
+      return assertUnreachable(state, 'full-text state');
+  }
 }

@@ -60,6 +60,14 @@ describe('GraphQL API (ApolloDriver)', () => {
     expect(answer.data).toEqual({ sources: [{ id: 'src-1', kind: 'feed', status: 'active', articleCount: 12, lastError: null }] });
   });
 
+  it('answers how many articles of a source wait for their full text', async () => {
+    sut.backends.sources.listSources.returns({ sources: [aSource({ fullText: true, fullTextPending: '40' })] });
+
+    const answer = await graphQl(sut, '{ sources { id fullText fullTextPending } }');
+
+    expect(answer.data).toEqual({ sources: [{ id: 'src-1', fullText: true, fullTextPending: 40 }] });
+  });
+
   it('answers recommendations of a user', async () => {
     sut.backends.recommender.getRecommendations.returns({
       items: [{ article: anArticleRef(), score: 0.6, reason: 'trending in technology' }],

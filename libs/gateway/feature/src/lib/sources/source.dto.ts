@@ -105,6 +105,13 @@ export class SourceDto {
   @ApiProperty()
   @Field(() => Int)
   articleCount!: number;
+
+  @ApiProperty({
+    description:
+      "Articles still waiting for their page's text (fullText sources): read in rounds under the per-host limit, failures retried with backoff. 0 for other sources.",
+  })
+  @Field(() => Int)
+  fullTextPending!: number;
 }
 
 export const WEBSUB_STATES = ['discovered', 'pending', 'active', 'denied', 'expired', 'unsubscribing', 'unsubscribed'] as const;

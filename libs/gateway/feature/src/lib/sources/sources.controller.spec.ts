@@ -44,6 +44,7 @@ describe(SourcesController.name, () => {
         nextCheckAt: '2026-11-20T10:15:00.000Z',
         createdAt: '2026-11-01T00:00:00.000Z',
         articleCount: 0,
+        fullTextPending: 0,
       });
       expect(sut.backends.sources.addSource.requests).toEqual([
         { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '', fullText: true },
@@ -163,6 +164,14 @@ describe(SourcesController.name, () => {
 
       expect(answer).toMatchObject({ status: 200, body: { id: 'src-9', kind: 'feed', websub: null } });
       expect(sut.backends.sources.getSource.requests).toEqual([{ id: 'src-9' }]);
+    });
+
+    it("shows how many articles of a full-text source wait for their page's text", async () => {
+      sut.backends.sources.getSource.returns({ source: aSource({ id: 'src-9', fullText: true, fullTextPending: '40' }), websub: undefined });
+
+      const answer = await send(sut, 'GET', '/api/v1/sources/src-9');
+
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-9', fullText: true, fullTextPending: 40 } });
     });
 
     it('shows the WebSub subscription of a feed that advertises a hub', async () => {

@@ -31,6 +31,7 @@ describe(mapSource.name, () => {
       nextCheckAt: undefined,
       createdAt: undefined,
       articleCount: '3',
+      fullTextPending: '0',
       origin: 'config',
       effectiveIntervalSeconds: 900,
       category: '',

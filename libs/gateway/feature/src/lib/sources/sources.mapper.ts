@@ -24,6 +24,7 @@ export function mapSource(source: Source, caller: Caller | undefined): SourceDto
     nextCheckAt: isoOrNull(source.nextCheckAt),
     createdAt: isoOrNull(source.createdAt),
     articleCount: Number(source.articleCount) || 0,
+    fullTextPending: Number(source.fullTextPending) || 0,
   };
 }
 

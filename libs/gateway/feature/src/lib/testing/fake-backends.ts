@@ -138,6 +138,7 @@ export function aSource(overrides: Partial<Source> = {}): Source {
     nextCheckAt: toTimestamp(new Date('2026-11-20T10:15:00.000Z')),
     createdAt: toTimestamp(new Date('2026-11-01T00:00:00.000Z')),
     articleCount: '12',
+    fullTextPending: '0',
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',
@@ -168,6 +169,8 @@ export function anArticle(overrides: Partial<storage.Article> = {}): storage.Art
     analyzed: true,
     sourceTitle: 'Example feed',
     storyId: '',
+    fullTextState: 0,
+    fullTextFailure: '',
     ...overrides,
   };
 }

@@ -30,6 +30,9 @@ export interface ArticleRow {
   modelVersion: string | null;
   /** The story the article belongs to (null until analyzed). */
   storyId: string | null;
+  /** storage.FullTextState of an article of a full_text source (null for others), and why it has no page text. */
+  fullTextState: number | null;
+  fullTextFailure: string | null;
   /** The feed time as exact text (microseconds, UTC) for keyset cursors. */
   sortKey: string;
 }
@@ -40,6 +43,8 @@ export const ARTICLE_COLUMNS = `
   a.fetched_at AS "fetchedAt", a.content_html AS "contentHtml", a.text, s.title AS "sourceTitle",
   an.language, an.keywords, an.topic, an.summary, an.simhash, an.model_version AS "modelVersion",
   (SELECT m.cluster_id FROM story_memberships m WHERE m.article_id = a.id) AS "storyId",
+  (SELECT f.state FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextState",
+  (SELECT f.failure FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextFailure",
   to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;
 
 /** The compact article used in similarity results and recommendations. */

@@ -1,3 +1,4 @@
+import { storage } from '@autoglm/contracts';
 import { mapScoredArticle } from '../similarity/scored-article.mapper';
 import { mapArticle, mapArticleRef } from './article.mapper';
 import type { ArticleRow } from './article-row';
@@ -21,6 +22,8 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
     simhash: null,
     modelVersion: null,
     storyId: null,
+    fullTextState: null,
+    fullTextFailure: null,
     sortKey: '2026-11-24T10:00:00.000000Z',
     ...overrides,
   };
@@ -35,7 +38,14 @@ describe(mapArticle.name, () => {
     expect(sut.fetchedAt).toEqual({ seconds: String(Date.parse('2026-11-24T10:00:00Z') / 1000), nanos: 0 });
     expect(sut.sourceTitle).toBe('Example');
     expect(sut.storyId).toBe('');
+    expect(sut).toMatchObject({ fullTextState: storage.FullTextState.FULL_TEXT_STATE_UNSPECIFIED, fullTextFailure: '' });
     expect(sut).not.toHaveProperty('sortKey');
+  });
+
+  it('maps why an article of a full-text source has no page text', () => {
+    const sut = mapArticle(articleRow({ fullTextState: storage.FullTextState.FULL_TEXT_STATE_FAILED, fullTextFailure: 'HTTP 404' }));
+
+    expect(sut).toMatchObject({ fullTextState: storage.FullTextState.FULL_TEXT_STATE_FAILED, fullTextFailure: 'HTTP 404' });
   });
 
   it('maps the newest analysis', () => {

@@ -1,4 +1,4 @@
-import type { ArticleRef, storage } from '@autoglm/contracts';
+import { storage, type ArticleRef } from '@autoglm/contracts';
 import { toTimestamp } from '@autoglm/shared-grpc';
 import type { ArticleRefRow, ArticleRow } from './article-row';
 
@@ -22,6 +22,8 @@ export function mapArticle(row: ArticleRow): storage.Article {
     analyzed: row.modelVersion !== null,
     sourceTitle: row.sourceTitle,
     storyId: row.storyId ?? '',
+    fullTextState: row.fullTextState ?? storage.FullTextState.FULL_TEXT_STATE_UNSPECIFIED,
+    fullTextFailure: row.fullTextFailure ?? '',
   };
 }
 

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { recordFullTextPending } from '../full-text/full-text-work.service';
 import { ANALYZE_TOPIC, OutboxRelay } from '../outbox/outbox-relay';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
 import { isUuid } from '../shared/ids';
@@ -76,7 +77,9 @@ export class ArticlesService {
     const outcome = await this.db.dataSource.transaction(async (manager) => {
       // KEY SHARE: a concurrent delete (FOR UPDATE on the source) waits for this batch, and this batch for
       // it, so a tombstone committed by a delete is always seen below.
-      const source = (await manager.query(`SELECT 1 FROM sources WHERE id = $1 FOR KEY SHARE`, [sourceId])) as unknown[];
+      const source = (await manager.query(`SELECT full_text FROM sources WHERE id = $1 FOR KEY SHARE`, [sourceId])) as Array<{
+        full_text: boolean;
+      }>;
       if (source.length === 0) return undefined;
       const tombstoned = new Set(
         (
@@ -87,12 +90,14 @@ export class ArticlesService {
         ).map((row) => row.item_key),
       );
       // One read for the whole batch: items whose content hash is already stored are unchanged and not written.
+      // feed_hash: an article holding its page's text is unchanged while the feed repeats the same teaser.
       const stored = new Map(
         (
-          (await manager.query(`SELECT item_key, id, content_hash FROM articles WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
-            sourceId,
-            keys,
-          ])) as Array<{ item_key: string; id: string; content_hash: string }>
+          (await manager.query(
+            `SELECT a.item_key, a.id, a.content_hash, f.feed_hash FROM articles a LEFT JOIN article_full_text f ON f.article_id = a.id
+              WHERE a.source_id = $1 AND a.item_key = ANY($2::text[])`,
+            [sourceId, keys],
+          )) as Array<{ item_key: string; id: string; content_hash: string; feed_hash: string | null }>
         ).map((row) => [row.item_key, row]),
       );
       const byUrl = await this.urlIdentities(manager, sourceId, valid, tombstoned, stored);
@@ -101,7 +106,8 @@ export class ArticlesService {
       const rowKey = valid.map((item) => byUrl.articles.get(item.itemKey)?.item_key ?? item.itemKey);
       const order = valid.map((_, i) => i).sort((a, b) => compare(rowKey[a], rowKey[b]) || compare(keys[a], keys[b]));
       const ids: string[] = new Array<string>(valid.length).fill('');
-      const written = new Set<string>();
+      /** Written article id → the content hash the feed gave it. */
+      const written = new Map<string, string>();
       let inserted = 0;
       let updated = 0;
       let skipped = 0;
@@ -113,7 +119,7 @@ export class ArticlesService {
           continue;
         }
         const known = stored.get(item.itemKey);
-        if (known && known.content_hash === item.contentHash) {
+        if (known && (known.content_hash === item.contentHash || known.feed_hash === item.contentHash)) {
           ids[index] = known.id;
           continue;
         }
@@ -137,7 +143,7 @@ export class ArticlesService {
             ids[index] = row.id;
             if (changed) {
               updated++;
-              written.add(row.id);
+              written.set(row.id, item.contentHash);
             }
             continue;
           }
@@ -162,7 +168,7 @@ export class ArticlesService {
             insertedIds.push(row.id);
           } else updated++;
           ids[index] = row.id;
-          written.add(row.id);
+          written.set(row.id, item.contentHash);
         } else {
           const existing = (await manager.query(`SELECT id FROM articles WHERE source_id = $1 AND item_key = $2`, [
             sourceId,
@@ -174,9 +180,10 @@ export class ArticlesService {
       if (written.size > 0) {
         await manager.query(
           `INSERT INTO outbox (topic, article_id, created_at) SELECT $1, unnest($2::uuid[]), $3`,
-          [ANALYZE_TOPIC, [...written], now],
+          [ANALYZE_TOPIC, [...written.keys()], now],
         );
       }
+      if (source[0].full_text) await recordFullTextPending(manager, sourceId, written, now);
       return { inserted, updated, unchanged: valid.length - inserted - updated - skipped, skipped, articleIds: ids, insertedIds };
     });
     if (!outcome) throw sourceNotFound(sourceId);

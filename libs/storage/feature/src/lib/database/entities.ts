@@ -1,4 +1,5 @@
 import { ArticleAnalysisEntity } from './article-analysis.entity';
+import { ArticleFullTextEntity } from './article-full-text.entity';
 import { ArticleEmbeddingEntity } from './article-embedding.entity';
 import { ArticleTombstoneEntity } from './article-tombstone.entity';
 import { ArticleEntity } from './article.entity';
@@ -33,4 +34,5 @@ export const STORAGE_ENTITIES = [
   SubscriptionEntity,
   ArticleStateEntity,
   SavedSearchEntity,
+  ArticleFullTextEntity,
 ];

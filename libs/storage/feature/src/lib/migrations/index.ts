@@ -10,6 +10,7 @@ import { AddArticleUrlIdentity1795800000000 } from './1795800000000-AddArticleUr
 import { AddWebSubSubscriptions1795810000000 } from './1795810000000-AddWebSubSubscriptions';
 import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibrary';
 import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSimhashBands';
+import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullText';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const STORAGE_MIGRATIONS = [
   AddWebSubSubscriptions1795810000000,
   AddUsersAndLibrary1795820000000,
   RecomputeSimhashBands1795830000000,
+  AddArticleFullText1795840000000,
 ];

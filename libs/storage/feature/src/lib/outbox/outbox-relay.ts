@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
+import { QUEUE_FACTORY, QUEUE_NAMES, SerialRuns, type AnalyzeJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 
 /** The outbox topic of "this article needs (re-)analysis". */
@@ -33,10 +33,7 @@ export function outboxIdOfJob(jobId: string): string | undefined {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly queue: JobQueue<AnalyzeJob>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly runs = new SerialRuns(() => this.publishAll());
 
   constructor(
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
@@ -46,43 +43,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    void this.kick();
-    this.timer = setInterval(() => void this.kick(), OUTBOX_POLL_MS);
-    this.timer.unref();
+    this.runs.start(OUTBOX_POLL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runs.stop();
   }
 
   /** Starts a relay run (or queues one after the current run); resolves when the work is published. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-      // A kick that arrived while this run was finishing.
-      if (this.again && !this.stopped) void this.kick();
-    });
-    return this.running;
+    return this.runs.request();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.publishBatch()) === BATCH);
-      } catch (error) {
-        // Rows stay unpublished; the next tick retries.
-        this.logger.warn(`outbox relay: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again && !this.stopped);
+  private async publishAll(): Promise<void> {
+    try {
+      while (!this.runs.isStopped && (await this.publishBatch()) === BATCH);
+    } catch (error) {
+      // Rows stay unpublished; the next tick retries.
+      this.logger.warn(`outbox relay: ${(error as Error).message}`);
+    }
   }
 
   private async publishBatch(): Promise<number> {

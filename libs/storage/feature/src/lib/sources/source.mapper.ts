@@ -23,5 +23,6 @@ export function mapSource(row: SourceRow): Source {
     lastModified: row.lastModified,
     fullText: row.fullText,
     sourceOptionsJson: row.sourceOptions,
+    fullTextPending: row.fullTextPending,
   };
 }

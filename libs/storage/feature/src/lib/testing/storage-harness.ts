@@ -6,7 +6,7 @@ import { Client, type ClientConfig } from 'pg';
 import { SourceKind, type Source, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
-import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { InProcessQueueFactory, type QueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import type { Clock } from '../shared/clock';
@@ -68,6 +68,8 @@ export interface StorageHarness {
   readonly sut: StorageClient;
   /** host:port of the service, for clients made by hand. */
   readonly url: string;
+  /** The queues storage publishes to (nothing consumes them: jobs stay queued). */
+  readonly queues: QueueFactory;
   createSource(): Promise<Source>;
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
   return {
     sut: handle.client,
     url: config.grpc.storage,
+    queues,
     async createSource() {
       const request = {
         url: `https://feeds.example.org/${randomUUID()}.xml`,

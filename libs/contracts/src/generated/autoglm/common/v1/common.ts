@@ -86,5 +86,12 @@ export interface Source {
    * source_options_json: the options of a JSON API or web-page source as JSON (config.yaml's options with
    * env: references already resolved); absent or empty for feeds. Internal: never shown by the gateway.
    */
-  sourceOptionsJson?: string | undefined;
+  sourceOptionsJson?:
+    | string
+    | undefined;
+  /**
+   * full_text_pending counts the source's articles still waiting for their page's text (full_text sources:
+   * items beyond a round's budget, and pages being retried after a failure).
+   */
+  fullTextPending: string;
 }

@@ -55,6 +55,17 @@ export enum WebSubState {
   WEB_SUB_STATE_UNSUBSCRIBED = 7,
 }
 
+/** FullTextState is where an item of a full_text source stands. */
+export enum FullTextState {
+  FULL_TEXT_STATE_UNSPECIFIED = 0,
+  /** FULL_TEXT_STATE_PENDING - PENDING: the page was not read yet, or is retried later. */
+  FULL_TEXT_STATE_PENDING = 1,
+  /** FULL_TEXT_STATE_DONE - DONE: the article holds the page's extracted text. */
+  FULL_TEXT_STATE_DONE = 2,
+  /** FULL_TEXT_STATE_FAILED - FAILED: the article keeps the feed's text; failure says why. */
+  FULL_TEXT_STATE_FAILED = 3,
+}
+
 export interface CreateSourceRequest {
   url: string;
   title: string;
@@ -191,6 +202,12 @@ export interface Article {
   sourceTitle: string;
   /** story_id is the story cluster the article belongs to; empty until it is analyzed. */
   storyId: string;
+  /**
+   * full_text_state: for an article of a full_text source, whether it holds its page's text (UNSPECIFIED for
+   * other articles); full_text_failure says why not (FAILED), or why the last attempt failed (PENDING).
+   */
+  fullTextState: FullTextState;
+  fullTextFailure: string;
 }
 
 export interface GetArticleResponse {
@@ -684,6 +701,59 @@ export interface SaveWebSubSubscriptionResponse {
   subscription: WebSubSubscription | undefined;
 }
 
+export interface ClaimFullTextWorkRequest {
+  /** limit is 1..200; 0 means 20. */
+  limit: number;
+  /** lease_seconds is how long a claimed item is not handed out again (0: 300). */
+  leaseSeconds: number;
+}
+
+/** FullTextWork is one item whose page is to be read: the article as the feed gave it. */
+export interface FullTextWork {
+  articleId: string;
+  sourceId: string;
+  url: string;
+  title: string;
+  author: string;
+  text: string;
+  /** claim identifies this version of the work; RecordFullTextResult passes it back. */
+  claim: string;
+  /** attempt counts the claims of this item, this one included. */
+  attempt: number;
+}
+
+export interface ClaimFullTextWorkResponse {
+  work: FullTextWork[];
+}
+
+/** FullTextPage is the extracted main content of an item's page. */
+export interface FullTextPage {
+  /** url is the page's own canonical URL when it declares one, else the item's URL. */
+  url: string;
+  contentHtml: string;
+  text: string;
+  /** author is the page's byline when the feed named none (empty: keep the article's). */
+  author: string;
+  contentHash: string;
+}
+
+export interface RecordFullTextResultRequest {
+  articleId: string;
+  claim: string;
+  /** page is set when the page's text was extracted; otherwise failure says why not. */
+  page: FullTextPage | undefined;
+  failure: string;
+  /** retryable: the failure may pass (network, timeout, 5xx, 429); others are final at once. */
+  retryable: boolean;
+  /** retry_after_seconds is the server's Retry-After, a lower bound for the next attempt (0: none). */
+  retryAfterSeconds: number;
+}
+
+export interface RecordFullTextResultResponse {
+  applied: boolean;
+  state: FullTextState;
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -830,6 +900,27 @@ export interface StorageServiceClient {
     request: SaveWebSubSubscriptionRequest,
     metadata?: Metadata,
   ): Observable<SaveWebSubSubscriptionResponse>;
+
+  /**
+   * Full text of teaser items. UpsertArticles records every new (or changed) item of a full_text source as
+   * waiting for its page's text, in the same transaction; the crawler claims that work in rounds and reports
+   * each page's outcome.
+   * ClaimFullTextWork returns up to limit waiting items whose next attempt is due, oldest first, pushing the
+   * next attempt out by lease_seconds so that another replica does not claim them too (FOR UPDATE SKIP LOCKED).
+   */
+
+  claimFullTextWork(request: ClaimFullTextWorkRequest, metadata?: Metadata): Observable<ClaimFullTextWorkResponse>;
+
+  /**
+   * RecordFullTextResult stores a page's text on its article (re-analysed through the outbox) or the reason
+   * there is none (retried with backoff when retryable, up to a bounded number of attempts). A result whose
+   * claim is stale (the item changed or was already recorded) changes nothing: applied is false.
+   */
+
+  recordFullTextResult(
+    request: RecordFullTextResultRequest,
+    metadata?: Metadata,
+  ): Observable<RecordFullTextResultResponse>;
 }
 
 /** StorageService is the only owner of the database. */
@@ -1095,6 +1186,30 @@ export interface StorageServiceController {
     | Promise<SaveWebSubSubscriptionResponse>
     | Observable<SaveWebSubSubscriptionResponse>
     | SaveWebSubSubscriptionResponse;
+
+  /**
+   * Full text of teaser items. UpsertArticles records every new (or changed) item of a full_text source as
+   * waiting for its page's text, in the same transaction; the crawler claims that work in rounds and reports
+   * each page's outcome.
+   * ClaimFullTextWork returns up to limit waiting items whose next attempt is due, oldest first, pushing the
+   * next attempt out by lease_seconds so that another replica does not claim them too (FOR UPDATE SKIP LOCKED).
+   */
+
+  claimFullTextWork(
+    request: ClaimFullTextWorkRequest,
+    metadata?: Metadata,
+  ): Promise<ClaimFullTextWorkResponse> | Observable<ClaimFullTextWorkResponse> | ClaimFullTextWorkResponse;
+
+  /**
+   * RecordFullTextResult stores a page's text on its article (re-analysed through the outbox) or the reason
+   * there is none (retried with backoff when retryable, up to a bounded number of attempts). A result whose
+   * claim is stale (the item changed or was already recorded) changes nothing: applied is false.
+   */
+
+  recordFullTextResult(
+    request: RecordFullTextResultRequest,
+    metadata?: Metadata,
+  ): Promise<RecordFullTextResultResponse> | Observable<RecordFullTextResultResponse> | RecordFullTextResultResponse;
 }
 
 export function StorageServiceControllerMethods() {
@@ -1141,6 +1256,8 @@ export function StorageServiceControllerMethods() {
       "claimWebSubRenewals",
       "getWebSubSubscription",
       "saveWebSubSubscription",
+      "claimFullTextWork",
+      "recordFullTextResult",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
