@@ -50,6 +50,13 @@ const MODEL_NAMES = ['use-lite-en', 'use-lite-en-int8'];
  */
 const QUANTIZATION_SCHEMES = ['dynamic-int8', 'dynamic-int8-rows', 'weight-only-int8'];
 const INT8_MAX = 127;
+/**
+ * Weights of integer GEMMs keep 7 bits (±63), as ONNX Runtime's own quantizer does with reduce_range: on
+ * CPUs without VNNI (AVX2 only), its uint8 × int8 kernel adds pairs of products in int16 (vpmaddubsw),
+ * which saturates above 32767 — 255 × 127 × 2 does, 255 × 63 × 2 does not. With 8-bit weights the int8
+ * model drifted to cosine 0.985 from float32 on such CPUs (0.999 with VNNI).
+ */
+const INT8_WEIGHT_MAX = 63;
 const SCRIPT = 'tools/scripts/build-use-model.js';
 const OPSET = 18;
 // Slice bounds meaning "to the end" (ONNX clamps them to the dimension).
@@ -455,21 +462,21 @@ function translateGraph(topology, weights, inputs, { quantization } = {}) {
 
 /**
  * Per-output-column symmetric int8 of a float32 matrix [K, N] given as little-endian bytes:
- * scale[n] = max_k |w[k, n]| / 127, q = round(w / scale) (so 0 stays exactly 0).
+ * scale[n] = max_k |w[k, n]| / limit, q = round(w / scale) (so 0 stays exactly 0).
  */
-function quantizeColumns(bytes, [rows, columns]) {
+function quantizeColumns(bytes, [rows, columns], limit) {
   const value = (r, c) => bytes.readFloatLE((r * columns + c) * 4);
   const scales = new Float32Array(columns);
   for (let c = 0; c < columns; c++) {
     let max = 0;
     for (let r = 0; r < rows; r++) max = Math.max(max, Math.abs(value(r, c)));
-    scales[c] = max > 0 ? max / INT8_MAX : 1;
+    scales[c] = max > 0 ? max / limit : 1;
   }
   const quantized = Buffer.alloc(rows * columns);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
       const q = Math.round(value(r, c) / (scales[c] ?? 1));
-      quantized.writeInt8(Math.max(-INT8_MAX, Math.min(INT8_MAX, q)), r * columns + c);
+      quantized.writeInt8(Math.max(-limit, Math.min(limit, q)), r * columns + c);
     }
   }
   return { quantized, scales: Buffer.from(scales.buffer) };
@@ -478,7 +485,8 @@ function quantizeColumns(bytes, [rows, columns]) {
 /** Nodes of input × W (float32 [K, N]) with W stored as int8 per the scheme; initializers go through addInitializer. */
 function quantizedMatMul(input, weightName, shape, bytes, out, scheme, addInitializer) {
   const columns = shape[1];
-  const { quantized, scales } = quantizeColumns(bytes, shape);
+  // Only the weight-only scheme dequantizes to float (no integer GEMM): it keeps all 8 bits.
+  const { quantized, scales } = quantizeColumns(bytes, shape, scheme === 'weight-only-int8' ? INT8_MAX : INT8_WEIGHT_MAX);
   const weight = addInitializer(rawTensor(`${weightName}__int8`, OnnxType.INT8, shape, quantized));
   const scale = addInitializer(rawTensor(`${weightName}__scale`, OnnxType.FLOAT, [columns], scales));
   const zero = addInitializer(rawTensor(`${weightName}__zero_point`, OnnxType.INT8, [columns], Buffer.alloc(columns)));

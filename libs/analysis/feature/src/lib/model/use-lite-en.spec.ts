@@ -212,7 +212,7 @@ describe('use-lite-en-int8 (the same graph, matrix-product weights int8, activat
   });
 
   it('is built next to use-lite-en, half its size, and is not the default', () => {
-    expect(sut.version).toBe('use-lite-en-int8@1.1.0');
+    expect(sut.version).toBe('use-lite-en-int8@1.2.0');
     expect(sut.manifest.default).toBe(false);
     expect(sut.manifest.quantization?.scheme).toBe('dynamic-int8-rows');
     expect(defaultModelName(modelDir)).toBe('use-lite-en');
