@@ -10,7 +10,7 @@ export const DOCS_PATH = 'docs';
  */
 export function configureGatewayApp(app: INestApplication): void {
   // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>.
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'websub/:sourceId'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

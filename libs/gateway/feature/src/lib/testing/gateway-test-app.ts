@@ -4,7 +4,7 @@ import { defaultConfig } from '@autoglm/shared-config';
 import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT } from '@autoglm/shared-grpc';
 import { configureGatewayApp } from '../gateway-app';
 import { GatewayModule } from '../gateway.module';
-import { HEALTH_PROBE_TIMEOUT_MS } from '../health/service-health.service';
+import { HEALTH_PROBE_TIMEOUT_MS, HEALTH_REFRESH_INTERVAL_MS } from '../health/service-health.service';
 import { FakeBackends } from './fake-backends';
 
 export interface TestGateway {
@@ -15,7 +15,9 @@ export interface TestGateway {
 }
 
 /** The real gateway module on a loopback port, with fakes in place of the gRPC clients. */
-export async function startTestGateway(options: { healthProbeTimeoutMs?: number; authRequired?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { healthProbeTimeoutMs?: number; healthRefreshMs?: number; authRequired?: boolean } = {},
+): Promise<TestGateway> {
   const backends = new FakeBackends();
   const base = defaultConfig();
   const config = { ...base, http: { host: '127.0.0.1', port: 0 }, auth: { ...base.auth, required: options.authRequired ?? false } };
@@ -30,6 +32,8 @@ export async function startTestGateway(options: { healthProbeTimeoutMs?: number;
     .useValue(backends.analysisClient())
     .overrideProvider(HEALTH_PROBE_TIMEOUT_MS)
     .useValue(options.healthProbeTimeoutMs ?? 200)
+    .overrideProvider(HEALTH_REFRESH_INTERVAL_MS)
+    .useValue(options.healthRefreshMs ?? 60_000)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureGatewayApp(app);
