@@ -118,7 +118,8 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async similarArticles(request: storage.SimilarArticlesRequest): Promise<storage.SimilarArticlesResponse> {
-    return this.reads.read(`similar ${JSON.stringify(request)}`, async () => {
+    // Kept until the next write: detail pages ask for the neighbours of many different articles.
+    return this.reads.remember(`similar ${JSON.stringify(request)}`, async () => {
       const rows = await this.similarity.similar(request.articleId, request.limit);
       return { articles: rows.map(mapScoredArticle) };
     });

@@ -68,4 +68,28 @@ describe(ReadCoalescing.name, () => {
     for (const answer of answers) await expect(answer).rejects.toThrow('database gone');
     expect(await sut.read('k', () => Promise.resolve('back'))).toBe('back');
   });
+
+  describe('remember', () => {
+    it('keeps an answer until the next write', async () => {
+      const load = jest.fn(() => Promise.resolve({ rows: ['a'] }));
+
+      const first = await sut.remember('k', load);
+      const second = await sut.remember('k', load);
+      sut.changed();
+      const third = await sut.remember('k', load);
+
+      expect([first, second, third]).toEqual([{ rows: ['a'] }, { rows: ['a'] }, { rows: ['a'] }]);
+      expect(load).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not keep an answer whose load a write overtook', async () => {
+      const query = deferred<{ rows: string[] }>();
+      const answer = sut.remember('k', () => query.promise);
+      sut.changed();
+      query.resolve({ rows: ['old'] });
+      await answer;
+
+      expect(await sut.remember('k', () => Promise.resolve({ rows: ['new'] }))).toEqual({ rows: ['new'] });
+    });
+  });
 });

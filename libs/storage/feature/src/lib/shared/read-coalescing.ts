@@ -1,4 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+
+/** Answers kept by remember(): how many, and how long at most (writes on other replicas are not seen here). */
+export const REMEMBERED_READS = 5_000;
+export const REMEMBERED_READ_TTL_MS = 30_000;
 
 interface InFlight {
   generation: number;
@@ -19,6 +24,10 @@ interface InFlight {
 export class ReadCoalescing {
   private generation = 0;
   private readonly inFlight = new Map<string, InFlight>();
+  private readonly answers = new LRUCache<string, { generation: number; value: object }>({
+    max: REMEMBERED_READS,
+    ttl: REMEMBERED_READ_TTL_MS,
+  });
 
   /** The answer of the in-flight read with the same key, started since the last write, else load()'s. */
   read<V>(key: string, load: () => Promise<V>): Promise<V> {
@@ -31,9 +40,24 @@ export class ReadCoalescing {
     return answer;
   }
 
+  /**
+   * Like read(), and the answer is also kept until the next write (at most REMEMBERED_READ_TTL_MS): for
+   * reads keyed by many values (one per article) that identical reads rarely meet in flight.
+   */
+  async remember<V extends object>(key: string, load: () => Promise<V>): Promise<V> {
+    const generation = this.generation;
+    const kept = this.answers.get(key);
+    if (kept && kept.generation === generation) return kept.value as V;
+    const value = await this.read(key, load);
+    // Not kept when a write committed meanwhile: the answer may predate it.
+    if (generation === this.generation) this.answers.set(key, { generation, value });
+    return value;
+  }
+
   /** A write that may change what reads answer has committed. */
   changed(): void {
     this.generation++;
+    this.answers.clear();
   }
 
   /** Reads in flight (for tests and metrics). */
