@@ -194,7 +194,10 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async setArticleState(request: storage.SetArticleStateRequest): Promise<storage.SetArticleStateResponse> {
-    return { marks: mapMarks(await this.library.setArticleState(request)) };
+    const marks = await this.library.setArticleState(request);
+    // Searches filtered by reading state (saved, read) answer differently now.
+    this.reads.changed();
+    return { marks: mapMarks(marks) };
   }
 
   async listUserArticles(request: storage.ListUserArticlesRequest): Promise<storage.ListUserArticlesResponse> {

@@ -15,10 +15,11 @@ interface InFlight {
  * share its answer instead of queueing a query of their own. In embedded mode PGlite runs one query
  * at a time, so under load every request used to wait for all the identical queries ahead of it.
  *
- * Nothing is kept once a query is answered, and after a write commits (changed()) new reads start a
- * query of their own: a read that starts after a write was acknowledged never gets an answer from
- * before it. (With several storage replicas, a write on another replica is seen by queries started
- * after it, as without coalescing.)
+ * read() keeps nothing once a query is answered; remember() keeps answers until the next write. After
+ * a write commits (changed()) new reads start a query of their own: a read that starts after a write
+ * was acknowledged never gets an answer from before it. With several storage replicas, a write on
+ * another replica is not seen here: in-flight reads are shared regardless (as a query started just
+ * before that write would answer), and remembered answers are kept at most REMEMBERED_READ_TTL_MS.
  */
 @Injectable()
 export class ReadCoalescing {
