@@ -31,7 +31,7 @@ export function configureGatewayApp(app: INestApplication, api: ApiConfig): void
   // `verify` for its raw-body hook if the application were created with rawBody: true; it is not.
   (app as NestExpressApplication).useBodyParser('json', jsonBodyParserOptions(api));
   // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>.
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'websub/:sourceId'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -21,7 +21,7 @@ import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { EventsController } from './events/events.controller';
 import { gatewayGraphQlOptions } from './graphql/graphql-options';
 import { HealthController } from './health/health.controller';
-import { HEALTH_PROBE_TIMEOUT_MS, ServiceHealth } from './health/service-health.service';
+import { HEALTH_PROBE_TIMEOUT_MS, HEALTH_REFRESH_INTERVAL_MS, ServiceHealth } from './health/service-health.service';
 import { RecommendationsController } from './recommendations/recommendations.controller';
 import { RecommendationsResolver } from './recommendations/recommendations.resolver';
 import { ArticleSearch } from './search/article-search.service';
@@ -38,6 +38,8 @@ import { WebSubController } from './websub/websub.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
+/** How old the backend states /health reports may be (plus one probe). */
+const HEALTH_REFRESH_MS = 2_000;
 
 @Module({})
 export class GatewayModule {
@@ -64,6 +66,7 @@ export class GatewayModule {
         { provide: APP_CONFIG, useValue: config },
         ...grpcClientProviders('sources', 'storage', 'recommender', 'analysis'),
         { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
+        { provide: HEALTH_REFRESH_INTERVAL_MS, useValue: HEALTH_REFRESH_MS },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
         InstanceAccounts,

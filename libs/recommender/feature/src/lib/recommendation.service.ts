@@ -78,7 +78,14 @@ export class RecommendationService {
       for (const a of articles) if (a.article) candidates.push({ article: a.article, vector: [] });
     }
     candidates.push(...(await this.lexicalCandidates(profile.liked, size)));
-    const fresh = await this.storage.listArticles({ limit: Math.min(100, size * 2), cursor: '', sourceId: '', topic: '', language: '' });
+    const fresh = await this.storage.listArticles({
+      limit: Math.min(100, size * 2),
+      cursor: '',
+      sourceId: '',
+      topic: '',
+      language: '',
+      withoutContent: true,
+    });
     for (const a of fresh.articles) {
       candidates.push({
         article: {

@@ -23,6 +23,7 @@ import { mapApiKey, mapMarks, mapSavedSearch, mapSubscription, mapUser, mapUserA
 import { UsersService } from './users/users.service';
 import { mapStory } from './stories/story.mapper';
 import { ReembeddingService } from './reembed/reembedding.service';
+import { ReadCoalescing } from './shared/read-coalescing';
 import { mapWebSubSubscription } from './websub/websub-subscription.mapper';
 import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
 
@@ -44,10 +45,12 @@ export class StorageController implements storage.StorageServiceController {
     private readonly webSub: WebSubSubscriptionsService,
     private readonly reembedding: ReembeddingService,
     private readonly fullText: FullTextWorkService,
+    private readonly reads: ReadCoalescing,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
     const { source, created } = await this.sources.create(request);
+    this.reads.changed();
     return { source: mapSource(source), created };
   }
 
@@ -65,7 +68,10 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async recordFetchResult(request: storage.RecordFetchResultRequest): Promise<storage.RecordFetchResultResponse> {
-    return { source: mapSource(await this.sources.recordFetchResult(request)) };
+    const source = await this.sources.recordFetchResult(request);
+    // A first fetch may give the source its title, which article rows carry.
+    this.reads.changed();
+    return { source: mapSource(source) };
   }
 
   async resumeSource(request: storage.ResumeSourceRequest): Promise<storage.ResumeSourceResponse> {
@@ -74,12 +80,14 @@ export class StorageController implements storage.StorageServiceController {
 
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     const result = await this.articles.upsert(request.sourceId, request.items);
+    this.reads.changed();
     await this.articleCache.invalidate(result.articleIds.filter((id) => id !== ''));
     return result;
   }
 
   async deleteArticle(request: storage.DeleteArticleRequest): Promise<storage.DeleteArticleResponse> {
     await this.articles.delete(request.articleId);
+    this.reads.changed();
     await this.articleCache.invalidate([request.articleId]);
     return {};
   }
@@ -99,19 +107,25 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async listArticles(request: storage.ListArticlesRequest): Promise<storage.ListArticlesResponse> {
-    const page = await this.articles.list(request);
-    return { articles: page.articles.map(mapArticle), nextCursor: page.nextCursor };
+    return this.reads.read(`list ${JSON.stringify(request)}`, async () => {
+      const page = await this.articles.list(request);
+      return { articles: page.articles.map(mapArticle), nextCursor: page.nextCursor };
+    });
   }
 
   async saveAnalysis(request: storage.SaveAnalysisRequest): Promise<storage.SaveAnalysisResponse> {
     await this.analyses.save(request);
+    this.reads.changed();
     await this.articleCache.invalidate([request.articleId]);
     return { saved: true };
   }
 
   async similarArticles(request: storage.SimilarArticlesRequest): Promise<storage.SimilarArticlesResponse> {
-    const rows = await this.similarity.similar(request.articleId, request.limit);
-    return { articles: rows.map(mapScoredArticle) };
+    // Kept until the next write: detail pages ask for the neighbours of many different articles.
+    return this.reads.remember(`similar ${JSON.stringify(request)}`, async () => {
+      const rows = await this.similarity.similar(request.articleId, request.limit);
+      return { articles: rows.map(mapScoredArticle) };
+    });
   }
 
   async nearestArticles(request: storage.NearestArticlesRequest): Promise<storage.NearestArticlesResponse> {
@@ -136,8 +150,10 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async search(request: storage.SearchRequest): Promise<storage.SearchResponse> {
-    const outcome = await this.searches.search(request);
-    return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
+    return this.reads.read(`search ${JSON.stringify(request)}`, async () => {
+      const outcome = await this.searches.search(request);
+      return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
+    });
   }
 
   async createUser(request: storage.CreateUserRequest, metadata?: Metadata): Promise<storage.CreateUserResponse> {
@@ -186,7 +202,10 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async setArticleState(request: storage.SetArticleStateRequest): Promise<storage.SetArticleStateResponse> {
-    return { marks: mapMarks(await this.library.setArticleState(request)) };
+    const marks = await this.library.setArticleState(request);
+    // Searches filtered by reading state (saved, read) answer differently now.
+    this.reads.changed();
+    return { marks: mapMarks(marks) };
   }
 
   async listUserArticles(request: storage.ListUserArticlesRequest): Promise<storage.ListUserArticlesResponse> {
@@ -259,6 +278,7 @@ export class StorageController implements storage.StorageServiceController {
 
   async saveEmbeddings(request: storage.SaveEmbeddingsRequest): Promise<storage.SaveEmbeddingsResponse> {
     const { saved } = await this.reembedding.save(request.modelVersion, request.embeddings ?? []);
+    this.reads.changed();
     await this.articleCache.invalidate((request.embeddings ?? []).map((e) => e.articleId));
     return { saved };
   }

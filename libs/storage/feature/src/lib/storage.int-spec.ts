@@ -380,7 +380,7 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
       expect(results.filter((r) => r.inserted === 1)).toHaveLength(1);
       expect(results.filter((r) => r.unchanged === 1)).toHaveLength(49);
       expect(new Set(results.map((r) => r.articleIds[0])).size).toBe(1);
-      const { articles } = await sut.listArticles({ limit: 100, cursor: '', sourceId: source.id, topic: '', language: '' });
+      const { articles } = await sut.listArticles({ limit: 100, cursor: '', sourceId: source.id, topic: '', language: '', withoutContent: false });
       expect(articles).toHaveLength(1);
       await eventually(() => queues.added.some((j) => j.data.articleId === results[0].articleIds[0]));
       await new Promise((r) => setTimeout(r, 300));
@@ -415,7 +415,7 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
         feedItem(`p${i}`, { publishedAt: i < 20 ? at(`2026-01-01T00:00:${String(i).padStart(2, '0')}.500Z`) : undefined }),
       );
       const { articleIds } = await sut.upsertArticles({ sourceId: source.id, items });
-      const query = { limit: 10, cursor: '', sourceId: source.id, topic: '', language: '' };
+      const query = { limit: 10, cursor: '', sourceId: source.id, topic: '', language: '', withoutContent: false };
 
       const seen: storage.Article[] = [];
       let cursor = '';
@@ -442,17 +442,30 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
       expect(german.articles.map((a) => a.id)).toEqual([articleIds[4]]);
     });
 
+    it('leaves text and contentHtml out of a page asked for without content, and nothing else', async () => {
+      const source = await createSource();
+      await sut.upsertArticles({ sourceId: source.id, items: [feedItem('c1'), feedItem('c2')] });
+      const query = { limit: 10, cursor: '', sourceId: source.id, topic: '', language: '' };
+
+      const full = await sut.listArticles({ ...query, withoutContent: false });
+      const compact = await sut.listArticles({ ...query, withoutContent: true });
+
+      expect(full.articles.every((a) => a.text && a.contentHtml)).toBe(true);
+      expect(compact.articles).toEqual(full.articles.map((a) => ({ ...a, text: '', contentHtml: '' })));
+      expect(compact.nextCursor).toBe(full.nextCursor);
+    });
+
     it.each([
       ['a cursor that is not base64url JSON', 'bm90LWpzb24'],
       ['a tampered cursor', Buffer.from('{"k":"x","i":"y"}').toString('base64url')],
     ])('rejects %s with "invalid cursor"', async (_label, cursor) => {
-      const error = await rejection(sut.listArticles({ limit: 10, cursor, sourceId: '', topic: '', language: '' }));
+      const error = await rejection(sut.listArticles({ limit: 10, cursor, sourceId: '', topic: '', language: '', withoutContent: false }));
 
       expect(error).toMatchObject({ code: ErrorCode.InvalidArgument, message: 'invalid cursor' });
     });
 
     it.each([101, -1])('rejects limit %p', async (limit) => {
-      const error = await rejection(sut.listArticles({ limit, cursor: '', sourceId: '', topic: '', language: '' }));
+      const error = await rejection(sut.listArticles({ limit, cursor: '', sourceId: '', topic: '', language: '', withoutContent: false }));
 
       expect(error.code).toBe(ErrorCode.InvalidArgument);
     });

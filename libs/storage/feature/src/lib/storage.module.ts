@@ -4,6 +4,7 @@ import { QUEUE_FACTORY, QueueModule, type QueueFactory } from '@autoglm/shared-q
 import { AnalysesService } from './analyses/analyses.service';
 import { ReembeddingService } from './reembed/reembedding.service';
 import { ArticleCache } from './articles/article-cache';
+import { ReadCoalescing } from './shared/read-coalescing';
 import { ArticlesService } from './articles/articles.service';
 import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-database';
 import { EventsService } from './events/events.service';
@@ -54,6 +55,7 @@ export class StorageModule {
         ArticlesService,
         FullTextWorkService,
         ArticleCache,
+        ReadCoalescing,
         AnalysesService,
         ReembeddingService,
         HnswIndexes,

@@ -25,6 +25,8 @@ export class ArticleReader {
       sourceId: query.sourceId ?? '',
       topic: query.topic ?? '',
       language: query.language ?? '',
+      // The list shows no text (see mapArticleSummary): a page of full texts is some 20 times larger.
+      withoutContent: true,
     });
   }
 

@@ -52,7 +52,7 @@ describe(ArticlesController.name, () => {
         nextCursor: 'c2',
       });
       expect(sut.backends.storage.listArticles.requests).toEqual([
-        { limit: 2, cursor: 'c1', sourceId: 'src-1', topic: 'technology', language: 'en' },
+        { limit: 2, cursor: 'c1', sourceId: 'src-1', topic: 'technology', language: 'en', withoutContent: true },
       ]);
     });
 
@@ -63,7 +63,7 @@ describe(ArticlesController.name, () => {
 
       expect(answer.body).toEqual({ items: [], nextCursor: null });
       expect(sut.backends.storage.listArticles.requests).toEqual([
-        { limit: 20, cursor: '', sourceId: '', topic: '', language: '' },
+        { limit: 20, cursor: '', sourceId: '', topic: '', language: '', withoutContent: true },
       ]);
     });
 

@@ -31,7 +31,7 @@ describe('GraphQL API (ApolloDriver)', () => {
       },
     });
     expect(sut.backends.storage.listArticles.requests).toEqual([
-      { limit: 3, cursor: '', sourceId: '', topic: 'technology', language: '' },
+      { limit: 3, cursor: '', sourceId: '', topic: 'technology', language: '', withoutContent: true },
     ]);
   });
 

@@ -18,10 +18,21 @@ export class ServiceStatesDto implements Record<ProbedService, ServiceState> {
   recommender!: ServiceState;
 }
 
+/** ok: every service up; degraded: storage up, another down (still ready); unavailable: storage down. */
+export type HealthStatus = 'ok' | 'degraded' | 'unavailable';
+
 export class HealthDto {
-  @ApiProperty({ enum: ['ok', 'degraded'] })
-  status!: 'ok' | 'degraded';
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'unavailable'],
+    description: 'ok: every service answers; degraded: storage answers, another service does not; unavailable: storage does not.',
+  })
+  status!: HealthStatus;
 
   @ApiProperty({ type: ServiceStatesDto })
   services!: ServiceStatesDto;
+}
+
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
 }

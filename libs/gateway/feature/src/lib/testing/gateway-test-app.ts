@@ -4,7 +4,7 @@ import { defaultConfig, type RateLimitConfig } from '@autoglm/shared-config';
 import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT } from '@autoglm/shared-grpc';
 import { configureGatewayApp, gatewayHttpAdapter } from '../gateway-app';
 import { GatewayModule } from '../gateway.module';
-import { HEALTH_PROBE_TIMEOUT_MS } from '../health/service-health.service';
+import { HEALTH_PROBE_TIMEOUT_MS, HEALTH_REFRESH_INTERVAL_MS } from '../health/service-health.service';
 import { FakeBackends } from './fake-backends';
 
 export interface TestGateway {
@@ -18,6 +18,7 @@ export interface TestGateway {
 export async function startTestGateway(
   options: {
     healthProbeTimeoutMs?: number;
+    healthRefreshMs?: number;
     authRequired?: boolean;
     allowAnonymousWrites?: boolean;
     graphQlIntrospection?: boolean;
@@ -46,6 +47,8 @@ export async function startTestGateway(
     .useValue(backends.analysisClient())
     .overrideProvider(HEALTH_PROBE_TIMEOUT_MS)
     .useValue(options.healthProbeTimeoutMs ?? 200)
+    .overrideProvider(HEALTH_REFRESH_INTERVAL_MS)
+    .useValue(options.healthRefreshMs ?? 60_000)
     .compile();
   const app = moduleRef.createNestApplication(gatewayHttpAdapter(), { logger: false });
   configureGatewayApp(app, config.api);

@@ -16,7 +16,7 @@ describe.each(TEST_BACKENDS)('re-published items (new GUID, same URL) on %s', (b
   afterAll(() => harness?.close());
 
   const listTitles = async (sourceId: string) =>
-    (await harness.sut.listArticles({ limit: 50, cursor: '', sourceId, topic: '', language: '' })).articles.map((a) => a.title).sort();
+    (await harness.sut.listArticles({ limit: 50, cursor: '', sourceId, topic: '', language: '', withoutContent: false })).articles.map((a) => a.title).sort();
 
   it('updates the one article instead of adding a second, and finds it by the new key afterwards', async () => {
     const { sut } = harness;

@@ -37,15 +37,20 @@ export interface ArticleRow {
   sortKey: string;
 }
 
-/** Columns of ArticleRow from `articles a JOIN sources s ... NEWEST_ANALYSIS_JOIN`. */
-export const ARTICLE_COLUMNS = `
+const articleColumns = (content: string) => `
   a.id, a.source_id AS "sourceId", a.url, a.title, a.author, a.published_at AS "publishedAt",
-  a.fetched_at AS "fetchedAt", a.content_html AS "contentHtml", a.text, s.title AS "sourceTitle",
+  a.fetched_at AS "fetchedAt", ${content}, s.title AS "sourceTitle",
   an.language, an.keywords, an.topic, an.summary, an.simhash, an.model_version AS "modelVersion",
   (SELECT m.cluster_id FROM story_memberships m WHERE m.article_id = a.id) AS "storyId",
   (SELECT f.state FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextState",
   (SELECT f.failure FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextFailure",
   to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;
+
+/** Columns of ArticleRow from `articles a JOIN sources s ... NEWEST_ANALYSIS_JOIN`. */
+export const ARTICLE_COLUMNS = articleColumns(`a.content_html AS "contentHtml", a.text`);
+
+/** ARTICLE_COLUMNS with contentHtml and text empty: the big columns are neither read, sorted nor sent. */
+export const ARTICLE_COLUMNS_WITHOUT_CONTENT = articleColumns(`'' AS "contentHtml", '' AS text`);
 
 /** The compact article used in similarity results and recommendations. */
 export interface ArticleRefRow {

@@ -60,7 +60,7 @@ describe.each(TEST_BACKENDS)('deleting articles (tombstones) on %s', (backend) =
     expect(same).toEqual({ inserted: 0, updated: 0, unchanged: 1, skipped: 1, articleIds: ['', first.articleIds[1]], insertedIds: [] });
     expect(changed).toMatchObject({ inserted: 1, updated: 0, unchanged: 0, skipped: 1 });
     expect(changed.articleIds[0]).toBe('');
-    const { articles } = await sut.listArticles({ limit: 10, cursor: '', sourceId: source.id, topic: '', language: '' });
+    const { articles } = await sut.listArticles({ limit: 10, cursor: '', sourceId: source.id, topic: '', language: '', withoutContent: false });
     expect(articles.map((a) => a.title).sort()).toEqual(['Title t2', 'Title t3']);
   });
 
@@ -89,7 +89,7 @@ describe.each(TEST_BACKENDS)('deleting articles (tombstones) on %s', (backend) =
     const after = await upsert();
 
     expect(after).toMatchObject({ inserted: 0, updated: 0, skipped: 1 });
-    const { articles } = await sut.listArticles({ limit: 10, cursor: '', sourceId: source.id, topic: '', language: '' });
+    const { articles } = await sut.listArticles({ limit: 10, cursor: '', sourceId: source.id, topic: '', language: '', withoutContent: false });
     expect(articles).toEqual([]);
   });
 

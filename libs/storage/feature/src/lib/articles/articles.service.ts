@@ -12,7 +12,15 @@ import { SEARCH_VECTOR_SQL } from '../search/search-sql';
 import { SearchSegmenter } from '../search/search-segmenter';
 import { sourceNotFound } from '../sources/sources.service';
 import { decodeArticleCursor, encodeArticleCursor } from './article-cursor';
-import { ARTICLE_COLUMNS, ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN, type ArticleRefRow, type ArticleRow } from './article-row';
+import {
+  ARTICLE_COLUMNS,
+  ARTICLE_COLUMNS_WITHOUT_CONTENT,
+  ARTICLE_REF_COLUMNS,
+  FEED_TIME,
+  NEWEST_ANALYSIS_JOIN,
+  type ArticleRefRow,
+  type ArticleRow,
+} from './article-row';
 import { validateFeedItems, type ValidFeedItem } from './feed-item';
 
 export interface UpsertOutcome {
@@ -33,6 +41,8 @@ export interface ArticleQuery {
   sourceId: string;
   topic: string;
   language: string;
+  /** Leave contentHtml and text empty (list views show neither). */
+  withoutContent?: boolean;
 }
 
 export interface ArticlePage {
@@ -327,8 +337,9 @@ export class ArticlesService {
     }
     if (query.topic) where.push(`an.topic = ${param(query.topic)}`);
     if (query.language) where.push(`an.language = ${param(query.language)}`);
+    const columns = query.withoutContent ? ARTICLE_COLUMNS_WITHOUT_CONTENT : ARTICLE_COLUMNS;
     const rows = (await this.db.dataSource.query(
-      `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
+      `SELECT ${columns} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${FEED_TIME} DESC, a.id DESC
         LIMIT ${param(limit + 1)}`,

@@ -257,6 +257,11 @@ export interface ListArticlesRequest {
   sourceId: string;
   topic: string;
   language: string;
+  /**
+   * without_content leaves content_html and text empty in the answer: lists show titles and summaries, and
+   * the full texts would make a page some 20 times larger to read, encode and send. GetArticle has them.
+   */
+  withoutContent: boolean;
 }
 
 export interface ListArticlesResponse {
