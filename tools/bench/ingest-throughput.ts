@@ -11,7 +11,7 @@
 // With --system it also times the whole system end to end (embedded: fetched from loopback feeds → stored → analysed)
 // on the same articles, against bare embedding in the same run.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/ingest-throughput.js [--rounds 3] [--concurrency 16] [--system]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +26,9 @@ import {
   repositoryModelsDir,
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
-import { defaultConfig, loadConfig, type AppConfig } from '@autoglm/shared-config';
-import { freePort } from '@autoglm/shared-testing';
+import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { startEmbedded } from '../../apps/autoglm/src/embedded';
+import { embeddedTestConfig } from '../../apps/autoglm/src/testing/embedded-test-config';
 
 interface Article {
   title: string;
@@ -144,28 +144,12 @@ function serveFeeds(articles: Article[], perFeed: number): Promise<{ server: Ser
   );
 }
 
-async function systemConfig(dataDir: string, concurrency: number): Promise<AppConfig> {
-  const [http, storage, sources, crawler, analysis, recommender] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
-  const configPath = join(dataDir, 'config.yaml');
-  writeFileSync(configPath, 'sources: []\n');
-  return loadConfig({
-    env: { RATE_LIMIT_ENABLED: 'false' },
-    configPath,
-    overrides: {
-      http: { host: '127.0.0.1', port: http },
-      grpc: {
-        storage: `127.0.0.1:${storage}`,
-        sources: `127.0.0.1:${sources}`,
-        crawler: `127.0.0.1:${crawler}`,
-        analysis: `127.0.0.1:${analysis}`,
-        recommender: `127.0.0.1:${recommender}`,
-      },
-      database: { url: process.env['DATABASE_URL'] ?? '', dataDir: join(dataDir, 'pglite') },
-      redis: { url: process.env['REDIS_URL'] ?? '' },
-      crawler: { allowHosts: ['127.0.0.1'] },
-      scheduler: { tickMs: 200 },
-      analysis: { modelDir: ensureModelBuilt(), concurrency },
-    },
+function systemConfig(dataDir: string, concurrency: number): Promise<AppConfig> {
+  return embeddedTestConfig(dataDir, {
+    database: { url: process.env['DATABASE_URL'] ?? '' },
+    redis: { url: process.env['REDIS_URL'] ?? '' },
+    scheduler: { tickMs: 200 },
+    analysis: { modelDir: ensureModelBuilt(), concurrency },
   });
 }
 

@@ -22,9 +22,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { createClient } from 'redis';
 import { freePort } from '@autoglm/shared-testing';
+import { startServerBackend } from '../../apps/autoglm/src/testing/server-backend';
 
 type Mode = 'embedded' | 'server';
 
@@ -193,30 +192,8 @@ interface Backend {
 
 async function makeBackend(mode: Mode): Promise<Backend> {
   if (mode === 'embedded') return { env: { DATABASE_URL: '', REDIS_URL: '' }, cleanup: async () => undefined };
-  const database = `autoglm_load_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  // A Redis database of its own (never 0), emptied before and after: other runs on this Redis are untouched.
-  const redisUrl = `redis://127.0.0.1:6379/${1 + (process.pid % 15)}`;
-  const flush = async () => {
-    const redis = createClient({ url: redisUrl });
-    await redis.connect();
-    await redis.flushDb();
-    await redis.quit();
-  };
-  await flush();
-  return {
-    env: { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`, REDIS_URL: redisUrl },
-    cleanup: async () => {
-      await flush();
-      const c = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const backend = await startServerBackend('autoglm_load');
+  return { env: { DATABASE_URL: backend.databaseUrl, REDIS_URL: backend.redisUrl }, cleanup: backend.cleanup };
 }
 
 interface RunningSystem {

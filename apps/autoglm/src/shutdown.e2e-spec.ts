@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createClient } from 'redis';
 import { freePort } from '@autoglm/shared-testing';
+import { startServerBackend } from './testing/server-backend';
 
 /**
  * SIGTERM to the real process (`npm start`'s main.ts, run from the sources through a transpiling
@@ -73,26 +73,12 @@ const MODES: Array<[string, (dir: string) => Promise<Backend>]> = [
   [
     'with servers (PostgreSQL + BullMQ on Redis)',
     async () => {
-      const database = `autoglm_shutdown_${process.pid}_${Date.now()}`;
-      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
-      const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database}`;
-      // A Redis database of its own (never db 0), emptied before and after.
-      const redisUrl = `redis://127.0.0.1:6379/${1 + ((process.pid + 7) % 15)}`;
-      const flush = async () => {
-        const redis = createClient({ url: redisUrl });
-        await redis.connect();
-        await redis.flushDb();
-        await redis.quit();
-      };
-      await flush();
+      const backend = await startServerBackend('autoglm_shutdown', 7);
       return {
-        env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+        env: { DATABASE_URL: backend.databaseUrl, REDIS_URL: backend.redisUrl },
         handsBackJobs: false,
         counts: async () => {
-          const client = new Client({ connectionString: databaseUrl });
+          const client = new Client({ connectionString: backend.databaseUrl });
           await client.connect();
           try {
             const out: Partial<Counts> = {};
@@ -102,13 +88,7 @@ const MODES: Array<[string, (dir: string) => Promise<Backend>]> = [
             await client.end();
           }
         },
-        cleanup: async () => {
-          await flush();
-          const c = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await c.end();
-        },
+        cleanup: backend.cleanup,
       };
     },
   ],

@@ -2,14 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createClient } from 'redis';
 import { storage } from '@autoglm/contracts';
 import type { AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient } from '@autoglm/shared-grpc';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { startServerBackend } from './testing/server-backend';
 
 /**
  * The whole system as a user runs it (`npm start`): every service in one process over real
@@ -29,34 +28,7 @@ const MODES: Array<[string, () => Promise<Backend>]> = [
   ['embedded (PGlite + in-process queue)', async () => ({ databaseUrl: '', redisUrl: '', cleanup: async () => undefined })],
   [
     'with servers (PostgreSQL + BullMQ on Redis)',
-    async () => {
-      const database = `autoglm_e2e_${process.pid}_${Date.now()}`;
-      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
-      // A Redis database of its own, so parallel runs on the same Redis never share jobs.
-      const redisDb = 1 + (process.pid % 15);
-      const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
-      const redis = createClient({ url: redisUrl });
-      await redis.connect();
-      await redis.flushDb();
-      await redis.quit();
-      return {
-        databaseUrl: `postgres://postgres@127.0.0.1:5432/${database}`,
-        redisUrl,
-        cleanup: async () => {
-          const r = createClient({ url: redisUrl });
-          await r.connect();
-          await r.flushDb();
-          await r.quit();
-          const c = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await c.end();
-        },
-      };
-    },
+    () => startServerBackend('autoglm_e2e'),
   ],
 ];
 
