@@ -70,7 +70,7 @@ function releaseParsedMessages(db) {
   let server;
   try {
     db = await PGlite.create(workerData.dataDir, { extensions: { vector } });
-    //NOFIX releaseParsedMessages(db);
+    releaseParsedMessages(db);
     server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
   } catch (error) {
