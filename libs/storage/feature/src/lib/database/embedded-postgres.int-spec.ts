@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresExit } from './embedded-postgres';
 
-const MB = 1024 * 1024;
-
 // PGlite's first start in a new directory runs initdb: slow on a busy machine.
 jest.setTimeout(180_000);
 
@@ -33,23 +31,21 @@ describe(startEmbeddedPostgres.name, () => {
     return connected;
   }
 
-  it('keeps the database thread heap flat over many result-heavy prepared queries', async () => {
-    sut = await startEmbeddedPostgres(join(dir, 'pglite'));
+  it('serves result-heavy prepared queries without end in a thread whose heap is smaller than their results together', async () => {
+    const lost: EmbeddedPostgresExit[] = [];
+    sut = await startEmbeddedPostgres(join(dir, 'pglite'), { onUnexpectedExit: (error) => lost.push(error), resourceLimits: { maxOldGenerationSizeMb: 64 } });
     client = await connect(sut);
     await client.query(`CREATE TABLE page (id int PRIMARY KEY, body text)`);
     // 300 rows of 3.84 KB: each query returns 100 of them, ~390 KB on the wire.
     await client.query(`INSERT INTO page SELECT g, repeat(md5(g::text), 120) FROM generate_series(1, 300) g`);
-    const page = (offset: number) => client!.query({ name: 'page', text: 'SELECT id, body FROM page ORDER BY id OFFSET $1 LIMIT 100', values: [offset] });
-    await page(0);
-    const before = await sut.heapUsed();
 
+    // 250 queries return ~95 MB: kept in the thread, they would not fit in its 64 MB heap.
     for (let i = 0; i < 250; i++) {
-      const result = await page(i % 200);
+      const result = await client.query({ name: 'page', text: 'SELECT id, body FROM page ORDER BY id OFFSET $1 LIMIT 100', values: [i % 200] });
       expect(result.rows).toHaveLength(100);
     }
 
-    // Each query's parsed rows kept in the thread would add ~95 MB over these 250 queries.
-    expect((await sut.heapUsed()) - before).toBeLessThan(32 * MB);
+    expect(lost).toEqual([]);
   });
 
   it('reports the death of the database thread with its cause, and a query in flight fails instead of hanging', async () => {
@@ -67,7 +63,6 @@ describe(startEmbeddedPostgres.name, () => {
     expect(lost).toHaveLength(1);
     expect(lost[0].code).toBe('ERR_WORKER_OUT_OF_MEMORY');
     expect(lost[0].message).toContain('out of memory');
-    await expect(sut.heapUsed()).rejects.toThrow('not running');
     await expect(sut.stop()).resolves.toBeUndefined();
   });
 
