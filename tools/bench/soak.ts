@@ -179,7 +179,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startSystem(env: Record<string, string>, workDir: string): Promise<SystemUnderTest> {
-  const [http, ...grpc] = await Promise.all([0, 1, 2, 3, 4, 5].map(() => freePort()));
+  const grpc = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
   const services = ['STORAGE', 'SOURCES', 'CRAWLER', 'ANALYSIS', 'RECOMMENDER'];
   const configPath = join(workDir, 'config.yaml');
   writeFileSync(configPath, 'sources: []\n');
@@ -189,7 +189,8 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
     NODE_ENV: 'production',
     AUTOGLM_CONFIG: configPath,
     HOST: '127.0.0.1',
-    PORT: String(http),
+    // The gateway takes a free port itself and names its URL in the log (no race with other processes for it).
+    PORT: '0',
     DATA_DIR: join(workDir, 'pglite'),
     MODEL_DIR: join(ROOT, 'models'),
     AUTOGLM_ALLOW_HOSTS: '127.0.0.1',
@@ -200,8 +201,11 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
     ...env,
   };
   const log: string[] = [];
+  let url: string | undefined;
   const keep = (chunk: Buffer) => {
-    log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    const lines = chunk.toString('utf8').split('\n').filter(Boolean);
+    url ??= lines.map((line) => /Open-AutoGLM is running .*: (http:\/\/[^\s\u001b]+)/.exec(line)?.[1]).find(Boolean);
+    log.push(...lines);
     if (log.length > 200) log.splice(0, log.length - 200);
   };
   const child = fork(join(ROOT, 'dist', 'apps', 'autoglm', 'src', 'main.js'), [], {
@@ -220,18 +224,17 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
   child.once('exit', (code, signal) => {
     exit = `exited (code ${code}, signal ${signal}); last log lines:\n${log.slice(-25).join('\n')}`;
   });
-  const url = `http://127.0.0.1:${http}`;
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     if (exit) throw new Error(`the system ${exit}`);
     if (Date.now() > deadline) throw new Error(`the system did not answer /health in time; last log lines:\n${log.slice(-25).join('\n')}`);
-    const health = await fetch(`${url}/health`).catch(() => undefined);
+    const health = url ? await fetch(`${url}/health`).catch(() => undefined) : undefined;
     if (health?.ok) break;
     await sleep(500);
   }
   return {
     child,
-    url,
+    url: url as string,
     samples,
     exited: () => exit,
     stop: async () => {
@@ -443,6 +446,17 @@ async function main(): Promise<void> {
   const articles = buildArticles(options.articles);
   const feeds = await startFeedServer(articles, options.feeds);
   const cleanups: Array<() => Promise<void>> = [async () => void (await new Promise((done) => feeds.server.close(done)))];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  // An interrupted soak still stops the system and drops its database and Redis keys.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the system and cleaning up`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
   const env: Record<string, string> = {};
   try {
     if (options.mode === 'server') {
@@ -530,8 +544,7 @@ async function main(): Promise<void> {
 
     report(options, bootSample, system.samples, load, { ingestSeconds, analysed: analysed.length, fromFeeds, expected: articles.length, health: health?.status, exit, hostileStatus, leaked });
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch((error: Error) => console.error(`cleanup: ${error.message}`));
-    rmSync(workDir, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 
