@@ -204,7 +204,7 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
   let url: string | undefined;
   const keep = (chunk: Buffer) => {
     const lines = chunk.toString('utf8').split('\n').filter(Boolean);
-    url ??= lines.map((line) => /Open-AutoGLM is running .*: (http:\/\/[^\s\u001b]+)/.exec(line)?.[1]).find(Boolean);
+    url ??= lines.map((line) => /Open-AutoGLM is running .*: (http:\/\/[\w.-]+:\d+)/.exec(line)?.[1]).find(Boolean);
     log.push(...lines);
     if (log.length > 200) log.splice(0, log.length - 200);
   };
