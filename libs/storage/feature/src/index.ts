@@ -2,3 +2,4 @@ export { startStorageService } from './lib/start-storage-service';
 export { StorageModule, type StorageModuleOptions } from './lib/storage.module';
 export type { Clock } from './lib/shared/clock';
 export { migrateStorageDatabase } from './lib/database/migrate-storage';
+export { startEmbeddedPostgres, EmbeddedPostgresExit, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './lib/database/embedded-postgres';

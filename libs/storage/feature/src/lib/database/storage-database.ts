@@ -5,7 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@autoglm/shared-config';
 import { STORAGE_MIGRATIONS } from '../migrations';
 import { SESSION_HNSW_EF_SEARCH } from '../similarity/nearest-query';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgresExit } from './embedded-postgres';
 import { STORAGE_ENTITIES } from './entities';
 
 /** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
@@ -25,6 +25,8 @@ export const STORAGE_DATABASE = Symbol('STORAGE_DATABASE');
 export interface OpenOptions {
   /** Run pending migrations while opening (the service does; the migrate command runs them itself). */
   migrationsRun?: boolean;
+  /** What happens when the embedded database's thread dies while open; by default the process exits 1. */
+  onEmbeddedDatabaseLost?: (error: EmbeddedPostgresExit) => void;
 }
 
 const logger = new Logger('storage-database');
@@ -47,7 +49,7 @@ export async function openStorageDatabase(
 
   const dir = resolve(config.dataDir);
   mkdirSync(dir, { recursive: true });
-  const embedded = await startEmbeddedPostgres(dir);
+  const embedded = await startEmbeddedPostgres(dir, { onUnexpectedExit: options.onEmbeddedDatabaseLost ?? exitOnDatabaseLost });
   const { host, port } = embedded;
   let dataSource: DataSource;
   try {
@@ -66,6 +68,20 @@ export async function openStorageDatabase(
   }
   logger.log(`embedded PGlite in ${dir} (socket ${host}:${port})`);
   return finish(dataSource, true, () => embedded.stop());
+}
+
+/**
+ * The embedded database died (its thread ran out of memory or crashed): every connection and
+ * whatever it had not yet written are gone. The process exits non-zero so its supervisor
+ * (systemd, Docker's restart policy, Kubernetes) restarts it, and PostgreSQL's crash recovery
+ * brings the data directory back on the next start. Carrying on would fail every call and
+ * could let services act on writes that never happened; restarting the thread in place would
+ * need every pooled connection, prepared statement and open transaction rebuilt behind callers'
+ * backs, for a failure that only a bug or an undersized host causes.
+ */
+function exitOnDatabaseLost(error: EmbeddedPostgresExit): void {
+  logger.fatal(`${error.message}${error.code ? ` (${error.code})` : ''}; exiting with code 1 so a supervisor restarts the process`);
+  process.exit(1);
 }
 
 function baseOptions() {
