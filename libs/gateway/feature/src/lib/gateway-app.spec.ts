@@ -51,6 +51,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/users',
       '/api/v1/users/{id}/recommendations',
       '/health',
+      '/health/live',
     ]);
     expect(Object.keys(spec.paths['/api/v1/sources'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds', 'fullText']);
