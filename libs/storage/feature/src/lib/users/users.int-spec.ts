@@ -326,17 +326,18 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
 
     // Old clients' requests whose field 1 (the former user_id) names bob: storage must not read it.
     const bobField = protoField(1, Buffer.from(bob.id));
-    const forged: Array<[string, Buffer]> = [
-      ['ListSubscriptions', bobField],
-      ['ListUserArticles', Buffer.concat([bobField, protoVarint(4, ReadingListFilter.READING_LIST_FILTER_STARRED)])],
-      ['ListUserEvents', Buffer.concat([bobField, protoVarint(2, 10)])],
-      ['ListSavedSearches', bobField],
-      ['GetSavedSearch', Buffer.concat([bobField, protoField(2, Buffer.from(saved))])],
+    // Each with the id of bob's row its answer would carry.
+    const forged: Array<[string, Buffer, string]> = [
+      ['ListSubscriptions', bobField, source.id],
+      ['ListUserArticles', Buffer.concat([bobField, protoVarint(4, ReadingListFilter.READING_LIST_FILTER_STARRED)]), article],
+      ['ListUserEvents', Buffer.concat([bobField, protoVarint(2, 10)]), article],
+      ['ListSavedSearches', bobField, saved],
+      ['GetSavedSearch', Buffer.concat([bobField, protoField(2, Buffer.from(saved))]), saved],
     ];
     const setup = grpcChannelSetup(embeddedGrpcSecurity(), 10_000);
     const raw = new Client(harness.url, setup.credentials, setup.options);
     const call = (method: string, body: Buffer, actor: string) =>
-      new Promise<{ code: number; bytes: number }>((resolve) => {
+      new Promise<{ code: number; answer: string }>((resolve) => {
         const metadata = new Metadata();
         metadata.set(ACTOR_METADATA, actor);
         raw.makeUnaryRequest(
@@ -345,18 +346,21 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
           (bytes: Buffer) => bytes,
           body,
           metadata,
-          (error, answer) => resolve({ code: error?.code ?? grpcStatus.OK, bytes: answer?.length ?? 0 }),
+          (error, answer) => resolve({ code: error?.code ?? grpcStatus.OK, answer: answer?.toString('latin1') ?? '' }),
         );
       });
     try {
-      for (const [method, body] of forged) {
-        // Bob's own actor sees his rows (so the requests do reach them)...
+      for (const [method, body, bobsRow] of forged) {
+        // Bob's own actor sees his row (so the request does reach it)...
         const own = await call(method, body, bob.id);
-        expect([method, own.code, own.bytes > 0]).toEqual([method, grpcStatus.OK, true]);
-        // ...and a fresh user's actor sees none of them, whatever the request says.
-        const answer = await call(method, body, eve.id);
-        if (method === 'GetSavedSearch') expect([method, answer.code]).toEqual([method, grpcStatus.NOT_FOUND]);
-        else expect([method, answer]).toEqual([method, { code: grpcStatus.OK, bytes: 0 }]);
+        expect([method, own.code, own.answer.includes(bobsRow)]).toEqual([method, grpcStatus.OK, true]);
+        // ...and a fresh user's actor never does, whatever the request says.
+        const other = await call(method, body, eve.id);
+        expect([method, other.code, other.answer.includes(bobsRow)]).toEqual([
+          method,
+          method === 'GetSavedSearch' ? grpcStatus.NOT_FOUND : grpcStatus.OK,
+          false,
+        ]);
       }
     } finally {
       raw.close();
