@@ -164,7 +164,7 @@ async function timeOurs(config: ReturnType<typeof defaultConfig>, queues: InProc
     const request = (q: string, mode: storage.SearchMode) => ({
       query: q, mode, limit: 20, cursor: '', sourceId: '', topic: '', language: '', publishedFrom: undefined, publishedTo: undefined,
       queryVector: mode === storage.SearchMode.SEARCH_MODE_TEXT ? [] : embed(q.split(' ')),
-      modelVersion: mode === storage.SearchMode.SEARCH_MODE_TEXT ? '' : MODEL, userId: '', readState: 0,
+      modelVersion: mode === storage.SearchMode.SEARCH_MODE_TEXT ? '' : MODEL, readState: 0,
     });
     return {
       hybrid: await timed(queries, (q) => sut.search(request(q, storage.SearchMode.SEARCH_MODE_HYBRID))),

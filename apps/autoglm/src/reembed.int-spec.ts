@@ -68,7 +68,6 @@ function searchRequest(query: string, queryVector: number[], modelVersion: strin
     publishedTo: undefined,
     queryVector,
     modelVersion,
-    userId: '',
     readState: storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED,
   };
 }

@@ -1,6 +1,6 @@
 import { EventType } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
-import { toTimestamp, type StorageClient } from '@autoglm/shared-grpc';
+import { toTimestamp, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
 import { RecommendationService } from './recommendation.service';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -43,10 +43,11 @@ function ref(id: string) {
 function fakeStorage(
   events: Array<{ articleId: string; type: EventType; dwellSeconds?: number }>,
   lexical: Record<string, Array<{ id: string; score: number }>> = {},
+  perUserCalls: Array<{ method: string; request: object; context: CallContext | undefined }> = [],
 ): StorageClient {
   const cos = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
   return {
-    listUserEvents: async () => ({
+    listUserEvents: async (request: object, context?: CallContext) => (perUserCalls.push({ method: 'listUserEvents', request, context }), {
       events: events.map((e, i) => ({
         id: String(i),
         userId: 'u',
@@ -80,7 +81,7 @@ function fakeStorage(
     similarArticles: async ({ articleId }: { articleId: string }) => ({
       articles: (lexical[articleId] ?? []).map((x) => ({ article: ref(x.id), score: x.score })),
     }),
-    recordEvent: async () => ({ eventId: 'e1' }),
+    recordEvent: async (request: object, context?: CallContext) => (perUserCalls.push({ method: 'recordEvent', request, context }), { eventId: 'e1' }),
   } as unknown as StorageClient;
 }
 
@@ -168,7 +169,6 @@ describe(RecommendationService.name, () => {
   });
 
   it.each([
-    [{ userId: '', articleId: 'a', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0 }],
     [{ userId: 'u', articleId: '', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0 }],
     [{ userId: 'u', articleId: 'a', type: EventType.EVENT_TYPE_UNSPECIFIED, dwellSeconds: 0 }],
     [{ userId: 'u', articleId: 'a', type: 42 as EventType, dwellSeconds: 0 }],
@@ -176,6 +176,28 @@ describe(RecommendationService.name, () => {
   ])('rejects the bad event %p', async (event) => {
     const sut = new RecommendationService(fakeStorage([]), clock);
     await expect(sut.recordEvent(event)).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+
+  it('acts for no one without an actor: UNAUTHENTICATED, and storage is not asked', async () => {
+    const calls: Array<{ method: string; request: object; context: CallContext | undefined }> = [];
+    const sut = new RecommendationService(fakeStorage([], {}, calls), clock);
+    await expect(sut.recommend('', 3)).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    await expect(sut.recordEvent({ userId: '', articleId: 'a', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0 })).rejects.toMatchObject({
+      code: ErrorCode.Unauthenticated,
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('passes the user it acts for to storage as the call actor, never in a request', async () => {
+    const calls: Array<{ method: string; request: object; context: CallContext | undefined }> = [];
+    const sut = new RecommendationService(fakeStorage([{ articleId: 'sport-1', type: EventType.EVENT_TYPE_LIKE }], {}, calls), clock);
+    await sut.recommend('user-7', 3);
+    await sut.recordEvent({ userId: 'user-7', articleId: 'sport-1', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0 });
+    expect(calls.map((c) => [c.method, c.context])).toEqual([
+      ['listUserEvents', { actor: 'user-7' }],
+      ['recordEvent', { actor: 'user-7' }],
+    ]);
+    for (const call of calls) expect(call.request).not.toHaveProperty('userId');
   });
 
   it('rejects a bad limit', async () => {

@@ -34,13 +34,11 @@ export class RecommendationService {
     if (!Number.isFinite(input.dwellSeconds) || input.dwellSeconds < 0) {
       throw DomainError.invalidArgument('dwellSeconds must be a non-negative number');
     }
-    const { eventId } = await this.storage.recordEvent({
-      userId: input.userId,
-      articleId: input.articleId,
-      type: input.type,
-      dwellSeconds: input.dwellSeconds,
-      occurredAt: undefined,
-    });
+    // Storage takes the user from the call's actor metadata, as this service received it.
+    const { eventId } = await this.storage.recordEvent(
+      { articleId: input.articleId, type: input.type, dwellSeconds: input.dwellSeconds, occurredAt: undefined },
+      { actor: input.userId },
+    );
     return eventId;
   }
 
@@ -56,7 +54,7 @@ export class RecommendationService {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_RECOMMENDATIONS}`);
     }
     const now = this.clock.now();
-    const { events } = await this.storage.listUserEvents({ userId, limit: MAX_PROFILE_EVENTS });
+    const { events } = await this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId });
     const profileEvents: ProfileEvent[] = events.map((e) => ({
       articleId: e.articleId,
       type: e.type,
@@ -142,6 +140,6 @@ export class RecommendationService {
 }
 
 function validateUserId(userId: string): void {
-  if (!userId || !userId.trim()) throw DomainError.invalidArgument('userId is required');
+  if (!userId || !userId.trim()) throw DomainError.unauthenticated('the call names no acting user (x-autoglm-actor)');
   if (userId.length > 128) throw DomainError.invalidArgument('userId is longer than 128 characters');
 }

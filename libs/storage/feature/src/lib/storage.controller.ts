@@ -141,17 +141,19 @@ export class StorageController implements storage.StorageServiceController {
     return { articles: (await this.articles.refs(request.articleIds)).map(mapArticleRef) };
   }
 
-  async recordEvent(request: storage.RecordEventRequest): Promise<storage.RecordEventResponse> {
-    return { eventId: await this.events.record(request) };
+  async recordEvent(request: storage.RecordEventRequest, metadata?: Metadata): Promise<storage.RecordEventResponse> {
+    return { eventId: await this.events.record(requireActor(metadata), request) };
   }
 
-  async listUserEvents(request: storage.ListUserEventsRequest): Promise<storage.ListUserEventsResponse> {
-    return { events: (await this.events.listForUser(request.userId, request.limit)).map(mapUserEvent) };
+  async listUserEvents(request: storage.ListUserEventsRequest, metadata?: Metadata): Promise<storage.ListUserEventsResponse> {
+    return { events: (await this.events.listForUser(requireActor(metadata), request.limit)).map(mapUserEvent) };
   }
 
-  async search(request: storage.SearchRequest): Promise<storage.SearchResponse> {
-    return this.reads.read(`search ${JSON.stringify(request)}`, async () => {
-      const outcome = await this.searches.search(request);
+  async search(request: storage.SearchRequest, metadata?: Metadata): Promise<storage.SearchResponse> {
+    // The actor is optional (only read_state needs one) but part of the key: its marks shape the answer.
+    const actor = actorOf(metadata);
+    return this.reads.read(`search ${JSON.stringify([actor, request])}`, async () => {
+      const outcome = await this.searches.search(request, actor);
       return { hits: outcome.hits.map(mapSearchHit), nextCursor: outcome.nextCursor, mode: outcome.mode, notice: outcome.notice };
     });
   }
@@ -162,8 +164,8 @@ export class StorageController implements storage.StorageServiceController {
     return { user: mapUser(user), apiKey: mapApiKey(apiKey) };
   }
 
-  async getUser(request: storage.GetUserRequest): Promise<storage.GetUserResponse> {
-    return { user: mapUser(await this.users.get(request.userId)) };
+  async getUser(_request: storage.GetUserRequest, metadata?: Metadata): Promise<storage.GetUserResponse> {
+    return { user: mapUser(await this.users.get(requireActor(metadata))) };
   }
 
   async countUsers(): Promise<storage.CountUsersResponse> {
@@ -175,58 +177,58 @@ export class StorageController implements storage.StorageServiceController {
     return { user: mapUser(user), apiKeyId };
   }
 
-  async createApiKey(request: storage.CreateApiKeyRequest): Promise<storage.CreateApiKeyResponse> {
-    return { apiKey: mapApiKey(await this.users.createApiKey(request.userId, request.apiKey)) };
+  async createApiKey(request: storage.CreateApiKeyRequest, metadata?: Metadata): Promise<storage.CreateApiKeyResponse> {
+    return { apiKey: mapApiKey(await this.users.createApiKey(requireActor(metadata), request.apiKey)) };
   }
 
-  async listApiKeys(request: storage.ListApiKeysRequest): Promise<storage.ListApiKeysResponse> {
-    return { apiKeys: (await this.users.listApiKeys(request.userId)).map(mapApiKey) };
+  async listApiKeys(_request: storage.ListApiKeysRequest, metadata?: Metadata): Promise<storage.ListApiKeysResponse> {
+    return { apiKeys: (await this.users.listApiKeys(requireActor(metadata))).map(mapApiKey) };
   }
 
-  async revokeApiKey(request: storage.RevokeApiKeyRequest): Promise<storage.RevokeApiKeyResponse> {
-    return { apiKey: mapApiKey(await this.users.revokeApiKey(request.userId, request.apiKeyId)) };
+  async revokeApiKey(request: storage.RevokeApiKeyRequest, metadata?: Metadata): Promise<storage.RevokeApiKeyResponse> {
+    return { apiKey: mapApiKey(await this.users.revokeApiKey(requireActor(metadata), request.apiKeyId)) };
   }
 
-  async putSubscription(request: storage.PutSubscriptionRequest): Promise<storage.PutSubscriptionResponse> {
-    const { subscription, created } = await this.library.putSubscription(request);
+  async putSubscription(request: storage.PutSubscriptionRequest, metadata?: Metadata): Promise<storage.PutSubscriptionResponse> {
+    const { subscription, created } = await this.library.putSubscription(requireActor(metadata), request);
     return { subscription: mapSubscription(subscription), created };
   }
 
-  async deleteSubscription(request: storage.DeleteSubscriptionRequest): Promise<storage.DeleteSubscriptionResponse> {
-    await this.library.deleteSubscription(request.userId, request.sourceId);
+  async deleteSubscription(request: storage.DeleteSubscriptionRequest, metadata?: Metadata): Promise<storage.DeleteSubscriptionResponse> {
+    await this.library.deleteSubscription(requireActor(metadata), request.sourceId);
     return {};
   }
 
-  async listSubscriptions(request: storage.ListSubscriptionsRequest): Promise<storage.ListSubscriptionsResponse> {
-    return { subscriptions: (await this.library.listSubscriptions(request.userId)).map(mapSubscription) };
+  async listSubscriptions(_request: storage.ListSubscriptionsRequest, metadata?: Metadata): Promise<storage.ListSubscriptionsResponse> {
+    return { subscriptions: (await this.library.listSubscriptions(requireActor(metadata))).map(mapSubscription) };
   }
 
-  async setArticleState(request: storage.SetArticleStateRequest): Promise<storage.SetArticleStateResponse> {
-    const marks = await this.library.setArticleState(request);
+  async setArticleState(request: storage.SetArticleStateRequest, metadata?: Metadata): Promise<storage.SetArticleStateResponse> {
+    const marks = await this.library.setArticleState(requireActor(metadata), request);
     // Searches filtered by reading state (saved, read) answer differently now.
     this.reads.changed();
     return { marks: mapMarks(marks) };
   }
 
-  async listUserArticles(request: storage.ListUserArticlesRequest): Promise<storage.ListUserArticlesResponse> {
-    const { articles, nextCursor } = await this.library.listUserArticles(request);
+  async listUserArticles(request: storage.ListUserArticlesRequest, metadata?: Metadata): Promise<storage.ListUserArticlesResponse> {
+    const { articles, nextCursor } = await this.library.listUserArticles(requireActor(metadata), request);
     return { articles: articles.map(mapUserArticle), nextCursor };
   }
 
-  async createSavedSearch(request: storage.CreateSavedSearchRequest): Promise<storage.CreateSavedSearchResponse> {
-    return { search: mapSavedSearch(await this.library.createSavedSearch(request.userId, request.search)) };
+  async createSavedSearch(request: storage.CreateSavedSearchRequest, metadata?: Metadata): Promise<storage.CreateSavedSearchResponse> {
+    return { search: mapSavedSearch(await this.library.createSavedSearch(requireActor(metadata), request.search)) };
   }
 
-  async listSavedSearches(request: storage.ListSavedSearchesRequest): Promise<storage.ListSavedSearchesResponse> {
-    return { searches: (await this.library.listSavedSearches(request.userId)).map(mapSavedSearch) };
+  async listSavedSearches(_request: storage.ListSavedSearchesRequest, metadata?: Metadata): Promise<storage.ListSavedSearchesResponse> {
+    return { searches: (await this.library.listSavedSearches(requireActor(metadata))).map(mapSavedSearch) };
   }
 
-  async getSavedSearch(request: storage.GetSavedSearchRequest): Promise<storage.GetSavedSearchResponse> {
-    return { search: mapSavedSearch(await this.library.getSavedSearch(request.userId, request.savedSearchId)) };
+  async getSavedSearch(request: storage.GetSavedSearchRequest, metadata?: Metadata): Promise<storage.GetSavedSearchResponse> {
+    return { search: mapSavedSearch(await this.library.getSavedSearch(requireActor(metadata), request.savedSearchId)) };
   }
 
-  async deleteSavedSearch(request: storage.DeleteSavedSearchRequest): Promise<storage.DeleteSavedSearchResponse> {
-    await this.library.deleteSavedSearch(request.userId, request.savedSearchId);
+  async deleteSavedSearch(request: storage.DeleteSavedSearchRequest, metadata?: Metadata): Promise<storage.DeleteSavedSearchResponse> {
+    await this.library.deleteSavedSearch(requireActor(metadata), request.savedSearchId);
     return {};
   }
 
@@ -282,4 +284,14 @@ export class StorageController implements storage.StorageServiceController {
     await this.articleCache.invalidate((request.embeddings ?? []).map((e) => e.articleId));
     return { saved };
   }
+}
+
+/**
+ * The user a per-user call acts for: the authenticated actor of its metadata (x-autoglm-actor),
+ * never a request field any caller could forge. A call that names none is UNAUTHENTICATED.
+ */
+function requireActor(metadata: Metadata | undefined): string {
+  const actor = actorOf(metadata);
+  if (!actor) throw DomainError.unauthenticated('this call acts for a user: send the acting user as x-autoglm-actor metadata');
+  return actor;
 }

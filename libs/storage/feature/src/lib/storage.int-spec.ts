@@ -617,9 +617,9 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
       const [a, b] = (await sut.upsertArticles({ sourceId: source.id, items: [feedItem('r1'), feedItem('r2')] })).articleIds;
       const user = `user-${randomUUID()}`;
 
-      const older = await sut.recordEvent({ userId: user, articleId: a, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: at('2026-02-01T10:00:00Z') });
-      const newer = await sut.recordEvent({ userId: user, articleId: b, type: EventType.EVENT_TYPE_DWELL, dwellSeconds: 42.5, occurredAt: undefined });
-      const { events } = await sut.listUserEvents({ userId: user, limit: 10 });
+      const older = await sut.recordEvent({ articleId: a, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: at('2026-02-01T10:00:00Z') }, { actor: user });
+      const newer = await sut.recordEvent({ articleId: b, type: EventType.EVENT_TYPE_DWELL, dwellSeconds: 42.5, occurredAt: undefined }, { actor: user });
+      const { events } = await sut.listUserEvents({ limit: 10 }, { actor: user });
 
       expect(events.map((e) => e.id)).toEqual([newer.eventId, older.eventId]);
       expect(events[0]).toMatchObject({ userId: user, articleId: b, type: EventType.EVENT_TYPE_DWELL, dwellSeconds: 42.5 });
@@ -629,14 +629,16 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
     it('validates the event', async () => {
       const source = await createSource();
       const [a] = (await sut.upsertArticles({ sourceId: source.id, items: [feedItem('v1')] })).articleIds;
-      const event = { userId: 'u1', articleId: a, type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined };
+      const event = { articleId: a, type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined };
+      const actor = { actor: 'u1' };
 
-      expect((await rejection(sut.recordEvent({ ...event, userId: '' }))).code).toBe(ErrorCode.InvalidArgument);
-      expect((await rejection(sut.recordEvent({ ...event, userId: 'x'.repeat(129) }))).code).toBe(ErrorCode.InvalidArgument);
-      expect((await rejection(sut.recordEvent({ ...event, type: EventType.EVENT_TYPE_UNSPECIFIED }))).code).toBe(ErrorCode.InvalidArgument);
-      expect((await rejection(sut.recordEvent({ ...event, dwellSeconds: -1 }))).code).toBe(ErrorCode.InvalidArgument);
-      expect((await rejection(sut.recordEvent({ ...event, articleId: randomUUID() }))).code).toBe(ErrorCode.NotFound);
-      expect((await rejection(sut.listUserEvents({ userId: '', limit: 10 }))).code).toBe(ErrorCode.InvalidArgument);
+      // The user is the call's actor metadata: none is UNAUTHENTICATED, a malformed one INVALID_ARGUMENT.
+      expect((await rejection(sut.recordEvent(event))).code).toBe(ErrorCode.Unauthenticated);
+      expect((await rejection(sut.recordEvent(event, { actor: 'x'.repeat(129) }))).code).toBe(ErrorCode.InvalidArgument);
+      expect((await rejection(sut.recordEvent({ ...event, type: EventType.EVENT_TYPE_UNSPECIFIED }, actor))).code).toBe(ErrorCode.InvalidArgument);
+      expect((await rejection(sut.recordEvent({ ...event, dwellSeconds: -1 }, actor))).code).toBe(ErrorCode.InvalidArgument);
+      expect((await rejection(sut.recordEvent({ ...event, articleId: randomUUID() }, actor))).code).toBe(ErrorCode.NotFound);
+      expect((await rejection(sut.listUserEvents({ limit: 10 }))).code).toBe(ErrorCode.Unauthenticated);
     });
   });
 

@@ -26,9 +26,8 @@ describe(EventsController.name, () => {
     const answer = await send(sut, 'POST', '/api/v1/events', { userId: 'u1', articleId: 'art-1', type, dwellSeconds: 42.5 });
 
     expect(answer).toMatchObject({ status: 201, body: { eventId: 'ev-1' } });
-    expect(sut.backends.recommender.recordEvent.requests).toEqual([
-      { userId: 'u1', articleId: 'art-1', type: expected, dwellSeconds: 42.5 },
-    ]);
+    expect(sut.backends.recommender.recordEvent.requests).toEqual([{ articleId: 'art-1', type: expected, dwellSeconds: 42.5 }]);
+    expect(sut.backends.recommender.recordEvent.contexts).toEqual([{ actor: 'u1' }]);
   });
 
   it('sends dwellSeconds 0 when it is omitted', async () => {

@@ -17,7 +17,7 @@ export class EventsController {
   @ApiCreatedResponse({ type: EventCreatedDto })
   async record(@Body() body: CreateEventDto, @ActingUser() userId: string): Promise<EventCreatedDto> {
     if (!userId) throw DomainError.invalidArgument('userId is required (or send an API key to record events as its user)');
-    const { eventId } = await this.recommender.recordEvent(mapRecordEventRequest(body, userId));
+    const { eventId } = await this.recommender.recordEvent(mapRecordEventRequest(body), { actor: userId });
     return { eventId };
   }
 }

@@ -17,9 +17,9 @@ export function mapEventType(type: ReadingEventType): EventType {
   }
 }
 
-export function mapRecordEventRequest(body: CreateEventDto, userId: string): recommender.RecordEventRequest {
+/** The request only: the acting user travels as the call's actor metadata. */
+export function mapRecordEventRequest(body: CreateEventDto): recommender.RecordEventRequest {
   return {
-    userId,
     articleId: body.articleId,
     type: mapEventType(body.type),
     dwellSeconds: body.dwellSeconds ?? 0,

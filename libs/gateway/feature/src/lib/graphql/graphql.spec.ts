@@ -82,7 +82,8 @@ describe('GraphQL API (ApolloDriver)', () => {
         items: [{ score: 0.6, reason: 'trending in technology', article: { id: 'art-2', topic: 'technology' } }],
       },
     });
-    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ userId: 'u1', limit: 4 }]);
+    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ limit: 4 }]);
+    expect(sut.backends.recommender.getRecommendations.contexts).toEqual([{ actor: 'u1' }]);
   });
 
   it('reports a missing article as NOT_FOUND', async () => {

@@ -48,7 +48,8 @@ export class ServiceHealth implements OnModuleDestroy {
       storage: () => storage.listArticles({ limit: 1, cursor: '', sourceId: '', topic: '', language: '', withoutContent: true }),
       // Lookups of an empty id are rejected by the service itself, without further calls.
       sources: () => sources.getSource({ id: '' }),
-      recommender: () => recommender.getRecommendations({ userId: '', limit: 1 }),
+      // A call acting for no one is rejected by the recommender itself, without further calls.
+      recommender: () => recommender.getRecommendations({ limit: 1 }),
       analysis: () => analysis.getModelInfo({}),
     };
   }

@@ -40,7 +40,7 @@ export class LibraryController {
   @Get('subscriptions')
   @ApiOkResponse({ type: [SubscriptionDto] })
   async subscriptions(@CurrentCaller() caller: Caller): Promise<SubscriptionDto[]> {
-    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
+    return (await this.storage.listSubscriptions({}, { actor: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
   }
 
   @Put('subscriptions/:sourceId')
@@ -48,7 +48,7 @@ export class LibraryController {
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async subscribe(@CurrentCaller() caller: Caller, @Param('sourceId') sourceId: string, @Body() body: SubscribeDto): Promise<SubscriptionDto> {
-    const { subscription } = await this.storage.putSubscription({ userId: caller.userId, sourceId, category: body.category ?? '' });
+    const { subscription } = await this.storage.putSubscription({ sourceId, category: body.category ?? '' }, { actor: caller.userId });
     return mapSubscription(subscription as NonNullable<typeof subscription>, caller);
   }
 
@@ -57,14 +57,14 @@ export class LibraryController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async unsubscribe(@CurrentCaller() caller: Caller, @Param('sourceId') sourceId: string): Promise<void> {
-    await this.storage.deleteSubscription({ userId: caller.userId, sourceId });
+    await this.storage.deleteSubscription({ sourceId }, { actor: caller.userId });
   }
 
   @Get('articles')
   @ApiOperation({ summary: 'Your reading list: articles of the sources you follow, newest first, with your read/star marks.' })
   @ApiOkResponse({ type: ReadingListDto })
   async readingList(@CurrentCaller() caller: Caller, @Query() query: ReadingListQueryDto): Promise<ReadingListDto> {
-    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(caller.userId, query)));
+    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(query), { actor: caller.userId }));
   }
 
   @Put('articles/:id/state')
@@ -72,33 +72,31 @@ export class LibraryController {
   @ApiOkResponse({ type: ArticleMarksDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async setState(@CurrentCaller() caller: Caller, @Param('id') articleId: string, @Body() body: SetArticleStateDto): Promise<ArticleMarksDto> {
-    const { marks } = await this.storage.setArticleState({
-      userId: caller.userId,
-      articleId,
-      read: mapMarkChange(body.read),
-      starred: mapMarkChange(body.starred),
-    });
+    const { marks } = await this.storage.setArticleState(
+      { articleId, read: mapMarkChange(body.read), starred: mapMarkChange(body.starred) },
+      { actor: caller.userId },
+    );
     return mapMarks(marks);
   }
 
   @Get('saved-searches')
   @ApiOkResponse({ type: [SavedSearchDto] })
   async savedSearches(@CurrentCaller() caller: Caller): Promise<SavedSearchDto[]> {
-    return (await this.storage.listSavedSearches({ userId: caller.userId })).searches.map(mapSavedSearch);
+    return (await this.storage.listSavedSearches({}, { actor: caller.userId })).searches.map(mapSavedSearch);
   }
 
   @Post('saved-searches')
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({ type: SavedSearchDto })
   async saveSearch(@CurrentCaller() caller: Caller, @Body() body: CreateSavedSearchDto): Promise<SavedSearchDto> {
-    return mapSavedSearch((await this.storage.createSavedSearch({ userId: caller.userId, search: mapNewSavedSearch(body) })).search);
+    return mapSavedSearch((await this.storage.createSavedSearch({ search: mapNewSavedSearch(body) }, { actor: caller.userId })).search);
   }
 
   @Get('saved-searches/:id')
   @ApiOkResponse({ type: SavedSearchDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async savedSearch(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<SavedSearchDto> {
-    return mapSavedSearch((await this.storage.getSavedSearch({ userId: caller.userId, savedSearchId: id })).search);
+    return mapSavedSearch((await this.storage.getSavedSearch({ savedSearchId: id }, { actor: caller.userId })).search);
   }
 
   @Get('saved-searches/:id/results')
@@ -107,7 +105,7 @@ export class LibraryController {
   @ApiOkResponse({ type: SearchResultDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async runSavedSearch(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: SavedSearchRunQueryDto): Promise<SearchResultDto> {
-    const saved = mapSavedSearch((await this.storage.getSavedSearch({ userId: caller.userId, savedSearchId: id })).search);
+    const saved = mapSavedSearch((await this.storage.getSavedSearch({ savedSearchId: id }, { actor: caller.userId })).search);
     return this.searches.search({
       q: saved.q,
       mode: saved.mode,
@@ -126,13 +124,13 @@ export class LibraryController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async deleteSavedSearch(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
-    await this.storage.deleteSavedSearch({ userId: caller.userId, savedSearchId: id });
+    await this.storage.deleteSavedSearch({ savedSearchId: id }, { actor: caller.userId });
   }
 
   @Get('recommendations')
   @ApiOkResponse({ type: RecommendationListDto })
   async recommendations(@CurrentCaller() caller: Caller, @Query() query: RecommendationsQueryDto): Promise<RecommendationListDto> {
-    return mapRecommendations(await this.recommender.getRecommendations({ userId: caller.userId, limit: query.limit ?? DEFAULT_RECOMMENDATIONS }));
+    return mapRecommendations(await this.recommender.getRecommendations({ limit: query.limit ?? DEFAULT_RECOMMENDATIONS }, { actor: caller.userId }));
   }
 
   @Post('events')
@@ -140,12 +138,10 @@ export class LibraryController {
   @ApiOperation({ summary: 'Record what you did with an article (open, dwell, like, hide); your recommendations learn from it.' })
   @ApiCreatedResponse({ type: EventCreatedDto })
   async recordEvent(@CurrentCaller() caller: Caller, @Body() body: MyEventDto): Promise<EventCreatedDto> {
-    const { eventId } = await this.recommender.recordEvent({
-      userId: caller.userId,
-      articleId: body.articleId,
-      type: mapEventType(body.type),
-      dwellSeconds: body.dwellSeconds ?? 0,
-    });
+    const { eventId } = await this.recommender.recordEvent(
+      { articleId: body.articleId, type: mapEventType(body.type), dwellSeconds: body.dwellSeconds ?? 0 },
+      { actor: caller.userId },
+    );
     return { eventId };
   }
 }

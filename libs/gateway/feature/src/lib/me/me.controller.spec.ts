@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { storage } from '@autoglm/contracts';
+import { EventType, storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, toTimestamp } from '@autoglm/shared-grpc';
 import { generateApiKey } from '../auth/api-key';
@@ -93,7 +93,8 @@ describe(MeController.name, () => {
       sut.backends.storage.getUser.returns({ user: ALICE });
       expect(await send(sut, 'GET', '/api/v1/me', undefined, bearer(aliceKey))).toMatchObject({ status: 200, body: { id: ALICE.id, name: 'alice' } });
       expect(await send(sut, 'GET', '/api/v1/me', undefined, { 'x-api-key': aliceKey })).toMatchObject({ status: 200 });
-      expect(sut.backends.storage.getUser.requests).toEqual([{ userId: ALICE.id }, { userId: ALICE.id }]);
+      expect(sut.backends.storage.getUser.requests).toEqual([{}, {}]);
+      expect(sut.backends.storage.getUser.contexts).toEqual([{ actor: ALICE.id }, { actor: ALICE.id }]);
     });
 
     it('creates, lists and revokes keys of the caller only', async () => {
@@ -101,16 +102,19 @@ describe(MeController.name, () => {
       const created = await send(sut, 'POST', '/api/v1/me/api-keys', { name: 'phone' }, bearer(aliceKey));
       expect(created.status).toBe(201);
       expect((created.body as { key: string }).key).toMatch(/^agl_/);
-      expect(sut.backends.storage.createApiKey.requests[0]).toMatchObject({ userId: ALICE.id, apiKey: { name: 'phone' } });
+      expect(sut.backends.storage.createApiKey.requests[0]).toEqual({ apiKey: expect.objectContaining({ name: 'phone' }) });
+      expect(sut.backends.storage.createApiKey.contexts[0]).toEqual({ actor: ALICE.id });
 
       sut.backends.storage.listApiKeys.returns({ apiKeys: [anApiKey()] });
       const list = await send(sut, 'GET', '/api/v1/me/api-keys', undefined, bearer(aliceKey));
       expect(list).toMatchObject({ status: 200, body: [{ id: 'key-1', prefix: 'agl_abcdefgh', revokedAt: null }] });
       expect(list.text).not.toContain('keyHash');
+      expect(sut.backends.storage.listApiKeys.contexts[0]).toEqual({ actor: ALICE.id });
 
       sut.backends.storage.revokeApiKey.fails(new RemoteCallError(ErrorCode.NotFound, 'API key k9 not found', 5, 'x'));
       expect(await send(sut, 'DELETE', '/api/v1/me/api-keys/k9', undefined, bearer(aliceKey))).toMatchObject({ status: 404 });
-      expect(sut.backends.storage.revokeApiKey.requests[0]).toEqual({ userId: ALICE.id, apiKeyId: 'k9' });
+      expect(sut.backends.storage.revokeApiKey.requests[0]).toEqual({ apiKeyId: 'k9' });
+      expect(sut.backends.storage.revokeApiKey.contexts[0]).toEqual({ actor: ALICE.id });
     });
 
     it('keeps subscriptions, marks, the reading list and saved searches under the caller\'s id', async () => {
@@ -125,8 +129,10 @@ describe(MeController.name, () => {
         status: 200,
         body: { read: true, starred: false, starredAt: null },
       });
+      expect(sut.backends.storage.putSubscription.requests[0]).toEqual({ sourceId: 'src-1', category: 'Tech' });
+      expect(sut.backends.storage.putSubscription.contexts[0]).toEqual({ actor: ALICE.id });
+      expect(sut.backends.storage.setArticleState.contexts[0]).toEqual({ actor: ALICE.id });
       expect(sut.backends.storage.setArticleState.requests[0]).toEqual({
-        userId: ALICE.id,
         articleId: 'a1',
         read: storage.MarkChange.MARK_CHANGE_SET,
         starred: storage.MarkChange.MARK_CHANGE_UNSPECIFIED,
@@ -137,8 +143,9 @@ describe(MeController.name, () => {
       });
       const list = await send(sut, 'GET', '/api/v1/me/articles?filter=starred&limit=5', undefined, auth);
       expect(list).toMatchObject({ status: 200, body: { items: [{ marks: { starred: true } }], nextCursor: null } });
+      expect(sut.backends.storage.listUserArticles.contexts[0]).toEqual({ actor: ALICE.id });
+      expect(sut.backends.storage.listUserArticles.requests[0]).not.toHaveProperty('userId');
       expect(sut.backends.storage.listUserArticles.requests[0]).toMatchObject({
-        userId: ALICE.id,
         filter: storage.ReadingListFilter.READING_LIST_FILTER_STARRED,
         limit: 5,
       });
@@ -150,7 +157,8 @@ describe(MeController.name, () => {
         status: 404,
         body: { message: 'saved search s1 not found' },
       });
-      expect(sut.backends.storage.getSavedSearch.requests[0]).toEqual({ userId: ALICE.id, savedSearchId: 's1' });
+      expect(sut.backends.storage.getSavedSearch.requests[0]).toEqual({ savedSearchId: 's1' });
+      expect(sut.backends.storage.getSavedSearch.contexts[0]).toEqual({ actor: ALICE.id });
     });
 
     it('runs a saved search with its stored query and filters', async () => {
@@ -164,6 +172,16 @@ describe(MeController.name, () => {
       const answer = await send(sut, 'GET', '/api/v1/me/saved-searches/s1/results?limit=3', undefined, bearer(aliceKey));
       expect(answer.status).toBe(200);
       expect(sut.backends.storage.search.requests[0]).toMatchObject({ query: 'processor', topic: 'technology', language: 'en', limit: 3 });
+      // No state filter: the search acts for no one (storage shares its answer between users).
+      expect(sut.backends.storage.search.contexts[0]).toEqual({ actor: '' });
+    });
+
+    it('sends the caller as the actor of a search filtered by their marks, never in the request', async () => {
+      sut.backends.storage.search.returns({ hits: [], nextCursor: '', mode: storage.SearchMode.SEARCH_MODE_TEXT, notice: '' });
+      expect(await send(sut, 'GET', '/api/v1/search?q=chips&mode=text&state=unread', undefined, bearer(aliceKey))).toMatchObject({ status: 200 });
+      expect(sut.backends.storage.search.requests[0]).toMatchObject({ readState: storage.ReadingListFilter.READING_LIST_FILTER_UNREAD });
+      expect(sut.backends.storage.search.requests[0]).not.toHaveProperty('userId');
+      expect(sut.backends.storage.search.contexts[0]).toEqual({ actor: ALICE.id });
     });
 
     it('shows another user\'s recommendations as 404 to a key holder, their own as usual', async () => {
@@ -171,13 +189,15 @@ describe(MeController.name, () => {
       expect(await send(sut, 'GET', `/api/v1/users/${ROOT.id}/recommendations`, undefined, bearer(aliceKey))).toMatchObject({ status: 404 });
       expect(sut.backends.recommender.getRecommendations.requests).toHaveLength(0);
       await send(sut, 'GET', '/api/v1/users/me/recommendations', undefined, bearer(aliceKey));
-      expect(sut.backends.recommender.getRecommendations.requests[0]).toMatchObject({ userId: ALICE.id });
+      expect(sut.backends.recommender.getRecommendations.requests[0]).not.toHaveProperty('userId');
+      expect(sut.backends.recommender.getRecommendations.contexts[0]).toEqual({ actor: ALICE.id });
     });
 
     it('records events as the key\'s user and refuses another user id', async () => {
       sut.backends.recommender.recordEvent.returns({ eventId: 'ev-1' });
       expect(await send(sut, 'POST', '/api/v1/events', { articleId: 'a1', type: 'like' }, bearer(aliceKey))).toMatchObject({ status: 201 });
-      expect(sut.backends.recommender.recordEvent.requests[0]).toMatchObject({ userId: ALICE.id });
+      expect(sut.backends.recommender.recordEvent.requests[0]).toEqual({ articleId: 'a1', type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0 });
+      expect(sut.backends.recommender.recordEvent.contexts[0]).toEqual({ actor: ALICE.id });
       expect(await send(sut, 'POST', '/api/v1/events', { userId: ROOT.id, articleId: 'a1', type: 'like' }, bearer(aliceKey))).toMatchObject({ status: 404 });
       expect(await send(sut, 'POST', '/api/v1/events', { articleId: 'a1', type: 'like' })).toMatchObject({ status: 400 });
     });
@@ -191,12 +211,14 @@ describe(MeController.name, () => {
       const answer = await graphQl(sut, '{ me { name isAdmin } readingList(filter: "starred", limit: 5) { items { id marks { starred } } nextCursor } }', {}, bearer(aliceKey));
       expect(answer.errors).toBeUndefined();
       expect(answer.data).toMatchObject({ me: { name: 'alice', isAdmin: false }, readingList: { items: [{ marks: { starred: true } }], nextCursor: null } });
-      expect(sut.backends.storage.listUserArticles.requests[0]).toMatchObject({ userId: ALICE.id, filter: storage.ReadingListFilter.READING_LIST_FILTER_STARRED, limit: 5 });
+      expect(sut.backends.storage.listUserArticles.requests[0]).toMatchObject({ filter: storage.ReadingListFilter.READING_LIST_FILTER_STARRED, limit: 5 });
+      expect(sut.backends.storage.listUserArticles.contexts[0]).toEqual({ actor: ALICE.id });
 
       sut.backends.storage.setArticleState.returns({ marks: { read: true, starred: false, readAt: CREATED, starredAt: undefined } });
       const marked = await graphQl(sut, 'mutation { setArticleState(articleId: "a1", read: true) { read starred } }', {}, bearer(aliceKey));
       expect(marked.data).toMatchObject({ setArticleState: { read: true, starred: false } });
-      expect(sut.backends.storage.setArticleState.requests[0]).toMatchObject({ userId: ALICE.id, read: storage.MarkChange.MARK_CHANGE_SET });
+      expect(sut.backends.storage.setArticleState.requests[0]).toEqual({ articleId: 'a1', read: storage.MarkChange.MARK_CHANGE_SET, starred: storage.MarkChange.MARK_CHANGE_UNSPECIFIED });
+      expect(sut.backends.storage.setArticleState.contexts[0]).toEqual({ actor: ALICE.id });
 
       const anonymous = await graphQl(sut, '{ me { name } }');
       expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -23,13 +23,13 @@ export class MeController {
   @Get()
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentCaller() caller: Caller): Promise<UserDto> {
-    return mapUser((await this.storage.getUser({ userId: caller.userId })).user);
+    return mapUser((await this.storage.getUser({}, { actor: caller.userId })).user);
   }
 
   @Get('api-keys')
   @ApiOkResponse({ type: [ApiKeyDto] })
   async listKeys(@CurrentCaller() caller: Caller): Promise<ApiKeyDto[]> {
-    return (await this.storage.listApiKeys({ userId: caller.userId })).apiKeys.map(mapApiKey);
+    return (await this.storage.listApiKeys({}, { actor: caller.userId })).apiKeys.map(mapApiKey);
   }
 
   @Post('api-keys')
@@ -38,10 +38,10 @@ export class MeController {
   @ApiCreatedResponse({ type: NewApiKeyDto })
   async createKey(@CurrentCaller() caller: Caller, @Body() body: CreateApiKeyDto): Promise<NewApiKeyDto> {
     const generated = generateApiKey();
-    const { apiKey } = await this.storage.createApiKey({
-      userId: caller.userId,
-      apiKey: { name: body.name ?? '', prefix: generated.prefix, keyHash: generated.keyHash },
-    });
+    const { apiKey } = await this.storage.createApiKey(
+      { apiKey: { name: body.name ?? '', prefix: generated.prefix, keyHash: generated.keyHash } },
+      { actor: caller.userId },
+    );
     return mapNewApiKey(apiKey, generated);
   }
 
@@ -50,7 +50,7 @@ export class MeController {
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async revokeKey(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<ApiKeyDto> {
-    const { apiKey } = await this.storage.revokeApiKey({ userId: caller.userId, apiKeyId: id });
+    const { apiKey } = await this.storage.revokeApiKey({ apiKeyId: id }, { actor: caller.userId });
     this.authenticator.forgetAll();
     return mapApiKey(apiKey);
   }

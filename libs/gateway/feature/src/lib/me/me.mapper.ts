@@ -51,9 +51,8 @@ export function mapMarkChange(value: boolean | undefined): storage.MarkChange {
   return value ? storage.MarkChange.MARK_CHANGE_SET : storage.MarkChange.MARK_CHANGE_CLEAR;
 }
 
-export function mapReadingListRequest(userId: string, query: ReadingListQueryDto): storage.ListUserArticlesRequest {
+export function mapReadingListRequest(query: ReadingListQueryDto): storage.ListUserArticlesRequest {
   return {
-    userId,
     limit: query.limit ?? 0,
     cursor: query.cursor ?? '',
     filter: mapReadingListFilter(query.filter),

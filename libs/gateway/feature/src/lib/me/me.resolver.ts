@@ -34,32 +34,30 @@ export class MeResolver {
 
   @Query(() => UserDto, { description: "The API key's user." })
   async me(@CurrentCaller() caller: Caller): Promise<UserDto> {
-    return mapUser((await this.storage.getUser({ userId: caller.userId })).user);
+    return mapUser((await this.storage.getUser({}, { actor: caller.userId })).user);
   }
 
   @Query(() => ReadingListDto, { description: 'Your reading list: articles of the sources you follow, newest first, with your marks.' })
   async readingList(@CurrentCaller() caller: Caller, @Args() args: ReadingListQueryDto): Promise<ReadingListDto> {
-    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(caller.userId, args)));
+    return mapReadingList(await this.storage.listUserArticles(mapReadingListRequest(args), { actor: caller.userId }));
   }
 
   @Query(() => [SubscriptionDto], { description: 'The sources you follow, with your folders.' })
   async subscriptions(@CurrentCaller() caller: Caller): Promise<SubscriptionDto[]> {
-    return (await this.storage.listSubscriptions({ userId: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
+    return (await this.storage.listSubscriptions({}, { actor: caller.userId })).subscriptions.map((subscription) => mapSubscription(subscription, caller));
   }
 
   @Query(() => [SavedSearchDto], { description: 'Your saved searches.' })
   async savedSearches(@CurrentCaller() caller: Caller): Promise<SavedSearchDto[]> {
-    return (await this.storage.listSavedSearches({ userId: caller.userId })).searches.map(mapSavedSearch);
+    return (await this.storage.listSavedSearches({}, { actor: caller.userId })).searches.map(mapSavedSearch);
   }
 
   @Mutation(() => ArticleMarksDto, { description: 'Mark an article read/unread and starred/unstarred (an omitted mark stays).' })
   async setArticleState(@CurrentCaller() caller: Caller, @Args() args: SetArticleStateArgs): Promise<ArticleMarksDto> {
-    const { marks } = await this.storage.setArticleState({
-      userId: caller.userId,
-      articleId: args.articleId,
-      read: mapMarkChange(args.read),
-      starred: mapMarkChange(args.starred),
-    });
+    const { marks } = await this.storage.setArticleState(
+      { articleId: args.articleId, read: mapMarkChange(args.read), starred: mapMarkChange(args.starred) },
+      { actor: caller.userId },
+    );
     return mapMarks(marks);
   }
 }

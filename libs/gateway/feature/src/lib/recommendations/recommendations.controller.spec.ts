@@ -43,7 +43,8 @@ describe(RecommendationsController.name, () => {
       ],
       profileEvents: 7,
     });
-    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ userId: 'u1', limit: 5 }]);
+    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ limit: 5 }]);
+    expect(sut.backends.recommender.getRecommendations.contexts).toEqual([{ actor: 'u1' }]);
   });
 
   it('asks for 20 items by default', async () => {
@@ -52,7 +53,8 @@ describe(RecommendationsController.name, () => {
     const answer = await send(sut, 'GET', '/api/v1/users/u2/recommendations');
 
     expect(answer.body).toEqual({ items: [], profileEvents: 0 });
-    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ userId: 'u2', limit: 20 }]);
+    expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ limit: 20 }]);
+    expect(sut.backends.recommender.getRecommendations.contexts).toEqual([{ actor: 'u2' }]);
   });
 
   it.each(['limit=0', 'limit=101', 'limit=x', 'seed=1'])('rejects ?%s with 400', async (query) => {

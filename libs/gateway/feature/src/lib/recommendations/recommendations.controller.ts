@@ -19,7 +19,7 @@ export class RecommendationsController {
     @Query() query: RecommendationsQueryDto,
     @ActingUser() userId: string,
   ): Promise<RecommendationListDto> {
-    const response = await this.recommender.getRecommendations({ userId, limit: query.limit ?? DEFAULT_RECOMMENDATIONS });
+    const response = await this.recommender.getRecommendations({ limit: query.limit ?? DEFAULT_RECOMMENDATIONS }, { actor: userId });
     return mapRecommendations(response);
   }
 }

@@ -13,10 +13,7 @@ export class RecommendationsResolver {
   @Query(() => RecommendationListDto, { description: 'A personal ranking of articles, each with its reason.' })
   @Access(AccessPolicy.Owner, { in: 'args', name: 'userId' })
   async recommendations(@Args() args: RecommendationsArgs, @ActingUser() userId: string): Promise<RecommendationListDto> {
-    const response = await this.recommender.getRecommendations({
-      userId,
-      limit: args.limit ?? DEFAULT_RECOMMENDATIONS,
-    });
+    const response = await this.recommender.getRecommendations({ limit: args.limit ?? DEFAULT_RECOMMENDATIONS }, { actor: userId });
     return mapRecommendations(response);
   }
 }

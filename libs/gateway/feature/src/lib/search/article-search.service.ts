@@ -32,21 +32,24 @@ export class ArticleSearch {
     }
     const mode = query.mode ?? SearchModeName.hybrid;
     const embedded = mode === SearchModeName.text ? { vector: [], modelVersion: '', failure: '' } : await this.embed(query.q, mode);
-    const response = await this.storage.search({
-      query: query.q,
-      mode: mapSearchModeToContract(mode),
-      limit: query.limit ?? DEFAULT_SEARCH_LIMIT,
-      cursor: query.cursor ?? '',
-      sourceId: query.sourceId ?? '',
-      topic: query.topic ?? '',
-      language: query.language ?? '',
-      publishedFrom: query.from ? toTimestamp(new Date(query.from)) : undefined,
-      publishedTo: query.to ? toTimestamp(new Date(query.to)) : undefined,
-      queryVector: embedded.vector,
-      modelVersion: embedded.modelVersion,
-      userId: query.state ? userId : '',
-      readState: mapReadingListFilter(query.state),
-    });
+    const response = await this.storage.search(
+      {
+        query: query.q,
+        mode: mapSearchModeToContract(mode),
+        limit: query.limit ?? DEFAULT_SEARCH_LIMIT,
+        cursor: query.cursor ?? '',
+        sourceId: query.sourceId ?? '',
+        topic: query.topic ?? '',
+        language: query.language ?? '',
+        publishedFrom: query.from ? toTimestamp(new Date(query.from)) : undefined,
+        publishedTo: query.to ? toTimestamp(new Date(query.to)) : undefined,
+        queryVector: embedded.vector,
+        modelVersion: embedded.modelVersion,
+        readState: mapReadingListFilter(query.state),
+      },
+      // Only the state filter reads the caller's marks; other searches act for no one (and share storage's cache).
+      { actor: query.state ? userId : '' },
+    );
     const notice = embedded.failure
       ? `semantic search is unavailable (${embedded.failure}); showing full-text matches only`
       : response.notice;

@@ -73,7 +73,6 @@ describe(SearchController.name, () => {
         publishedTo: toTimestamp(new Date('2026-12-31T00:00:00Z')),
         queryVector: [0.6, 0.8],
         modelVersion: 'wink@1',
-        userId: '',
         readState: storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED,
       },
     ]);

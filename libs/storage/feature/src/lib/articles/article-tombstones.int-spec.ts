@@ -28,7 +28,7 @@ describe.each(TEST_BACKENDS)('deleting articles (tombstones) on %s', (backend) =
     for (const id of articleIds) await sut.saveAnalysis(testAnalysis(id, { embedding: [1, 0.5, 0.25] }));
     const userId = `user-${randomUUID()}`;
     for (const articleId of articleIds) {
-      await sut.recordEvent({ userId, articleId, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: undefined });
+      await sut.recordEvent({ articleId, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: undefined }, { actor: userId });
     }
     // Cached before the delete: the delete must invalidate it.
     expect((await sut.getArticle({ id: gone })).article?.analyzed).toBe(true);
@@ -37,7 +37,7 @@ describe.each(TEST_BACKENDS)('deleting articles (tombstones) on %s', (backend) =
 
     expect(await rejection(sut.getArticle({ id: gone }))).toMatchObject({ code: ErrorCode.NotFound });
     expect((await sut.getEmbeddings({ articleIds })).embeddings.map((e) => e.articleId)).toEqual([kept]);
-    expect((await sut.listUserEvents({ userId, limit: 10 })).events.map((e) => e.articleId)).toEqual([kept]);
+    expect((await sut.listUserEvents({ limit: 10 }, { actor: userId })).events.map((e) => e.articleId)).toEqual([kept]);
     expect((await sut.getSource({ id: source.id })).source?.articleCount).toBe('1');
     expect(await rejection(sut.deleteArticle({ articleId: gone }))).toMatchObject({
       code: ErrorCode.NotFound,

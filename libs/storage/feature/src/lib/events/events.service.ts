@@ -20,8 +20,8 @@ export class EventsService {
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async record(input: storage.RecordEventRequest): Promise<string> {
-    const userId = checkUserId(input.userId);
+  async record(actorUserId: string, input: storage.RecordEventRequest): Promise<string> {
+    const userId = checkUserId(actorUserId);
     if (input.type === EventType.EVENT_TYPE_UNSPECIFIED || !Object.values(EventType).includes(input.type)) {
       throw DomainError.invalidArgument('type must be one of OPEN, DWELL, LIKE, HIDE');
     }

@@ -140,7 +140,6 @@ describe.each(TEST_BACKENDS)('full text of teaser items on %s', (backend) => {
       publishedTo: undefined,
       queryVector: [],
       modelVersion: '',
-      userId: '',
       readState: storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED,
     });
     expect(hits.map((h) => h.article?.id)).toEqual([articleIds[0]]);

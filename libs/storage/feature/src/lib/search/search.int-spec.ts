@@ -36,7 +36,6 @@ function searchRequest(query: string, overrides: Partial<storage.SearchRequest> 
     publishedTo: undefined,
     queryVector: [],
     modelVersion: '',
-    userId: '',
     readState: 0,
     ...overrides,
   };

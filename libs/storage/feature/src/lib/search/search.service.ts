@@ -59,8 +59,8 @@ export class SearchService {
     private readonly hnsw: HnswIndexes,
   ) {}
 
-  async search(request: storage.SearchRequest): Promise<SearchOutcome> {
-    const input = validateSearch(request);
+  async search(request: storage.SearchRequest, actorUserId: string): Promise<SearchOutcome> {
+    const input = validateSearch(request, actorUserId);
     const text = parseTextQuery(input.query, this.segmenter);
     // No source has a malformed id, so the filter matches nothing.
     if (input.filters.sourceId && !isUuid(input.filters.sourceId)) return this.answer(input, input.mode, [], false, '');
@@ -159,7 +159,8 @@ const MODES = new Set<number>([
 ]);
 
 /** Checks a request and resolves its defaults; anything a caller got wrong is INVALID_ARGUMENT. */
-export function validateSearch(request: storage.SearchRequest): ValidSearch {
+/** `actorUserId` is the call's authenticated user ('' for none): the only user whose marks read_state may filter by. */
+export function validateSearch(request: storage.SearchRequest, actorUserId: string): ValidSearch {
   const query = request.query.trim().replace(/\s+/g, ' ');
   if (query === '') throw DomainError.invalidArgument('query must not be empty');
   if ([...query].length > MAX_QUERY_CHARS) throw DomainError.invalidArgument(`query must be at most ${MAX_QUERY_CHARS} characters`);
@@ -181,8 +182,11 @@ export function validateSearch(request: storage.SearchRequest): ValidSearch {
   if (readState < 0 || !Object.values(storage.ReadingListFilter).includes(readState)) {
     throw DomainError.invalidArgument('read_state must be one of unread, read, starred');
   }
-  if (readState !== storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED && !isUuid(request.userId)) {
-    throw DomainError.invalidArgument('read_state needs the user_id of an existing user');
+  if (readState !== storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED && !actorUserId) {
+    throw DomainError.unauthenticated('read_state needs an authenticated user');
+  }
+  if (readState !== storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED && !isUuid(actorUserId)) {
+    throw DomainError.invalidArgument('read_state needs an existing user');
   }
   const filters: SearchFilters = {
     sourceId: request.sourceId.trim(),
@@ -191,7 +195,7 @@ export function validateSearch(request: storage.SearchRequest): ValidSearch {
     publishedFrom,
     publishedTo,
     readState,
-    userId: readState === storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED ? '' : request.userId,
+    userId: readState === storage.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED ? '' : actorUserId,
   };
   const fingerprint = searchFingerprint([
     query,

@@ -45,8 +45,8 @@ export class LibraryService {
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async putSubscription(request: storage.PutSubscriptionRequest): Promise<{ subscription: SubscriptionRow; created: boolean }> {
-    const userId = await this.requireUser(request.userId);
+  async putSubscription(actorUserId: string, request: storage.PutSubscriptionRequest): Promise<{ subscription: SubscriptionRow; created: boolean }> {
+    const userId = await this.requireUser(actorUserId);
     const category = request.category.trim();
     if (category.length > MAX_CATEGORY) throw DomainError.invalidArgument(`category must be at most ${MAX_CATEGORY} characters`);
     if (!isUuid(request.sourceId)) throw sourceNotFound(request.sourceId);
@@ -74,8 +74,8 @@ export class LibraryService {
   }
 
   /** Sets or clears the read and starred marks (a mark set twice keeps its first time). */
-  async setArticleState(request: storage.SetArticleStateRequest): Promise<MarksRow> {
-    const userId = await this.requireUser(request.userId);
+  async setArticleState(actorUserId: string, request: storage.SetArticleStateRequest): Promise<MarksRow> {
+    const userId = await this.requireUser(actorUserId);
     const read = checkChange(request.read, 'read');
     const starred = checkChange(request.starred, 'starred');
     if (!isUuid(request.articleId)) throw articleNotFound(request.articleId);
@@ -103,8 +103,8 @@ export class LibraryService {
    * The reading list: articles of the user's subscriptions, newest first, with the user's marks.
    * STARRED lists every starred article, also from sources the user no longer follows.
    */
-  async listUserArticles(request: storage.ListUserArticlesRequest): Promise<{ articles: UserArticleRow[]; nextCursor: string }> {
-    const userId = await this.requireUser(request.userId);
+  async listUserArticles(actorUserId: string, request: storage.ListUserArticlesRequest): Promise<{ articles: UserArticleRow[]; nextCursor: string }> {
+    const userId = await this.requireUser(actorUserId);
     const limit = request.limit || DEFAULT_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_PAGE}`);
     const filter = request.filter;

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { storage } from '@autoglm/contracts';
-import { Client, status as grpcStatus } from '@grpc/grpc-js';
+import { EventType, storage } from '@autoglm/contracts';
+import { Client, Metadata, status as grpcStatus } from '@grpc/grpc-js';
 import { ErrorCode } from '@autoglm/shared-errors';
-import { embeddedGrpcSecurity, grpcChannelSetup } from '@autoglm/shared-grpc';
+import { ACTOR_METADATA, embeddedGrpcSecurity, grpcChannelSetup } from '@autoglm/shared-grpc';
 import { rejection, startStorageHarness, TEST_BACKENDS, testFeedItem, type StorageHarness } from '../testing/storage-harness';
 
 const { MarkChange, ReadingListFilter, SearchMode } = storage;
@@ -11,6 +11,12 @@ const { MarkChange, ReadingListFilter, SearchMode } = storage;
 function newKey(name = 'laptop'): { key: string; apiKey: storage.NewApiKey } {
   const key = `agl_${randomBytes(32).toString('base64url')}`;
   return { key, apiKey: { name, prefix: key.slice(0, 12), keyHash: createHash('sha256').update(key).digest('hex') } };
+}
+
+/** A varint protobuf field (wire type 0) of a value below 128. */
+function protoVarint(field: number, value: number): Buffer {
+  if (value > 127) throw new Error('protoVarint encodes values below 128');
+  return Buffer.from([field << 3, value]);
 }
 
 /** A length-delimited protobuf field (wire type 2) of fewer than 128 bytes. */
@@ -120,14 +126,14 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     expect(auth.user).toMatchObject({ id: admin.id, isAdmin: true });
 
     const extra = newKey('phone');
-    const { apiKey } = await sut.createApiKey({ userId: bob.id, apiKey: extra.apiKey });
+    const { apiKey } = await sut.createApiKey({ apiKey: extra.apiKey }, { actor: bob.id });
     expect(apiKey).toMatchObject({ name: 'phone', prefix: extra.key.slice(0, 12) });
-    expect(JSON.stringify(await sut.listApiKeys({ userId: bob.id }))).not.toContain(extra.apiKey.keyHash);
+    expect(JSON.stringify(await sut.listApiKeys({}, { actor: bob.id }))).not.toContain(extra.apiKey.keyHash);
     expect((await sut.authenticateApiKey({ keyHash: extra.apiKey.keyHash })).user?.id).toBe(bob.id);
 
     // Another user's key id is NOT_FOUND, as is a key that does not exist.
-    expect(await rejection(sut.revokeApiKey({ userId: admin.id, apiKeyId: apiKey?.id ?? '' }))).toMatchObject({ code: ErrorCode.NotFound });
-    const revoked = await sut.revokeApiKey({ userId: bob.id, apiKeyId: apiKey?.id ?? '' });
+    expect(await rejection(sut.revokeApiKey({ apiKeyId: apiKey?.id ?? '' }, { actor: admin.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    const revoked = await sut.revokeApiKey({ apiKeyId: apiKey?.id ?? '' }, { actor: bob.id });
     expect(revoked.apiKey?.revokedAt).toBeDefined();
     expect(await rejection(sut.authenticateApiKey({ keyHash: extra.apiKey.keyHash }))).toMatchObject({ code: ErrorCode.Unauthenticated });
     expect(await rejection(sut.authenticateApiKey({ keyHash: 'f'.repeat(64) }))).toMatchObject({ code: ErrorCode.Unauthenticated });
@@ -144,42 +150,42 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     });
     const [elsewhere] = (await sut.upsertArticles({ sourceId: other.id, items: [testFeedItem('o1')] })).articleIds;
 
-    const put = await sut.putSubscription({ userId: bob.id, sourceId: followed.id, category: 'Tech' });
+    const put = await sut.putSubscription({ sourceId: followed.id, category: 'Tech' }, { actor: bob.id });
     expect(put).toMatchObject({ created: true, subscription: { category: 'Tech', source: { id: followed.id } } });
-    expect((await sut.putSubscription({ userId: bob.id, sourceId: followed.id, category: 'News' })).created).toBe(false);
-    expect((await sut.listSubscriptions({ userId: bob.id })).subscriptions.map((s) => [s.source?.id, s.category])).toEqual([
+    expect((await sut.putSubscription({ sourceId: followed.id, category: 'News' }, { actor: bob.id })).created).toBe(false);
+    expect((await sut.listSubscriptions({}, { actor: bob.id })).subscriptions.map((s) => [s.source?.id, s.category])).toEqual([
       [followed.id, 'News'],
     ]);
-    expect((await sut.listSubscriptions({ userId: admin.id })).subscriptions).toEqual([]);
+    expect((await sut.listSubscriptions({}, { actor: admin.id })).subscriptions).toEqual([]);
 
-    const all = await sut.listUserArticles({ userId: bob.id, limit: 0, cursor: '', filter: 0, sourceId: '', category: '' });
+    const all = await sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '' }, { actor: bob.id });
     expect(all.articles.map((a) => a.article?.id)).toEqual([...articleIds].reverse());
     expect(all.articles.map((a) => a.article?.id)).not.toContain(elsewhere);
 
     const [r1, r2] = articleIds;
-    await sut.setArticleState({ userId: bob.id, articleId: r1, read: MarkChange.MARK_CHANGE_SET, starred: MarkChange.MARK_CHANGE_UNSPECIFIED });
-    const starred = await sut.setArticleState({ userId: bob.id, articleId: r2, read: 0, starred: MarkChange.MARK_CHANGE_SET });
+    await sut.setArticleState({ articleId: r1, read: MarkChange.MARK_CHANGE_SET, starred: MarkChange.MARK_CHANGE_UNSPECIFIED }, { actor: bob.id });
+    const starred = await sut.setArticleState({ articleId: r2, read: 0, starred: MarkChange.MARK_CHANGE_SET }, { actor: bob.id });
     expect(starred.marks).toMatchObject({ read: false, starred: true });
     // Starring an article of a source bob does not follow keeps it in his starred list.
-    await sut.setArticleState({ userId: bob.id, articleId: elsewhere, read: 0, starred: MarkChange.MARK_CHANGE_SET });
+    await sut.setArticleState({ articleId: elsewhere, read: 0, starred: MarkChange.MARK_CHANGE_SET }, { actor: bob.id });
     const list = (filter: storage.ReadingListFilter, userId = bob.id) =>
-      sut.listUserArticles({ userId, limit: 10, cursor: '', filter, sourceId: '', category: '' }).then((r) => r.articles.map((a) => a.article?.id));
+      sut.listUserArticles({ limit: 10, cursor: '', filter, sourceId: '', category: '' }, { actor: userId }).then((r) => r.articles.map((a) => a.article?.id));
     expect(await list(ReadingListFilter.READING_LIST_FILTER_READ)).toEqual([r1]);
     expect(await list(ReadingListFilter.READING_LIST_FILTER_UNREAD)).toEqual([articleIds[2], r2]);
     expect((await list(ReadingListFilter.READING_LIST_FILTER_STARRED)).sort()).toEqual([r2, elsewhere].sort());
     // Alice's marks are her own.
     expect(await list(ReadingListFilter.READING_LIST_FILTER_STARRED, admin.id)).toEqual([]);
 
-    const unread = await sut.setArticleState({ userId: bob.id, articleId: r1, read: MarkChange.MARK_CHANGE_CLEAR, starred: 0 });
+    const unread = await sut.setArticleState({ articleId: r1, read: MarkChange.MARK_CHANGE_CLEAR, starred: 0 }, { actor: bob.id });
     expect(unread.marks).toMatchObject({ read: false, starred: false });
 
-    const firstPage = await sut.listUserArticles({ userId: bob.id, limit: 2, cursor: '', filter: 0, sourceId: '', category: 'News' });
-    const secondPage = await sut.listUserArticles({ userId: bob.id, limit: 2, cursor: firstPage.nextCursor, filter: 0, sourceId: '', category: 'News' });
+    const firstPage = await sut.listUserArticles({ limit: 2, cursor: '', filter: 0, sourceId: '', category: 'News' }, { actor: bob.id });
+    const secondPage = await sut.listUserArticles({ limit: 2, cursor: firstPage.nextCursor, filter: 0, sourceId: '', category: 'News' }, { actor: bob.id });
     expect([...firstPage.articles, ...secondPage.articles].map((a) => a.article?.id)).toEqual([...articleIds].reverse());
     expect(secondPage.nextCursor).toBe('');
 
-    await sut.deleteSubscription({ userId: bob.id, sourceId: followed.id });
-    expect(await rejection(sut.deleteSubscription({ userId: bob.id, sourceId: followed.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    await sut.deleteSubscription({ sourceId: followed.id }, { actor: bob.id });
+    expect(await rejection(sut.deleteSubscription({ sourceId: followed.id }, { actor: bob.id }))).toMatchObject({ code: ErrorCode.NotFound });
     expect(await list(0)).toEqual([]);
   });
 
@@ -195,19 +201,19 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
       ],
     });
     const [read, unread] = articleIds;
-    await sut.setArticleState({ userId: bob.id, articleId: read, read: MarkChange.MARK_CHANGE_SET, starred: MarkChange.MARK_CHANGE_SET });
+    await sut.setArticleState({ articleId: read, read: MarkChange.MARK_CHANGE_SET, starred: MarkChange.MARK_CHANGE_SET }, { actor: bob.id });
     const search = (readState: storage.ReadingListFilter, userId = bob.id) =>
       sut
         .search({
           query: 'quasar', mode: SearchMode.SEARCH_MODE_TEXT, limit: 10, cursor: '', sourceId: source.id, topic: '', language: '',
-          publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', userId, readState,
-        })
+          publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', readState,
+        }, { actor: userId })
         .then((answer) => answer.hits.map((hit) => hit.article?.id).sort());
     expect(await search(ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED)).toEqual([read, unread].sort());
     const highlights = await sut
       .search({
         query: 'quasar', mode: SearchMode.SEARCH_MODE_TEXT, limit: 10, cursor: '', sourceId: source.id, topic: '', language: '',
-        publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', userId: '', readState: 0,
+        publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', readState: 0,
       })
       .then((answer) => answer.hits.map((hit) => hit.highlight).join(' '));
     expect(highlights).toContain('forged mark beside the <mark>quasar</mark> survey');
@@ -217,8 +223,12 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     // Bob's marks say nothing about Alice's reading.
     expect(await search(ReadingListFilter.READING_LIST_FILTER_UNREAD, admin.id)).toEqual([read, unread].sort());
     expect(await rejection(search(ReadingListFilter.READING_LIST_FILTER_READ, ''))).toMatchObject({
+      code: ErrorCode.Unauthenticated,
+      message: 'read_state needs an authenticated user',
+    });
+    expect(await rejection(search(ReadingListFilter.READING_LIST_FILTER_READ, 'not-a-user'))).toMatchObject({
       code: ErrorCode.InvalidArgument,
-      message: 'read_state needs the user_id of an existing user',
+      message: 'read_state needs an existing user',
     });
   });
 
@@ -226,53 +236,151 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     const { sut } = harness;
     const source = await harness.createSource();
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect(await rejection(sut.putSubscription({ userId: bob.id, sourceId: unknown, category: '' }))).toMatchObject({ code: ErrorCode.NotFound });
-    expect(await rejection(sut.putSubscription({ userId: unknown, sourceId: source.id, category: '' }))).toMatchObject({
+    expect(await rejection(sut.putSubscription({ sourceId: unknown, category: '' }, { actor: bob.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    expect(await rejection(sut.putSubscription({ sourceId: source.id, category: '' }, { actor: unknown }))).toMatchObject({
       code: ErrorCode.NotFound,
       message: `user ${unknown} not found`,
     });
-    expect(await rejection(sut.putSubscription({ userId: bob.id, sourceId: source.id, category: 'x'.repeat(201) }))).toMatchObject({
+    expect(await rejection(sut.putSubscription({ sourceId: source.id, category: 'x'.repeat(201) }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
     });
-    expect(await rejection(sut.setArticleState({ userId: bob.id, articleId: unknown, read: 1, starred: 0 }))).toMatchObject({
+    expect(await rejection(sut.setArticleState({ articleId: unknown, read: 1, starred: 0 }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.NotFound,
     });
     expect(
-      await rejection(sut.listUserArticles({ userId: bob.id, limit: 101, cursor: '', filter: 0, sourceId: '', category: '' })),
+      await rejection(sut.listUserArticles({ limit: 101, cursor: '', filter: 0, sourceId: '', category: '' }, { actor: bob.id })),
     ).toMatchObject({ code: ErrorCode.InvalidArgument });
     expect(
-      await rejection(sut.listUserArticles({ userId: bob.id, limit: 5, cursor: 'bogus!', filter: 0, sourceId: '', category: '' })),
+      await rejection(sut.listUserArticles({ limit: 5, cursor: 'bogus!', filter: 0, sourceId: '', category: '' }, { actor: bob.id })),
     ).toMatchObject({ code: ErrorCode.InvalidArgument, message: 'invalid cursor' });
-    expect(await rejection(sut.listUserArticles({ userId: bob.id, limit: 5, cursor: '', filter: 9 as storage.ReadingListFilter, sourceId: '', category: '' }))).toMatchObject({
+    expect(await rejection(sut.listUserArticles({ limit: 5, cursor: '', filter: 9 as storage.ReadingListFilter, sourceId: '', category: '' }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
     });
   });
 
   it('keeps saved searches private: another user gets NOT_FOUND for their id', async () => {
     const { sut } = harness;
-    const { search } = await sut.createSavedSearch({
-      userId: bob.id,
-      search: savedSearch({ language: 'en', publishedFrom: { seconds: '1700000000', nanos: 0 } }),
-    });
+    const { search } = await sut.createSavedSearch(
+      { search: savedSearch({ language: 'en', publishedFrom: { seconds: '1700000000', nanos: 0 } }) },
+      { actor: bob.id },
+    );
     expect(search).toMatchObject({ name: 'chips', query: 'processor', mode: SearchMode.SEARCH_MODE_HYBRID, language: 'en' });
     expect(search?.publishedFrom?.seconds).toBe('1700000000');
     const id = search?.id ?? '';
-    expect((await sut.getSavedSearch({ userId: bob.id, savedSearchId: id })).search?.id).toBe(id);
-    expect(await rejection(sut.getSavedSearch({ userId: admin.id, savedSearchId: id }))).toMatchObject({
+    expect((await sut.getSavedSearch({ savedSearchId: id }, { actor: bob.id })).search?.id).toBe(id);
+    expect(await rejection(sut.getSavedSearch({ savedSearchId: id }, { actor: admin.id }))).toMatchObject({
       code: ErrorCode.NotFound,
       message: `saved search ${id} not found`,
     });
-    expect(await rejection(sut.deleteSavedSearch({ userId: admin.id, savedSearchId: id }))).toMatchObject({ code: ErrorCode.NotFound });
-    expect((await sut.listSavedSearches({ userId: admin.id })).searches).toEqual([]);
-    expect(await rejection(sut.createSavedSearch({ userId: bob.id, search: savedSearch() }))).toMatchObject({ code: ErrorCode.AlreadyExists });
-    expect(await rejection(sut.createSavedSearch({ userId: bob.id, search: savedSearch({ name: 'long', query: 'q'.repeat(501) }) }))).toMatchObject({
+    expect(await rejection(sut.deleteSavedSearch({ savedSearchId: id }, { actor: admin.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    expect((await sut.listSavedSearches({}, { actor: admin.id })).searches).toEqual([]);
+    expect(await rejection(sut.createSavedSearch({ search: savedSearch() }, { actor: bob.id }))).toMatchObject({ code: ErrorCode.AlreadyExists });
+    expect(await rejection(sut.createSavedSearch({ search: savedSearch({ name: 'long', query: 'q'.repeat(501) }) }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
     });
-    expect(await rejection(sut.createSavedSearch({ userId: bob.id, search: savedSearch({ name: 'src', sourceId: 'nope' }) }))).toMatchObject({
+    expect(await rejection(sut.createSavedSearch({ search: savedSearch({ name: 'src', sourceId: 'nope' }) }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
     });
 
-    await sut.deleteSavedSearch({ userId: bob.id, savedSearchId: id });
-    expect((await sut.listSavedSearches({ userId: bob.id })).searches).toEqual([]);
+    await sut.deleteSavedSearch({ savedSearchId: id }, { actor: bob.id });
+    expect((await sut.listSavedSearches({}, { actor: bob.id })).searches).toEqual([]);
+  });
+
+  it('answers UNAUTHENTICATED to a per-user call that names no actor in its metadata', async () => {
+    const { sut } = harness;
+    const none = { actor: '' };
+    const id = '00000000-0000-4000-8000-000000000000';
+    const calls: Array<[string, Promise<unknown>]> = [
+      ['getUser', sut.getUser({}, none)],
+      ['createApiKey', sut.createApiKey({ apiKey: newKey().apiKey }, none)],
+      ['listApiKeys', sut.listApiKeys({}, none)],
+      ['revokeApiKey', sut.revokeApiKey({ apiKeyId: id }, none)],
+      ['putSubscription', sut.putSubscription({ sourceId: id, category: '' }, none)],
+      ['deleteSubscription', sut.deleteSubscription({ sourceId: id }, none)],
+      ['listSubscriptions', sut.listSubscriptions({}, none)],
+      ['setArticleState', sut.setArticleState({ articleId: id, read: MarkChange.MARK_CHANGE_SET, starred: 0 }, none)],
+      ['listUserArticles', sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '' }, none)],
+      ['createSavedSearch', sut.createSavedSearch({ search: savedSearch({ name: 'anonymous' }) }, none)],
+      ['listSavedSearches', sut.listSavedSearches({}, none)],
+      ['getSavedSearch', sut.getSavedSearch({ savedSearchId: id }, none)],
+      ['deleteSavedSearch', sut.deleteSavedSearch({ savedSearchId: id }, none)],
+      ['recordEvent', sut.recordEvent({ articleId: id, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: undefined }, none)],
+      ['listUserEvents', sut.listUserEvents({ limit: 10 })],
+    ];
+    for (const [name, call] of calls) {
+      expect([name, (await rejection(call)).code]).toEqual([name, ErrorCode.Unauthenticated]);
+    }
+    // Its own user is what an actor reads, whoever it is.
+    expect((await sut.getUser({}, { actor: bob.id })).user?.id).toBe(bob.id);
+  });
+
+  it("never lets one user's actor read another's subscriptions, marks, events or saved searches through the request", async () => {
+    const { sut } = harness;
+    const source = await harness.createSource();
+    const [article] = (await sut.upsertArticles({ sourceId: source.id, items: [testFeedItem('private-1', { title: 'Private diary entry' })] })).articleIds;
+    await sut.putSubscription({ sourceId: source.id, category: 'Private' }, { actor: bob.id });
+    await sut.setArticleState({ articleId: article, read: 0, starred: MarkChange.MARK_CHANGE_SET }, { actor: bob.id });
+    await sut.recordEvent({ articleId: article, type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined }, { actor: bob.id });
+    const saved = (await sut.createSavedSearch({ search: savedSearch({ name: 'private' }) }, { actor: bob.id })).search?.id ?? '';
+    const eve = (await sut.createUser({ name: 'eve', apiKey: newKey().apiKey }, { actor: admin.id })).user as storage.User;
+
+    // Old clients' requests whose field 1 (the former user_id) names bob: storage must not read it.
+    const bobField = protoField(1, Buffer.from(bob.id));
+    // Each with the id of bob's row its answer would carry.
+    const forged: Array<[string, Buffer, string]> = [
+      ['ListSubscriptions', bobField, source.id],
+      ['ListUserArticles', Buffer.concat([bobField, protoVarint(4, ReadingListFilter.READING_LIST_FILTER_STARRED)]), article],
+      ['ListUserEvents', Buffer.concat([bobField, protoVarint(2, 10)]), article],
+      ['ListSavedSearches', bobField, saved],
+      ['GetSavedSearch', Buffer.concat([bobField, protoField(2, Buffer.from(saved))]), saved],
+    ];
+    const setup = grpcChannelSetup(embeddedGrpcSecurity(), 10_000);
+    const raw = new Client(harness.url, setup.credentials, setup.options);
+    const call = (method: string, body: Buffer, actor: string) =>
+      new Promise<{ code: number; answer: string }>((resolve) => {
+        const metadata = new Metadata();
+        metadata.set(ACTOR_METADATA, actor);
+        raw.makeUnaryRequest(
+          `/autoglm.storage.v1.StorageService/${method}`,
+          (bytes: Buffer) => bytes,
+          (bytes: Buffer) => bytes,
+          body,
+          metadata,
+          (error, answer) => resolve({ code: error?.code ?? grpcStatus.OK, answer: answer?.toString('latin1') ?? '' }),
+        );
+      });
+    try {
+      for (const [method, body, bobsRow] of forged) {
+        // Bob's own actor sees his row (so the request does reach it)...
+        const own = await call(method, body, bob.id);
+        expect([method, own.code, own.answer.includes(bobsRow)]).toEqual([method, grpcStatus.OK, true]);
+        // ...and a fresh user's actor never does, whatever the request says.
+        const other = await call(method, body, eve.id);
+        expect([method, other.code, other.answer.includes(bobsRow)]).toEqual([
+          method,
+          method === 'GetSavedSearch' ? grpcStatus.NOT_FOUND : grpcStatus.OK,
+          false,
+        ]);
+      }
+    } finally {
+      raw.close();
+    }
+    // Nor through any request field it still has: a search filtered by marks is the actor's marks.
+    const starredSearch = (actor: string) =>
+      sut
+        .search(
+          {
+            query: 'private', mode: SearchMode.SEARCH_MODE_TEXT, limit: 10, cursor: '', sourceId: source.id, topic: '', language: '',
+            publishedFrom: undefined, publishedTo: undefined, queryVector: [], modelVersion: '', readState: ReadingListFilter.READING_LIST_FILTER_STARRED,
+          },
+          { actor },
+        )
+        .then((answer) => answer.hits.map((hit) => hit.article?.id));
+    expect(await starredSearch(bob.id)).toEqual([article]);
+    expect(await starredSearch(eve.id)).toEqual([]);
+    expect(await rejection(sut.deleteSavedSearch({ savedSearchId: saved }, { actor: eve.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    expect(await rejection(sut.deleteSubscription({ sourceId: source.id }, { actor: eve.id }))).toMatchObject({ code: ErrorCode.NotFound });
+    expect((await sut.getSavedSearch({ savedSearchId: saved }, { actor: bob.id })).search?.id).toBe(saved);
+    expect((await sut.listSubscriptions({}, { actor: bob.id })).subscriptions.map((s) => s.source?.id)).toContain(source.id);
   });
 });

@@ -11,7 +11,6 @@ import { Observable } from "rxjs";
 import { ArticleRef, EventType } from "../../common/v1/common";
 
 export interface RecordEventRequest {
-  userId: string;
   articleId: string;
   type: EventType;
   dwellSeconds: number;
@@ -22,7 +21,6 @@ export interface RecordEventResponse {
 }
 
 export interface GetRecommendationsRequest {
-  userId: string;
   limit: number;
 }
 

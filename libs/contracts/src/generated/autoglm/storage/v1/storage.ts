@@ -328,7 +328,6 @@ export interface GetArticleRefsResponse {
 }
 
 export interface RecordEventRequest {
-  userId: string;
   articleId: string;
   type: EventType;
   dwellSeconds: number;
@@ -340,7 +339,6 @@ export interface RecordEventResponse {
 }
 
 export interface ListUserEventsRequest {
-  userId: string;
   limit: number;
 }
 
@@ -377,8 +375,6 @@ export interface SearchRequest {
   queryVector: number[];
   /** model_version is the model that made query_vector; only embeddings of that version are compared (empty: any). */
   modelVersion: string;
-  /** read_state keeps only the articles that user_id has (not) read or starred; it needs user_id. */
-  userId: string;
   readState: ReadingListFilter;
 }
 
@@ -437,7 +433,6 @@ export interface CreateUserResponse {
 }
 
 export interface GetUserRequest {
-  userId: string;
 }
 
 export interface GetUserResponse {
@@ -461,7 +456,6 @@ export interface AuthenticateApiKeyResponse {
 }
 
 export interface CreateApiKeyRequest {
-  userId: string;
   apiKey: NewApiKey | undefined;
 }
 
@@ -470,7 +464,6 @@ export interface CreateApiKeyResponse {
 }
 
 export interface ListApiKeysRequest {
-  userId: string;
 }
 
 export interface ListApiKeysResponse {
@@ -478,7 +471,6 @@ export interface ListApiKeysResponse {
 }
 
 export interface RevokeApiKeyRequest {
-  userId: string;
   apiKeyId: string;
 }
 
@@ -493,7 +485,6 @@ export interface Subscription {
 }
 
 export interface PutSubscriptionRequest {
-  userId: string;
   sourceId: string;
   category: string;
 }
@@ -504,7 +495,6 @@ export interface PutSubscriptionResponse {
 }
 
 export interface DeleteSubscriptionRequest {
-  userId: string;
   sourceId: string;
 }
 
@@ -512,7 +502,6 @@ export interface DeleteSubscriptionResponse {
 }
 
 export interface ListSubscriptionsRequest {
-  userId: string;
 }
 
 export interface ListSubscriptionsResponse {
@@ -528,7 +517,6 @@ export interface ArticleMarks {
 }
 
 export interface SetArticleStateRequest {
-  userId: string;
   articleId: string;
   read: MarkChange;
   starred: MarkChange;
@@ -539,7 +527,6 @@ export interface SetArticleStateResponse {
 }
 
 export interface ListUserArticlesRequest {
-  userId: string;
   /** limit is 1..100; 0 means 20. */
   limit: number;
   cursor: string;
@@ -573,7 +560,6 @@ export interface SavedSearch {
 }
 
 export interface CreateSavedSearchRequest {
-  userId: string;
   /** search's id and created_at are ignored. */
   search: SavedSearch | undefined;
 }
@@ -583,7 +569,6 @@ export interface CreateSavedSearchResponse {
 }
 
 export interface ListSavedSearchesRequest {
-  userId: string;
 }
 
 export interface ListSavedSearchesResponse {
@@ -591,7 +576,6 @@ export interface ListSavedSearchesResponse {
 }
 
 export interface GetSavedSearchRequest {
-  userId: string;
   savedSearchId: string;
 }
 
@@ -600,7 +584,6 @@ export interface GetSavedSearchResponse {
 }
 
 export interface DeleteSavedSearchRequest {
-  userId: string;
   savedSearchId: string;
 }
 

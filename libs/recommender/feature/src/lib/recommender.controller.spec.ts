@@ -1,0 +1,62 @@
+import { Metadata } from '@grpc/grpc-js';
+import { EventType } from '@autoglm/contracts';
+import { ErrorCode } from '@autoglm/shared-errors';
+import { ACTOR_METADATA, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
+import { RecommendationService } from './recommendation.service';
+import { RecommenderController } from './recommender.controller';
+
+interface StorageCall {
+  method: string;
+  request: object;
+  context: CallContext | undefined;
+}
+
+/** Storage with no articles and no events that records who each per-user call acted for. */
+function recordingStorage(calls: StorageCall[]): StorageClient {
+  return {
+    listUserEvents: async (request: object, context?: CallContext) => (calls.push({ method: 'listUserEvents', request, context }), { events: [] }),
+    recordEvent: async (request: object, context?: CallContext) => (calls.push({ method: 'recordEvent', request, context }), { eventId: 'e1' }),
+    listArticles: async () => ({ articles: [], nextCursor: '' }),
+    getEmbeddings: async () => ({ embeddings: [] }),
+    getArticleRefs: async () => ({ articles: [] }),
+    nearestArticles: async () => ({ articles: [] }),
+    similarArticles: async () => ({ articles: [] }),
+  } as unknown as StorageClient;
+}
+
+function actorMetadata(actor: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set(ACTOR_METADATA, actor);
+  return metadata;
+}
+
+describe(RecommenderController.name, () => {
+  let calls: StorageCall[];
+  let sut: RecommenderController;
+
+  beforeEach(() => {
+    calls = [];
+    sut = new RecommenderController(new RecommendationService(recordingStorage(calls), { now: () => new Date('2026-12-01T00:00:00Z') }));
+  });
+
+  it("acts for the incoming call's actor and passes it on to storage as the actor", async () => {
+    await sut.getRecommendations({ limit: 3 }, actorMetadata('user-1'));
+    await sut.recordEvent({ articleId: 'a1', type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0 }, actorMetadata('user-2'));
+
+    expect(calls.map((c) => [c.method, c.context])).toEqual([
+      ['listUserEvents', { actor: 'user-1' }],
+      ['recordEvent', { actor: 'user-2' }],
+    ]);
+    expect(calls[1].request).toEqual({ articleId: 'a1', type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined });
+  });
+
+  it('answers UNAUTHENTICATED to a call that names no actor, whatever its request holds', async () => {
+    // An old client's user_id would arrive as an unknown property: it must not be read.
+    const forged = { limit: 3, userId: 'user-1' } as { limit: number };
+    await expect(sut.getRecommendations(forged)).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    await expect(
+      sut.recordEvent({ articleId: 'a1', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, userId: 'user-1' } as never, new Metadata()),
+    ).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    expect(calls).toEqual([]);
+  });
+});
