@@ -63,7 +63,7 @@ describe('tools/scripts/build-embedding-model.js', () => {
   it('builds use-lite-en-int8 after use-lite-en when its manifest is there, with the recorded sha256', async () => {
     for (const name of ['use-lite-en', 'use-lite-en-int8']) cpSync(join(modelDir, name, 'manifest.json'), join(dir, name, 'manifest.json'));
     const first = await run(process.execPath, [useScript, '--model-dir', dir]);
-    expect(first.stdout).toMatch(/use-lite-en@1\.0\.0: model\.onnx 28\.\d MB[\s\S]*use-lite-en-int8@1\.1\.0: model\.onnx 13\.\d MB/);
+    expect(first.stdout).toMatch(/use-lite-en@1\.0\.0: model\.onnx 28\.\d MB[\s\S]*use-lite-en-int8@1\.2\.0: model\.onnx 13\.\d MB/);
     const manifest = JSON.parse(readFileSync(join(dir, 'use-lite-en-int8', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     for (const f of manifest.files) expect(sha256(join(dir, f.path))).toBe(f.sha256);
   });
