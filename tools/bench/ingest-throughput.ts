@@ -173,10 +173,11 @@ async function systemIngest(articles: Article[], concurrency: number): Promise<n
       let cursor = '';
       do {
         const page = (await (await fetch(`${system.url}/api/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
-          items: Array<{ analyzed: boolean }>;
+          items: Array<{ language: string | null }>;
           nextCursor: string | null;
         };
-        analysed += page.items.filter((a) => a.analyzed).length;
+        // List items carry no `analyzed` flag; the language is set by the analysis.
+        analysed += page.items.filter((a) => a.language !== null).length;
         cursor = page.nextCursor ?? '';
       } while (cursor);
       if (analysed >= articles.length) break;
@@ -211,8 +212,9 @@ async function main(): Promise<void> {
   const rounds = argValue('--rounds', 3);
   const concurrency = argValue('--concurrency', defaultConfig().analysis.concurrency);
   const articles = readArticles();
-  await analysisStages(articles, rounds, concurrency);
+  // The system first: closing the analysis testing module closes this process's in-process queues.
   if (process.argv.includes('--system')) await endToEnd(articles, rounds, concurrency);
+  await analysisStages(articles, rounds, concurrency);
 }
 
 main().catch((error: unknown) => {
