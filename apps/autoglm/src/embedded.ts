@@ -22,7 +22,7 @@ export interface EmbeddedSystem {
  * the database is PGlite (unless DATABASE_URL is set) and the queue is in-process (unless
  * REDIS_URL is set). Storage starts first (it runs the migrations), the gateway last.
  *
- * close() stops them in the reverse order, each while everything it calls still runs: the gateway
+ * close() first stops every queue consumer from taking jobs, then stops the services in the reverse order, each while everything it calls still runs: the gateway
  * answers its requests in flight; recommender and sources (its scheduler's last round enqueued)
  * finish their calls; crawler and analysis stop taking jobs and finish the running ones; storage,
  * last, hands the jobs nobody will run back to PostgreSQL and closes the database. All in-flight
@@ -34,6 +34,9 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedSystem> 
   let closed: Promise<void> | undefined;
   const stopAll = async (options: ShutdownOptions) => {
     const failed: string[] = [];
+    // No consumer takes another job while the services before it drain: only the jobs running now have to finish.
+    options.onStep?.('stopping the queue consumers');
+    for (const service of started) service.stopTakingWork?.(options.drainBy);
     for (const service of [...started].reverse()) {
       options.onStep?.(`stopping ${service.name}`);
       try {

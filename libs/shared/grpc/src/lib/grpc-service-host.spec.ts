@@ -234,6 +234,29 @@ describe(startGrpcService.name, () => {
     });
   });
 
+  describe('draining queued work', () => {
+    it('starts the drain once, at stopTakingWork, with its deadline; close() waits for that same drain', async () => {
+      const base = defaultConfig();
+      const config: AppConfig = { ...base, grpc: { ...base.grpc, crawler: `127.0.0.1:${await freeGrpcPort()}` } };
+      const drains: number[] = [];
+      let finish: () => void = () => undefined;
+      const drained = new Promise<void>((resolve) => (finish = resolve));
+      const { running } = await startGrpcService('crawler', ProbeModule, config, async (_app, drainBy) => {
+        drains.push(drainBy);
+        await drained;
+      });
+      const drainBy = Date.now() + 60_000;
+      running.stopTakingWork?.(drainBy);
+      let closed = false;
+      const closing = running.close({ drainBy: drainBy + 1 }).then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect({ drains, closed }).toEqual({ drains: [drainBy], closed: false });
+      finish();
+      await closing;
+      expect({ drains, closed }).toEqual({ drains: [drainBy], closed: true });
+    });
+  });
+
   describe('limits', () => {
     let sut: Probe;
 

@@ -15,6 +15,12 @@ import { messageLimitOptions, serverCredentialsOf } from './transport-security';
 /** A started service; close() stops it and releases its resources. */
 export interface RunningService {
   readonly name: string;
+  /**
+   * Stops taking queued jobs now (services that consume a queue); the ones running go on until `drainBy` and close() waits for them.
+   * A process running several services calls it on all of them first, so that no consumer keeps
+   * taking jobs while the services before it in the stopping order drain.
+   */
+  stopTakingWork?(drainBy: number): void;
   /** Without options, in-flight work gets the drain share of config.shutdown.timeoutMs from now. */
   close(options?: ShutdownOptions): Promise<void>;
 }
@@ -55,15 +61,21 @@ export async function startGrpcService(
   const logger = new Logger(name);
   logger.log(`gRPC ${name} listening on ${config.grpc[name]}`);
   let closed: Promise<void> | undefined;
+  let workDrained: Promise<void> | undefined;
+  const drainWork = (drainBy: number) => (workDrained ??= drain ? drain(app, drainBy) : Promise.resolve());
   const close = async ({ drainBy, onStep }: ShutdownOptions = shutdownDeadlines(config.shutdown, Date.now())) => {
     health.shutdown();
     onStep?.(`${name}: finishing in-flight gRPC calls${drain ? ' and work' : ''}`);
-    const [calls] = await Promise.all([server.drain(drainBy), drain?.(app, drainBy)]);
+    const [calls] = await Promise.all([server.drain(drainBy), drainWork(drainBy)]);
     if (calls.cancelled) logger.warn(`gRPC calls still running at the drain deadline were cancelled`);
     onStep?.(`${name}: releasing clients, connections and the data it holds`);
     await app.close();
   };
-  return { app, running: { name, close: (options) => (closed ??= close(options)) }, health };
+  const stopTakingWork = (drainBy: number) => {
+    // close() awaits the same drain and reports its failure.
+    drainWork(drainBy).catch(() => undefined);
+  };
+  return { app, running: { name, stopTakingWork, close: (options) => (closed ??= close(options)) }, health };
 }
 
 /** Injection tokens of the typed, deadline-bound clients of each service. */
