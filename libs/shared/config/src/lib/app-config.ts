@@ -149,6 +149,12 @@ export interface GrpcSecurityConfig {
   maxReceiveMessageBytes: number;
   /** Largest message a server or client sends (grpc.max_send_message_length; GRPC_MAX_SEND_MESSAGE_BYTES). */
   maxSendMessageBytes: number;
+  /**
+   * The gRPC server reflection service (grpc.reflection.v1 and v1alpha), for tools such as grpcurl
+   * and grpcui: on in development, off by default when NODE_ENV=production (GRPC_REFLECTION=true|false
+   * overrides). Its calls need the service token like every other call.
+   */
+  reflection: boolean;
 }
 
 export interface ShutdownConfig {

@@ -19,13 +19,14 @@ describe('gRPC security configuration', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('has no token, plaintext and 4 MiB messages by default', () => {
+  it('has no token, plaintext, 4 MiB messages and reflection (development) by default', () => {
     expect(load({})).toEqual({
       authToken: '',
       allowUnauthenticated: false,
       tls: { caFile: '', certFile: '', keyFile: '' },
       maxReceiveMessageBytes: 4 * 1024 * 1024,
       maxSendMessageBytes: 4 * 1024 * 1024,
+      reflection: true,
     });
   });
 
@@ -39,6 +40,7 @@ describe('gRPC security configuration', () => {
         GRPC_TLS_KEY_FILE: join(dir, 'key.pem'),
         GRPC_MAX_RECEIVE_MESSAGE_BYTES: '1048576',
         GRPC_MAX_SEND_MESSAGE_BYTES: '2097152',
+        GRPC_REFLECTION: 'false',
       }),
     ).toEqual({
       authToken: TOKEN,
@@ -46,6 +48,7 @@ describe('gRPC security configuration', () => {
       tls: { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
       maxReceiveMessageBytes: 1_048_576,
       maxSendMessageBytes: 2_097_152,
+      reflection: false,
     });
   });
 

@@ -91,6 +91,16 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ env: { NODE_ENV: 'production' }, configPath }).api.graphQlIntrospection).toBe(false);
     expect(loadConfig({ env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }, configPath }).api.graphQlIntrospection).toBe(true);
     expect(loadConfig({ env: { GRAPHQL_INTROSPECTION: 'false' }, configPath }).api.graphQlIntrospection).toBe(false);
+    expect(() => loadConfig({ env: { GRAPHQL_INTROSPECTION: 'yes' }, configPath })).toThrow('GRAPHQL_INTROSPECTION must be true or false, got "yes"');
+  });
+
+  it('offers gRPC reflection in development only, unless GRPC_REFLECTION says otherwise', () => {
+    const configPath = yamlFile('');
+    expect(loadConfig({ env: {}, configPath }).grpcSecurity.reflection).toBe(true);
+    expect(loadConfig({ env: { NODE_ENV: 'production' }, configPath }).grpcSecurity.reflection).toBe(false);
+    expect(loadConfig({ env: { NODE_ENV: 'production', GRPC_REFLECTION: 'true' }, configPath }).grpcSecurity.reflection).toBe(true);
+    expect(loadConfig({ env: { GRPC_REFLECTION: 'false' }, configPath }).grpcSecurity.reflection).toBe(false);
+    expect(() => loadConfig({ env: { GRPC_REFLECTION: '1' }, configPath })).toThrow('GRPC_REFLECTION must be true or false, got "1"');
     expect(() => loadConfig({ env: { GRAPHQL_INTROSPECTION: 'yes' }, configPath })).toThrow(/GRAPHQL_INTROSPECTION must be true or false/);
   });
 

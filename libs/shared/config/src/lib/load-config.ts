@@ -59,6 +59,7 @@ export function defaultConfig(): AppConfig {
       // grpc-js's own receive default; sends are bounded the same so a peer never gets more than it accepts.
       maxReceiveMessageBytes: 4 * 1024 * 1024,
       maxSendMessageBytes: 4 * 1024 * 1024,
+      reflection: true,
     },
     shutdown: { timeoutMs: 15_000 },
     database: { url: '', dataDir: './data/pglite' },
@@ -343,6 +344,17 @@ function applyGrpcSecurityEnv(security: AppConfig['grpcSecurity'], env: Env, int
   if (receive !== undefined) security.maxReceiveMessageBytes = receive;
   const send = int('GRPC_MAX_SEND_MESSAGE_BYTES');
   if (send !== undefined) security.maxSendMessageBytes = send;
+  if (env['NODE_ENV'] === 'production') security.reflection = false;
+  const reflection = booleanEnv(env, 'GRPC_REFLECTION');
+  if (reflection !== undefined) security.reflection = reflection;
+}
+
+/** A true|false variable; undefined when unset or empty. */
+function booleanEnv(env: Env, name: string): boolean | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got "${value}"`);
+  return value === 'true';
 }
 
 /** Smallest message limit accepted: below it ordinary answers (a page of articles) would not fit. */
@@ -356,6 +368,7 @@ function validateGrpcSecurity(security: AppConfig['grpcSecurity']): void {
   if (security.authToken && !/^[\x21-\x7e]{32,}$/.test(security.authToken)) {
     throw new ConfigError('GRPC_AUTH_TOKEN must be at least 32 printable ASCII characters without spaces (e.g. openssl rand -base64 48)');
   }
+  if (typeof security.reflection !== 'boolean') throw new ConfigError('grpcSecurity.reflection must be true or false (GRPC_REFLECTION)');
   if (typeof security.allowUnauthenticated !== 'boolean') {
     throw new ConfigError('grpcSecurity.allowUnauthenticated must be true or false (GRPC_ALLOW_UNAUTHENTICATED)');
   }
@@ -432,13 +445,8 @@ function validate(config: AppConfig): void {
 
 function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {
   if (env['NODE_ENV'] === 'production') api.graphQlIntrospection = false;
-  const introspection = env['GRAPHQL_INTROSPECTION'];
-  if (introspection !== undefined && introspection !== '') {
-    if (introspection !== 'true' && introspection !== 'false') {
-      throw new ConfigError(`GRAPHQL_INTROSPECTION must be true or false, got "${introspection}"`);
-    }
-    api.graphQlIntrospection = introspection === 'true';
-  }
+  const introspection = booleanEnv(env, 'GRAPHQL_INTROSPECTION');
+  if (introspection !== undefined) api.graphQlIntrospection = introspection;
   const maxBytes = int('API_MAX_JSON_BODY_BYTES');
   if (maxBytes !== undefined) api.maxJsonBodyBytes = maxBytes;
   const maxDepth = int('API_MAX_JSON_DEPTH');

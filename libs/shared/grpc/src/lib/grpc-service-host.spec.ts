@@ -234,6 +234,48 @@ describe(startGrpcService.name, () => {
     });
   });
 
+  describe('reflection', () => {
+    const ReflectionClient = (
+      grpc.loadPackageDefinition(loadSync(require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'), grpcLoaderOptions())) as unknown as {
+        grpc: { reflection: { v1: { ServerReflection: grpc.ServiceClientConstructor } } };
+      }
+    ).grpc.reflection.v1.ServerReflection;
+
+    /** The services a list_services request names, or the call's status code. */
+    async function listServices(reflection: boolean, metadata: grpc.Metadata): Promise<string[] | number> {
+      const sut = await startProbe({ authToken: TOKEN, reflection });
+      const client = new ReflectionClient(sut.url, grpc.credentials.createInsecure()) as grpc.Client & {
+        ServerReflectionInfo(metadata: grpc.Metadata): grpc.ClientDuplexStream<object, { listServicesResponse?: { service: Array<{ name: string }> } }>;
+      };
+      try {
+        return await new Promise<string[] | number>((resolve) => {
+          const call = client.ServerReflectionInfo(metadata);
+          call.on('data', (answer) => {
+            resolve(answer.listServicesResponse?.service.map((s) => s.name) ?? []);
+            call.cancel();
+          });
+          call.on('error', (error: grpc.ServiceError) => resolve(error.code));
+          call.write({ listServices: '' });
+        });
+      } finally {
+        client.close();
+        await sut.running.close();
+      }
+    }
+
+    it('lists the service to a caller with the token when on', async () => {
+      expect(await listServices(true, bearer(TOKEN))).toEqual(expect.arrayContaining(['autoglm.crawler.v1.CrawlerService']));
+    });
+
+    it('needs the token like every other call', async () => {
+      expect(await listServices(true, new grpc.Metadata())).toBe(grpc.status.UNAUTHENTICATED);
+    });
+
+    it('is not there when off (production)', async () => {
+      expect(await listServices(false, bearer(TOKEN))).toBe(grpc.status.UNIMPLEMENTED);
+    });
+  });
+
   describe('draining queued work', () => {
     it('starts the drain once, at stopTakingWork, with its deadline; close() waits for that same drain', async () => {
       const base = defaultConfig();

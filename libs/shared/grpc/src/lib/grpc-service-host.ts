@@ -1,6 +1,8 @@
 import { Logger, type DynamicModule, type INestMicroservice, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import type { analysis, crawler, recommender, sources, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DrainingGrpcServer } from './draining-grpc-server';
@@ -25,14 +27,17 @@ export interface RunningService {
   close(options?: ShutdownOptions): Promise<void>;
 }
 
-/** The gRPC-side options every server adds to grpcServerOptions: security, limits, health. */
+/** The gRPC-side options every server adds to grpcServerOptions: security, limits, health, reflection in development. */
 function hardenedServerOptions(config: AppConfig, health: HealthStatusBoard) {
   const token = serviceTokenOf(config.grpcSecurity);
   return {
     credentials: serverCredentialsOf(config.grpcSecurity),
     // Nest passes channelOptions to grpc-js's Server constructor: the interceptor runs before any handler or Nest guard.
     channelOptions: { ...messageLimitOptions(config.grpcSecurity), ...(token === null ? {} : { interceptors: [serviceAuthInterceptor(token)] }) },
-    onLoadPackageDefinition: (_definition: unknown, server: Server) => health.addTo(server),
+    onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
+      health.addTo(server);
+      if (config.grpcSecurity.reflection) new ReflectionService(definition).addToServer(server);
+    },
   };
 }
 

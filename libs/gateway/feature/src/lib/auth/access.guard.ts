@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { assertUnreachable, DomainError } from '@autoglm/shared-errors';
+import { controlCharacterPath } from '../common/control-characters';
 import { ACCESS_RULE, AccessPolicy, type AccessRule, type OwnerField } from './access';
 import { presentedApiKey } from './api-key';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
@@ -72,9 +73,13 @@ export class AccessGuard implements CanActivate {
         if (required) throw missingApiKey();
         if (!allowAnonymousWrites && (await this.accounts.exist())) throw missingApiKey();
         return;
-      case AccessPolicy.Owner:
-        request.actingUserId = await this.actingUser(caller, requestedUser(rule.owner, request, context));
+      case AccessPolicy.Owner: {
+        const requested = requestedUser(rule.owner, request, context);
+        // The validation pipe would refuse it too, but it runs after this guard: the same 400, whoever asks.
+        if (rule.owner && controlCharacterPath(requested) !== undefined) throw DomainError.invalidArgument(`${rule.owner.name} must not contain control characters`);
+        request.actingUserId = await this.actingUser(caller, requested);
         return;
+      }
       default:
         assertUnreachable(rule.policy);
     }

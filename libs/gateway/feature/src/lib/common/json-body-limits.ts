@@ -33,6 +33,31 @@ export function jsonNestsDeeperThan(body: Uint8Array, maxDepth: number): boolean
   return false;
 }
 
+/** Bytes that can spell a prototype key: the names themselves, or any \u escape (JSON.parse decodes escapes in keys). */
+const MAY_SPELL_PROTOTYPE_KEY = /__proto__|constructor|\\u/;
+
+/**
+ * The path of a `__proto__` key, or of a `constructor` key holding a `prototype`, anywhere in the
+ * JSON text — keys that exist only to reach an object's prototype (the rule of Fastify's
+ * secure-json-parse). The DTOs would drop them silently; they are refused instead. Only texts
+ * whose bytes may spell one are parsed here.
+ */
+export function prototypeKeyIn(body: Buffer): string | undefined {
+  if (!MAY_SPELL_PROTOTYPE_KEY.test(body.toString('latin1'))) return undefined;
+  let found: string | undefined;
+  try {
+    JSON.parse(body.toString('utf8'), function (this: Record<string, unknown>, key: string, value: unknown) {
+      const isPrototypeValue = key === 'constructor' && value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, 'prototype');
+      if (found === undefined && (key === '__proto__' || isPrototypeValue)) found = key;
+      return value;
+    });
+  } catch {
+    // Not JSON: the parser that runs next reports it.
+    return undefined;
+  }
+  return found;
+}
+
 export interface JsonBodyLimits {
   maxJsonBodyBytes: number;
   maxJsonDepth: number;
@@ -41,7 +66,7 @@ export interface JsonBodyLimits {
 /**
  * Options of the JSON body parser (REST and GraphQL): the size limit is checked against the
  * declared and the received length while reading (413), the nesting depth on the raw bytes
- * before JSON.parse (400). The parser reports the depth error with our status and message.
+ * before JSON.parse (400), prototype keys too (400). The parser reports the depth error with our status and message.
  */
 export function jsonBodyParserOptions(limits: JsonBodyLimits): {
   limit: number;
@@ -53,6 +78,8 @@ export function jsonBodyParserOptions(limits: JsonBodyLimits): {
       if (jsonNestsDeeperThan(body, limits.maxJsonDepth)) {
         throw new BadRequestException(`the JSON body nests arrays and objects deeper than ${limits.maxJsonDepth} levels`);
       }
+      const prototypeKey = prototypeKeyIn(body);
+      if (prototypeKey !== undefined) throw new BadRequestException(`the JSON body must not contain a "${prototypeKey}" key`);
     },
   };
 }
