@@ -34,6 +34,7 @@ import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { rateLimitProviders } from './rate-limit/rate-limit.providers';
+import { PublicReadCache, PublicReadCacheInterceptor } from './common/public-read-cache';
 import { WebSubController } from './websub/websub.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -77,6 +78,8 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useValue: new GatewayValidationPipe() },
         ArticleReader,
+        PublicReadCache,
+        PublicReadCacheInterceptor,
         ServiceHealth,
         ArticlesResolver,
         SimilarArticlesLoader,

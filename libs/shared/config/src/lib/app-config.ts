@@ -194,6 +194,13 @@ export interface ApiConfig {
    * (GRAPHQL_INTROSPECTION=true|false overrides).
    */
   graphQlIntrospection: boolean;
+  /**
+   * How long the gateway keeps the answer of a public content read (the article list, an article
+   * with its similar articles, a story) to serve the same URL again (API_READ_CACHE_MS; 0 = off).
+   * Those answers are the same for every caller; access is still checked on every request, and a
+   * delete through the gateway drops the cache at once.
+   */
+  readCacheMs: number;
 }
 
 export interface WebSubConfig {

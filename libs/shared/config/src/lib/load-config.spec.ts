@@ -115,6 +115,15 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env: { API_MAX_JSON_BODY_BYTES: '10' }, configPath })).toThrow(/API_MAX_JSON_BODY_BYTES/);
   });
 
+  it('keeps public reads for 2 s by default; API_READ_CACHE_MS sets it, 0 turns it off, and is checked', () => {
+    const configPath = yamlFile('');
+    expect(loadConfig({ env: {}, configPath }).api.readCacheMs).toBe(2_000);
+    expect(loadConfig({ env: { API_READ_CACHE_MS: '0' }, configPath }).api.readCacheMs).toBe(0);
+    expect(loadConfig({ env: { API_READ_CACHE_MS: '500' }, configPath }).api.readCacheMs).toBe(500);
+    expect(() => loadConfig({ env: { API_READ_CACHE_MS: '-1' }, configPath })).toThrow(/API_READ_CACHE_MS/);
+    expect(() => loadConfig({ env: { API_READ_CACHE_MS: '600000' }, configPath })).toThrow(/API_READ_CACHE_MS/);
+  });
+
   it('rejects a non-numeric scheduler setting from the file', () => {
     expect(() => loadConfig({ env: {}, configPath: yamlFile('scheduler:\n  pauseAfterFailures: often') })).toThrow(/pauseAfterFailures/);
   });

@@ -49,7 +49,7 @@ export function defaultConfig(): AppConfig {
   return {
     http: { host: '0.0.0.0', port: 3000 },
     auth: { required: false, allowAnonymousWrites: false, keyCacheSeconds: 10 },
-    api: { maxJsonBodyBytes: 100 * 1024, maxJsonDepth: 32, graphQlIntrospection: true },
+    api: { maxJsonBodyBytes: 100 * 1024, maxJsonDepth: 32, graphQlIntrospection: true, readCacheMs: 2_000 },
     grpc: Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${DEFAULT_GRPC_PORTS[s]}`])) as Record<ServiceName, string>,
     rpcDeadlineMs: 15_000,
     grpcSecurity: {
@@ -451,6 +451,8 @@ function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => num
   if (maxBytes !== undefined) api.maxJsonBodyBytes = maxBytes;
   const maxDepth = int('API_MAX_JSON_DEPTH');
   if (maxDepth !== undefined) api.maxJsonDepth = maxDepth;
+  const readCache = int('API_READ_CACHE_MS');
+  if (readCache !== undefined) api.readCacheMs = readCache;
 }
 
 function validateApi(api: AppConfig['api']): void {
@@ -462,6 +464,9 @@ function validateApi(api: AppConfig['api']): void {
     throw new ConfigError('api.maxJsonDepth must be an integer between 4 and 1000 (API_MAX_JSON_DEPTH)');
   }
   if (typeof api.graphQlIntrospection !== 'boolean') throw new ConfigError('api.graphQlIntrospection must be true or false (GRAPHQL_INTROSPECTION)');
+  if (!Number.isInteger(api.readCacheMs) || api.readCacheMs < 0 || api.readCacheMs > 60_000) {
+    throw new ConfigError('api.readCacheMs must be an integer between 0 and 60000 (API_READ_CACHE_MS)');
+  }
 }
 
 function validateWebSub(w: AppConfig['websub']): void {

@@ -244,13 +244,13 @@ describe(startGrpcService.name, () => {
     /** The services a list_services request names, or the call's status code. */
     async function listServices(reflection: boolean, metadata: grpc.Metadata): Promise<string[] | number> {
       const sut = await startProbe({ authToken: TOKEN, reflection });
-      const client = new ReflectionClient(sut.url, grpc.credentials.createInsecure()) as grpc.Client & {
+      const client = new ReflectionClient(sut.url, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
         ServerReflectionInfo(metadata: grpc.Metadata): grpc.ClientDuplexStream<object, { listServicesResponse?: { service: Array<{ name: string }> } }>;
       };
       try {
         return await new Promise<string[] | number>((resolve) => {
           const call = client.ServerReflectionInfo(metadata);
-          call.on('data', (answer) => {
+          call.on('data', (answer: { listServicesResponse?: { service: Array<{ name: string }> } }) => {
             resolve(answer.listServicesResponse?.service.map((s) => s.name) ?? []);
             call.cancel();
           });

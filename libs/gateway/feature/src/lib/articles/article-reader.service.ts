@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ScoredArticle, storage } from '@autoglm/contracts';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { PublicReadCache } from '../common/public-read-cache';
 import { required } from '../common/values.mapper';
 import { DEFAULT_PAGE_SIZE, type ListArticlesQueryDto } from './article.dto';
 
@@ -16,7 +17,10 @@ export interface ArticleWithSimilar {
 export class ArticleReader {
   private readonly logger = new Logger(ArticleReader.name);
 
-  constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
+  constructor(
+    @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
+    private readonly readCache: PublicReadCache,
+  ) {}
 
   list(query: ListArticlesQueryDto): Promise<storage.ListArticlesResponse> {
     return this.storage.listArticles({
@@ -40,6 +44,8 @@ export class ArticleReader {
 
   async delete(id: string): Promise<void> {
     await this.storage.deleteArticle({ articleId: id });
+    // The list, the article and the stories and neighbours that showed it: simplest to drop them all.
+    this.readCache.clear();
   }
 
   /** Neighbours are a bonus: when the vector search fails the article is still shown, without them. */

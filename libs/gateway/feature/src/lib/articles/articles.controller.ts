@@ -4,6 +4,7 @@ import { ArticleDto, ArticlePageDto, ListArticlesQueryDto } from './article.dto'
 import { ArticleReader } from './article-reader.service';
 import { mapArticle, mapArticlePage } from './articles.mapper';
 import { Access, AccessPolicy } from '../auth/access';
+import { CachedPublicRead } from '../common/public-read-cache';
 
 @ApiTags('articles')
 @Access(AccessPolicy.Reader)
@@ -12,12 +13,14 @@ export class ArticlesController {
   constructor(private readonly reader: ArticleReader) {}
 
   @Get()
+  @CachedPublicRead()
   @ApiOkResponse({ type: ArticlePageDto })
   async list(@Query() query: ListArticlesQueryDto): Promise<ArticlePageDto> {
     return mapArticlePage(await this.reader.list(query));
   }
 
   @Get(':id')
+  @CachedPublicRead()
   @ApiOkResponse({ type: ArticleDto })
   async get(@Param('id') id: string): Promise<ArticleDto> {
     const { article, similar } = await this.reader.get(id);

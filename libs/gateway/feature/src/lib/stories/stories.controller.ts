@@ -6,6 +6,7 @@ import { ErrorResponseDto } from '../errors/error-response.dto';
 import { StoryDto } from './story.dto';
 import { mapStory } from './story.mapper';
 import { Access, AccessPolicy } from '../auth/access';
+import { CachedPublicRead } from '../common/public-read-cache';
 
 @ApiTags('stories')
 @Access(AccessPolicy.Reader)
@@ -14,6 +15,7 @@ export class StoriesController {
   constructor(@Inject(STORAGE_CLIENT) private readonly storage: StorageClient) {}
 
   @Get(':id')
+  @CachedPublicRead()
   @ApiOperation({ summary: 'A story: the articles about one event (near-duplicates and close embeddings), oldest first.' })
   @ApiOkResponse({ type: StoryDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No story has this id.' })

@@ -22,6 +22,8 @@ export async function startTestGateway(
     authRequired?: boolean;
     allowAnonymousWrites?: boolean;
     graphQlIntrospection?: boolean;
+    /** 0 unless given: most specs change what the fake backends answer between two identical reads. */
+    readCacheMs?: number;
     rateLimit?: RateLimitConfig;
     redisUrl?: string;
   } = {},
@@ -32,7 +34,7 @@ export async function startTestGateway(
     ...base,
     http: { host: '127.0.0.1', port: 0 },
     auth: { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false },
-    api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection },
+    api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection, readCacheMs: options.readCacheMs ?? 0 },
     rateLimit: options.rateLimit ?? base.rateLimit,
     redis: { url: options.redisUrl ?? base.redis.url },
   };
