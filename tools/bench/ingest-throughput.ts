@@ -10,7 +10,7 @@
 // Prints articles/s per path and the ratio pipeline/bare (goal ≥ 0.6), then what share of the pipeline each stage is.
 // With --system it also times the whole system end to end (embedded: fetched from loopback feeds → stored → analysed)
 // on the same articles, against bare embedding in the same run.
-//   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/ingest-throughput.js [--rounds 3] [--concurrency 16] [--system]
+//   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/ingest-throughput.js [--rounds 3] [--concurrency 16] [--system | --system-only]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -153,11 +153,68 @@ function systemConfig(dataDir: string, concurrency: number): Promise<AppConfig> 
   });
 }
 
-/** Seconds from adding the sources until every article is stored and analysed, through the REST API. */
-async function systemIngest(articles: Article[], concurrency: number): Promise<number> {
+/** Seconds after the sources were added at which each stage's first and last article got there, from the database's timestamps. */
+interface StageTimes {
+  stored: [number, number];
+  queued: [number, number];
+  analysed: [number, number];
+  /** Seconds from stored to queued (outbox relay) and from queued to analysed, per article: p50 and p90. */
+  relayLag: [number, number];
+  analysisLag: [number, number];
+}
+
+const STAGES_SQL = `
+  WITH t AS (SELECT o.created_at AS stored, o.published_at AS queued, a.created_at AS analysed
+               FROM outbox o JOIN article_analyses a ON a.article_id = o.article_id
+              WHERE o.created_at >= $1::timestamptz)
+  SELECT extract(epoch FROM min(stored) - $1::timestamptz)::float8 AS s0, extract(epoch FROM max(stored) - $1::timestamptz)::float8 AS s1,
+         extract(epoch FROM min(queued) - $1::timestamptz)::float8 AS q0, extract(epoch FROM max(queued) - $1::timestamptz)::float8 AS q1,
+         extract(epoch FROM min(analysed) - $1::timestamptz)::float8 AS a0, extract(epoch FROM max(analysed) - $1::timestamptz)::float8 AS a1,
+         percentile_cont(array[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM queued - stored)) AS relay,
+         percentile_cont(array[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM analysed - queued)) AS analysis
+    FROM t`;
+
+/** Reads the stage timestamps once the system has stopped: PGlite's directory, or the server's database. */
+async function stageTimes(dataDir: string, databaseUrl: string, since: Date): Promise<StageTimes> {
+  type Row = { s0: number; s1: number; q0: number; q1: number; a0: number; a1: number; relay: number[]; analysis: number[] };
+  let row: Row;
+  if (databaseUrl) {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      row = (await client.query<Row>(STAGES_SQL, [since.toISOString()])).rows[0] as Row;
+    } finally {
+      await client.end();
+    }
+  } else {
+    const { PGlite } = await import('@electric-sql/pglite');
+    // The package's subpath exports need node16 module resolution, which this workspace does not use.
+    const { vector } = require('@electric-sql/pglite/vector') as { vector: import('@electric-sql/pglite').Extension };
+    const db = await PGlite.create(join(dataDir, 'pglite'), { extensions: { vector } });
+    try {
+      row = (await db.query<Row>(STAGES_SQL, [since.toISOString()])).rows[0] as Row;
+    } finally {
+      await db.close();
+    }
+  }
+  return {
+    stored: [row.s0, row.s1],
+    queued: [row.q0, row.q1],
+    analysed: [row.a0, row.a1],
+    relayLag: [row.relay[0] ?? 0, row.relay[1] ?? 0],
+    analysisLag: [row.analysis[0] ?? 0, row.analysis[1] ?? 0],
+  };
+}
+
+/** Seconds from adding the sources until every article is stored and analysed, through the REST API, and when each stage ran. */
+async function systemIngest(articles: Article[], concurrency: number): Promise<{ seconds: number; stages: StageTimes }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'autoglm-ingest-'));
   const fixtures = await serveFeeds(articles, 40);
-  const system = await startEmbedded(await systemConfig(dataDir, concurrency));
+  const config = await systemConfig(dataDir, concurrency);
+  const system = await startEmbedded(config);
+  let seconds = 0;
+  const since = new Date();
   try {
     const started = process.hrtime.bigint();
     for (let f = 0; f < fixtures.feeds; f++) {
@@ -181,15 +238,22 @@ async function systemIngest(articles: Article[], concurrency: number): Promise<n
         cursor = page.nextCursor ?? '';
       } while (cursor);
       if (analysed >= articles.length) break;
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 100));
     }
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    seconds = Number(process.hrtime.bigint() - started) / 1e9;
   } finally {
     await system.close();
     fixtures.server.close();
+  }
+  try {
+    return { seconds, stages: await stageTimes(dataDir, config.database.url, since) };
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+const span = ([from, to]: [number, number]) => `${from.toFixed(2)}–${to.toFixed(2)} s`;
+const lag = ([p50, p90]: [number, number]) => `p50 ${p50.toFixed(2)} s, p90 ${p90.toFixed(2)} s`;
 
 async function endToEnd(articles: Article[], rounds: number, concurrency: number): Promise<void> {
   const model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1 });
@@ -198,9 +262,14 @@ async function endToEnd(articles: Article[], rounds: number, concurrency: number
     await bareEmbedding(model, articles);
     for (let round = 0; round < rounds; round++) {
       const bare = await bareEmbedding(model, articles);
-      const system = await systemIngest(articles, concurrency);
+      const { seconds: system, stages } = await systemIngest(articles, concurrency);
       ratios.push(bare / system);
       console.log(`system round ${round + 1}: ${(articles.length / system).toFixed(1)} articles/s end to end, bare ${(articles.length / bare).toFixed(1)}/s → ${(bare / system).toFixed(2)}×`);
+      const analysing = stages.analysed[1] - stages.queued[0];
+      console.log(
+        `  stages (seconds after the sources were added): stored ${span(stages.stored)}, queued ${span(stages.queued)} (relay lag ${lag(stages.relayLag)}), ` +
+          `analysed ${span(stages.analysed)} (from queued: ${lag(stages.analysisLag)}); analysis phase ${(articles.length / analysing).toFixed(1)} articles/s = ${(bare / analysing).toFixed(2)}× bare`,
+      );
     }
   } finally {
     await model.release();
@@ -213,8 +282,8 @@ async function main(): Promise<void> {
   const concurrency = argValue('--concurrency', defaultConfig().analysis.concurrency);
   const articles = readArticles();
   // The system first: closing the analysis testing module closes this process's in-process queues.
-  if (process.argv.includes('--system')) await endToEnd(articles, rounds, concurrency);
-  await analysisStages(articles, rounds, concurrency);
+  if (process.argv.includes('--system') || process.argv.includes('--system-only')) await endToEnd(articles, rounds, concurrency);
+  if (!process.argv.includes('--system-only')) await analysisStages(articles, rounds, concurrency);
 }
 
 main().catch((error: unknown) => {

@@ -6,8 +6,8 @@ import { freePort } from '@autoglm/shared-testing';
 /**
  * The configuration of an embedded system under test: an empty config.yaml in dataDir, free
  * loopback ports for the gateway and every service, PGlite in dataDir, the in-process queue, the
- * crawler allowed onto 127.0.0.1 (the fixture servers), a fast scheduler and the repository's
- * models; `overrides` win, merged one level deep (e.g. `{ database: { url } }` keeps the rest).
+ * crawler allowed onto 127.0.0.1 (the fixture servers), a fast scheduler, no read cache in the
+ * gateway and the repository's models; `overrides` win, merged one level deep (e.g. `{ database: { url } }` keeps the rest).
  */
 export async function embeddedTestConfig(dataDir: string, overrides: DeepPartial<AppConfig> = {}): Promise<AppConfig> {
   const configPath = join(dataDir, 'config.yaml');
@@ -26,6 +26,8 @@ export async function embeddedTestConfig(dataDir: string, overrides: DeepPartial
     redis: { url: '' },
     crawler: { allowHosts: ['127.0.0.1'] },
     scheduler: { tickMs: 300 },
+    // Specs read right after they change things; the gateway's read cache has its own spec.
+    api: { readCacheMs: 0 },
     analysis: { modelDir: join(__dirname, '..', '..', '..', '..', 'models') },
   };
   const merged: Record<string, unknown> = { ...defaults };
