@@ -9,7 +9,11 @@ export interface SoakProbeSample {
   type: 'soak-probe';
   rssBytes: number;
   heapUsedBytes: number;
+  /** The V8 heap the process holds (used plus free space V8 keeps for new objects). */
+  heapTotalBytes: number;
   externalBytes: number;
+  /** Of externalBytes: ArrayBuffers and Buffers (sockets, gRPC messages). */
+  arrayBuffersBytes: number;
   /** Event-loop delay over the last interval, in milliseconds. */
   lagP99Ms: number;
   lagMaxMs: number;
@@ -26,7 +30,9 @@ if (process.send) {
       type: 'soak-probe',
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external,
+      arrayBuffersBytes: memory.arrayBuffers,
       lagP99Ms: delay.percentile(99) / 1e6,
       lagMaxMs: delay.max / 1e6,
     };

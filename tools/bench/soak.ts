@@ -620,7 +620,16 @@ function report(options: Options, boot: SoakProbeSample | undefined, samples: So
         [`after ${WARM_UP_REQUESTS} requests`, warm],
         ['load end', end],
       ] as Array<[string, SoakProbeSample | undefined]>
-    ).map(([point, s]) => ({ point, 'RSS MB': mb(s, (x) => x.rssBytes), 'heap MB': mb(s, (x) => x.heapUsedBytes), 'external MB': mb(s, (x) => x.externalBytes) })),
+    ).map(([point, s]) => ({
+      point,
+      'RSS MB': mb(s, (x) => x.rssBytes),
+      'heap used MB': mb(s, (x) => x.heapUsedBytes),
+      'heap held MB': mb(s, (x) => x.heapTotalBytes),
+      'external MB': mb(s, (x) => x.externalBytes),
+      'of which buffers MB': mb(s, (x) => x.arrayBuffersBytes),
+      // What the allocators outside V8 hold: onnxruntime's arenas, PGlite's WebAssembly memory is external.
+      'rest MB': mb(s, (x) => x.rssBytes - x.heapTotalBytes - x.externalBytes),
+    })),
   );
   const lags = during.map((s) => s.lagP99Ms).sort((a, b) => a - b);
   const peakRss = Math.max(...during.map((s) => s.rssBytes));
