@@ -310,7 +310,8 @@ function fromJson(item: JsonFeed.Item<string>, base: string, feedAuthor: string)
 function alternateLink<T extends { href?: string; rel?: string; type?: string }>(links: T[] | undefined): T | undefined {
   const html = (type: string | undefined) => {
     const t = (type ?? '').trim().toLowerCase();
-    return !t || t === 'text/html' || t === 'application/xhtml+xml';
+    // Atom's shorthand type names count as the media types they stand for.
+    return !t || t === 'html' || t === 'xhtml' || t === 'text/html' || t === 'application/xhtml+xml';
   };
   let found: T | undefined;
   for (const link of links ?? []) if ((!link.rel || link.rel.trim().toLowerCase() === 'alternate') && html(link.type) && link.href) found = link;

@@ -94,13 +94,20 @@ function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.I
     itunes: prune({ author: childText(item, 'itunes:author') }),
     media: mediaOf(item),
     xml: xmlOf(item),
-    ...itemExtras(item, feedBases, content, summaries[0], {
-      published: ['pubdate', 'dcterms:issued'],
-      updated: ['dc:date', 'dcterms:modified'],
-      created: ['dcterms:created'],
-    }),
+    ...rssExtras(item, cdf, feedBases, content, summaries[0]),
     guidIsNotLink: guid && booleanOf(guid.attributes['ispermalink']) === false ? true : undefined,
   } as RssFeed.Item<string> & FeedRuleExtras) ?? {};
+}
+
+/** RSS dates per element; a CDF item's LASTMOD attribute is its updated date. */
+function rssExtras(item: XmlElement, cdf: boolean, feedBases: string[], content: XmlElement | undefined, summary: XmlElement | undefined): FeedRuleExtras {
+  const extras = itemExtras(item, feedBases, content, summary, {
+    published: ['pubdate', 'dcterms:issued'],
+    updated: ['dc:date', 'dcterms:modified'],
+    created: ['dcterms:created'],
+  });
+  const lastmod = cdf ? attributeText(item, 'lastmod') : undefined;
+  return lastmod ? { ...extras, dates: { ...extras.dates, updated: extras.dates?.updated ?? lastmod } } : extras;
 }
 
 /**
