@@ -276,6 +276,12 @@ describe('feed rules (feedparser reference)', () => {
       expect(first(rss('<itunes:author>Di</itunes:author>')).item.author).toBe('Di');
       expect(first(rdf('<dc:creator>Ed</dc:creator>')).item.author).toBe('Ed');
     });
+
+    it('AU3 rss and rdf author elements fill one field: the later overwrites', () => {
+      expect(first(rss('<author>ann@example.org (Ann Lee)</author><dc:creator>Bo</dc:creator>')).item.author).toBe('Bo');
+      expect(first(rss('<dc:creator>Bo</dc:creator><itunes:author>Di</itunes:author>')).item.author).toBe('Di');
+      expect(first(rdf('<dc:creator>Ed</dc:creator><dc:author>Flo</dc:author>')).item.author).toBe('Flo');
+    });
   });
 
   describe('dates', () => {

@@ -23,6 +23,12 @@ export interface FeedRuleExtras {
   dates?: { published?: string; updated?: string; created?: string };
   /** The item's id came from an RSS guid with isPermaLink="false" (an opaque id, never a link). */
   guidIsNotLink?: boolean;
+  /**
+   * The author as feedparser fills it for RSS and RDF: author, dc:creator, dc:author and
+   * itunes:author all fill the one field, the later element overwriting; a person written
+   * "email (Name)" or "Name <email>" gives the name (the address when there is no name).
+   */
+  author?: string;
 }
 
 /** Channel-level xml:base values in effect (RSS root and channel, Atom feed, RDF root), outermost first. */
@@ -96,6 +102,7 @@ function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.I
     xml: xmlOf(item),
     ...rssExtras(item, cdf, feedBases, content, summaries[0]),
     guidIsNotLink: guid && booleanOf(guid.attributes['ispermalink']) === false ? true : undefined,
+    author: authorOf(item),
   } as RssFeed.Item<string> & FeedRuleExtras) ?? {};
 }
 
@@ -159,6 +166,13 @@ function lastText(element: XmlElement | undefined, names: string[]): string | un
     if (text !== undefined) found = text;
   }
   return found;
+}
+
+/** The display name of the last author-like element of an RSS or RDF item (dc:author is read as dc:creator). */
+function authorOf(item: XmlElement): string | undefined {
+  const element = lastChild(item, ['author', 'dc:creator', 'itunes:author']);
+  const person = element ? rssPerson(element) : undefined;
+  return person ? (person.name ?? person.email ?? person.link) : undefined;
 }
 
 /** An RSS author: "email (Name)", "Name <email>", a bare address or a bare name. */
@@ -310,6 +324,7 @@ function rdfItem(item: XmlElement, feedBases: string[]): RdfFeed.Item<string> & 
     dc: dcOf(item),
     content: prune({ encoded: fieldText(content?.inner) }),
     xml: xmlOf(item),
+    author: authorOf(item),
     ...itemExtras(item, feedBases, content, summaries[0], {
       published: ['dcterms:issued'],
       updated: ['dc:date', 'dcterms:modified'],
