@@ -60,6 +60,9 @@ function bomOf(body: Buffer): Bom | null {
   return null;
 }
 
+/** ESC $ @ and ESC $ B (JIS X 0208), ESC ( J (JIS X 0201 Roman). */
+const ISO_2022_JP_ESCAPES = [Buffer.from([0x1b, 0x24, 0x40]), Buffer.from([0x1b, 0x24, 0x42]), Buffer.from([0x1b, 0x28, 0x4a])];
+
 /**
  * XML 1.0 appendix F: without a byte order mark, a document starts with "<" (or "<?xml"), and the
  * pattern of zero bytes around it tells UTF-32 and UTF-16 and their byte orders apart. Also
@@ -80,7 +83,8 @@ export function sniffedEncoding(body: Buffer): string | null {
   if (head.startsWith('003c')) return 'utf-16be';
   if (head.startsWith('3c00')) return 'utf-16le';
   // ESC $ B / ESC $ @ (JIS X 0208) or ESC ( J in bytes that are otherwise 7-bit.
-  if (isAsciiOnly(body) && /\x1b\$[@B]|\x1b\(J/.test(body.subarray(0, 64 * 1024).toString('latin1'))) return 'iso-2022-jp';
+  const head64k = body.subarray(0, 64 * 1024);
+  if (isAsciiOnly(body) && ISO_2022_JP_ESCAPES.some((escape) => head64k.includes(escape))) return 'iso-2022-jp';
   return null;
 }
 
