@@ -197,7 +197,8 @@ describe('feed rules (feedparser reference)', () => {
   });
 
   describe('summary and content', () => {
-    it('SU1 summary: rss description or dc:description, rdf description, atom summary', () => {
+    it('SU1 summary: rss description, dc:description or itunes:summary, rdf description, atom summary', () => {
+      expect(first(rss('<itunes:summary>pod</itunes:summary>')).summaryHtml).toContain('pod');
       expect(first(rss('<description>d</description>')).summaryHtml).toContain('d');
       expect(first(rss('<dc:description>dc d</dc:description>')).summaryHtml).toContain('dc d');
       expect(first(rdf('<description>r</description>')).summaryHtml).toContain('r');
@@ -206,9 +207,13 @@ describe('feed rules (feedparser reference)', () => {
 
     it('SU2 with two summary elements and no content element, the first is the summary and the second the content', () => {
       const sut = first(rss('<description>short</description><dc:description>the long text</dc:description>'));
+      const podcast = first(rss('<itunes:summary>episode</itunes:summary><description>notes</description>'));
+      const twoAtom = first(atom('<summary>one</summary><summary type="html">&lt;p&gt;two&lt;/p&gt;</summary>'));
 
       expect(sut.summaryHtml).toContain('short');
       expect(sut.contentHtml).toContain('the long text');
+      expect([podcast.summaryHtml, podcast.contentHtml]).toEqual(['episode', 'notes']);
+      expect([twoAtom.summaryHtml, twoAtom.contentHtml]).toEqual(['<p>one</p>', '<p>two</p>']);
     });
 
     it('CO1 content: content:encoded (rss, rdf), body / xhtml:body, fullitem, atom content', () => {

@@ -118,13 +118,16 @@ function rssExtras(item: XmlElement, cdf: boolean, feedBases: string[], content:
 }
 
 /**
- * An item's summary elements in document order: feedparser puts the first in the summary and,
- * when the item has no content element, the second in the content ("Some feeds include both a
- * summary and description element for each entry").
+ * An item's summary elements (description, dc:description, itunes:summary) in document order:
+ * feedparser puts the first in the summary and, when the item has no content element, the second
+ * in the content ("Some feeds include both a summary and description element for each entry").
  */
 function summaryElements(item: XmlElement): XmlElement[] {
-  return item.children.filter((c) => (c.name === 'description' || c.name === 'dc:description') && fieldText(c.inner) !== undefined);
+  return item.children.filter((c) => SUMMARY_ELEMENTS.has(c.name) && fieldText(c.inner) !== undefined);
 }
+
+/** Item elements that fill the summary (feedparser maps dc:description and itunes:summary onto it). */
+const SUMMARY_ELEMENTS = new Set(['description', 'dc:description', 'itunes:summary']);
 
 /** Bases and dates of an item or entry; `dateNames` lists, per date field, the elements that fill it. */
 function itemExtras(
@@ -360,7 +363,8 @@ function atomEntry(entry: XmlElement, feedBases: string[]): AtomFeed.Entry<strin
     id: childText(entry, 'id'),
     title: atomText(child(entry, 'title')),
     summary: atomText(child(entry, 'summary')),
-    content: atomContent(child(entry, 'content')),
+    // A second summary is content when there is none (as for RSS, SU2).
+    content: atomContent(child(entry, 'content') ?? childrenNamed(entry, 'summary')[1]),
     links: atomLinks(entry, 'link'),
     authors: atomPersons(entry, 'author'),
     published: extras.dates?.published,
