@@ -41,6 +41,8 @@ export interface RawItem {
   link: string;
   /** Base for relative links of this item (xml:base or the feed URL). */
   base: string;
+  /** Base for the link (the link element's own xml:base, else the item's base). */
+  linkBase: string;
   /** Base for relative links inside the content (the content element's xml:base, else the item's base). */
   contentBase: string;
   /** Base for relative links inside the summary. */
@@ -94,7 +96,7 @@ export function normalizeFeed(parsed: AnyFeed, baseUrl: string): NormalizedFeed 
 }
 
 function normalizeItem(raw: RawItem): NormalizedEntry {
-  const link = resolveHttpUrl(raw.link, raw.base) ?? '';
+  const link = resolveHttpUrl(raw.link, raw.linkBase) ?? '';
   // The article's URL is its canonical form (no tracking parameters, no fragment): what readers
   // share and what recognises an item that a feed re-publishes under a new GUID.
   const url = link ? canonicalUrl(link) : '';
@@ -129,10 +131,10 @@ export function extractFeed(parsed: AnyFeed, baseUrl: string): ExtractedFeed {
   switch (parsed.format) {
     case 'rss': {
       const feed = parsed.feed;
-      const base = resolveBases(baseUrl, (feed as FeedBaseExtras).bases);
+      const extras = feed as FeedBaseExtras;
       return {
         title: titleText(feed.title ?? feed.dc?.titles?.[0] ?? '', true),
-        siteUrl: resolveHttpUrl(feed.link, base) ?? '',
+        siteUrl: resolveHttpUrl(feed.link, resolveBases(baseUrl, extras.linkBases ?? extras.bases)) ?? '',
         description: titleText(feed.description ?? feed.itunes?.subtitle ?? feed.itunes?.summary ?? '', true),
         items: (feed.items ?? []).map((i) => fromRss(i, baseUrl)),
       };
@@ -144,17 +146,17 @@ export function extractFeed(parsed: AnyFeed, baseUrl: string): ExtractedFeed {
       const feedAuthor = feed.authors?.[0]?.name ?? '';
       return {
         title: atomText(feed.title),
-        siteUrl: resolveHttpUrl(alternateLink(feed.links)?.href ?? idAsLink(feed.id, base), base) ?? '',
+        siteUrl: linkOf(feed.links, feed.id, base, base),
         description: atomText(feed.subtitle),
         items: (feed.entries ?? []).map((e) => fromAtom(e, base, baseUrl, feedAuthor)),
       };
     }
     case 'rdf': {
       const feed = parsed.feed;
-      const base = resolveBases(baseUrl, (feed as FeedBaseExtras).bases);
+      const extras = feed as FeedBaseExtras;
       return {
         title: titleText(feed.title ?? feed.dc?.titles?.[0] ?? '', true),
-        siteUrl: resolveHttpUrl(feed.link, base) ?? '',
+        siteUrl: resolveHttpUrl(feed.link, resolveBases(baseUrl, extras.linkBases ?? extras.bases)) ?? '',
         description: titleText(feed.description ?? feed.dc?.descriptions?.[0] ?? '', true),
         items: (feed.items ?? []).map((i) => fromRdf(i, baseUrl)),
       };
@@ -180,16 +182,41 @@ function resolveBases(documentBase: string, bases: string[] | undefined): string
 }
 
 /** The three bases of an item read by our parser; feedsmith's items (no extras) use their xml:base. */
-function itemBases(extras: FeedRuleExtras, xmlBase: string | undefined, documentBase: string): { base: string; contentBase: string; summaryBase: string } {
+interface ItemBases {
+  base: string;
+  linkBase: string;
+  idBase: string;
+  contentBase: string;
+  summaryBase: string;
+}
+
+function itemBases(extras: FeedRuleExtras, xmlBase: string | undefined, documentBase: string): ItemBases {
   if (!extras.bases) {
     const base = resolveHttpUrl(xmlBase, documentBase) ?? documentBase;
-    return { base, contentBase: base, summaryBase: base };
+    return { base, linkBase: base, idBase: base, contentBase: base, summaryBase: base };
   }
   return {
     base: resolveBases(documentBase, extras.bases.item),
+    linkBase: resolveBases(documentBase, extras.bases.link),
+    idBase: resolveBases(documentBase, extras.bases.id),
     contentBase: resolveBases(documentBase, extras.bases.content),
     summaryBase: resolveBases(documentBase, extras.bases.summary),
   };
+}
+
+/** The fields of RawItem that are bases. */
+function basesFields(bases: ItemBases): Pick<RawItem, 'base' | 'linkBase' | 'contentBase' | 'summaryBase'> {
+  return { base: bases.base, linkBase: bases.linkBase, contentBase: bases.contentBase, summaryBase: bases.summaryBase };
+}
+
+/**
+ * The absolute link of a feed or entry: its HTML alternate link (resolved against the link
+ * element's own xml:base in scope), else its id when that is an http(s) URL; '' when neither.
+ */
+function linkOf(links: Array<{ href?: string; rel?: string; type?: string; base?: string }> | undefined, id: string | undefined, base: string, idBase: string): string {
+  const alternate = alternateLink(links);
+  if (alternate?.href) return resolveHttpUrl(alternate.href, resolveBases(base, alternate.base ? [alternate.base] : [])) ?? '';
+  return idAsLink(id, idBase) ?? '';
 }
 
 /**
@@ -219,14 +246,14 @@ function fromRss(item: RssFeed.Item<string>, documentBase: string): RawItem {
   // A GUID is the item's permalink unless isPermaLink="false" says otherwise (RSS 2.0; feedparser
   // then resolves it like any link and uses it when the item has no <link>).
   const opaque = item.guid?.isPermaLink === false;
-  const resolvedGuid = opaque ? guid.trim() : resolvedId(guid, bases.base);
+  const resolvedGuid = opaque ? guid.trim() : resolvedId(guid, bases.idBase);
   const person = item.authors?.[0];
   const dates = extras.dates;
   return {
     guid,
     resolvedGuid,
-    link: item.link ?? (opaque ? '' : idAsLink(guid, bases.base) ?? ''),
-    ...bases,
+    link: item.link ?? (opaque ? '' : idAsLink(guid, bases.idBase) ?? ''),
+    ...basesFields(bases),
     title: item.title ?? item.dc?.titles?.[0] ?? mediaTitle(item.media) ?? '',
     titleFormat: 'html',
     author: extras.author ?? person?.name ?? item.dc?.creators?.[0] ?? item.itunes?.author ?? person?.email ?? '',
@@ -245,9 +272,9 @@ function fromAtom(entry: AtomFeed.Entry<string>, feedBase: string, documentBase:
   const id = entry.id ?? '';
   return {
     guid: id,
-    resolvedGuid: resolvedId(id, bases.base),
-    link: alternateLink(entry.links)?.href ?? idAsLink(id, bases.base) ?? '',
-    ...bases,
+    resolvedGuid: resolvedId(id, bases.idBase),
+    link: linkOf(entry.links, id, bases.base, bases.idBase),
+    ...basesFields(bases),
     title: atomText(entry.title),
     titleFormat: 'text',
     author: entry.authors?.[0]?.name ?? feedAuthor,
@@ -267,9 +294,9 @@ function fromRdf(item: RdfFeed.Item<string>, documentBase: string): RawItem {
   const dates = extras.dates;
   return {
     guid: about,
-    resolvedGuid: resolvedId(about, bases.base),
+    resolvedGuid: resolvedId(about, bases.idBase),
     link: item.link ?? '',
-    ...bases,
+    ...basesFields(bases),
     title: item.title ?? item.dc?.titles?.[0] ?? '',
     titleFormat: 'html',
     author: extras.author ?? item.dc?.creators?.[0] ?? '',
@@ -289,6 +316,7 @@ function fromJson(item: JsonFeed.Item<string>, base: string, feedAuthor: string)
     resolvedGuid: id,
     link: item.url ?? item.external_url ?? '',
     base,
+    linkBase: base,
     contentBase: base,
     summaryBase: base,
     title: item.title ?? '',

@@ -150,6 +150,16 @@ describe('feed rules (feedparser reference)', () => {
       expect(sut.contentHtml).toContain('href="http://c.example.org/con/y"');
     });
 
+    it('BS7 xml:base on the link, guid or id element itself applies to its value (its attributes and text are in its scope)', () => {
+      expect(first(rss('<link xml:base="http://l.example.org/dir/">p/1</link>')).item.url).toBe('http://l.example.org/dir/p/1');
+      expect(first(rss('<guid xml:base="http://g.example.org/ids/">7</guid>')).item.guid).toBe('http://g.example.org/ids/7');
+      expect(first(atom('<link xml:base="http://a.example.org/x/" href="y"/><id xml:base="http://i.example.org/">z</id>')).item).toMatchObject({
+        url: 'http://a.example.org/x/y',
+        guid: 'http://i.example.org/z',
+      });
+      expect(rss('', '<link xml:base="http://site.example.org/">home</link>').siteUrl).toBe('http://site.example.org/home');
+    });
+
     it('BS4 without xml:base the Content-Location header is the document base', () => {
       const sut = read('<rss version="2.0"><channel><title>c</title><item><link>p/1</link></item></channel></rss>', {
         contentLocation: 'http://moved.example.org/feeds/',

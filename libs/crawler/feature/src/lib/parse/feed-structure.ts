@@ -12,8 +12,12 @@ import { attributeText, child, childText, childTexts, childrenNamed, fieldText, 
 export interface FeedRuleExtras {
   /** xml:base values in effect, outermost first (the document's base comes before them). */
   bases?: {
-    /** For the item's link and id. */
+    /** For the item's own attributes (rdf:about) and what has no more specific base. */
     item: string[];
+    /** For its link element's text (the link element's own xml:base included). */
+    link: string[];
+    /** For its id element's text (guid, atom:id). */
+    id: string[];
     /** For links inside its content (the content element's own xml:base included). */
     content: string[];
     /** For links inside its summary. */
@@ -34,10 +38,13 @@ export interface FeedRuleExtras {
 /** Channel-level xml:base values in effect (RSS root and channel, Atom feed, RDF root), outermost first. */
 export interface FeedBaseExtras {
   bases?: string[];
+  /** For the channel's link element (its own xml:base included). */
+  linkBases?: string[];
 }
 
 type Person = { name?: string; email?: string; uri?: string; link?: string };
-type Link = { href?: string; rel?: string; type?: string };
+/** `base`: the link element's own xml:base, which applies to its href (XML Base: an element's attributes are in its scope). */
+type Link = { href?: string; rel?: string; type?: string; base?: string };
 
 export function feedOf(root: XmlElement, format: XmlFeedFormat): AnyFeed {
   switch (format) {
@@ -70,6 +77,7 @@ function rssFeed(root: XmlElement): RssFeed.Feed<string> {
     description: lastText(channel, ['description', 'dc:description', 'itunes:subtitle']) ?? (cdf ? childText(channel, 'abstract') : undefined),
     items: items.map((item) => rssItem(item, cdf, bases)),
     bases,
+    linkBases: [...bases, ...basesOf([child(channel, 'link')])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
     itunes: prune({ subtitle: childText(channel, 'itunes:subtitle'), summary: childText(channel, 'itunes:summary') }),
@@ -108,7 +116,8 @@ function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.I
 
 /** RSS dates per element; a CDF item's LASTMOD attribute is its updated date. */
 function rssExtras(item: XmlElement, cdf: boolean, feedBases: string[], content: XmlElement | undefined, summary: XmlElement | undefined): FeedRuleExtras {
-  const extras = itemExtras(item, feedBases, content, summary, {
+  const parts = { content, summary, link: child(item, 'link'), id: lastChild(item, ['guid']) };
+  const extras = itemExtras(item, feedBases, parts, {
     published: ['pubdate', 'dcterms:issued'],
     updated: ['dc:date', 'dcterms:modified'],
     created: ['dcterms:created'],
@@ -133,13 +142,13 @@ const SUMMARY_ELEMENTS = new Set(['description', 'dc:description', 'itunes:summa
 function itemExtras(
   item: XmlElement,
   feedBases: string[],
-  content: XmlElement | undefined,
-  summary: XmlElement | undefined,
+  parts: { content?: XmlElement; summary?: XmlElement; link?: XmlElement; id?: XmlElement },
   dateNames: { published: string[]; updated: string[]; created: string[] },
 ): FeedRuleExtras {
   const itemBases = [...feedBases, ...basesOf([item])];
+  const within = (element: XmlElement | undefined) => [...itemBases, ...basesOf([element])];
   return {
-    bases: { item: itemBases, content: [...itemBases, ...basesOf([content])], summary: [...itemBases, ...basesOf([summary])] },
+    bases: { item: itemBases, content: within(parts.content), summary: within(parts.summary), link: within(parts.link), id: within(parts.id) },
     dates: prune({
       published: lastText(item, dateNames.published),
       updated: lastText(item, dateNames.updated),
@@ -292,6 +301,7 @@ function rdfFeed(rdf: XmlElement): RdfFeed.Feed<string> {
     description: lastText(channel, ['description', 'dc:description']),
     items: rdfItems(rdf, channel).map((item) => rdfItem(item, bases)),
     bases,
+    linkBases: [...bases, ...basesOf([channel, child(channel, 'link')])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
   } as RdfFeed.Feed<string>;
@@ -328,7 +338,7 @@ function rdfItem(item: XmlElement, feedBases: string[]): RdfFeed.Item<string> & 
     content: prune({ encoded: fieldText(content?.inner) }),
     xml: xmlOf(item),
     author: authorOf(item),
-    ...itemExtras(item, feedBases, content, summaries[0], {
+    ...itemExtras(item, feedBases, { content, summary: summaries[0], link: child(item, 'link') }, {
       published: ['dcterms:issued'],
       updated: ['dc:date', 'dcterms:modified'],
       created: ['dcterms:created'],
@@ -354,7 +364,8 @@ function atomFeed(feed: XmlElement): AtomFeed.Feed<string> {
 }
 
 function atomEntry(entry: XmlElement, feedBases: string[]): AtomFeed.Entry<string> & FeedRuleExtras {
-  const extras = itemExtras(entry, feedBases, child(entry, 'content'), child(entry, 'summary'), {
+  const content = child(entry, 'content') ?? childrenNamed(entry, 'summary')[1];
+  const extras = itemExtras(entry, feedBases, { content, summary: child(entry, 'summary'), id: child(entry, 'id') }, {
     published: ['published', 'issued'],
     updated: ['updated', 'modified'],
     created: ['created'],
@@ -364,7 +375,7 @@ function atomEntry(entry: XmlElement, feedBases: string[]): AtomFeed.Entry<strin
     title: atomText(child(entry, 'title')),
     summary: atomText(child(entry, 'summary')),
     // A second summary is content when there is none (as for RSS, SU2).
-    content: atomContent(child(entry, 'content') ?? childrenNamed(entry, 'summary')[1]),
+    content: atomContent(content),
     links: atomLinks(entry, 'link'),
     authors: atomPersons(entry, 'author'),
     published: extras.dates?.published,
@@ -376,7 +387,9 @@ function atomEntry(entry: XmlElement, feedBases: string[]): AtomFeed.Entry<strin
 
 function atomLinks(parent: XmlElement | undefined, name: string): Link[] | undefined {
   const links = childrenNamed(parent, name)
-    .map((l): Link | undefined => prune({ href: attributeText(l, 'href') ?? fieldText(l.inner), rel: attributeText(l, 'rel'), type: attributeText(l, 'type') }))
+    .map((l): Link | undefined =>
+      prune({ href: attributeText(l, 'href') ?? fieldText(l.inner), rel: attributeText(l, 'rel'), type: attributeText(l, 'type'), base: attributeText(l, 'xml:base') }),
+    )
     .filter((l): l is Link => l !== undefined);
   return links.length ? links : undefined;
 }
