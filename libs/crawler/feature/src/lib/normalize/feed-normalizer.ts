@@ -143,7 +143,7 @@ export function extractFeed(parsed: AnyFeed, baseUrl: string): ExtractedFeed {
       const feed = parsed.feed;
       const extras = (feed as FeedBaseExtras).bases;
       const base = extras ? resolveBases(baseUrl, extras) : (resolveHttpUrl(feed.xml?.base, baseUrl) ?? baseUrl);
-      const feedAuthor = feed.authors?.[0]?.name ?? '';
+      const feedAuthor = atomPersonName(feed.authors?.[0]) ?? '';
       return {
         title: atomText(feed.title),
         siteUrl: linkOf(feed.links, feed.id, base, base),
@@ -277,13 +277,18 @@ function fromAtom(entry: AtomFeed.Entry<string>, feedBase: string, documentBase:
     ...basesFields(bases),
     title: atomText(entry.title),
     titleFormat: 'text',
-    author: entry.authors?.[0]?.name ?? feedAuthor,
+    author: atomPersonName(entry.authors?.[0]) ?? feedAuthor,
     published: entry.published ?? '',
     updated: entry.updated ?? '',
     created: extras.dates?.created ?? '',
     contentHtml: content,
     summaryHtml: atomHtml(entry.summary),
   };
+}
+
+/** An Atom person as shown: the name, else the e-mail address (feedparser's author falls back the same way). */
+function atomPersonName(person: { name?: string; email?: string } | undefined): string | undefined {
+  return person?.name ?? person?.email;
 }
 
 function fromRdf(item: RdfFeed.Item<string>, documentBase: string): RawItem {

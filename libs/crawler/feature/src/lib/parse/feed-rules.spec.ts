@@ -279,9 +279,10 @@ describe('feed rules (feedparser reference)', () => {
   });
 
   describe('authors', () => {
-    it('AU1 atom author name; an entry without one takes the feed’s', () => {
+    it('AU1 atom author name (else its e-mail address); an entry without one takes the feed’s', () => {
       expect(first(atom('<author><name>Ann</name></author>')).item.author).toBe('Ann');
       expect(first(atom('<title>t</title>', '<author><name>Feed Owner</name></author>')).item.author).toBe('Feed Owner');
+      expect(first(atom('<author><email>only@example.org</email></author>')).item.author).toBe('only@example.org');
     });
 
     it('AU2 rss author ("email (Name)"), dc:creator, dc:author, itunes:author', () => {
