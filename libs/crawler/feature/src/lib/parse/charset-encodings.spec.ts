@@ -169,6 +169,12 @@ describe('feed encodings', () => {
       expect(sut).toMatchObject({ encoding, title: 'Новости 新闻' });
     });
 
+    it.each(['utf-16le', 'utf-16be', 'utf-32le', 'utf-32be'])('sniffs %s after leading whitespace', (encoding) => {
+      const body = Buffer.concat([encode('\n  ', encoding), feedBytes('Новости', encoding)]);
+
+      expect(readFeed({ body, contentType: '', url: URL })).toMatchObject({ encoding, title: 'Новости' });
+    });
+
     it('sniffs UTF-16 whose declaration says "utf-16" without a byte order', () => {
       const sut = readFeed({ body: feedBytes('Новости 新闻', 'utf-16be', 'utf-16'), contentType: 'application/xml', url: URL });
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { detectEncoding } from './charset-detector';
-import { canonicalEncoding, decodeBytes, decodesCleanly } from './text-decoders';
+import { canonicalEncoding, decodeBytes } from './text-decoders';
 
 /**
  * Turns the bytes of a feed into text, choosing the encoding as feedparser documents it
@@ -26,22 +26,52 @@ export function decodeDocument(body: Buffer, contentType = ''): { text: string; 
   const declared = usableDeclaration(xmlDeclaredEncoding(body), sniffed);
   const charset = resolveUtf16(canonicalEncoding(charsetOfContentType(contentType)), sniffed);
   if (charset) {
-    if (fits(body, charset) || mostlyFits(body, charset)) return { text: decodeBytes(body, charset), encoding: charset };
+    const text = readingOf(body, charset, true);
+    if (text !== null) return { text, encoding: charset };
   } else if (isTextXml(contentType)) {
     // RFC 3023's US-ASCII for text/*xml without a charset holds when every byte is below 0x80
     // (WHATWG, and so TextDecoder, reads the "us-ascii" label as windows-1252).
     if (isAsciiOnly(body) && sniffed !== 'iso-2022-jp') return { text: body.toString('latin1'), encoding: 'windows-1252' };
   } else if (declared) {
-    if (fits(body, declared) || mostlyFits(body, declared)) return { text: decodeBytes(body, declared), encoding: declared };
-  } else if (sniffed && fits(body, sniffed)) {
-    return { text: decodeBytes(body, sniffed), encoding: sniffed };
+    const text = readingOf(body, declared, true);
+    if (text !== null) return { text, encoding: declared };
+  } else if (sniffed) {
+    const text = readingOf(body, sniffed, false);
+    if (text !== null) return { text, encoding: sniffed };
   }
 
-  const fallbacks = [declared, sniffed, isUtf8(body) ? 'utf-8' : null, detectEncoding(body), 'utf-8', 'windows-1252'];
-  for (const encoding of fallbacks) {
-    if (encoding && fits(body, encoding)) return { text: decodeBytes(body, encoding), encoding };
+  // Evaluated in turn: detection, the costly one, runs only when the cheaper candidates fail.
+  const fallbacks = [() => declared, () => sniffed, () => (isUtf8(body) ? 'utf-8' : null), () => detectEncoding(body), () => 'utf-8'];
+  for (const candidate of fallbacks) {
+    const encoding = candidate();
+    const text = encoding ? readingOf(body, encoding, false) : null;
+    if (text !== null && encoding) return { text, encoding };
   }
   return { text: decodeBytes(body, 'windows-1252'), encoding: 'windows-1252' };
+}
+
+/**
+ * The text when the bytes read cleanly in the encoding (single-byte encodings read anything), or,
+ * for an encoding the document names explicitly (`explicit`), when they mostly do: at most one
+ * replacement character per 50 non-ASCII characters — a wrong charset fails far more often. Null otherwise.
+ */
+function readingOf(body: Buffer, encoding: string, explicit: boolean): string | null {
+  if (encoding === 'utf-8' && isUtf8(body)) return decodeBytes(body, encoding);
+  try {
+    return decodeBytes(body, encoding, true);
+  } catch {
+    // not clean: judged below
+  }
+  if (!explicit) return null;
+  const text = decodeBytes(body, encoding);
+  let replaced = 0;
+  let nonAscii = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd) replaced++;
+    else if (code >= 0x80) nonAscii++;
+  }
+  return replaced * 50 <= nonAscii ? text : null;
 }
 
 interface Bom {
@@ -65,24 +95,21 @@ const ISO_2022_JP_ESCAPES = [Buffer.from([0x1b, 0x24, 0x40]), Buffer.from([0x1b,
 
 /**
  * XML 1.0 appendix F: without a byte order mark, a document starts with "<" (or "<?xml"), and the
- * pattern of zero bytes around it tells UTF-32 and UTF-16 and their byte orders apart. Also
- * ISO-2022-JP, which is 7-bit and announces itself with escape sequences. Null for ASCII-compatible bytes.
+ * pattern of zero bytes around it tells UTF-32 and UTF-16 and their byte orders apart (leading
+ * whitespace is read the same way). Also ISO-2022-JP, which is 7-bit and announces itself with
+ * escape sequences. Null for other ASCII-compatible bytes.
  */
 export function sniffedEncoding(body: Buffer): string | null {
-  const head = body.subarray(0, 4).toString('hex');
-  switch (head) {
-    case '0000003c':
-      return 'utf-32be';
-    case '3c000000':
-      return 'utf-32le';
-    case '003c003f':
-      return 'utf-16be';
-    case '3c003f00':
-      return 'utf-16le';
+  if (body.length >= 4) {
+    // Text in an ASCII-compatible encoding has no zero bytes; the first character of an XML
+    // document ("<", or whitespace before it) is ASCII, so its zero bytes give width and order.
+    const [b0, b1, b2, b3] = [body[0], body[1], body[2], body[3]];
+    const ascii = (b: number) => b > 0 && b < 0x80;
+    if (b0 === 0 && b1 === 0 && b2 === 0 && ascii(b3)) return 'utf-32be';
+    if (ascii(b0) && b1 === 0 && b2 === 0 && b3 === 0) return 'utf-32le';
+    if (b0 === 0 && ascii(b1) && b2 === 0 && ascii(b3)) return 'utf-16be';
+    if (ascii(b0) && b1 === 0 && ascii(b2) && b3 === 0) return 'utf-16le';
   }
-  if (head.startsWith('003c')) return 'utf-16be';
-  if (head.startsWith('3c00')) return 'utf-16le';
-  // ESC $ B / ESC $ @ (JIS X 0208) or ESC ( J in bytes that are otherwise 7-bit.
   const head64k = body.subarray(0, 64 * 1024);
   if (isAsciiOnly(body) && ISO_2022_JP_ESCAPES.some((escape) => head64k.includes(escape))) return 'iso-2022-jp';
   return null;
@@ -106,28 +133,6 @@ function resolveUtf16(encoding: string | null, sniffed: string | null): string |
   if (encoding === 'utf-16le' && sniffed === 'utf-16be') return sniffed;
   if (encoding === 'utf-32be' && sniffed === 'utf-32le') return sniffed;
   return encoding;
-}
-
-/** Whether the bytes read cleanly in the encoding (single-byte encodings read anything). */
-function fits(body: Buffer, encoding: string): boolean {
-  if (encoding === 'utf-8') return isUtf8(body);
-  return decodesCleanly(body, encoding);
-}
-
-/**
- * Whether an explicit charset is right but for a few bad bytes: at most one replacement character
- * per 50 non-ASCII characters of the reading. A wrong charset fails far more often than that.
- */
-function mostlyFits(body: Buffer, encoding: string): boolean {
-  const text = decodeBytes(body, encoding);
-  let replaced = 0;
-  let nonAscii = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0xfffd) replaced++;
-    else if (code >= 0x80) nonAscii++;
-  }
-  return replaced * 50 <= nonAscii;
 }
 
 function isTextXml(contentType: string): boolean {

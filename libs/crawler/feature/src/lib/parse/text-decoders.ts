@@ -61,16 +61,6 @@ export function decodeBytes(bytes: Uint8Array, encoding: string, fatal = false):
   return encoding === 'windows-1252' ? text.replace(/[\u0080-\u009f]/g, (ch) => String.fromCharCode(WINDOWS_1252_C1[ch.charCodeAt(0) - 0x80] ?? ch.charCodeAt(0))) : text;
 }
 
-/** Whether the bytes decode without a single invalid sequence. */
-export function decodesCleanly(bytes: Uint8Array, encoding: string): boolean {
-  try {
-    decodeBytes(bytes, encoding, true);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function utf32(littleEndian: boolean): BytesDecoder {
   return (bytes, fatal) => {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
