@@ -355,6 +355,16 @@ describe('feed rules (feedparser reference)', () => {
       expect(first(sut).contentHtml).toBe('<p>x</p>');
     });
 
+    it('NS5 an extension element put in its namespace by a default xmlns is recognised (and its children with it)', () => {
+      const sut = read(
+        '<rss version="2.0"><channel><title>c</title><item><creator xmlns="http://purl.org/dc/elements/1.1/">Hal</creator>' +
+          '<encoded xmlns="http://purl.org/rss/1.0/modules/content/">&lt;p&gt;y&lt;/p&gt;</encoded><title>t</title></item></channel></rss>',
+      );
+
+      expect(first(sut).item).toMatchObject({ author: 'Hal', title: 't' });
+      expect(first(sut).contentHtml).toBe('<p>y</p>');
+    });
+
     it('NS2 namespace URIs match case-insensitively (as iTunes wrote them)', () => {
       const sut = read('<rss version="2.0" xmlns:it="http://www.itunes.com/DTDs/PodCast-1.0.dtd"><channel><title>c</title><item><it:author>Gus</it:author></item></channel></rss>');
 
