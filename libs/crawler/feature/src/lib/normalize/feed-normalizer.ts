@@ -181,7 +181,7 @@ function resolveBases(documentBase: string, bases: string[] | undefined): string
   return base;
 }
 
-/** The three bases of an item read by our parser; feedsmith's items (no extras) use their xml:base. */
+/** The bases of an item (document base and the xml:base values in scope, resolved): one per part whose links are resolved. */
 interface ItemBases {
   base: string;
   linkBase: string;
@@ -190,6 +190,7 @@ interface ItemBases {
   summaryBase: string;
 }
 
+/** An item's bases from our parser's xml:base chains; an item from feedsmith (no chains) uses its one xml:base for all. */
 function itemBases(extras: FeedRuleExtras, xmlBase: string | undefined, documentBase: string): ItemBases {
   if (!extras.bases) {
     const base = resolveHttpUrl(xmlBase, documentBase) ?? documentBase;

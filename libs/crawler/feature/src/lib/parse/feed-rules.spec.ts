@@ -70,8 +70,9 @@ describe('feed rules (feedparser reference)', () => {
   });
 
   describe('links', () => {
-    it('LK1 rss item/link is the link, resolved against the base', () => {
+    it('LK1 rss item/link is the link, resolved against the base; a later link element overwrites', () => {
       expect(first(rss('<link>/posts/1</link>')).item.url).toBe('http://feeds.example.org/posts/1');
+      expect(first(rss('<link>http://example.org/old</link><link>http://example.org/new</link>')).item.url).toBe('http://example.org/new');
     });
 
     it('LK2 a permalink guid is the link of an item without <link>', () => {

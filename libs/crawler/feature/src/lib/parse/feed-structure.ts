@@ -25,8 +25,6 @@ export interface FeedRuleExtras {
   };
   /** Dates as feedparser fills them: a later element of the same field overwrites an earlier one. */
   dates?: { published?: string; updated?: string; created?: string };
-  /** The item's id came from an RSS guid with isPermaLink="false" (an opaque id, never a link). */
-  guidIsNotLink?: boolean;
   /**
    * The author as feedparser fills it for RSS and RDF: author, dc:creator, dc:author and
    * itunes:author all fill the one field, the later element overwriting; a person written
@@ -72,12 +70,12 @@ function rssFeed(root: XmlElement): RssFeed.Feed<string> {
   return {
     // feed.title: title, dc:title — feedparser keeps the later of them.
     title: lastText(channel, ['title', 'dc:title']),
-    link: childText(channel, 'link') ?? (cdf ? attributeText(channel, 'href') : undefined),
+    link: lastText(channel, ['link']) ?? (cdf ? attributeText(channel, 'href') : undefined),
     // feed.subtitle: description, dc:description, itunes:subtitle — the later of them.
     description: lastText(channel, ['description', 'dc:description', 'itunes:subtitle']) ?? (cdf ? childText(channel, 'abstract') : undefined),
     items: items.map((item) => rssItem(item, cdf, bases)),
     bases,
-    linkBases: [...bases, ...basesOf([child(channel, 'link')])],
+    linkBases: [...bases, ...basesOf([lastChild(channel, ['link'])])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
     itunes: prune({ subtitle: childText(channel, 'itunes:subtitle'), summary: childText(channel, 'itunes:summary') }),
@@ -93,7 +91,7 @@ function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.I
   const content = child(item, 'content:encoded') ?? summaries[1];
   return prune({
     title: lastText(item, ['title', 'dc:title']),
-    link: childText(item, 'link') ?? (cdf ? attributeText(item, 'href') : undefined),
+    link: lastText(item, ['link']) ?? (cdf ? attributeText(item, 'href') : undefined),
     description: fieldText(summaries[0]?.inner) ?? (cdf ? childText(item, 'abstract') : undefined),
     authors: authors.length ? authors : undefined,
     guid: guid ? prune({ value: fieldText(guid.inner), isPermaLink: booleanOf(guid.attributes['ispermalink']) }) : undefined,
@@ -109,14 +107,13 @@ function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.I
     media: mediaOf(item),
     xml: xmlOf(item),
     ...rssExtras(item, cdf, feedBases, content, summaries[0]),
-    guidIsNotLink: guid && booleanOf(guid.attributes['ispermalink']) === false ? true : undefined,
     author: authorOf(item),
   } as RssFeed.Item<string> & FeedRuleExtras) ?? {};
 }
 
 /** RSS dates per element; a CDF item's LASTMOD attribute is its updated date. */
 function rssExtras(item: XmlElement, cdf: boolean, feedBases: string[], content: XmlElement | undefined, summary: XmlElement | undefined): FeedRuleExtras {
-  const parts = { content, summary, link: child(item, 'link'), id: lastChild(item, ['guid']) };
+  const parts = { content, summary, link: lastChild(item, ['link']), id: lastChild(item, ['guid']) };
   const extras = itemExtras(item, feedBases, parts, {
     published: ['pubdate', 'dcterms:issued'],
     updated: ['dc:date', 'dcterms:modified'],
@@ -297,11 +294,11 @@ function rdfFeed(rdf: XmlElement): RdfFeed.Feed<string> {
   const bases = basesOf([rdf]);
   return {
     title: lastText(channel, ['title', 'dc:title']),
-    link: childText(channel, 'link'),
+    link: lastText(channel, ['link']),
     description: lastText(channel, ['description', 'dc:description']),
     items: rdfItems(rdf, channel).map((item) => rdfItem(item, bases)),
     bases,
-    linkBases: [...bases, ...basesOf([channel, child(channel, 'link')])],
+    linkBases: [...bases, ...basesOf([channel, lastChild(channel, ['link'])])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
   } as RdfFeed.Feed<string>;
@@ -331,14 +328,14 @@ function rdfItem(item: XmlElement, feedBases: string[]): RdfFeed.Item<string> & 
   const content = child(item, 'content:encoded') ?? summaries[1];
   return prune({
     title: lastText(item, ['title', 'dc:title']),
-    link: childText(item, 'link'),
+    link: lastText(item, ['link']),
     description: fieldText(summaries[0]?.inner),
     rdf: about ? { about } : undefined,
     dc: dcOf(item),
     content: prune({ encoded: fieldText(content?.inner) }),
     xml: xmlOf(item),
     author: authorOf(item),
-    ...itemExtras(item, feedBases, { content, summary: summaries[0], link: child(item, 'link') }, {
+    ...itemExtras(item, feedBases, { content, summary: summaries[0], link: lastChild(item, ['link']) }, {
       published: ['dcterms:issued'],
       updated: ['dc:date', 'dcterms:modified'],
       created: ['dcterms:created'],
