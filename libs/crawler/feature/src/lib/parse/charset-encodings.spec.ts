@@ -208,6 +208,23 @@ describe('feed encodings', () => {
     });
   });
 
+  describe('labels without a script', () => {
+    it('decodes x-user-defined bytes 0x80–0xFF to U+F780–U+F7FF (WHATWG)', () => {
+      const body = Buffer.concat([Buffer.from('<rss><channel><title>a'), Buffer.from([0x80, 0xff]), Buffer.from('</title></channel></rss>')]);
+
+      expect(readFeed({ body, contentType: 'application/xml; charset=x-user-defined', url: URL })).toMatchObject({
+        encoding: 'x-user-defined',
+        title: 'a\uf780\uf7ff',
+      });
+    });
+
+    it.each(['iso-2022-kr', 'hz-gb-2312', 'iso-2022-cn'])('does not trust %s (WHATWG "replacement"), reading the bytes as undeclared', (label) => {
+      const sut = readFeed({ body: feedBytes('Новости дня', 'utf-8'), contentType: `application/xml; charset=${label}`, url: URL });
+
+      expect(sut).toMatchObject({ encoding: 'utf-8', title: 'Новости дня' });
+    });
+  });
+
   describe('a declaration the bytes disprove', () => {
     it('re-reads a feed served as UTF-8 that is windows-1251', () => {
       const title = 'Новости дня: события в стране и мире';
