@@ -85,12 +85,12 @@ describe(normalizeFeed.name, () => {
   describe('RDF', () => {
     const sut = normalizeFixture('rdf.xml', 'https://rdf.example.net/rss');
 
-    it('reads items with Dublin Core creator and dates, identified by rdf:about', () => {
+    it('reads items with Dublin Core creator and dates, rdf:about as the id, identified by URL', () => {
       expect(sut.title).toBe('RDF Site Summary');
       expect(sut.items).toHaveLength(2);
       expect(sut.items[0]).toMatchObject({ title: 'First RDF item', author: 'Tim Berners-Lee', url: 'https://rdf.example.net/news/1' });
       expect(sut.items[0]).toMatchObject({ guid: 'https://rdf.example.net/news/1' });
-      expect(sut.items[0].itemKey).toMatch(/^g:/);
+      expect(sut.items[0].itemKey).toMatch(/^u:/);
       expect(iso(sut.items[0].publishedAt!)).toBe('2023-12-24T17:00:00.000Z');
       expect(iso(sut.items[1].publishedAt!)).toBe('2023-12-25T00:00:00.000Z');
     });

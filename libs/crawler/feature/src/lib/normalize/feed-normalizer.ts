@@ -34,9 +34,13 @@ export interface NormalizedFeed {
 
 /** The fields of an item, whatever the feed format, before cleaning. */
 export interface RawItem {
-  /** The id as written (guid, Atom id, rdf:about): what identifies the item across fetches. */
+  /**
+   * The id that identifies the item across fetches, as written: the guid or Atom id. Empty for RDF,
+   * whose items have been identified by their link's canonical URL since before rdf:about was read
+   * (rdf:about is normally that link; keeping the key keeps every stored item's identity).
+   */
   guid: string;
-  /** The id with a relative URI resolved against the item's base (an isPermaLink="false" guid stays as written). */
+  /** The item's id as shown (guid, Atom id, rdf:about), a relative URI resolved against its base (an isPermaLink="false" guid stays as written). */
   resolvedGuid: string;
   link: string;
   /** Base for relative links of this item (xml:base or the feed URL). */
@@ -299,7 +303,7 @@ function fromRdf(item: RdfFeed.Item<string>, documentBase: string): RawItem {
   const about = item.rdf?.about ?? '';
   const dates = extras.dates;
   return {
-    guid: about,
+    guid: '',
     resolvedGuid: resolvedId(about, bases.idBase),
     link: item.link ?? '',
     ...basesFields(bases),

@@ -60,12 +60,15 @@ describe('feed rules (feedparser reference)', () => {
       expect(sut.item).toMatchObject({ guid: 'posts/7', url: '' });
     });
 
-    it('ID6 identity follows the id as written, so resolving a relative id re-keys nothing', () => {
+    it('ID6 identity follows the id as written (RDF: the link), so resolving a relative id re-keys nothing', () => {
       const here = first(rss('<guid>posts/7</guid>'));
       const moved = first(read(`<rss version="2.0"><channel><title>c</title><item><guid>posts/7</guid></item></channel></rss>`, { url: 'http://mirror.example.net/feed' }));
 
       expect(here.item.guid).not.toBe(moved.item.guid);
       expect(here.item.itemKey).toBe(moved.item.itemKey);
+      const rdfItem = first(rdf('<link>http://example.org/items/1</link>', '', 'http://example.org/about/1'));
+      const sameLink = first(rdf('<link>http://example.org/items/1</link>', '', 'http://example.org/about/2'));
+      expect(rdfItem.item.itemKey).toBe(sameLink.item.itemKey);
     });
   });
 
