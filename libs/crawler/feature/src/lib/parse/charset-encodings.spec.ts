@@ -132,7 +132,7 @@ const ENCODINGS: Array<[string, string, string]> = [
   ['UTF-32BE', 'utf-32be', 'Новости · 新闻 · 𝒳 · 뉴스'],
 ];
 
-describe('feed encodings', () => {
+describe(`${readFeed.name}: every encoding`, () => {
   describe.each(ENCODINGS)('%s', (label, canonical, title) => {
     it(`reads "${title}" when the Content-Type charset names it`, () => {
       const sut = readFeed({ body: feedBytes(title, canonical), contentType: `application/rss+xml; charset=${label}`, url: URL });

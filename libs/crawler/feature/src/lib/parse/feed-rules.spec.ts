@@ -32,7 +32,7 @@ const shownIso = (feed: ReadFeed) => {
   return at ? new Date(Number(at.seconds) * 1000).toISOString() : null;
 };
 
-describe('feed rules (feedparser reference)', () => {
+describe(`${readFeed.name}: the feedparser rules of README.md`, () => {
   describe('ids', () => {
     it('ID1 rss item/guid is the id', () => {
       expect(first(rss('<guid>http://example.org/a</guid>')).item.guid).toBe('http://example.org/a');
