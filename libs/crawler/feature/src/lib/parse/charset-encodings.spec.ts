@@ -175,6 +175,16 @@ describe(`${readFeed.name}: every encoding`, () => {
       expect(readFeed({ body, contentType: '', url: URL })).toMatchObject({ encoding, title: 'Новости' });
     });
 
+    it('keeps a sniffed UTF-16 reading with one unpaired surrogate (U+FFFD there) rather than reading zero bytes as UTF-8', () => {
+      const text = feedBytes('Новости дня: события в стране и мире', 'utf-16le');
+      const at = text.indexOf(Buffer.from('</title>', 'utf16le'));
+      const body = Buffer.concat([text.subarray(0, at), Buffer.from([0x00, 0xd8]), text.subarray(at)]);
+
+      const sut = readFeed({ body, contentType: 'application/xml', url: URL });
+
+      expect(sut).toMatchObject({ encoding: 'utf-16le', title: 'Новости дня: события в стране и мире\ufffd' });
+    });
+
     it('sniffs UTF-16 whose declaration says "utf-16" without a byte order', () => {
       const sut = readFeed({ body: feedBytes('Новости 新闻', 'utf-16be', 'utf-16'), contentType: 'application/xml', url: URL });
 

@@ -36,15 +36,23 @@ export function decodeDocument(body: Buffer, contentType = ''): { text: string; 
     const text = readingOf(body, declared, true);
     if (text !== null) return { text, encoding: declared };
   } else if (sniffed) {
-    const text = readingOf(body, sniffed, false);
+    // Zero bytes around ASCII are as explicit as a declaration.
+    const text = readingOf(body, sniffed, true);
     if (text !== null) return { text, encoding: sniffed };
   }
 
   // Evaluated in turn: detection, the costly one, runs only when the cheaper candidates fail.
-  const fallbacks = [() => declared, () => sniffed, () => (isUtf8(body) ? 'utf-8' : null), () => detectEncoding(body), () => 'utf-8'];
+  // [candidate, whether the document names it]: a named encoding may keep a few invalid bytes.
+  const fallbacks: Array<() => [string | null, boolean]> = [
+    () => [declared, true],
+    () => [sniffed, true],
+    () => [isUtf8(body) ? 'utf-8' : null, false],
+    () => [detectEncoding(body), false],
+    () => ['utf-8', false],
+  ];
   for (const candidate of fallbacks) {
-    const encoding = candidate();
-    const text = encoding ? readingOf(body, encoding, false) : null;
+    const [encoding, named] = candidate();
+    const text = encoding ? readingOf(body, encoding, named) : null;
     if (text !== null && encoding) return { text, encoding };
   }
   return { text: decodeBytes(body, 'windows-1252'), encoding: 'windows-1252' };
