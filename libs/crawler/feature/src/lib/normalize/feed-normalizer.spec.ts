@@ -38,12 +38,12 @@ describe(normalizeFeed.name, () => {
       expect(sut.items[2].publishedAt).toEqual({ seconds: '0', nanos: 0 });
     });
 
-    it('sanitizes content:encoded and makes its links absolute', () => {
+    it('sanitizes content:encoded and makes its links absolute against the document (no xml:base)', () => {
       const html = sut.items[0].contentHtml;
 
       expect(html).not.toMatch(/script|onclick|onerror|javascript:|iframe|target=/i);
       expect(html).toContain('<a href="https://blog.example.org/docs/intro" rel="noopener noreferrer">introduction</a>');
-      expect(html).toContain('<img src="https://blog.example.org/posts/images/chart.png" alt="chart" />');
+      expect(html).toContain('<img src="https://blog.example.org/images/chart.png" alt="chart" />');
     });
 
     it('derives plain text from the content, falling back to the description', () => {
@@ -69,7 +69,8 @@ describe(normalizeFeed.name, () => {
       expect(sut.title).toBe('Atom Example');
       expect(sut.items[0].title).toBe('Entities & markup');
       expect(sut.items[0].text).toBe('Heading\n\nBody with a relative link.');
-      expect(sut.items[0].contentHtml).toContain('href="https://atom.example.com/blog/about"');
+      // "../about" against the feed's xml:base https://atom.example.com/blog/.
+      expect(sut.items[0].contentHtml).toContain('href="https://atom.example.com/about"');
       expect(iso(sut.items[0].publishedAt!)).toBe('2024-03-01T04:15:30.250Z');
       expect(sut.items[0].guid).toBe('urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a');
     });
@@ -84,10 +85,11 @@ describe(normalizeFeed.name, () => {
   describe('RDF', () => {
     const sut = normalizeFixture('rdf.xml', 'https://rdf.example.net/rss');
 
-    it('reads items with Dublin Core creator and dates, identified by URL', () => {
+    it('reads items with Dublin Core creator and dates, rdf:about as the id, identified by URL', () => {
       expect(sut.title).toBe('RDF Site Summary');
       expect(sut.items).toHaveLength(2);
       expect(sut.items[0]).toMatchObject({ title: 'First RDF item', author: 'Tim Berners-Lee', url: 'https://rdf.example.net/news/1' });
+      expect(sut.items[0]).toMatchObject({ guid: 'https://rdf.example.net/news/1' });
       expect(sut.items[0].itemKey).toMatch(/^u:/);
       expect(iso(sut.items[0].publishedAt!)).toBe('2023-12-24T17:00:00.000Z');
       expect(iso(sut.items[1].publishedAt!)).toBe('2023-12-25T00:00:00.000Z');
@@ -226,10 +228,10 @@ describe(normalizeFeed.name, () => {
     });
 
     it('lists entries with nothing to show but does not store them', () => {
-      const sut = read('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>only-an-id</id></entry></feed>');
+      const sut = read('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>urn:x:only-an-id</id></entry></feed>');
 
       expect(sut.entries).toHaveLength(1);
-      expect(sut.entries[0]).toMatchObject({ stored: false, item: { guid: 'only-an-id' } });
+      expect(sut.entries[0]).toMatchObject({ stored: false, item: { guid: 'urn:x:only-an-id' } });
       expect(sut.items).toEqual([]);
     });
   });

@@ -49,6 +49,10 @@ function sanitizeOptions(baseUrl: string): sanitizeHtml.IOptions {
       ol: ['start', 'reversed'],
       abbr: ['title'],
       time: ['datetime'],
+      blockquote: ['cite'],
+      q: ['cite'],
+      del: ['cite', 'datetime'],
+      ins: ['cite', 'datetime'],
     },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https'] },
@@ -62,6 +66,16 @@ function sanitizeOptions(baseUrl: string): sanitizeHtml.IOptions {
         attribs: { ...attribs, href: resolve(attribs['href']) ?? '', rel: 'noopener noreferrer' },
       }),
       img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, src: resolve(attribs['src']) ?? '' } }),
+      // The other URI attributes kept (feedparser resolves every URI attribute of the markup it keeps).
+      ...Object.fromEntries(
+        ['blockquote', 'q', 'del', 'ins'].map((tag) => [
+          tag,
+          (tagName: string, attribs: sanitizeHtml.Attributes) => ({
+            tagName,
+            attribs: attribs['cite'] === undefined ? attribs : { ...attribs, cite: resolve(attribs['cite']) ?? '' },
+          }),
+        ]),
+      ),
     },
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
   };

@@ -149,6 +149,7 @@ const CANDIDATES: Candidate[] = [
   { encoding: 'windows-1256', score: alphabet('اليمونرتبةعهدسك', (c) => c >= 0x620 && c <= 0x64a), multiByte: false },
   { encoding: 'windows-1253', score: alphabet('αοετινσρκπυλμηςό', (c) => c >= 0x3ac && c <= 0x3ce), multiByte: false },
   { encoding: 'windows-1250', score: alphabet('ěščřžýáíéůąęłńśźżó', (c) => c >= 0xc0 && c <= 0x17f), multiByte: false },
+  { encoding: 'windows-874', score: alphabet('าน่อเกรมงยิทลสดวี้ค', (c) => c >= 0xe01 && c <= 0xe5b), multiByte: false },
   { encoding: 'windows-1254', score: alphabet('ışğüçöâî', (c) => c >= 0xc0 && c <= 0x17f), multiByte: false },
 ];
 

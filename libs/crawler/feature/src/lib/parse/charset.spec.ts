@@ -57,8 +57,19 @@ describe(decodeDocument.name, () => {
     expect(sut).toEqual({ text: '<t>ok</t>', encoding: 'utf-8' });
   });
 
-  it('replaces invalid bytes of a declared encoding instead of failing', () => {
-    expect(decodeDocument(bytes('a', [0xff], 'b'), 'application/xml; charset=utf-8').text).toBe('a\ufffdb');
+  it('keeps a declared encoding the bytes mostly agree with, replacing the few invalid bytes', () => {
+    const body = Buffer.concat([Buffer.from(`<t>${'中文'.repeat(30)}`, 'utf8'), Buffer.from([0xff]), Buffer.from('</t>')]);
+
+    const sut = decodeDocument(body, 'application/xml; charset=utf-8');
+
+    expect(sut.encoding).toBe('utf-8');
+    expect(sut.text).toBe(`<t>${'中文'.repeat(30)}\ufffd</t>`);
+  });
+
+  it('re-reads a document whose declared charset its bytes disprove', () => {
+    const sut = decodeDocument(bytes('<t>', GBK_ZHONGWEN, GBK_ZHONGWEN, '</t>'), 'application/xml; charset=utf-8');
+
+    expect(sut).toEqual({ text: '<t>中文中文</t>', encoding: 'gbk' });
   });
 
   it('detects the encoding of bytes that declare none and are not UTF-8', () => {

@@ -1,3 +1,5 @@
+import { WINDOWS_1252_C1 } from './text-decoders';
+
 /**
  * Repairs applied to the text of a feed before it is parsed: what real feeds get wrong or what
  * older formats express in ways the parser does not read. Each rule is about the document's
@@ -8,12 +10,6 @@
 // laughs, external entities), and feeds never need it. Only the prolog is searched: "<!DOCTYPE"
 // inside content (a CDATA section, say) is text.
 const PROLOG_DOCTYPE = /^(\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*)<!DOCTYPE(?:[^[>]|"[^"]*"|'[^']*')*(?:\[[\s\S]*?\]\s*)?>/i;
-
-/** windows-1252 characters of bytes 0x80–0x9F (undefined positions stay as they are). */
-const WINDOWS_1252_C1 = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
-];
 
 const ATOM_03_NAMESPACE = 'http://purl.org/atom/ns#';
 const RSS_NAMESPACES = ['http://backend.userland.com/rss2', 'http://backend.userland.com/rss', 'http://purl.org/rss/2.0/'];

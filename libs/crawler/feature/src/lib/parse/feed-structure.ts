@@ -5,8 +5,44 @@ import { attributeText, child, childText, childTexts, childrenNamed, fieldText, 
 // returns (AnyFeed), limited to the fields the crawler reads (extractFeed, WebSub discovery):
 // the same fields mean the same thing whichever parser produced them.
 
+/**
+ * What feedparser's rules need beyond feedsmith's shape, attached to each feed, item and entry
+ * read by our own parser (feedsmith's JSON Feed path has none of it).
+ */
+export interface FeedRuleExtras {
+  /** xml:base values in effect, outermost first (the document's base comes before them). */
+  bases?: {
+    /** For the item's own attributes (rdf:about) and what has no more specific base. */
+    item: string[];
+    /** For its link element's text (the link element's own xml:base included). */
+    link: string[];
+    /** For its id element's text (guid, atom:id). */
+    id: string[];
+    /** For links inside its content (the content element's own xml:base included). */
+    content: string[];
+    /** For links inside its summary. */
+    summary: string[];
+  };
+  /** Dates as feedparser fills them: a later element of the same field overwrites an earlier one. */
+  dates?: { published?: string; updated?: string; created?: string };
+  /**
+   * The author as feedparser fills it for RSS and RDF: author, dc:creator, dc:author and
+   * itunes:author all fill the one field, the later element overwriting; a person written
+   * "email (Name)" or "Name <email>" gives the name (the address when there is no name).
+   */
+  author?: string;
+}
+
+/** Channel-level xml:base values in effect (RSS root and channel, Atom feed, RDF root), outermost first. */
+export interface FeedBaseExtras {
+  bases?: string[];
+  /** For the channel's link element (its own xml:base included). */
+  linkBases?: string[];
+}
+
 type Person = { name?: string; email?: string; uri?: string; link?: string };
-type Link = { href?: string; rel?: string; type?: string };
+/** `base`: the link element's own xml:base, which applies to its href (XML Base: an element's attributes are in its scope). */
+type Link = { href?: string; rel?: string; type?: string; base?: string };
 
 export function feedOf(root: XmlElement, format: XmlFeedFormat): AnyFeed {
   switch (format) {
@@ -30,26 +66,33 @@ function rssFeed(root: XmlElement): RssFeed.Feed<string> {
   const channel = cdf ? root : child(root, 'channel');
   let items = childrenNamed(channel, 'item');
   if (!items.length && !cdf) items = childrenNamed(root, 'item');
+  const bases = basesOf(cdf ? [root] : [root, channel]);
   return {
-    title: childText(channel, 'title'),
-    link: childText(channel, 'link') ?? (cdf ? attributeText(channel, 'href') : undefined),
-    description: childText(channel, 'description') ?? (cdf ? childText(channel, 'abstract') : undefined),
-    items: items.map((item) => rssItem(item, cdf)),
+    // feed.title: title, dc:title — feedparser keeps the later of them.
+    title: lastText(channel, ['title', 'dc:title']),
+    link: lastText(channel, ['link']) ?? (cdf ? attributeText(channel, 'href') : undefined),
+    // feed.subtitle: description, dc:description, itunes:subtitle — the later of them.
+    description: lastText(channel, ['description', 'dc:description', 'itunes:subtitle']) ?? (cdf ? childText(channel, 'abstract') : undefined),
+    items: items.map((item) => rssItem(item, cdf, bases)),
+    bases,
+    linkBases: [...bases, ...basesOf([lastChild(channel, ['link'])])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
     itunes: prune({ subtitle: childText(channel, 'itunes:subtitle'), summary: childText(channel, 'itunes:summary') }),
   } as RssFeed.Feed<string>;
 }
 
-function rssItem(item: XmlElement, cdf: boolean): RssFeed.Item<string> {
-  const guid = child(item, 'guid');
+function rssItem(item: XmlElement, cdf: boolean, feedBases: string[]): RssFeed.Item<string> & FeedRuleExtras {
+  const guid = lastChild(item, ['guid']);
   const authors = childrenNamed(item, 'author')
     .map((a) => rssPerson(a))
     .filter((p): p is Person => p !== undefined);
+  const summaries = summaryElements(item);
+  const content = child(item, 'content:encoded') ?? summaries[1];
   return prune({
-    title: childText(item, 'title'),
-    link: childText(item, 'link') ?? (cdf ? attributeText(item, 'href') : undefined),
-    description: childText(item, 'description') ?? (cdf ? childText(item, 'abstract') : undefined),
+    title: lastText(item, ['title', 'dc:title']),
+    link: lastText(item, ['link']) ?? (cdf ? attributeText(item, 'href') : undefined),
+    description: fieldText(summaries[0]?.inner) ?? (cdf ? childText(item, 'abstract') : undefined),
     authors: authors.length ? authors : undefined,
     guid: guid ? prune({ value: fieldText(guid.inner), isPermaLink: booleanOf(guid.attributes['ispermalink']) }) : undefined,
     pubDate: childText(item, 'pubdate'),
@@ -59,11 +102,86 @@ function rssItem(item: XmlElement, cdf: boolean): RssFeed.Item<string> {
       modified: childTexts(item, 'dcterms:modified'),
       abstracts: childTexts(item, 'dcterms:abstract'),
     }),
-    content: contentOf(item),
+    content: prune({ encoded: fieldText(content?.inner) }),
     itunes: prune({ author: childText(item, 'itunes:author') }),
     media: mediaOf(item),
     xml: xmlOf(item),
-  } as RssFeed.Item<string>) ?? {};
+    ...rssExtras(item, cdf, feedBases, content, summaries[0]),
+    author: authorOf(item),
+  } as RssFeed.Item<string> & FeedRuleExtras) ?? {};
+}
+
+/** RSS dates per element; a CDF item's LASTMOD attribute is its updated date. */
+function rssExtras(item: XmlElement, cdf: boolean, feedBases: string[], content: XmlElement | undefined, summary: XmlElement | undefined): FeedRuleExtras {
+  const parts = { content, summary, link: lastChild(item, ['link']), id: lastChild(item, ['guid']) };
+  const extras = itemExtras(item, feedBases, parts, {
+    published: ['pubdate', 'dcterms:issued'],
+    updated: ['dc:date', 'dcterms:modified'],
+    created: ['dcterms:created'],
+  });
+  const lastmod = cdf ? attributeText(item, 'lastmod') : undefined;
+  return lastmod ? { ...extras, dates: { ...extras.dates, updated: extras.dates?.updated ?? lastmod } } : extras;
+}
+
+/**
+ * An item's summary elements (description, dc:description, itunes:summary) in document order:
+ * feedparser puts the first in the summary and, when the item has no content element, the second
+ * in the content ("Some feeds include both a summary and description element for each entry").
+ */
+function summaryElements(item: XmlElement): XmlElement[] {
+  return item.children.filter((c) => SUMMARY_ELEMENTS.has(c.name) && fieldText(c.inner) !== undefined);
+}
+
+/** Item elements that fill the summary (feedparser maps dc:description and itunes:summary onto it). */
+const SUMMARY_ELEMENTS = new Set(['description', 'dc:description', 'itunes:summary']);
+
+/** Bases and dates of an item or entry; `dateNames` lists, per date field, the elements that fill it. */
+function itemExtras(
+  item: XmlElement,
+  feedBases: string[],
+  parts: { content?: XmlElement; summary?: XmlElement; link?: XmlElement; id?: XmlElement },
+  dateNames: { published: string[]; updated: string[]; created: string[] },
+): FeedRuleExtras {
+  const itemBases = [...feedBases, ...basesOf([item])];
+  const within = (element: XmlElement | undefined) => [...itemBases, ...basesOf([element])];
+  return {
+    bases: { item: itemBases, content: within(parts.content), summary: within(parts.summary), link: within(parts.link), id: within(parts.id) },
+    dates: prune({
+      published: lastText(item, dateNames.published),
+      updated: lastText(item, dateNames.updated),
+      created: lastText(item, dateNames.created),
+    }),
+  };
+}
+
+/** The xml:base attributes of these elements, outermost first. */
+function basesOf(elements: Array<XmlElement | undefined>): string[] {
+  return elements.map((e) => attributeText(e, 'xml:base')).filter((b): b is string => b !== undefined);
+}
+
+/** The last child with one of these names (feedparser: a later element overwrites an earlier one). */
+function lastChild(element: XmlElement | undefined, names: string[]): XmlElement | undefined {
+  let found: XmlElement | undefined;
+  for (const c of element?.children ?? []) if (names.includes(c.name)) found = c;
+  return found;
+}
+
+/** The text of the last child with one of these names that has text. */
+function lastText(element: XmlElement | undefined, names: string[]): string | undefined {
+  let found: string | undefined;
+  for (const c of element?.children ?? []) {
+    if (!names.includes(c.name)) continue;
+    const text = fieldText(c.inner);
+    if (text !== undefined) found = text;
+  }
+  return found;
+}
+
+/** The display name of the last author-like element of an RSS or RDF item (dc:author is read as dc:creator). */
+function authorOf(item: XmlElement): string | undefined {
+  const element = lastChild(item, ['author', 'dc:creator', 'itunes:author']);
+  const person = element ? rssPerson(element) : undefined;
+  return person ? (person.name ?? person.email ?? person.link) : undefined;
 }
 
 /** An RSS author: "email (Name)", "Name <email>", a bare address or a bare name. */
@@ -173,11 +291,14 @@ function mediaOf(item: XmlElement): RssFeed.Item<string>['media'] {
 
 function rdfFeed(rdf: XmlElement): RdfFeed.Feed<string> {
   const channel = child(rdf, 'channel');
+  const bases = basesOf([rdf]);
   return {
-    title: childText(channel, 'title'),
-    link: childText(channel, 'link'),
-    description: childText(channel, 'description'),
-    items: rdfItems(rdf, channel).map(rdfItem),
+    title: lastText(channel, ['title', 'dc:title']),
+    link: lastText(channel, ['link']),
+    description: lastText(channel, ['description', 'dc:description']),
+    items: rdfItems(rdf, channel).map((item) => rdfItem(item, bases)),
+    bases,
+    linkBases: [...bases, ...basesOf([channel, lastChild(channel, ['link'])])],
     atom: atomLinksOf(channel),
     dc: dcOf(channel),
   } as RdfFeed.Feed<string>;
@@ -201,51 +322,71 @@ function aboutOf(element: XmlElement): string | undefined {
   return attributeText(element, 'about') ?? attributeText(element, 'rdf:about');
 }
 
-function rdfItem(item: XmlElement): RdfFeed.Item<string> {
+function rdfItem(item: XmlElement, feedBases: string[]): RdfFeed.Item<string> & FeedRuleExtras {
   const about = aboutOf(item);
+  const summaries = summaryElements(item);
+  const content = child(item, 'content:encoded') ?? summaries[1];
   return prune({
-    title: childText(item, 'title'),
-    link: childText(item, 'link'),
-    description: childText(item, 'description'),
+    title: lastText(item, ['title', 'dc:title']),
+    link: lastText(item, ['link']),
+    description: fieldText(summaries[0]?.inner),
     rdf: about ? { about } : undefined,
     dc: dcOf(item),
-    content: contentOf(item),
+    content: prune({ encoded: fieldText(content?.inner) }),
     xml: xmlOf(item),
-  } as RdfFeed.Item<string>) ?? {};
+    author: authorOf(item),
+    ...itemExtras(item, feedBases, { content, summary: summaries[0], link: lastChild(item, ['link']) }, {
+      published: ['dcterms:issued'],
+      updated: ['dc:date', 'dcterms:modified'],
+      created: ['dcterms:created'],
+    }),
+  } as RdfFeed.Item<string> & FeedRuleExtras) ?? {};
 }
 
 // ---- Atom 1.0 / 0.3 ----
 
 function atomFeed(feed: XmlElement): AtomFeed.Feed<string> {
+  const bases = basesOf([feed]);
   return {
+    bases,
     id: childText(feed, 'id'),
     title: atomText(child(feed, 'title')),
     subtitle: atomText(child(feed, 'subtitle')) ?? atomText(child(feed, 'tagline')),
     updated: childText(feed, 'updated') ?? childText(feed, 'modified'),
     links: atomLinks(feed, 'link'),
     authors: atomPersons(feed, 'author'),
-    entries: childrenNamed(feed, 'entry').map(atomEntry),
+    entries: childrenNamed(feed, 'entry').map((entry) => atomEntry(entry, bases)),
     xml: xmlOf(feed),
   } as AtomFeed.Feed<string>;
 }
 
-function atomEntry(entry: XmlElement): AtomFeed.Entry<string> {
+function atomEntry(entry: XmlElement, feedBases: string[]): AtomFeed.Entry<string> & FeedRuleExtras {
+  const content = child(entry, 'content') ?? childrenNamed(entry, 'summary')[1];
+  const extras = itemExtras(entry, feedBases, { content, summary: child(entry, 'summary'), id: child(entry, 'id') }, {
+    published: ['published', 'issued'],
+    updated: ['updated', 'modified'],
+    created: ['created'],
+  });
   return prune({
     id: childText(entry, 'id'),
     title: atomText(child(entry, 'title')),
     summary: atomText(child(entry, 'summary')),
-    content: atomContent(child(entry, 'content')),
+    // A second summary is content when there is none (as for RSS, SU2).
+    content: atomContent(content),
     links: atomLinks(entry, 'link'),
     authors: atomPersons(entry, 'author'),
-    published: childText(entry, 'published') ?? childText(entry, 'issued') ?? childText(entry, 'created'),
-    updated: childText(entry, 'updated') ?? childText(entry, 'modified'),
+    published: extras.dates?.published,
+    updated: extras.dates?.updated,
     xml: xmlOf(entry),
-  } as AtomFeed.Entry<string>) ?? {};
+    ...extras,
+  } as AtomFeed.Entry<string> & FeedRuleExtras) ?? {};
 }
 
 function atomLinks(parent: XmlElement | undefined, name: string): Link[] | undefined {
   const links = childrenNamed(parent, name)
-    .map((l): Link | undefined => prune({ href: attributeText(l, 'href') ?? fieldText(l.inner), rel: attributeText(l, 'rel'), type: attributeText(l, 'type') }))
+    .map((l): Link | undefined =>
+      prune({ href: attributeText(l, 'href') ?? fieldText(l.inner), rel: attributeText(l, 'rel'), type: attributeText(l, 'type'), base: attributeText(l, 'xml:base') }),
+    )
     .filter((l): l is Link => l !== undefined);
   return links.length ? links : undefined;
 }
@@ -328,10 +469,6 @@ function dcOf(element: XmlElement | undefined): RssFeed.Item<string>['dc'] {
     dates: childTexts(element, 'dc:date'),
     descriptions: childTexts(element, 'dc:description'),
   });
-}
-
-function contentOf(item: XmlElement): { encoded?: string } | undefined {
-  return prune({ encoded: childText(item, 'content:encoded') });
 }
 
 function xmlOf(element: XmlElement): { base?: string } | undefined {

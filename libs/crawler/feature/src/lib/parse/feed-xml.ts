@@ -26,7 +26,7 @@ bind('atom', ['www.w3.org/2005/Atom', 'purl.org/atom/ns#']);
 bind('dc', ['purl.org/dc/elements/1.1', 'dublincore.org/documents/dcmi-namespace', 'purl.org/dc/elements/1.0']);
 bind('dcterms', ['purl.org/dc/terms', 'dublincore.org/documents/dcmi-terms', 'dublincore.org/specifications/dublin-core/dcmi-terms']);
 bind('content', ['purl.org/rss/1.0/modules/content']);
-bind('itunes', ['www.itunes.com/dtds/podcast-1.0.dtd']);
+bind('itunes', ['www.itunes.com/dtds/podcast-1.0.dtd', 'example.com/dtds/podcast-1.0.dtd']);
 bind('media', [
   'search.yahoo.com/mrss',
   'video.search.yahoo.com/mrss',
@@ -39,6 +39,18 @@ bind('rss', ['purl.org/rss/1.0', 'channel.netscape.com/rdf/simple/0.9']);
 
 function namespaceKey(uri: string): string {
   return uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * Extension vocabularies whose elements keep their prefix when a default namespace
+ * (`<creator xmlns="http://purl.org/dc/elements/1.1/">`) puts them there: feedparser recognises
+ * elements by namespace URI, not by how they are written.
+ */
+const EXTENSION_PREFIXES = new Set(['dc', 'dcterms', 'content', 'itunes', 'media']);
+
+function extensionPrefix(uri: string): string | null {
+  const prefix = NAMESPACE_PREFIXES.get(namespaceKey(uri));
+  return prefix && EXTENSION_PREFIXES.has(prefix) ? prefix : null;
 }
 
 /** Prefixes that are the format's own vocabulary: `<atom:entry>` in an Atom feed is `<entry>`. */
@@ -100,6 +112,8 @@ interface OpenElement {
   element: XmlElement | null;
   /** Its child elements are kept (it is one of CONTAINERS). */
   container: boolean;
+  /** The prefix of the extension namespace its unprefixed descendants are in (a default xmlns), if any. */
+  defaultPrefix: string | null;
   innerStart: number;
 }
 
@@ -132,9 +146,9 @@ export function parseXmlTree(source: string): { root: XmlElement; format: XmlFee
   let attribute = '';
   let value = '';
 
-  const canonicalName = (name: string): string => {
+  const canonicalName = (name: string, defaultPrefix: string | null): string => {
     const colon = name.indexOf(':');
-    if (colon < 0) return name;
+    if (colon < 0) return defaultPrefix ? `${defaultPrefix}:${name}` : name;
     const prefix = name.slice(0, colon);
     const canonical = prefixes.get(prefix) ?? prefix;
     if (OWN_PREFIXES[format].has(canonical)) return name.slice(colon + 1);
@@ -165,7 +179,9 @@ export function parseXmlTree(source: string): { root: XmlElement; format: XmlFee
       }
     }
     if (!root) format = formatOfRoot(tag);
-    const name = canonicalName(tag);
+    const parentDefault = open.length ? open[open.length - 1].defaultPrefix : null;
+    const defaultPrefix = 'xmlns' in attributes ? extensionPrefix(attributes['xmlns']) : parentDefault;
+    const name = canonicalName(tag, defaultPrefix);
     if (ITEM_STARTS.has(name)) {
       // Items do not nest: one still open ends here, and so do fields left open.
       let depth = open.length;
@@ -187,7 +203,7 @@ export function parseXmlTree(source: string): { root: XmlElement; format: XmlFee
       if (parent?.element) parent.element.children.push(element);
       else root = element;
     }
-    const entry: OpenElement = { tag, element, container: element !== null && CONTAINERS.has(name), innerStart };
+    const entry: OpenElement = { tag, element, container: element !== null && CONTAINERS.has(name), innerStart, defaultPrefix };
     open.push(entry);
     openTags.set(tag, (openTags.get(tag) ?? 0) + 1);
     if (element && TEXT_FIELDS.has(name)) {
