@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AnalysisModule, AnalysisService, ensureModelBuilt, repositoryModelsDir } from '@autoglm/analysis-feature';
+import type { RankingOptions } from '@autoglm/recommender-feature';
 import { defaultConfig } from '@autoglm/shared-config';
 import { evaluateMind, labelledImpressions, type MindResult } from './mind-evaluation';
 import { MindFormatError, readMindDataset } from './mind-reader';
@@ -145,8 +146,16 @@ function printSimulation(results: MethodResult[], config: SimulationConfig): { r
   return { ratio, diversityOk };
 }
 
+/** `--mmr-lambda x` evaluates the ranking with another MMR trade-off (a what-if; production keeps MMR_LAMBDA). */
 function rankers(seed: number): Ranker[] {
-  return [...productionVariants(), popularityRecency, popularity, recency, randomRanker(seed)];
+  const lambda = argument('--mmr-lambda');
+  const base: Partial<RankingOptions> = {};
+  if (lambda !== undefined) {
+    const value = Number(lambda);
+    if (!(value >= 0 && value <= 1)) throw new UsageError(`--mmr-lambda must be between 0 and 1, got "${lambda}"`);
+    base.mmrLambda = value;
+  }
+  return [...productionVariants(base), popularityRecency, popularity, recency, randomRanker(seed)];
 }
 
 async function runSimulation(): Promise<boolean> {

@@ -76,8 +76,8 @@ export function randomRanker(seed: number): Ranker {
   };
 }
 
-/** Ours with every component, then without each one in turn. */
-export function productionVariants(): Ranker[] {
-  const components: Array<keyof RankingOptions> = ['profile', 'affinity', 'freshness', 'mmr', 'exploration'];
-  return [productionRanker('ours'), ...components.map((c) => productionRanker(`ours − ${c === 'mmr' ? 'MMR' : c}`, { [c]: false }))];
+/** Ours with every component, then without each one in turn (`base` changes parameters of all of them). */
+export function productionVariants(base: Partial<RankingOptions> = {}): Ranker[] {
+  const components = ['profile', 'affinity', 'freshness', 'mmr', 'exploration'] as const;
+  return [productionRanker('ours', base), ...components.map((c) => productionRanker(`ours − ${c === 'mmr' ? 'MMR' : c}`, { ...base, [c]: false }))];
 }

@@ -85,15 +85,23 @@ describe(rankCandidates.name, () => {
   it('without exploration, no slot goes to an unread topic', () => {
     const profile = profileOf([{ id: 'read', vector: [1, 0], topic: 'sports' }]);
     const candidates = [
-      // Sports 0.2 rad apart: related, none a near-duplicate of another.
-      ...Array.from({ length: EXPLORATION_EVERY }, (_, i) => candidate(`sport-${i}`, [Math.cos(i / 5), Math.sin(i / 5)], 10 + i, 'sports')),
-      // Unlike what was read, so only the exploration slot can bring it into the list.
+      ...Array.from({ length: EXPLORATION_EVERY }, (_, i) => candidate(`sport-${i}`, [1, 0], 10 + i, 'sports')),
+      // Unlike what was read and old, so only the exploration slot brings it into the list.
       candidate('new-topic', [-1, 0], 48, 'science', 'elsewhere'),
     ];
-    const explored = rankCandidates(candidates, profile, NOW, EXPLORATION_EVERY);
+    // MMR off, so the list is in score order but for the exploration slot.
+    const explored = rankCandidates(candidates, profile, NOW, EXPLORATION_EVERY, { mmr: false });
     expect(explored[EXPLORATION_EVERY - 1]).toMatchObject({ article: { id: 'new-topic' }, reason: 'exploring science' });
-    const sut = rankCandidates(candidates, profile, NOW, EXPLORATION_EVERY, { exploration: false });
+    const sut = rankCandidates(candidates, profile, NOW, EXPLORATION_EVERY, { mmr: false, exploration: false });
     expect(ids(sut)).not.toContain('new-topic');
     expect(sut.some((i) => i.reason.startsWith('exploring'))).toBe(false);
+  });
+
+  it('takes the MMR trade-off from the options', () => {
+    const profile = profileOf([{ id: 'read', vector: [1, 0, 0] }]);
+    // 'echo' is closer to the profile but nearly repeats 'story'; 'aside' is less relevant and different.
+    const candidates = [candidate('story', [1, 0, 0], 1), candidate('echo', [0.95, 0.3, 0], 1), candidate('aside', [0.6, 0, 0.8], 1)];
+    expect(ids(rankCandidates(candidates, profile, NOW, 3, { mmrLambda: 1 }))).toEqual(['story', 'echo', 'aside']);
+    expect(ids(rankCandidates(candidates, profile, NOW, 3, { mmrLambda: 0.3 }))).toEqual(['story', 'aside', 'echo']);
   });
 });

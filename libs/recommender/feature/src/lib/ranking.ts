@@ -23,7 +23,7 @@ export interface RankedItem {
 export const FRESHNESS_HALF_LIFE_HOURS = 48;
 export const WEIGHTS = { relevance: 0.6, topic: 0.15, source: 0.05, freshness: 0.2, hidden: 0.5 } as const;
 /** MMR trade-off: 1 = pure score, 0 = pure diversity. */
-export const MMR_LAMBDA = 0.75;
+export const MMR_LAMBDA = 0.65;
 /** Candidates this similar to an item already picked are the same story told again: they go last. */
 export const NEAR_DUPLICATE_SIMILARITY = 0.985;
 /** Every this many positions, one slot goes to a fresh article from a topic the user has not read. */
@@ -44,11 +44,20 @@ export interface RankingOptions {
   freshness: boolean;
   /** MMR re-ranking and near-duplicate demotion (off: pure score order). */
   mmr: boolean;
+  /** MMR trade-off when MMR is on: 1 = pure score, 0 = pure diversity. */
+  mmrLambda: number;
   /** The exploration slot every EXPLORATION_EVERY positions. */
   exploration: boolean;
 }
 
-export const DEFAULT_RANKING_OPTIONS: Readonly<RankingOptions> = { profile: true, affinity: true, freshness: true, mmr: true, exploration: true };
+export const DEFAULT_RANKING_OPTIONS: Readonly<RankingOptions> = {
+  profile: true,
+  affinity: true,
+  freshness: true,
+  mmr: true,
+  mmrLambda: MMR_LAMBDA,
+  exploration: true,
+};
 
 export function freshness(article: ArticleRef, now: Date): number {
   const published = fromTimestamp(article.publishedAt);
@@ -137,7 +146,7 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
     for (let i = 0; i < pool.length; i++) {
       const redundancy = Math.max(0, ...picked.map((p) => similarity(p.candidate, pool[i].candidate)));
       const duplicate = redundancy >= NEAR_DUPLICATE_SIMILARITY ? 1 : 0;
-      const value = MMR_LAMBDA * pool[i].score - (1 - MMR_LAMBDA) * redundancy - duplicate;
+      const value = options.mmrLambda * pool[i].score - (1 - options.mmrLambda) * redundancy - duplicate;
       if (value > bestValue) {
         bestValue = value;
         best = i;
