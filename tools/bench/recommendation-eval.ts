@@ -117,7 +117,7 @@ async function analyse(texts: Array<{ id: string; url: string; title: string; te
 
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
-function printSimulation(results: MethodResult[], config: SimulationConfig): { ratio: number; diversityOk: boolean } {
+function printSimulation(results: MethodResult[], label: string): { ratio: number; diversityOk: boolean } {
   const base = results.find((r) => r.name === popularityRecency.name) as MethodResult;
   console.table(
     Object.fromEntries(
@@ -140,7 +140,7 @@ function printSimulation(results: MethodResult[], config: SimulationConfig): { r
   const ratio = ours.ndcg / base.ndcg;
   const diversityOk = ours.diversity >= base.diversity;
   console.log(
-    `seed ${config.seed}: ours / popularity+recency nDCG@10 = ${ratio.toFixed(2)}× (goal ≥ ${GOAL_RATIO}×) ${ratio >= GOAL_RATIO ? 'MET' : 'NOT MET'}; ` +
+    `${label}: ours / popularity+recency nDCG@10 = ${ratio.toFixed(2)}× (goal ≥ ${GOAL_RATIO}×) ${ratio >= GOAL_RATIO ? 'MET' : 'NOT MET'}; ` +
       `ILD@10 ${fixed(ours.diversity)} vs ${fixed(base.diversity)} (goal: not lower) ${diversityOk ? 'MET' : 'NOT MET'}`,
   );
   return { ratio, diversityOk };
@@ -159,6 +159,11 @@ function rankers(seed: number): Ranker[] {
 }
 
 async function runSimulation(): Promise<boolean> {
+  // Arguments first: a typo should not wait for the corpus to be analysed.
+  const runs = seeds();
+  const users = positiveInteger('--users', DEFAULT_SIMULATION.users);
+  const days = positiveInteger('--days', DEFAULT_SIMULATION.days);
+  rankers(DEFAULT_SEED);
   const hidden = readHiddenLabels();
   const corpus = readCorpus();
   const started = Date.now();
@@ -171,29 +176,23 @@ async function runSimulation(): Promise<boolean> {
       `(${new Set(catalog.map((f) => f.sourceId)).size} sources, ${topics.size} pipeline topics, vectors ${catalog[0]?.vector.length ?? 0}-d)`,
   );
   let met = true;
-  const runs = seeds();
   const all: MethodResult[][] = [];
   for (const seed of runs) {
-    const config: SimulationConfig = {
-      ...DEFAULT_SIMULATION,
-      seed,
-      users: positiveInteger('--users', DEFAULT_SIMULATION.users),
-      days: positiveInteger('--days', DEFAULT_SIMULATION.days),
-    };
+    const config: SimulationConfig = { ...DEFAULT_SIMULATION, seed, users, days };
     console.log(
       `\nsimulated readers, seed ${seed}${seed === DEFAULT_SEED ? ' (default, held out from tuning)' : ''}: ${config.users} users × ${config.days} days, ` +
         `top ${config.listSize} from the last ${config.windowDays} days' articles`,
     );
     const results = rankers(seed).map((r) => simulate(r, catalog, hidden, config));
     console.log(`${results[0]?.sessions ?? 0} sessions per method`);
-    const { ratio, diversityOk } = printSimulation(results, config);
+    const { ratio, diversityOk } = printSimulation(results, `seed ${seed}`);
     met &&= ratio >= GOAL_RATIO && diversityOk;
     all.push(results);
   }
   if (runs.length > 1) {
     const names = all[0]?.map((r) => r.name) ?? [];
     const mean = (name: string, key: keyof Omit<MethodResult, 'name'>) => all.reduce((s, rs) => s + (rs.find((r) => r.name === name)?.[key] ?? 0), 0) / all.length;
-    console.log(`\nmean over seeds ${runs.join(', ')}:`);
+    console.log('');
     printSimulation(
       names.map((name) => ({
         name,
@@ -206,15 +205,16 @@ async function runSimulation(): Promise<boolean> {
         novelty: mean(name, 'novelty'),
         opensPerSession: mean(name, 'opensPerSession'),
       })),
-      { ...DEFAULT_SIMULATION, seed: Number.NaN },
+      `mean over seeds ${runs.join(', ')}`,
     );
   }
   return met;
 }
 
 async function runMind(dir: string): Promise<void> {
-  const dataset = readMindDataset(dir);
   const limit = argument('--limit') === undefined ? undefined : positiveInteger('--limit', 1);
+  rankers(DEFAULT_SEED);
+  const dataset = readMindDataset(dir);
   const impressions = labelledImpressions(dataset, limit);
   const needed = new Set(impressions.flatMap((i) => [...i.history, ...i.shown.map((s) => s.newsId)]));
   const news = [...needed].map((id) => dataset.news.get(id)).filter((n) => n !== undefined);
