@@ -107,7 +107,7 @@ describe('recommendation simulation', () => {
   });
 
   describe(simulate.name, () => {
-    it('never hands a ranker the hidden labels, only published, unseen candidates and this user’s events', () => {
+    it('never hands a ranker the hidden labels or a future article, only published, unseen candidates and this user’s events', () => {
       const { items, hidden } = corpus();
       const requests: RankRequest[] = [];
       simulate(recorder(requests), items, hidden, CONFIG);
@@ -115,6 +115,7 @@ describe('recommendation simulation', () => {
       for (const request of requests) {
         const text = JSON.stringify({ ...request, opens: [...request.opens], articles: [...request.articles] });
         for (const label of LABELS) expect(text).not.toContain(`"${label}"`);
+        for (const [, a] of request.articles) expect(Number(a.ref.publishedAt!.seconds) * 1000).toBeLessThanOrEqual(request.now.getTime());
         const read = new Set(request.events.map((e) => e.articleId));
         for (const c of request.candidates) {
           expect(read.has(c.article.id)).toBe(false);

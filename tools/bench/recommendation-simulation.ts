@@ -53,7 +53,7 @@ export interface RankRequest {
   events: ProfileEvent[];
   /** Article id → times anyone opened it, before now. */
   opens: ReadonlyMap<string, readonly Date[]>;
-  /** Article id → its content and publish time, for every article a ranker may look up (read or candidate). */
+  /** Article id → its content and publish time, for every article published by now (read or candidate). */
   articles: ReadonlyMap<string, { ref: ArticleRef; vector: number[] }>;
 }
 
@@ -274,7 +274,8 @@ export function simulate(ranker: Ranker, items: readonly ContentItem[], hidden: 
         candidates: pool.map((a) => ({ article: a.ref, vector: a.vector })),
         events: userEvents.slice(-MAX_PROFILE_EVENTS),
         opens,
-        articles,
+        // Only what exists by now: a ranker cannot peek at tomorrow's articles.
+        articles: new Map([...articles].filter(([, a]) => a.publishedAt <= now).map(([id, a]) => [id, { ref: a.ref, vector: a.vector }])),
       });
       checkRanking(ranker.name, ranked, pool.map((a) => a.ref.id));
       const interest = (id: string) => interestIn(interests, hidden.get(id) ?? []);
