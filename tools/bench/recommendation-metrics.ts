@@ -2,6 +2,7 @@
 // (best first) and is averaged over lists by the caller. Definitions follow the usual ones in the
 // recommender-systems literature (Järvelin & Kekäläinen for nDCG; MIND's evaluation for AUC/MRR
 // per impression; intra-list diversity and novelty as in Castells et al.).
+import { cosine } from './similarity-metrics';
 
 /** Discounted cumulative gain of the first k gains, with the log2(rank + 1) discount. */
 export function dcgAtK(gains: readonly number[], k: number): number {
@@ -46,20 +47,6 @@ export function rankingAuc(rankedRelevant: readonly boolean[]): number | undefin
   return positives > 0 && negatives > 0 ? correctPairs / (positives * negatives) : undefined;
 }
 
-/** Cosine similarity; 0 when either vector is empty or zero or their lengths differ. */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length === 0 || a.length !== b.length) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] ?? 0) * (b[i] ?? 0);
-    na += (a[i] ?? 0) ** 2;
-    nb += (b[i] ?? 0) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
-
 /**
  * Intra-list diversity: the mean cosine distance (1 − cosine) over all pairs of the list's items
  * that have a vector. Undefined with fewer than two such items.
@@ -70,7 +57,9 @@ export function intraListDiversity(vectors: readonly ArrayLike<number>[]): numbe
   let pairs = 0;
   for (let i = 0; i < present.length; i++) {
     for (let j = i + 1; j < present.length; j++) {
-      sum += 1 - cosine(present[i] as ArrayLike<number>, present[j] as ArrayLike<number>);
+      const a = present[i] as ArrayLike<number>;
+      const b = present[j] as ArrayLike<number>;
+      sum += a.length === b.length ? 1 - cosine(a, b) : 1;
       pairs++;
     }
   }
