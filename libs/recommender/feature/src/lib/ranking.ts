@@ -23,13 +23,41 @@ export interface RankedItem {
 export const FRESHNESS_HALF_LIFE_HOURS = 48;
 export const WEIGHTS = { relevance: 0.6, topic: 0.15, source: 0.05, freshness: 0.2, hidden: 0.5 } as const;
 /** MMR trade-off: 1 = pure score, 0 = pure diversity. */
-export const MMR_LAMBDA = 0.75;
+export const MMR_LAMBDA = 0.65;
 /** Candidates this similar to an item already picked are the same story told again: they go last. */
 export const NEAR_DUPLICATE_SIMILARITY = 0.985;
 /** Every this many positions, one slot goes to a fresh article from a topic the user has not read. */
 export const EXPLORATION_EVERY = 8;
 /** Topic affinity above which an item is explained by its topic. */
 const TOPIC_REASON_MIN = 0.5;
+
+/**
+ * Which components of the ranking are on. Production uses the defaults (all on); the offline
+ * evaluation (tools/bench/recommendation-eval.ts) switches one off at a time to measure what it adds.
+ */
+export interface RankingOptions {
+  /** Relevance to the profile: vector similarity (or word overlap) to what the user read. */
+  profile: boolean;
+  /** Topic and source affinity. */
+  affinity: boolean;
+  /** The freshness term of the score. */
+  freshness: boolean;
+  /** MMR re-ranking and near-duplicate demotion (off: pure score order). */
+  mmr: boolean;
+  /** MMR trade-off when MMR is on: 1 = pure score, 0 = pure diversity. */
+  mmrLambda: number;
+  /** The exploration slot every EXPLORATION_EVERY positions. */
+  exploration: boolean;
+}
+
+export const DEFAULT_RANKING_OPTIONS: Readonly<RankingOptions> = {
+  profile: true,
+  affinity: true,
+  freshness: true,
+  mmr: true,
+  mmrLambda: MMR_LAMBDA,
+  exploration: true,
+};
 
 export function freshness(article: ArticleRef, now: Date): number {
   const published = fromTimestamp(article.publishedAt);
@@ -49,7 +77,14 @@ interface Scored extends RankedItem {
  * last) and a few slots explore unread topics.
  * Every item explains itself.
  */
-export function rankCandidates(candidates: Candidate[], profile: UserProfile, now: Date, limit: number): RankedItem[] {
+export function rankCandidates(
+  candidates: Candidate[],
+  profile: UserProfile,
+  now: Date,
+  limit: number,
+  switches: Partial<RankingOptions> = {},
+): RankedItem[] {
+  const options: RankingOptions = { ...DEFAULT_RANKING_OPTIONS, ...switches };
   const unique = new Map<string, Candidate>();
   for (const c of candidates) {
     if (profile.seen.has(c.article.id)) continue;
@@ -59,18 +94,18 @@ export function rankCandidates(candidates: Candidate[], profile: UserProfile, no
       unique.set(c.article.id, { ...c, lexical: c.lexical ?? known?.lexical, vector: c.vector.length ? c.vector : (known?.vector ?? []) });
     }
   }
-  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now));
+  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options));
   scored.sort(byScore);
   if (profile.eventCount === 0) return scored.slice(0, limit).map(strip);
-  return diversify(scored, profile, now, limit).map(strip);
+  return diversify(scored, profile, now, limit, options).map(strip);
 }
 
-function scoreCandidate(c: Candidate, profile: UserProfile, now: Date): Scored {
-  const fresh = freshness(c.article, now);
-  const topic = profile.topicAffinity.get(c.article.topic) ?? 0;
-  const source = profile.sourceAffinity.get(c.article.sourceId) ?? 0;
-  const vectorRelevance = profile.vector.length && c.vector.length ? cosine(profile.vector, c.vector) : 0;
-  const relevance = Math.max(vectorRelevance, c.lexical?.relevance ?? 0);
+function scoreCandidate(c: Candidate, profile: UserProfile, now: Date, options: RankingOptions): Scored {
+  const fresh = options.freshness ? freshness(c.article, now) : 0;
+  const topic = options.affinity ? (profile.topicAffinity.get(c.article.topic) ?? 0) : 0;
+  const source = options.affinity ? (profile.sourceAffinity.get(c.article.sourceId) ?? 0) : 0;
+  const vectorRelevance = options.profile && profile.vector.length && c.vector.length ? cosine(profile.vector, c.vector) : 0;
+  const relevance = options.profile ? Math.max(vectorRelevance, c.lexical?.relevance ?? 0) : 0;
   const hiddenPenalty = Math.max(0, ...profile.hidden.map((h) => cosine(h.vector, c.vector)));
   const score =
     WEIGHTS.relevance * relevance +
@@ -90,11 +125,11 @@ function explain(c: Candidate, profile: UserProfile, vectorRelevance: number, to
 }
 
 /** Greedy MMR over the scored list, with an exploration slot every EXPLORATION_EVERY positions. */
-function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: number): Scored[] {
+function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: number, options: RankingOptions): Scored[] {
   const pool = [...scored];
   const picked: Scored[] = [];
   while (picked.length < limit && pool.length > 0) {
-    if ((picked.length + 1) % EXPLORATION_EVERY === 0) {
+    if (options.exploration && (picked.length + 1) % EXPLORATION_EVERY === 0) {
       const explore = explorationPick(pool, profile, now);
       if (explore) {
         pool.splice(pool.indexOf(explore), 1);
@@ -102,12 +137,16 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
         continue;
       }
     }
+    if (!options.mmr) {
+      picked.push(pool.shift() as Scored);
+      continue;
+    }
     let best = 0;
     let bestValue = -Infinity;
     for (let i = 0; i < pool.length; i++) {
       const redundancy = Math.max(0, ...picked.map((p) => similarity(p.candidate, pool[i].candidate)));
       const duplicate = redundancy >= NEAR_DUPLICATE_SIMILARITY ? 1 : 0;
-      const value = MMR_LAMBDA * pool[i].score - (1 - MMR_LAMBDA) * redundancy - duplicate;
+      const value = options.mmrLambda * pool[i].score - (1 - options.mmrLambda) * redundancy - duplicate;
       if (value > bestValue) {
         bestValue = value;
         best = i;
