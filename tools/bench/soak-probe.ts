@@ -3,6 +3,7 @@
 // the real entry point (dist/apps/autoglm/src/main.js) without changing it, and keeps the load
 // generator's own memory out of the numbers.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** One sample of the system under test, sent to the soak benchmark. */
 export interface SoakProbeSample {
@@ -17,6 +18,19 @@ export interface SoakProbeSample {
   /** Event-loop delay over the last interval, in milliseconds. */
   lagP99Ms: number;
   lagMaxMs: number;
+}
+
+/** Asks the probe for a heap snapshot (V8 collects garbage first): soak.ts --heap-snapshot. */
+export interface SoakHeapSnapshotRequest {
+  type: 'soak-heap-snapshot';
+  file: string;
+}
+
+export interface SoakHeapSnapshotDone {
+  type: 'soak-heap-snapshot-done';
+  file: string;
+  /** Heap used right after the snapshot's full collection: what is really retained. */
+  heapUsedAfterGcBytes: number;
 }
 
 const INTERVAL_MS = 1_000;
@@ -40,6 +54,12 @@ if (process.send) {
     if (process.connected) process.send?.(sample);
   }, INTERVAL_MS);
   timer.unref();
+  process.on('message', (message: SoakHeapSnapshotRequest) => {
+    if (message?.type !== 'soak-heap-snapshot') return;
+    const file = writeHeapSnapshot(message.file);
+    const done: SoakHeapSnapshotDone = { type: 'soak-heap-snapshot-done', file, heapUsedAfterGcBytes: process.memoryUsage().heapUsed };
+    if (process.connected) process.send?.(done);
+  });
   // The channel must not keep the system alive when it is asked to stop.
   process.channel?.unref();
 }

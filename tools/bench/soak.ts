@@ -10,6 +10,7 @@
 // expected (0 errors) and RSS growing < 150 MB after the first 2,000 requests.
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/soak.js \
 //     [--mode embedded|server] [--requests 20000] [--duration <seconds>] [--concurrency 8] [--articles 1000]
+//     [--heap-snapshot <dir>] [--set NAME=VALUE ...]   (heap snapshots of the system before and after the load, with the heap retained)
 // The articles are made from the article bodies of ../shared/corpora/extraction (scrapinghub
 // article-extraction-benchmark, MIT License, Copyright (c) 2020 Scrapinghub): each one joins
 // paragraphs of two bodies, so the texts are real English news prose but no two are the same.
@@ -22,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
-import type { SoakProbeSample } from './soak-probe';
+import type { SoakHeapSnapshotDone, SoakHeapSnapshotRequest, SoakProbeSample } from './soak-probe';
 
 const MB = 1024 * 1024;
 const RSS_GROWTH_GOAL_MB = 150;
@@ -39,10 +40,14 @@ interface Options {
   concurrency: number;
   articles: number;
   feeds: number;
+  /** Where to write heap snapshots of the system at the start and the end of the load (none when empty). */
+  heapSnapshotDir: string;
+  /** More environment for the system (--set NAME=VALUE, repeatable): e.g. a setting to compare. */
+  systemEnv: Record<string, string>;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { mode: 'embedded', requests: 20_000, durationSeconds: 0, concurrency: 8, articles: 1_000, feeds: 10 };
+  const options: Options = { mode: 'embedded', requests: 20_000, durationSeconds: 0, concurrency: 8, articles: 1_000, feeds: 10, heapSnapshotDir: '', systemEnv: {} };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     const int = () => {
@@ -56,6 +61,11 @@ function parseOptions(argv: string[]): Options {
     else if (name === '--concurrency') options.concurrency = Math.max(1, int());
     else if (name === '--articles') options.articles = int();
     else if (name === '--feeds') options.feeds = Math.max(1, int());
+    else if (name === '--heap-snapshot' && value) options.heapSnapshotDir = resolve(value);
+    else if (name === '--set' && /^[A-Z][A-Z0-9_]*=/.test(value ?? '')) {
+      const [key, ...rest] = (value as string).split('=');
+      options.systemEnv[key as string] = rest.join('=');
+    }
     else throw new Error(`unknown option ${name} ${value ?? ''} (see the header of tools/bench/soak.ts)`);
   }
   return options;
@@ -167,6 +177,8 @@ interface SystemUnderTest {
   url: string;
   samples: SoakProbeSample[];
   exited: () => string | undefined;
+  /** Writes a heap snapshot of the system to `file` (after a full collection). */
+  heapSnapshot(file: string): Promise<SoakHeapSnapshotDone>;
   stop(): Promise<void>;
 }
 
@@ -217,8 +229,10 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const samples: SoakProbeSample[] = [];
-  child.on('message', (message: SoakProbeSample) => {
+  const snapshotsDone: Array<(done: SoakHeapSnapshotDone) => void> = [];
+  child.on('message', (message: SoakProbeSample | SoakHeapSnapshotDone) => {
     if (message?.type === 'soak-probe') samples.push(message);
+    if (message?.type === 'soak-heap-snapshot-done') snapshotsDone.shift()?.(message);
   });
   let exit: string | undefined;
   child.once('exit', (code, signal) => {
@@ -237,6 +251,12 @@ async function startSystem(env: Record<string, string>, workDir: string): Promis
     url: url as string,
     samples,
     exited: () => exit,
+    heapSnapshot: (file: string) =>
+      new Promise<SoakHeapSnapshotDone>((done) => {
+        snapshotsDone.push(done);
+        const request: SoakHeapSnapshotRequest = { type: 'soak-heap-snapshot', file };
+        child.send(request);
+      }),
     stop: async () => {
       if (exit) return;
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -484,7 +504,7 @@ async function main(): Promise<void> {
     const avgKb = articles.reduce((s, a) => s + a.paragraphs.join('\n\n').length, 0) / articles.length / 1024;
     console.log(`soak (${options.mode}): ${articles.length} articles (mean ${avgKb.toFixed(1)} KB) in ${options.feeds} feeds + ${feeds.hostilePaths.length} hostile feeds`);
 
-    const system = await startSystem(env, workDir);
+    const system = await startSystem({ ...env, ...options.systemEnv }, workDir);
     cleanups.unshift(() => system.stop());
     const bootSample = system.samples[system.samples.length - 1];
 
@@ -529,7 +549,14 @@ async function main(): Promise<void> {
     const words = [...new Set(articles.flatMap((a) => a.title.toLowerCase().match(/\b[a-z]{5,}\b/g) ?? []))];
 
     console.log(`  load: ${options.durationSeconds ? `${options.durationSeconds} s` : `${options.requests} requests`}, concurrency ${options.concurrency}`);
+    const snapshot = async (point: string) => {
+      if (!options.heapSnapshotDir) return;
+      const done = await system.heapSnapshot(join(options.heapSnapshotDir, `${options.mode}-${point}.heapsnapshot`));
+      console.log(`  heap snapshot at ${point}: ${done.file}; heap used after a full collection ${Math.round(done.heapUsedAfterGcBytes / MB)} MB`);
+    };
+    await snapshot('load-start');
     const load = await drive(system, mixFor(analysed.map((a) => a.id), words, users), options);
+    await snapshot('load-end');
 
     // After the load: still healthy, the hostile feeds added nothing and broke nothing.
     const exit = system.exited();

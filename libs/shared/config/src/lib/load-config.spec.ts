@@ -115,6 +115,14 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env: { API_MAX_JSON_BODY_BYTES: '10' }, configPath })).toThrow(/API_MAX_JSON_BODY_BYTES/);
   });
 
+  it('leaves the heap growing factor to V8 by default; HEAP_GROWING_PERCENT sets it, within 0..300', () => {
+    const configPath = yamlFile('');
+    expect(loadConfig({ env: {}, configPath }).runtime.heapGrowingPercent).toBe(0);
+    expect(loadConfig({ env: { HEAP_GROWING_PERCENT: '50' }, configPath }).runtime.heapGrowingPercent).toBe(50);
+    expect(() => loadConfig({ env: { HEAP_GROWING_PERCENT: '301' }, configPath })).toThrow(/HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ env: { HEAP_GROWING_PERCENT: 'lean' }, configPath })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
   it('keeps public reads for 2 s by default; API_READ_CACHE_MS sets it, 0 turns it off, and is checked', () => {
     const configPath = yamlFile('');
     expect(loadConfig({ env: {}, configPath }).api.readCacheMs).toBe(2_000);

@@ -62,6 +62,7 @@ export function defaultConfig(): AppConfig {
       reflection: true,
     },
     shutdown: { timeoutMs: 15_000 },
+    runtime: { heapGrowingPercent: 0 },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
@@ -327,6 +328,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   const shutdownTimeout = int('SHUTDOWN_TIMEOUT_MS');
   if (shutdownTimeout !== undefined) config.shutdown.timeoutMs = shutdownTimeout;
+  const heapGrowing = int('HEAP_GROWING_PERCENT');
+  if (heapGrowing !== undefined) config.runtime.heapGrowingPercent = heapGrowing;
   for (const s of SERVICES) {
     const v = env[`GRPC_${s.toUpperCase()}_URL`];
     if (v) config.grpc[s] = v;
@@ -427,6 +430,11 @@ function validate(config: AppConfig): void {
   if (!isWholeNumber(shutdownTimeout) || shutdownTimeout < 1_000 || shutdownTimeout > 600_000) {
     throw new ConfigError(`shutdown.timeoutMs must be an integer between 1000 and 600000, got ${JSON.stringify(shutdownTimeout)} (SHUTDOWN_TIMEOUT_MS)`);
   }
+  const heapGrowingPercent = config.runtime?.heapGrowingPercent;
+  if (!isWholeNumber(heapGrowingPercent) || heapGrowingPercent < 0 || heapGrowingPercent > 300) {
+    throw new ConfigError(`runtime.heapGrowingPercent must be an integer between 0 and 300, got ${JSON.stringify(heapGrowingPercent)} (HEAP_GROWING_PERCENT)`);
+  }
+
   if (typeof config.auth.required !== 'boolean') throw new ConfigError('auth.required must be true or false (AUTH_REQUIRED)');
   if (typeof config.auth.allowAnonymousWrites !== 'boolean') {
     throw new ConfigError('auth.allowAnonymousWrites must be true or false (ALLOW_ANONYMOUS_WRITES)');

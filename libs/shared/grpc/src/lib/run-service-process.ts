@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { checkGrpcAuthentication, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
@@ -37,6 +38,8 @@ export function runServiceProcess(
 
   const main = async () => {
     const config = loadConfig();
+    // Before the services allocate: V8 reads the factor whenever it sizes the heap after a collection.
+    if (config.runtime.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.runtime.heapGrowingPercent}`);
     // A service process of a distributed deployment must not open its port to every caller by default.
     checkGrpcAuthentication(config, deployment);
     const running = await start(config);

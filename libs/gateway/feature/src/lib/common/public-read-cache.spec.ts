@@ -123,6 +123,21 @@ describe(PublicReadCache.name, () => {
     expect(cache.stats.entries).toBe(READ_CACHE_MAX_ENTRIES);
     expect(cache.get('/api/v1/articles?cursor=0')).toBeUndefined();
     expect(cache.get(`/api/v1/articles?cursor=${READ_CACHE_MAX_ENTRIES + 499}`)).toBe('{"items":[]}');
+    cache.onModuleDestroy();
+  });
+
+  it('drops expired answers in a sweep, so they hold no memory until evicted', async () => {
+    const base = defaultConfig();
+    const cache = new PublicReadCache({ ...base, api: { ...base.api, readCacheMs: 20 } });
+    try {
+      for (let i = 0; i < 100; i++) cache.set(`/api/v1/articles/${i}`, '{"id":"x"}');
+      expect(cache.stats.entries).toBe(100);
+      await new Promise((r) => setTimeout(r, 60));
+      cache.purgeStale();
+      expect(cache.stats).toMatchObject({ entries: 0, bytes: 0 });
+    } finally {
+      cache.onModuleDestroy();
+    }
   });
 
   it('keeps nothing when turned off (0)', () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
 import { map, of, type Observable } from 'rxjs';
@@ -14,8 +14,10 @@ export const READ_CACHE_MAX_BYTES = 32 * 1024 * 1024;
  * (access, rate limits) run before it on every request, hit or miss. Bounded in entries and bytes.
  */
 @Injectable()
-export class PublicReadCache {
+export class PublicReadCache implements OnModuleDestroy {
   private readonly answers: LRUCache<string, string> | undefined;
+  /** Expired answers are dropped in one sweep now and then (lru-cache would keep them until evicted or read). */
+  private readonly sweeper: NodeJS.Timeout | undefined;
   private hits = 0;
   private misses = 0;
 
@@ -25,6 +27,19 @@ export class PublicReadCache {
       ttl > 0
         ? new LRUCache<string, string>({ max: READ_CACHE_MAX_ENTRIES, maxSize: READ_CACHE_MAX_BYTES, sizeCalculation: (json) => Math.max(1, json.length), ttl, ttlAutopurge: false })
         : undefined;
+    if (this.answers) {
+      this.sweeper = setInterval(() => this.purgeStale(), Math.max(1_000, ttl));
+      this.sweeper.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Drops the answers whose time is up. */
+  purgeStale(): void {
+    this.answers?.purgeStale();
   }
 
   get enabled(): boolean {
