@@ -161,8 +161,8 @@ export interface GrpcSecurityConfig {
 export interface RuntimeConfig {
   /**
    * How far V8 lets the JavaScript heap grow past what the last full collection kept before it
-   * collects again, in percent (HEAP_GROWING_PERCENT; 0 = V8's own factor, which reaches 4× under
-   * a high allocation rate). A long-running process that allocates fast (every request decodes and
+   * collects again, in percent (HEAP_GROWING_PERCENT, default 50; 0 = V8's own factor, which
+   * reaches 4× under a high allocation rate). A long-running process that allocates fast (every request decodes and
    * encodes messages) otherwise holds several times its live heap; a lower value trades some CPU
    * for a process that stays near what it really keeps.
    */

@@ -115,10 +115,10 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ env: { API_MAX_JSON_BODY_BYTES: '10' }, configPath })).toThrow(/API_MAX_JSON_BODY_BYTES/);
   });
 
-  it('leaves the heap growing factor to V8 by default; HEAP_GROWING_PERCENT sets it, within 0..300', () => {
+  it('lets the heap grow 50% past what a collection kept by default; HEAP_GROWING_PERCENT sets it (0 = the V8 default), within 0..300', () => {
     const configPath = yamlFile('');
-    expect(loadConfig({ env: {}, configPath }).runtime.heapGrowingPercent).toBe(0);
-    expect(loadConfig({ env: { HEAP_GROWING_PERCENT: '50' }, configPath }).runtime.heapGrowingPercent).toBe(50);
+    expect(loadConfig({ env: {}, configPath }).runtime.heapGrowingPercent).toBe(50);
+    expect(loadConfig({ env: { HEAP_GROWING_PERCENT: '0' }, configPath }).runtime.heapGrowingPercent).toBe(0);
     expect(() => loadConfig({ env: { HEAP_GROWING_PERCENT: '301' }, configPath })).toThrow(/HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ env: { HEAP_GROWING_PERCENT: 'lean' }, configPath })).toThrow(/HEAP_GROWING_PERCENT/);
   });

@@ -62,7 +62,7 @@ export function defaultConfig(): AppConfig {
       reflection: true,
     },
     shutdown: { timeoutMs: 15_000 },
-    runtime: { heapGrowingPercent: 0 },
+    runtime: { heapGrowingPercent: 50 },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
     sources: [],
