@@ -215,6 +215,12 @@ export class StorageController implements storage.StorageServiceController {
     return { articles: articles.map(mapUserArticle), nextCursor };
   }
 
+  async markAllRead(request: storage.MarkAllReadRequest, metadata?: Metadata): Promise<storage.MarkAllReadResponse> {
+    const marked = await this.library.markAllRead(requireActor(metadata), request);
+    if (marked > 0) this.reads.changed();
+    return { marked };
+  }
+
   async createSavedSearch(request: storage.CreateSavedSearchRequest, metadata?: Metadata): Promise<storage.CreateSavedSearchResponse> {
     return { search: mapSavedSearch(await this.library.createSavedSearch(requireActor(metadata), request.search)) };
   }
