@@ -215,6 +215,12 @@ export class StorageController implements storage.StorageServiceController {
     return { articles: articles.map(mapUserArticle), nextCursor };
   }
 
+  async setArticleStates(request: storage.SetArticleStatesRequest, metadata?: Metadata): Promise<storage.SetArticleStatesResponse> {
+    const changed = await this.library.setArticleStates(requireActor(metadata), request);
+    if (changed > 0) this.reads.changed();
+    return { changed };
+  }
+
   async markAllRead(request: storage.MarkAllReadRequest, metadata?: Metadata): Promise<storage.MarkAllReadResponse> {
     const marked = await this.library.markAllRead(requireActor(metadata), request);
     if (marked > 0) this.reads.changed();

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
-import { presentedApiKey } from '../auth/api-key';
+import { googleLoginToken, presentedApiKey } from '../auth/api-key';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
 import type { Caller } from '../auth/caller';
 
@@ -10,7 +10,6 @@ import type { Caller } from '../auth/caller';
 export const FEVER_KEY_PREFIX = 'fever';
 /** Fever's api_key: the hex MD5 of "username:password", as every Fever client computes it. */
 const FEVER_API_KEY = /^[0-9a-f]{32}$/;
-const GOOGLE_LOGIN = /^GoogleLogin\s+auth=(\S+)$/i;
 const POST_TOKEN_LENGTH = 57;
 
 /** A Google Reader caller: the user, and the token (their API key) the request authenticated with. */
@@ -54,9 +53,7 @@ export class FeedReaderAuth {
 
   /** The caller of a Google Reader request; UNAUTHENTICATED without a valid token. */
   async googleReaderCaller(headers: Record<string, string | string[] | undefined>): Promise<ReaderCaller> {
-    const authorization = headers['authorization'];
-    const header = (Array.isArray(authorization) ? authorization[0] : authorization)?.trim() ?? '';
-    const token = GOOGLE_LOGIN.exec(header)?.[1] ?? presentedApiKey(headers);
+    const token = googleLoginToken(headers) || presentedApiKey(headers);
     if (!token) throw DomainError.unauthenticated('send "Authorization: GoogleLogin auth=<token>" with the Auth token of /accounts/ClientLogin');
     return { caller: await this.authenticator.authenticate(token), token };
   }

@@ -106,8 +106,9 @@ export class FeverController {
     if (what === 'item') {
       const changes = as === 'read' ? { read: true } : as === 'unread' ? { read: false } : as === 'saved' ? { starred: true } : as === 'unsaved' ? { starred: false } : undefined;
       if (!changes) throw DomainError.invalidArgument('as must be read, unread, saved or unsaved');
-      const articles = await this.library.byItemNumbers(caller.userId, [feverId(id, 'id')], false);
-      await this.library.mark(caller.userId, articles.flatMap((a) => (a.article ? [a.article.id] : [])), changes);
+      const itemNumber = feverId(id, 'id');
+      if (itemNumber === '0') throw DomainError.invalidArgument('id must name an item');
+      await this.library.markItems(caller.userId, [itemNumber], changes);
       return;
     }
     if (what !== 'feed' && what !== 'group') throw DomainError.invalidArgument('mark must be item, feed or group');

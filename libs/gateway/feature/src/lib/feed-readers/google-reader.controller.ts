@@ -226,8 +226,7 @@ export class GoogleReaderController {
       if (tag === 'starred') changes.starred = true;
     }
     if (changes.read === undefined && changes.starred === undefined) return 'OK';
-    const articles = await this.library.byItemNumbers(caller.userId, itemNumbers, false);
-    await this.library.mark(caller.userId, articles.flatMap((a) => (a.article ? [a.article.id] : [])), changes);
+    await this.library.markItems(caller.userId, itemNumbers, changes);
     return 'OK';
   }
 

@@ -9,8 +9,8 @@ import { required } from '../common/values.mapper';
 /** Storage's page sizes: reading-list pages, and pages that carry each article's HTML. */
 const PAGE = 1_000;
 const CONTENT_PAGE = 100;
-/** How many mark changes are in flight at once for one request. */
-const MARK_CONCURRENCY = 8;
+/** The most articles one SetArticleStates call marks. */
+const MARK_BATCH = 10_000;
 
 export type ReadingListQuery = Partial<Omit<storage.ListUserArticlesRequest, 'limit'>>;
 
@@ -88,17 +88,14 @@ export class ReaderLibrary {
     return found;
   }
 
-  /** Sets or clears read / starred on each article. */
-  async mark(userId: string, articleIds: readonly string[], changes: MarkChanges): Promise<void> {
+  /** Sets or clears read / starred on the articles with these item numbers (unknown ones are passed over). */
+  async markItems(userId: string, itemNumbers: readonly string[], changes: MarkChanges): Promise<void> {
     const change = (value: boolean | undefined) =>
       value === undefined ? storage.MarkChange.MARK_CHANGE_UNSPECIFIED : value ? storage.MarkChange.MARK_CHANGE_SET : storage.MarkChange.MARK_CHANGE_CLEAR;
-    const queue = [...articleIds];
-    const worker = async () => {
-      for (let articleId = queue.shift(); articleId !== undefined; articleId = queue.shift()) {
-        await this.storage.setArticleState({ articleId, read: change(changes.read), starred: change(changes.starred) }, { actor: userId });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(MARK_CONCURRENCY, queue.length) }, worker));
+    const unique = [...new Set(itemNumbers)];
+    for (let start = 0; start < unique.length; start += MARK_BATCH) {
+      await this.storage.setArticleStates({ itemNumbers: unique.slice(start, start + MARK_BATCH), read: change(changes.read), starred: change(changes.starred) }, { actor: userId });
+    }
   }
 
   async markAllRead(userId: string, request: storage.MarkAllReadRequest): Promise<number> {

@@ -72,6 +72,7 @@ export class FakeBackends {
     setArticleState: rpc<StorageClient, 'setArticleState'>('storage', 'setArticleState'),
     listUserArticles: rpc<StorageClient, 'listUserArticles'>('storage', 'listUserArticles'),
     markAllRead: rpc<StorageClient, 'markAllRead'>('storage', 'markAllRead'),
+    setArticleStates: rpc<StorageClient, 'setArticleStates'>('storage', 'setArticleStates'),
     createSavedSearch: rpc<StorageClient, 'createSavedSearch'>('storage', 'createSavedSearch'),
     listSavedSearches: rpc<StorageClient, 'listSavedSearches'>('storage', 'listSavedSearches'),
     getSavedSearch: rpc<StorageClient, 'getSavedSearch'>('storage', 'getSavedSearch'),

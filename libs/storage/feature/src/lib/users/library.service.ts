@@ -19,6 +19,7 @@ const MAX_PAGE = 1000;
 /** Pages that carry each article's HTML are smaller: they must fit one gRPC message. */
 const MAX_PAGE_WITH_CONTENT = 100;
 const MAX_ITEM_NUMBERS = 1000;
+const MAX_MARKED_ITEMS = 10_000;
 const ITEM_NUMBER = /^[1-9]\d{0,18}$/;
 const MAX_SAVED_SEARCHES = 200;
 const MAX_SEARCH_NAME = 100;
@@ -83,24 +84,26 @@ export class LibraryService {
     const read = checkChange(request.read, 'read');
     const starred = checkChange(request.starred, 'starred');
     if (!isUuid(request.articleId)) throw articleNotFound(request.articleId);
-    const now = this.clock.now();
-    const next = (column: string, change: storage.MarkChange): string =>
-      change === storage.MarkChange.MARK_CHANGE_SET
-        ? `coalesce(st.${column}, $3::timestamptz)`
-        : change === storage.MarkChange.MARK_CHANGE_CLEAR
-          ? 'NULL::timestamptz'
-          : `st.${column}`;
-    const initial = (change: storage.MarkChange): string => (change === storage.MarkChange.MARK_CHANGE_SET ? '$3::timestamptz' : 'NULL::timestamptz');
     const rows = (await this.db.dataSource.query(
-      `INSERT INTO article_states AS st (user_id, article_id, read_at, starred_at)
-       SELECT $1, a.id, ${initial(read)}, ${initial(starred)} FROM articles a WHERE a.id = $2
-       ON CONFLICT (user_id, article_id) DO UPDATE SET read_at = ${next('read_at', read)}, starred_at = ${next('starred_at', starred)}
-       RETURNING st.read_at AS "readAt", st.starred_at AS "starredAt"`,
-      // $3 (now) only when a mark is set: PostgreSQL refuses parameters a statement does not use.
-      read === storage.MarkChange.MARK_CHANGE_SET || starred === storage.MarkChange.MARK_CHANGE_SET ? [userId, request.articleId, now] : [userId, request.articleId],
+      `${markStatement(read, starred, 'a.id = $2')} RETURNING st.read_at AS "readAt", st.starred_at AS "starredAt"`,
+      markParameters(read, starred, [userId, request.articleId], this.clock.now()),
     )) as MarksRow[];
     if (!rows[0]) throw articleNotFound(request.articleId);
     return rows[0];
+  }
+
+  /** setArticleState for many articles named by item number; unknown numbers are passed over. Returns how many were found. */
+  async setArticleStates(actorUserId: string, request: storage.SetArticleStatesRequest): Promise<number> {
+    const userId = await this.requireUser(actorUserId);
+    const read = checkChange(request.read, 'read');
+    const starred = checkChange(request.starred, 'starred');
+    const itemNumbers = [...new Set((request.itemNumbers ?? []).map((n) => checkItemNumber(n, 'item_numbers')))];
+    if (itemNumbers.length === 0 || itemNumbers.length > MAX_MARKED_ITEMS) throw DomainError.invalidArgument(`item_numbers must hold 1..${MAX_MARKED_ITEMS} numbers`);
+    const rows = (await this.db.dataSource.query(
+      `WITH marked AS (${markStatement(read, starred, 'a.item_number = ANY($2::bigint[])')} RETURNING 1) SELECT count(*)::int AS n FROM marked`,
+      markParameters(read, starred, [userId, itemNumbers], this.clock.now()),
+    )) as Array<{ n: number }>;
+    return rows[0]?.n ?? 0;
   }
 
   /**
@@ -300,6 +303,23 @@ export class LibraryService {
     if (rows.length === 0) throw userNotFound(userId);
     return id;
   }
+}
+
+/**
+ * The upsert of user $1's marks on the articles `which` selects (by $2); $3 is now, present only when a
+ * mark is set (PostgreSQL refuses parameters a statement does not use). A mark set twice keeps its first time.
+ */
+function markStatement(read: storage.MarkChange, starred: storage.MarkChange, which: string): string {
+  const next = (column: string, change: storage.MarkChange): string =>
+    change === storage.MarkChange.MARK_CHANGE_SET ? `coalesce(st.${column}, $3::timestamptz)` : change === storage.MarkChange.MARK_CHANGE_CLEAR ? 'NULL::timestamptz' : `st.${column}`;
+  const initial = (change: storage.MarkChange): string => (change === storage.MarkChange.MARK_CHANGE_SET ? '$3::timestamptz' : 'NULL::timestamptz');
+  return `INSERT INTO article_states AS st (user_id, article_id, read_at, starred_at)
+       SELECT $1, a.id, ${initial(read)}, ${initial(starred)} FROM articles a WHERE ${which}
+       ON CONFLICT (user_id, article_id) DO UPDATE SET read_at = ${next('read_at', read)}, starred_at = ${next('starred_at', starred)}`;
+}
+
+function markParameters(read: storage.MarkChange, starred: storage.MarkChange, params: unknown[], now: Date): unknown[] {
+  return read === storage.MarkChange.MARK_CHANGE_SET || starred === storage.MarkChange.MARK_CHANGE_SET ? [...params, now] : params;
 }
 
 /** A positive int64 as decimal text (forceLong=string); anything else is INVALID_ARGUMENT. */

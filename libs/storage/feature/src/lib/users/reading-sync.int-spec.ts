@@ -123,6 +123,24 @@ describe.each(TEST_BACKENDS)('reading-list sync on %s', (backend) => {
     });
   });
 
+  it('sets and clears marks on many articles by item number, passing over unknown numbers', async () => {
+    const numbers = (await list({ order: ReadingListOrder.READING_LIST_ORDER_ITEM_NUMBER_ASC })).map((a) => a.itemNumber);
+    const [first, second] = numbers as [string, string];
+    const set = { read: MarkChange.MARK_CHANGE_UNSPECIFIED, starred: MarkChange.MARK_CHANGE_SET };
+    expect(await harness.sut.setArticleStates({ itemNumbers: [first, second, '999999999'], ...set }, { actor: carol.id })).toEqual({ changed: 2 });
+    expect((await list({ filter: ReadingListFilter.READING_LIST_FILTER_STARRED, order: ReadingListOrder.READING_LIST_ORDER_ITEM_NUMBER_ASC })).map((a) => a.itemNumber)).toEqual([first, second]);
+    const before = (await list({ itemNumbers: [first] }))[0]?.marks?.starredAt;
+    // Set twice keeps the first time; clearing one leaves the other.
+    await harness.sut.setArticleStates({ itemNumbers: [first], ...set }, { actor: carol.id });
+    expect((await list({ itemNumbers: [first] }))[0]?.marks?.starredAt).toEqual(before);
+    await harness.sut.setArticleStates({ itemNumbers: [second], read: MarkChange.MARK_CHANGE_UNSPECIFIED, starred: MarkChange.MARK_CHANGE_CLEAR }, { actor: carol.id });
+    expect((await list({ filter: ReadingListFilter.READING_LIST_FILTER_STARRED })).map((a) => a.itemNumber)).toEqual([first]);
+    await harness.sut.setArticleStates({ itemNumbers: [first], read: MarkChange.MARK_CHANGE_UNSPECIFIED, starred: MarkChange.MARK_CHANGE_CLEAR }, { actor: carol.id });
+    for (const bad of [[], ['0'], Array.from({ length: 10_001 }, (_, i) => String(i + 1))]) {
+      expect(await rejection(harness.sut.setArticleStates({ itemNumbers: bad, ...set }, { actor: carol.id }))).toMatchObject({ code: ErrorCode.InvalidArgument });
+    }
+  });
+
   it('marks all read by folder, by source and up to a time, counting only what was unread', async () => {
     const unread = async () => (await list({ filter: ReadingListFilter.READING_LIST_FILTER_UNREAD })).map((a) => a.article?.id);
     await harness.sut.setArticleState({ articleId: ids[0] as string, read: MarkChange.MARK_CHANGE_SET, starred: MarkChange.MARK_CHANGE_UNSPECIFIED }, { actor: carol.id });

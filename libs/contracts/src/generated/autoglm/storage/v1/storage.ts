@@ -618,6 +618,21 @@ export interface MarkAllReadResponse {
   marked: number;
 }
 
+export interface SetArticleStatesRequest {
+  /**
+   * The user is the call's authenticated actor (x-autoglm-actor metadata).
+   * item_numbers: 1..10000 articles.
+   */
+  itemNumbers: string[];
+  read: MarkChange;
+  starred: MarkChange;
+}
+
+export interface SetArticleStatesResponse {
+  /** changed counts the articles found (and given the marks). */
+  changed: number;
+}
+
 export interface CreateSavedSearchRequest {
   /** search's id and created_at are ignored. */
   search: SavedSearch | undefined;
@@ -900,6 +915,13 @@ export interface StorageServiceClient {
 
   markAllRead(request: MarkAllReadRequest, metadata?: Metadata): Observable<MarkAllReadResponse>;
 
+  /**
+   * SetArticleStates sets or clears read / starred on many articles at once, named by item number (unknown
+   * numbers are passed over); for feed readers' edit-tag.
+   */
+
+  setArticleStates(request: SetArticleStatesRequest, metadata?: Metadata): Observable<SetArticleStatesResponse>;
+
   createSavedSearch(request: CreateSavedSearchRequest, metadata?: Metadata): Observable<CreateSavedSearchResponse>;
 
   listSavedSearches(request: ListSavedSearchesRequest, metadata?: Metadata): Observable<ListSavedSearchesResponse>;
@@ -1172,6 +1194,16 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<MarkAllReadResponse> | Observable<MarkAllReadResponse> | MarkAllReadResponse;
 
+  /**
+   * SetArticleStates sets or clears read / starred on many articles at once, named by item number (unknown
+   * numbers are passed over); for feed readers' edit-tag.
+   */
+
+  setArticleStates(
+    request: SetArticleStatesRequest,
+    metadata?: Metadata,
+  ): Promise<SetArticleStatesResponse> | Observable<SetArticleStatesResponse> | SetArticleStatesResponse;
+
   createSavedSearch(
     request: CreateSavedSearchRequest,
     metadata?: Metadata,
@@ -1311,6 +1343,7 @@ export function StorageServiceControllerMethods() {
       "setArticleState",
       "listUserArticles",
       "markAllRead",
+      "setArticleStates",
       "createSavedSearch",
       "listSavedSearches",
       "getSavedSearch",
