@@ -291,6 +291,12 @@ describe('feed apps syncing through the Google Reader and Fever APIs (embedded)'
     expect((await call('GET', '/reader/api/0/tag/list', { headers: google(bobKey) })).json.tags.map((t: { id: string }) => t.id)).toEqual([STARRED, READ, 'user/-/label/News']);
     expect((await call('POST', '/reader/api/0/subscription/edit', { headers: google(bobKey), body: form([['ac', 'unsubscribe'], ['s', added.json.streamId]]) })).text).toBe('OK');
     expect(await list()).not.toContain(added.json.streamId);
+    // A feed id of ours subscribes too; one that names no source is 404.
+    expect((await call('POST', '/reader/api/0/subscription/edit', { headers: google(bobKey), body: form([['ac', 'subscribe'], ['s', added.json.streamId]]) })).text).toBe('OK');
+    expect(await list()).toContain(added.json.streamId);
+    const nowhere = await call('POST', '/reader/api/0/subscription/edit', { headers: google(bobKey), body: form([['ac', 'subscribe'], ['s', 'feed/44444444-4444-4444-8444-444444444444']]) });
+    expect(nowhere.status).toBe(404);
+    await call('POST', '/reader/api/0/subscription/edit', { headers: google(bobKey), body: form([['ac', 'unsubscribe'], ['s', added.json.streamId]]) });
   });
 
   it('syncs a Fever app: groups, feeds, items by since_id / max_id / with_ids, unread and saved ids, marks', async () => {

@@ -111,7 +111,9 @@ export class GoogleReaderController {
       switch (action) {
         case 'subscribe':
           if (existing?.source) await this.library.subscribe(caller.userId, existing.source.id, added ?? existing.category);
-          else await this.library.subscribeUrl(caller, feed, added ?? '');
+          // feed/<URL> (NetNewsWire) follows or adds by URL; feed/<source id> follows that source (404 if there is none).
+          else if (comparableUrl(feed)) await this.library.subscribeUrl(caller, feed, added ?? '');
+          else await this.library.subscribe(caller.userId, feed, added ?? '');
           break;
         case 'unsubscribe':
           if (!existing?.source) throw DomainError.notFound(`you do not follow ${feed}`);
