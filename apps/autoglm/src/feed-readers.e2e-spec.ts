@@ -5,12 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { startServerBackend } from './testing/server-backend';
 
 /**
  * Mobile feed apps against the embedded system: the request sequences NetNewsWire (and Reeder,
  * FeedMe, Read You, which follow the same Google Reader calls) send to sync, and a Fever app's, checked
- * field by field on articles ingested from a loopback feed.
+ * field by field on articles ingested from a loopback feed. Run embedded (PGlite, in-process queue) and
+ * with the servers (PostgreSQL, BullMQ on Redis).
  */
+
+interface Backend {
+  databaseUrl: string;
+  redisUrl: string;
+  cleanup(): Promise<void>;
+}
+
+const MODES: Array<[string, () => Promise<Backend>]> = [
+  ['embedded', async () => ({ databaseUrl: '', redisUrl: '', cleanup: async () => undefined })],
+  ['with servers', () => startServerBackend('autoglm_readers', 11)],
+];
 
 const FIXTURES = join(__dirname, 'fixtures');
 const READING_LIST = 'user/-/state/com.google/reading-list';
@@ -50,7 +63,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('feed apps syncing through the Google Reader and Fever APIs (embedded)', () => {
+describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs, %s', (_mode, makeBackend) => {
+  let backend: Backend;
   let fixtures: { server: Server; base: string };
   let system: EmbeddedSystem;
   let dataDir: string;
@@ -78,9 +92,10 @@ describe('feed apps syncing through the Google Reader and Fever APIs (embedded)'
   const form = (fields: Array<[string, string]>) => new URLSearchParams(fields);
 
   beforeAll(async () => {
+    backend = await makeBackend();
     fixtures = await serveFixtures();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-readers-'));
-    system = await startEmbedded(await embeddedTestConfig(dataDir));
+    system = await startEmbedded(await embeddedTestConfig(dataDir, { database: { url: backend.databaseUrl }, redis: { url: backend.redisUrl } }));
     const alice = await call('POST', '/api/v1/users', { body: JSON.stringify({ name: 'alice' }) });
     adminKey = alice.json.apiKey.key;
     const bob = await call('POST', '/api/v1/users', { body: JSON.stringify({ name: 'bob' }), headers: { authorization: `Bearer ${adminKey}` } });
@@ -98,6 +113,7 @@ describe('feed apps syncing through the Google Reader and Fever APIs (embedded)'
     await system?.close();
     fixtures?.server.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await backend?.cleanup();
   });
 
   it('syncs like NetNewsWire: login, token, user, subscriptions, tags, unread ids, contents, marks', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { storage, Timestamp } from '@autoglm/contracts';
+import type { storage } from '@autoglm/contracts';
+import { siteOf, unixSeconds } from './feed-reader-values';
 
 /** Fever's API version, in every answer. */
 export const FEVER_API_VERSION = 3;
@@ -12,17 +13,7 @@ export function feverGroupId(category: string): number {
   return (createHash('sha256').update(category, 'utf8').digest().readUInt32BE(0) & 0x7fff_ffff) || 1;
 }
 
-function seconds(ts: Timestamp | undefined): number {
-  return ts ? Number(ts.seconds) : 0;
-}
 
-function siteOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-}
 
 export function mapFeverGroups(subscriptions: readonly storage.Subscription[]) {
   const categories = [...new Set(subscriptions.map((s) => s.category).filter((c) => c !== ''))].sort();
@@ -51,7 +42,7 @@ export function mapFeverFeeds(subscriptions: readonly storage.Subscription[]) {
             url: s.source.url,
             site_url: siteOf(s.source.url),
             is_spark: 0,
-            last_updated_on_time: seconds(s.source.lastFetchedAt),
+            last_updated_on_time: unixSeconds(s.source.lastFetchedAt),
           },
         ]
       : [],
@@ -69,7 +60,7 @@ export function mapFeverItem(article: storage.UserArticle) {
     url: ref?.url ?? '',
     is_saved: article.marks?.starred ? 1 : 0,
     is_read: article.marks?.read ? 1 : 0,
-    created_on_time: seconds(ref?.publishedAt),
+    created_on_time: unixSeconds(ref?.publishedAt),
   };
 }
 

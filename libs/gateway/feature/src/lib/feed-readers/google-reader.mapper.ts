@@ -1,4 +1,5 @@
 import type { storage, Timestamp } from '@autoglm/contracts';
+import { siteOf, unixSeconds } from './feed-reader-values';
 import { readerItemId } from './reader-item-ids';
 import { feedStreamId, labelStreamId, READ, READING_LIST, STARRED } from './reader-streams';
 
@@ -18,21 +19,11 @@ function microseconds(ts: Timestamp | undefined): bigint {
   return ts ? BigInt(ts.seconds) * 1_000_000n + BigInt(Math.floor(ts.nanos / 1_000)) : 0n;
 }
 
-function seconds(ts: Timestamp | undefined): number {
-  return ts ? Number(ts.seconds) : 0;
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function siteOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-}
 
 export function mapUserInfo(caller: { userId: string; name: string }) {
   return { userId: caller.userId, userName: caller.name, userProfileId: caller.userId, userEmail: '', isBloggerUser: false, signupTimeSec: 0, isMultiLoginEnabled: false };
@@ -87,8 +78,8 @@ export function mapItem(article: storage.UserArticle, feeds: FeedsById) {
     id: readerItemId(article.itemNumber).long,
     crawlTimeMsec: String(usec / 1_000n),
     timestampUsec: String(usec),
-    published: seconds(ref?.publishedAt),
-    updated: seconds(ref?.publishedAt),
+    published: unixSeconds(ref?.publishedAt),
+    updated: unixSeconds(ref?.publishedAt),
     title: ref?.title ?? '',
     author: article.author,
     canonical: url ? [{ href: url }] : [],
