@@ -18,7 +18,7 @@ import {
   parseTags,
   streamSelection,
 } from './google-reader.params';
-import { comparableUrl, ReaderLibrary, type ReadingListQuery } from './reader-library.service';
+import { comparableUrl, ReaderLibrary, subscriptionFor, type ReadingListQuery } from './reader-library.service';
 import { ReaderParams } from './reader-params';
 import { FEED_PREFIX, LABEL_PREFIX, parseReaderStream, READING_LIST, type ReaderStream } from './reader-streams';
 
@@ -103,31 +103,13 @@ export class GoogleReaderController {
     if (streams.length === 0) throw DomainError.invalidArgument('s must name a feed (feed/<id or URL>)');
     const added = labelOf(params.one('a'));
     const removed = labelOf(params.one('r'));
-    const subscriptions = await this.library.subscriptions(caller.userId);
     for (const streamId of streams) {
       if (!streamId.startsWith(FEED_PREFIX)) throw DomainError.invalidArgument('s must name a feed (feed/<id or URL>)');
       const feed = streamId.slice(FEED_PREFIX.length);
-      const existing = subscriptionFor(subscriptions, feed);
-      switch (action) {
-        case 'subscribe':
-          if (existing?.source) await this.library.subscribe(caller.userId, existing.source.id, added ?? existing.category);
-          // feed/<URL> (NetNewsWire) follows or adds by URL; feed/<source id> follows that source (404 if there is none).
-          else if (comparableUrl(feed)) await this.library.subscribeUrl(caller, feed, added ?? '');
-          else await this.library.subscribe(caller.userId, feed, added ?? '');
-          break;
-        case 'unsubscribe':
-          if (!existing?.source) throw DomainError.notFound(`you do not follow ${feed}`);
-          await this.library.unsubscribe(caller.userId, existing.source.id);
-          break;
-        case 'edit': {
-          if (!existing?.source) throw DomainError.notFound(`you do not follow ${feed}`);
-          const category = added ?? (removed !== undefined && removed === existing.category ? '' : existing.category);
-          if (category !== existing.category) await this.library.subscribe(caller.userId, existing.source.id, category);
-          break;
-        }
-        default:
-          throw DomainError.invalidArgument('ac must be subscribe, unsubscribe or edit');
-      }
+      if (action === 'subscribe') await this.library.follow(caller, feed, added);
+      else if (action === 'unsubscribe') await this.library.unfollow(caller.userId, feed);
+      else if (action === 'edit') await this.library.refile(caller.userId, feed, added, removed);
+      else throw DomainError.invalidArgument('ac must be subscribe, unsubscribe or edit');
     }
     return 'OK';
   }
@@ -154,7 +136,7 @@ export class GoogleReaderController {
     const from = labelOf(params.one('s'));
     const to = labelOf(params.one('dest'));
     if (from === undefined || to === undefined || to === '') throw DomainError.invalidArgument('s and dest must be folder labels (user/-/label/<name>)');
-    await this.moveFolder(caller.userId, from, to);
+    await this.library.moveFolder(caller.userId, from, to);
     return 'OK';
   }
 
@@ -166,7 +148,7 @@ export class GoogleReaderController {
     const { caller, params } = await this.writer(request);
     const label = labelOf(params.one('s'));
     if (label === undefined) throw DomainError.invalidArgument('s must be a folder label (user/-/label/<name>)');
-    await this.moveFolder(caller.userId, label, '');
+    await this.library.moveFolder(caller.userId, label, '');
     return 'OK';
   }
 
@@ -327,12 +309,6 @@ export class GoogleReaderController {
     if (stream.kind === 'label') query.category = requireLabel(subscriptions, stream.label);
     return { query, keep };
   }
-
-  private async moveFolder(userId: string, from: string, to: string): Promise<void> {
-    const subscriptions = (await this.library.subscriptions(userId)).filter((s) => s.category === from && s.source);
-    if (subscriptions.length === 0) throw DomainError.notFound(`you have no folder ${from}`);
-    for (const subscription of subscriptions) await this.library.subscribe(userId, subscription.source?.id ?? '', to);
-  }
 }
 
 /** The folder a label stream names; undefined when the text is not a label stream ('' for no label at all). */
@@ -341,12 +317,6 @@ function labelOf(streamId: string): string | undefined {
   const stream = parseReaderStream(streamId);
   if (stream.kind !== 'label') throw DomainError.invalidArgument(`${LABEL_PREFIX}<name> expected, not ${JSON.stringify(streamId.slice(0, 200))}`);
   return stream.label;
-}
-
-/** The caller's subscription to a feed named by source id or by URL. */
-function subscriptionFor(subscriptions: readonly storage.Subscription[], feed: string): storage.Subscription | undefined {
-  const url = comparableUrl(feed);
-  return subscriptions.find((s) => s.source && (s.source.id === feed || (url !== '' && comparableUrl(s.source.url) === url)));
 }
 
 function requiredFeed(subscriptions: readonly storage.Subscription[], feed: string): string {

@@ -135,10 +135,46 @@ export class ReaderLibrary {
     return this.subscribe(caller.userId, source.id, category);
   }
 
+  /** ac=subscribe: a feed named by URL (followed or added, see subscribeUrl) or by source id, into a folder (or the one it had). */
+  async follow(caller: Caller, feed: string, folder: string | undefined): Promise<void> {
+    const existing = subscriptionFor(await this.subscriptions(caller.userId), feed);
+    if (existing?.source) await this.subscribe(caller.userId, existing.source.id, folder ?? existing.category);
+    else if (comparableUrl(feed)) await this.subscribeUrl(caller, feed, folder ?? '');
+    // A source id that names no source is NOT_FOUND from storage.
+    else await this.subscribe(caller.userId, feed, folder ?? '');
+  }
+
+  async unfollow(userId: string, feed: string): Promise<void> {
+    const existing = subscriptionFor(await this.subscriptions(userId), feed)?.source;
+    if (!existing) throw DomainError.notFound(`you do not follow ${feed.slice(0, 200)}`);
+    await this.unsubscribe(userId, existing.id);
+  }
+
+  /** ac=edit: into the added folder, or out of the removed one (into none); the title is the instance's and stays. */
+  async refile(userId: string, feed: string, added: string | undefined, removed: string | undefined): Promise<void> {
+    const existing = subscriptionFor(await this.subscriptions(userId), feed);
+    if (!existing?.source) throw DomainError.notFound(`you do not follow ${feed.slice(0, 200)}`);
+    const category = added ?? (removed !== undefined && removed === existing.category ? '' : existing.category);
+    if (category !== existing.category) await this.subscribe(userId, existing.source.id, category);
+  }
+
+  /** Moves every subscription of a folder to another ('' = none); NOT_FOUND when the user has no such folder. */
+  async moveFolder(userId: string, from: string, to: string): Promise<void> {
+    const inFolder = (await this.subscriptions(userId)).filter((s) => s.category === from && s.source);
+    if (inFolder.length === 0) throw DomainError.notFound(`you have no folder ${from.slice(0, 200)}`);
+    for (const subscription of inFolder) await this.subscribe(userId, subscription.source?.id ?? '', to);
+  }
+
   private async sourceWithUrl(url: string): Promise<Source | undefined> {
     const { sources } = await this.sources.listSources({});
     return sources.find((source) => comparableUrl(source.url) === url);
   }
+}
+
+/** The subscription to a feed named by source id or by URL. */
+export function subscriptionFor(subscriptions: readonly storage.Subscription[], feed: string): storage.Subscription | undefined {
+  const url = comparableUrl(feed);
+  return subscriptions.find((s) => s.source && (s.source.id === feed || (url !== '' && comparableUrl(s.source.url) === url)));
 }
 
 /** An http(s) URL in WHATWG form (so "HTTP://Example.org" and "http://example.org/" compare equal); '' for anything else. */
