@@ -211,8 +211,8 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async listUserArticles(request: storage.ListUserArticlesRequest, metadata?: Metadata): Promise<storage.ListUserArticlesResponse> {
-    const { articles, nextCursor } = await this.library.listUserArticles(requireActor(metadata), request);
-    return { articles: articles.map(mapUserArticle), nextCursor };
+    const { articles, nextCursor, total } = await this.library.listUserArticles(requireActor(metadata), request);
+    return { articles: articles.map(mapUserArticle), nextCursor, total };
   }
 
   async setArticleStates(request: storage.SetArticleStatesRequest, metadata?: Metadata): Promise<storage.SetArticleStatesResponse> {

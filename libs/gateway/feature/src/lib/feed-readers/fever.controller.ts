@@ -18,7 +18,7 @@ type Request = IncomingMessage & { query?: unknown; body?: unknown };
 export const FEVER_PATH = 'fever{/}';
 /** Fever pages items 50 at a time; with_ids takes at most 50 ids. */
 const FEVER_PAGE = 50;
-/** The most ids unread_item_ids / saved_item_ids list, and the most items total_items counts. */
+/** The most ids unread_item_ids / saved_item_ids list. */
 const FEVER_MAX_IDS = 10_000;
 const ID = /^\d{1,15}$/;
 const SECONDS = /^\d{1,12}$/;
@@ -90,8 +90,7 @@ export class FeverController {
     } else {
       articles = (await this.library.collect(caller.userId, { withContent: true, order: ReadingListOrder.READING_LIST_ORDER_ITEM_NUMBER_DESC }, FEVER_PAGE)).articles;
     }
-    const total = (await this.library.collect(caller.userId, {}, FEVER_MAX_IDS)).articles.length;
-    return { items: articles.map(mapFeverItem), total_items: total };
+    return { items: articles.map(mapFeverItem), total_items: await this.library.count(caller.userId, {}) };
   }
 
   private async idList(caller: Caller, filter: storage.ReadingListFilter): Promise<string> {

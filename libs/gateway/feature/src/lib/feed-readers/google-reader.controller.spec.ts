@@ -25,7 +25,7 @@ describe('GoogleReaderController', () => {
         : Promise.reject(new RemoteCallError(ErrorCode.Unauthenticated, 'unknown key', 16, 'x')),
     );
     sut.backends.storage.listSubscriptions.returns({ subscriptions: [aSubscription({ source: aSource({ id: SOURCE, title: 'Loopback' }), category: 'News', feedNumber: '3' })] });
-    sut.backends.storage.listUserArticles.returns({ articles: [aUserArticle()], nextCursor: 'next-page' });
+    sut.backends.storage.listUserArticles.returns({ articles: [aUserArticle()], nextCursor: 'next-page', total: 0 });
   });
   afterEach(() => sut.close());
 
@@ -39,7 +39,7 @@ describe('GoogleReaderController', () => {
 
   it('maps s, xt, ot, nt, r, n and c onto one storage request, and answers item refs with a continuation', async () => {
     sut.backends.storage.listUserArticles.answers((request) =>
-      Promise.resolve({ articles: Array.from({ length: request.limit }, (_, i) => aUserArticle({ itemNumber: String(7 + i) })), nextCursor: 'next-page' }),
+      Promise.resolve({ articles: Array.from({ length: request.limit }, (_, i) => aUserArticle({ itemNumber: String(7 + i) })), nextCursor: 'next-page', total: 0 }),
     );
     const answer = await send(sut, 'GET', `/reader/api/0/stream/items/ids?s=feed/${SOURCE}&xt=user/-/state/com.google/read&ot=1764000000&nt=1764003600.25&r=o&n=3&c=abc`, undefined, auth);
     expect(answer.status).toBe(200);
@@ -62,6 +62,7 @@ describe('GoogleReaderController', () => {
         afterItemNumber: '0',
         beforeItemNumber: '0',
         withContent: false,
+        withTotal: false,
       },
     ]);
     expect(sut.backends.storage.listUserArticles.contexts).toEqual([{ actor: ALICE.id }]);
@@ -72,7 +73,7 @@ describe('GoogleReaderController', () => {
     sut.backends.storage.listUserArticles.answers((request) => {
       calls += 1;
       const articles = Array.from({ length: request.limit }, (_, i) => aUserArticle({ itemNumber: String(calls * 1000 + i + 1) }));
-      return Promise.resolve({ articles, nextCursor: calls < 3 ? `page-${calls}` : '' });
+      return Promise.resolve({ articles, nextCursor: calls < 3 ? `page-${calls}` : '', total: 0 });
     });
     const answer = await send(sut, 'GET', '/reader/api/0/stream/items/ids?n=10000', undefined, auth);
     expect((answer.body as { itemRefs: unknown[] }).itemRefs).toHaveLength(3000);

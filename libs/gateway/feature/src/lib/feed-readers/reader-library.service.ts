@@ -28,6 +28,7 @@ export function readingListRequest(query: ReadingListQuery, limit: number): stor
     afterItemNumber: query.afterItemNumber ?? '0',
     beforeItemNumber: query.beforeItemNumber ?? '0',
     withContent: query.withContent ?? false,
+    withTotal: query.withTotal ?? false,
   };
 }
 
@@ -70,6 +71,11 @@ export class ReaderLibrary {
       if (!cursor) break;
     }
     return { articles, continuation: cursor };
+  }
+
+  /** How many articles a reading list holds in all (one count in storage). */
+  async count(userId: string, query: ReadingListQuery): Promise<number> {
+    return (await this.storage.listUserArticles(readingListRequest({ ...query, withTotal: true }, 1), { actor: userId })).total;
   }
 
   /** The articles with these item numbers (unknown numbers are left out), in storage's order. */

@@ -140,6 +140,7 @@ describe(MeController.name, () => {
       sut.backends.storage.listUserArticles.returns({
         articles: [aUserArticle({ marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } })],
         nextCursor: '',
+        total: 0,
       });
       const list = await send(sut, 'GET', '/api/v1/me/articles?filter=starred&limit=5', undefined, auth);
       expect(list).toMatchObject({ status: 200, body: { items: [{ marks: { starred: true } }], nextCursor: null } });
@@ -207,6 +208,7 @@ describe(MeController.name, () => {
       sut.backends.storage.listUserArticles.returns({
         articles: [aUserArticle({ marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } })],
         nextCursor: '',
+        total: 0,
       });
       const answer = await graphQl(sut, '{ me { name isAdmin } readingList(filter: "starred", limit: 5) { items { id marks { starred } } nextCursor } }', {}, bearer(aliceKey));
       expect(answer.errors).toBeUndefined();

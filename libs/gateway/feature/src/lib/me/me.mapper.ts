@@ -65,6 +65,7 @@ export function mapReadingListRequest(query: ReadingListQueryDto): storage.ListU
     afterItemNumber: '0',
     beforeItemNumber: '0',
     withContent: false,
+    withTotal: false,
   };
 }
 

@@ -111,7 +111,7 @@ export class LibraryService {
    * STARRED lists every starred article, also from sources the user no longer follows; item_numbers
    * selects articles by number whether followed or not (articles are the instance's shared content).
    */
-  async listUserArticles(actorUserId: string, request: storage.ListUserArticlesRequest): Promise<{ articles: UserArticleRow[]; nextCursor: string }> {
+  async listUserArticles(actorUserId: string, request: storage.ListUserArticlesRequest): Promise<{ articles: UserArticleRow[]; nextCursor: string; total: number }> {
     const userId = await this.requireUser(actorUserId);
     const maxLimit = request.withContent ? MAX_PAGE_WITH_CONTENT : MAX_PAGE;
     const limit = request.limit || DEFAULT_PAGE;
@@ -133,42 +133,48 @@ export class LibraryService {
       return `$${params.length}`;
     };
     const where: string[] = [];
+    /** The conditions of the page alone (cursor, time window, number bounds), left out of the total. */
+    const pageOnly: string[] = [];
     const starredOnly = filter === storage.ReadingListFilter.READING_LIST_FILTER_STARRED;
     const subscribed = starredOnly || itemNumbers.length > 0 ? '' : `JOIN subscriptions sub ON sub.source_id = a.source_id AND sub.user_id = $1`;
     if (itemNumbers.length > 0) where.push(`a.item_number = ANY(${param(itemNumbers)}::bigint[])`);
     if (starredOnly) where.push('st.starred_at IS NOT NULL');
     if (filter === storage.ReadingListFilter.READING_LIST_FILTER_UNREAD) where.push('st.read_at IS NULL');
     if (filter === storage.ReadingListFilter.READING_LIST_FILTER_READ) where.push('st.read_at IS NOT NULL');
-    if (request.cursor) {
-      const cursor = decodeArticleCursor(request.cursor);
-      where.push(`(${FEED_TIME}, a.id) ${ascending ? '>' : '<'} (${param(cursor.sortKey)}::timestamptz, ${param(cursor.id)}::uuid)`);
-    }
-    const newerThan = fromTimestamp(request.newerThan);
-    const olderThan = fromTimestamp(request.olderThan);
-    if (newerThan) where.push(`${FEED_TIME} > ${param(newerThan)}::timestamptz`);
-    if (olderThan) where.push(`${FEED_TIME} < ${param(olderThan)}::timestamptz`);
-    if (after) where.push(`a.item_number > ${param(after)}::bigint`);
-    if (before) where.push(`a.item_number < ${param(before)}::bigint`);
     if (request.sourceId) {
-      if (!isUuid(request.sourceId)) return { articles: [], nextCursor: '' };
+      if (!isUuid(request.sourceId)) return { articles: [], nextCursor: '', total: 0 };
       where.push(`a.source_id = ${param(request.sourceId)}`);
     }
     if (request.category) {
       where.push(`a.source_id IN (SELECT c.source_id FROM subscriptions c WHERE c.user_id = $1 AND c.category = ${param(request.category)})`);
     }
+    // The list's own parameters come first ($1..$n), the page's after them: the total uses only the former.
+    const listParameters = params.length;
+    if (request.cursor) {
+      const cursor = decodeArticleCursor(request.cursor);
+      pageOnly.push(`(${FEED_TIME}, a.id) ${ascending ? '>' : '<'} (${param(cursor.sortKey)}::timestamptz, ${param(cursor.id)}::uuid)`);
+    }
+    const newerThan = fromTimestamp(request.newerThan);
+    const olderThan = fromTimestamp(request.olderThan);
+    if (newerThan) pageOnly.push(`${FEED_TIME} > ${param(newerThan)}::timestamptz`);
+    if (olderThan) pageOnly.push(`${FEED_TIME} < ${param(olderThan)}::timestamptz`);
+    if (after) pageOnly.push(`a.item_number > ${param(after)}::bigint`);
+    if (before) pageOnly.push(`a.item_number < ${param(before)}::bigint`);
     const direction = ascending ? 'ASC' : 'DESC';
     const orderBy = byFeedTime ? `${FEED_TIME} ${direction}, a.id ${direction}` : `a.item_number ${direction}`;
     const content = request.withContent
       ? `a.author, a.content_html AS "contentHtml", s.title AS "sourceTitle"`
       : `'' AS author, '' AS "contentHtml", '' AS "sourceTitle"`;
+    const whereOf = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+    const from = `FROM articles a JOIN sources s ON s.id = a.source_id ${subscribed}
+         LEFT JOIN article_states st ON st.article_id = a.id AND st.user_id = $1`;
     const rows = (await this.db.dataSource.query(
       `SELECT ${ARTICLE_REF_COLUMNS}, st.read_at AS "readAt", st.starred_at AS "starredAt",
               a.item_number::text AS "itemNumber", s.feed_number::text AS "feedNumber", ${content},
               to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"
-         FROM articles a JOIN sources s ON s.id = a.source_id ${subscribed}
-         LEFT JOIN article_states st ON st.article_id = a.id AND st.user_id = $1
+         ${from}
          ${NEWEST_ANALYSIS_JOIN}
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ${whereOf([...where, ...pageOnly])}
         ORDER BY ${orderBy}
         LIMIT ${param(limit + 1)}`,
       params,
@@ -176,7 +182,10 @@ export class LibraryService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const more = rows.length > limit && last !== undefined && byFeedTime;
-    return { articles: page, nextCursor: more ? encodeArticleCursor({ sortKey: last.sortKey, id: last.id }) : '' };
+    const total = request.withTotal
+      ? (((await this.db.dataSource.query(`SELECT count(*)::int AS n ${from} ${whereOf(where)}`, params.slice(0, listParameters))) as Array<{ n: number }>)[0]?.n ?? 0)
+      : 0;
+    return { articles: page, nextCursor: more ? encodeArticleCursor({ sortKey: last.sortKey, id: last.id }) : '', total };
   }
 
   /**

@@ -21,6 +21,7 @@ function listRequest(overrides: Partial<storage.ListUserArticlesRequest> = {}): 
     afterItemNumber: '0',
     beforeItemNumber: '0',
     withContent: false,
+    withTotal: false,
     ...overrides,
   };
 }
@@ -95,6 +96,11 @@ describe.each(TEST_BACKENDS)('reading-list sync on %s', (backend) => {
       ids[0],
       ids[2],
     ]);
+    // with_total counts the whole list, whatever the page's window; without it the total is 0.
+    const counted = await harness.sut.listUserArticles(listRequest({ limit: 1, withTotal: true, newerThan: at('2026-11-02T12:00:00Z'), afterItemNumber: first }), { actor: carol.id });
+    expect([counted.articles.length, counted.total]).toEqual([1, 3]);
+    expect((await harness.sut.listUserArticles(listRequest({ withTotal: true, sourceId: news }), { actor: carol.id })).total).toBe(2);
+    expect((await harness.sut.listUserArticles(listRequest({ limit: 1 }), { actor: carol.id })).total).toBe(0);
     const page1 = await harness.sut.listUserArticles(listRequest({ limit: 2, order: ReadingListOrder.READING_LIST_ORDER_OLDEST_FIRST }), { actor: carol.id });
     const page2 = await harness.sut.listUserArticles(listRequest({ limit: 2, order: ReadingListOrder.READING_LIST_ORDER_OLDEST_FIRST, cursor: page1.nextCursor }), { actor: carol.id });
     expect([...page1.articles, ...page2.articles].map((a) => a.article?.id)).toEqual([ids[0], ids[2], ids[1]]);

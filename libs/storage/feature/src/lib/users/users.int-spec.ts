@@ -17,6 +17,7 @@ const LIST_DEFAULTS = {
   afterItemNumber: '0',
   beforeItemNumber: '0',
   withContent: false,
+  withTotal: false,
 } satisfies Partial<storage.ListUserArticlesRequest>;
 
 function newKey(name = 'laptop'): { key: string; apiKey: storage.NewApiKey } {

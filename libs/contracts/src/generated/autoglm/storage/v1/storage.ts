@@ -567,6 +567,8 @@ export interface ListUserArticlesRequest {
   beforeItemNumber: string;
   /** with_content fills UserArticle's author, content_html and source_title. */
   withContent: boolean;
+  /** with_total also counts the whole list (the filters without cursor, time window and number bounds) into total. */
+  withTotal: boolean;
 }
 
 export interface UserArticle {
@@ -587,6 +589,8 @@ export interface UserArticle {
 export interface ListUserArticlesResponse {
   articles: UserArticle[];
   nextCursor: string;
+  /** total: how many articles the list holds in all, when the request asked with_total (else 0). */
+  total: number;
 }
 
 export interface SavedSearch {
