@@ -172,7 +172,7 @@ describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs
     expect(unread.json.continuation).toBeUndefined();
     for (const ref of refs) {
       expect(ref).toEqual({ id: expect.stringMatching(/^[1-9]\d+$/), directStreamIds: [], timestampUsec: expect.stringMatching(/^\d{16}$/) });
-      expect(BigInt(ref.id)).toBeLessThan(1n << 63n);
+      expect(BigInt(ref.id)).toBeLessThan(1n << 53n);
     }
     const hexIds = refs.map((ref) => BigInt(ref.id).toString(16));
     const contents = await call('POST', '/reader/api/0/stream/items/contents', { headers: auth, body: form([['T', T], ['output', 'json'], ...hexIds.map((id): [string, string] => ['i', id])]) });
@@ -182,7 +182,7 @@ describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs
     expect(items.map((item) => item['id'])).toEqual(hexIds.map((id) => `${ITEM_PREFIX}${id.padStart(16, '0')}`));
     const final = items.find((item) => String(item['title']).startsWith('Striker scores twice'));
     expect(final).toEqual({
-      id: expect.stringMatching(/^tag:google\.com,2005:reader\/item\/0a[0-9a-f]{14}$/),
+      id: expect.stringMatching(/^tag:google\.com,2005:reader\/item\/000a[0-9a-f]{12}$/),
       crawlTimeMsec: String(Date.parse('2026-11-24T18:00:00Z')),
       timestampUsec: String(Date.parse('2026-11-24T18:00:00Z') * 1000),
       published: Date.parse('2026-11-24T18:00:00Z') / 1000,
@@ -272,16 +272,16 @@ describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs
     await expectStatus(400, 'GET', '/reader/api/0/stream/items/ids?r=sideways');
     await expectStatus(400, 'POST', '/reader/api/0/stream/items/contents', form([['i', 'not-an-id']]));
     await expectStatus(400, 'POST', '/reader/api/0/stream/items/contents', form([['i', `${ITEM_PREFIX}zz`]]));
-    await expectStatus(400, 'POST', '/reader/api/0/edit-tag', form([['i', '720575940379279367']]));
-    await expectStatus(400, 'POST', '/reader/api/0/edit-tag', form([['i', '720575940379279367'], ['a', 'user/-/label/Later']]));
+    await expectStatus(400, 'POST', '/reader/api/0/edit-tag', form([['i', '2814749767106567']]));
+    await expectStatus(400, 'POST', '/reader/api/0/edit-tag', form([['i', '2814749767106567'], ['a', 'user/-/label/Later']]));
     await expectStatus(400, 'POST', '/reader/api/0/mark-all-as-read', form([['s', STARRED]]));
     await expectStatus(400, 'POST', '/reader/api/0/subscription/edit', form([['ac', 'explode'], ['s', `feed/${enSourceId}`]]));
     // An id of an article that does not exist is passed over.
-    const unknown = await call('POST', '/reader/api/0/stream/items/contents', { headers: auth, body: form([['i', `${ITEM_PREFIX}0a0000000fffffff`]]) });
+    const unknown = await call('POST', '/reader/api/0/stream/items/contents', { headers: auth, body: form([['i', `${ITEM_PREFIX}000a00000fffffff`]]) });
     expect(unknown).toMatchObject({ status: 200 });
     expect(unknown.json.items).toEqual([]);
     // A write token that is not the caller's: 401 with Google Reader's header.
-    const badToken = await call('POST', '/reader/api/0/edit-tag', { headers: auth, body: form([['T', 'x'.repeat(57)], ['i', '720575940379279367'], ['a', READ]]) });
+    const badToken = await call('POST', '/reader/api/0/edit-tag', { headers: auth, body: form([['T', 'x'.repeat(57)], ['i', '2814749767106567'], ['a', READ]]) });
     expect(badToken.status).toBe(401);
     expect(badToken.headers.get('x-reader-google-bad-token')).toBe('true');
   });

@@ -42,7 +42,7 @@ interface RouteCase {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
-const ITEM = 'tag:google.com,2005:reader/item/0a00000000000007';
+const ITEM = 'tag:google.com,2005:reader/item/000a000000000007';
 
 const ROUTES: Record<string, RouteCase> = {
   'GET /health': { policy: AccessPolicy.Public, path: '/health' },

@@ -45,7 +45,7 @@ describe('GoogleReaderController', () => {
     expect(answer.status).toBe(200);
     const usec = String(Date.parse('2026-11-18T12:00:00.000Z') * 1000);
     expect(answer.body).toEqual({
-      itemRefs: ['720575940379279367', '720575940379279368', '720575940379279369'].map((id) => ({ id, directStreamIds: [], timestampUsec: usec })),
+      itemRefs: ['2814749767106567', '2814749767106568', '2814749767106569'].map((id) => ({ id, directStreamIds: [], timestampUsec: usec })),
       continuation: 'next-page',
     });
     expect(sut.backends.storage.listUserArticles.requests).toEqual([
@@ -87,7 +87,7 @@ describe('GoogleReaderController', () => {
 
   it('marks the items of edit-tag in one storage call, whatever form their ids take', async () => {
     sut.backends.storage.setArticleStates.returns({ changed: 2 });
-    const body = 'i=tag:google.com,2005:reader/item/0a00000000000007&i=720575940379279368&i=a00000000000009&a=user/-/state/com.google/starred&r=user/-/state/com.google/read';
+    const body = 'i=tag:google.com,2005:reader/item/000a000000000007&i=2814749767106568&i=a000000000009&a=user/-/state/com.google/starred&r=user/-/state/com.google/read';
     expect(await send(sut, 'POST', '/reader/api/0/edit-tag', body, { ...auth, ...FORM })).toMatchObject({ status: 200, text: 'OK' });
     expect(sut.backends.storage.setArticleStates.requests).toEqual([
       { itemNumbers: ['7', '8', '9'], read: storage.MarkChange.MARK_CHANGE_CLEAR, starred: storage.MarkChange.MARK_CHANGE_SET },

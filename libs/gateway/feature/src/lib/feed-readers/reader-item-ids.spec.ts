@@ -3,8 +3,8 @@ import { parseItemTag, parseReaderStream } from './reader-streams';
 
 describe('Google Reader item ids', () => {
   it('writes an item number in the long (16 hex digits) and short (decimal) forms', () => {
-    expect(readerItemId('7')).toEqual({ long: `${ITEM_ID_PREFIX}0a00000000000007`, short: '720575940379279367' });
-    expect(readerItemId('255')).toEqual({ long: `${ITEM_ID_PREFIX}0a000000000000ff`, short: '720575940379279615' });
+    expect(readerItemId('7')).toEqual({ long: `${ITEM_ID_PREFIX}000a000000000007`, short: '2814749767106567' });
+    expect(readerItemId('255')).toEqual({ long: `${ITEM_ID_PREFIX}000a0000000000ff`, short: '2814749767106815' });
   });
 
   it('reads every form clients send back to the same item number', () => {
@@ -14,15 +14,16 @@ describe('Google Reader item ids', () => {
     for (const id of [long, short, hex, hex.replace(/^0+/, ''), hex.toUpperCase(), ` ${short} `]) expect({ id, n: itemNumberOfReaderId(id) }).toEqual({ id, n: '16' });
   });
 
-  it('keeps the largest item numbers positive signed 64-bit ids', () => {
-    const { long, short } = readerItemId('72057594037927935');
-    expect(BigInt(short)).toBeLessThan(1n << 63n);
-    expect(itemNumberOfReaderId(long)).toBe('72057594037927935');
-    expect(itemNumberOfReaderId(short)).toBe('72057594037927935');
+  it('keeps even the largest item numbers below 2^53, exact as a double', () => {
+    const { long, short } = readerItemId('281474976710655');
+    expect(BigInt(short)).toBeLessThan(1n << 53n);
+    expect(String(Number(short))).toBe(short);
+    expect(itemNumberOfReaderId(long)).toBe('281474976710655');
+    expect(itemNumberOfReaderId(short)).toBe('281474976710655');
   });
 
   it('refuses what is no id of ours', () => {
-    for (const id of ['', 'abc-def', '12.5', `${ITEM_ID_PREFIX}`, `${ITEM_ID_PREFIX}xyz`, `${ITEM_ID_PREFIX}0a000000000000000`, '16', '0a00000000000000', '-1', '99999999999999999999999', 'tag:google.com,2005:reader/item/0b00000000000001'])
+    for (const id of ['', 'abc-def', '12.5', `${ITEM_ID_PREFIX}`, `${ITEM_ID_PREFIX}xyz`, `${ITEM_ID_PREFIX}000a0000000000000`, '16', '000a000000000000', '-1', '99999999999999999999999', 'tag:google.com,2005:reader/item/000b000000000001', '0a00000000000007'])
       expect({ id, n: itemNumberOfReaderId(id) }).toEqual({ id, n: undefined });
   });
 });

@@ -4,15 +4,15 @@
  * Clients send either, and some (NetNewsWire) send the hex digits bare and unpadded.
  *
  * Our number is the article's item_number plus ITEM_ID_BASE. The base puts an `a` at the head of
- * every hex spelling (0x0a…), so a bare id made only of decimal digits is always the short form
+ * every hex spelling (0x000a…), so a bare id made only of decimal digits is always the short form
  * and one with a letter the hex form: the two never read alike (with small sequence numbers,
- * hex "10" and decimal "10" would). The numbers stay positive signed 64-bit integers, which
- * clients parse into Int64.
+ * hex "10" and decimal "10" would). The numbers stay below 2^53, like FreshRSS's (microsecond
+ * times): exact in clients that hold them in an Int64 and in those that use a double (JavaScript).
  */
 export const ITEM_ID_PREFIX = 'tag:google.com,2005:reader/item/';
-const ITEM_ID_BASE = 0x0a00_0000_0000_0000n;
-/** The largest item number an id can carry (ids stay within 0x0a00… to 0x0aff…). */
-const MAX_ITEM_NUMBER = 0x00ff_ffff_ffff_ffffn;
+const ITEM_ID_BASE = 0x000a_0000_0000_0000n;
+/** The largest item number an id can carry (ids stay within 0x000a0… to 0x000af…: 2.8e14 articles). */
+const MAX_ITEM_NUMBER = 0x0000_ffff_ffff_ffffn;
 const TWO_TO_64 = 1n << 64n;
 const HEX = /^[0-9a-f]{1,16}$/i;
 const DECIMAL = /^-?[1-9]\d{0,19}$/;
