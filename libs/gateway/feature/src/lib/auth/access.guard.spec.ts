@@ -90,7 +90,6 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /api/v1/me/events': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/events', body: { articleId: ID, type: 'open' } },
   'PUT /api/v1/me/fever': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/fever', body: { password: 'correct horse' } },
   'DELETE /api/v1/me/fever': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/fever' },
-  'GET /accounts/ClientLogin': { policy: AccessPolicy.Public, protocol: 'client-login', path: '/accounts/ClientLogin' },
   'POST /accounts/ClientLogin': { policy: AccessPolicy.Public, protocol: 'client-login', path: '/accounts/ClientLogin', raw: { type: FORM, text: 'Email=alice' } },
   'GET /reader/api/0/token': { policy: AccessPolicy.Public, protocol: 'google-reader', fromKeyAlone: true, path: '/reader/api/0/token' },
   'GET /reader/api/0/user-info': { policy: AccessPolicy.Public, protocol: 'google-reader', fromKeyAlone: true, path: '/reader/api/0/user-info' },

@@ -29,12 +29,15 @@ describe('GoogleReaderController', () => {
   });
   afterEach(() => sut.close());
 
-  it('answers ClientLogin in the text form, or as JSON when output=json', async () => {
+  it('answers a POSTed ClientLogin in the text form, or as JSON when output=json', async () => {
     const text = await send(sut, 'POST', '/accounts/ClientLogin', `Email=alice&Passwd=${key}`, FORM);
     expect(text).toMatchObject({ status: 200, text: `SID=${key}\nLSID=null\nAuth=${key}\n` });
     const json = await send(sut, 'POST', '/accounts/ClientLogin?output=json', `Email=ALICE&Passwd=${key}`, FORM);
     expect(json.body).toEqual({ SID: key, LSID: null, Auth: key });
     expect(await send(sut, 'POST', '/accounts/ClientLogin', `Email=bob&Passwd=${key}`, FORM)).toMatchObject({ status: 401, text: 'Error=BadAuthentication\n' });
+    // Credentials in the URL are not read (proxies log URLs), and there is no GET form.
+    expect((await send(sut, 'POST', `/accounts/ClientLogin?Email=alice&Passwd=${key}`, '', FORM)).status).toBe(401);
+    expect((await send(sut, 'GET', `/accounts/ClientLogin?Email=alice&Passwd=${key}`)).status).toBe(404);
   });
 
   it('maps s, xt, ot, nt, r, n and c onto one storage request, and answers item refs with a continuation', async () => {

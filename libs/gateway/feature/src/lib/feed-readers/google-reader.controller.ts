@@ -48,15 +48,29 @@ export class GoogleReaderController {
     @Inject(FEED_READER_CLOCK) private readonly clock: FeedReaderClock,
   ) {}
 
-  /** Email = the user's name, Passwd = one of their API keys; the Auth token is that key. */
-  @Get(CLIENT_LOGIN_PATH)
-  async clientLoginGet(@Req() request: Request, @Res() response: ServerResponse): Promise<void> {
-    await this.clientLogin(request, response);
-  }
-
+  /**
+   * Email = the user's name, Passwd = one of their API keys, in the POSTed form (as Google's ClientLogin
+   * had it; never in the URL, where proxies log it); the Auth token is that key.
+   */
   @Post(CLIENT_LOGIN_PATH)
-  async clientLoginPost(@Req() request: Request, @Res() response: ServerResponse): Promise<void> {
-    await this.clientLogin(request, response);
+  async clientLogin(@Req() request: Request, @Res() response: ServerResponse): Promise<void> {
+    const form = ReaderParams.of({ body: request.body });
+    const reader = await this.auth.clientLogin(form.one('Email'), form.one('Passwd'));
+    if (!reader) {
+      response.statusCode = HttpStatus.UNAUTHORIZED;
+      response.setHeader('content-type', PLAIN_TEXT);
+      response.end('Error=BadAuthentication\n');
+      return;
+    }
+    response.statusCode = HttpStatus.OK;
+    response.setHeader('cache-control', 'no-store');
+    if (ReaderParams.of(request).one('output') === 'json') {
+      response.setHeader('content-type', 'application/json; charset=utf-8');
+      response.end(JSON.stringify({ SID: reader.token, LSID: null, Auth: reader.token }));
+      return;
+    }
+    response.setHeader('content-type', PLAIN_TEXT);
+    response.end(`SID=${reader.token}\nLSID=null\nAuth=${reader.token}\n`);
   }
 
   @Get(`${GOOGLE_READER_API}/token`)
@@ -239,26 +253,6 @@ export class GoogleReaderController {
         throw DomainError.invalidArgument('mark-all-as-read takes the reading list, a feed or a folder');
     }
     return 'OK';
-  }
-
-  private async clientLogin(request: Request, response: ServerResponse): Promise<void> {
-    const params = ReaderParams.of(request);
-    const reader = await this.auth.clientLogin(params.one('Email'), params.one('Passwd'));
-    if (!reader) {
-      response.statusCode = HttpStatus.UNAUTHORIZED;
-      response.setHeader('content-type', PLAIN_TEXT);
-      response.end('Error=BadAuthentication\n');
-      return;
-    }
-    response.statusCode = HttpStatus.OK;
-    response.setHeader('cache-control', 'no-store');
-    if (params.one('output') === 'json') {
-      response.setHeader('content-type', 'application/json; charset=utf-8');
-      response.end(JSON.stringify({ SID: reader.token, LSID: null, Auth: reader.token }));
-      return;
-    }
-    response.setHeader('content-type', PLAIN_TEXT);
-    response.end(`SID=${reader.token}\nLSID=null\nAuth=${reader.token}\n`);
   }
 
   /**
