@@ -360,6 +360,7 @@ describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs
     expect((await fever('&items&since_id=abc', [['api_key', key]])).status).toBe(400);
     expect((await fever('', [['api_key', key], ['mark', 'item'], ['as', 'shredded'], ['id', '1']])).status).toBe(400);
     expect((await fever('', [['api_key', key], ['mark', 'feed'], ['as', 'read'], ['id', '999999']])).status).toBe(404);
+    expect((await call('GET', `/fever/?api&api_key=${key}`)).json).toEqual({ api_version: 3, auth: 0 });
     expect((await call('DELETE', '/api/v1/me/fever', { headers: { authorization: `Bearer ${bobKey}` } })).status).toBe(204);
     expect((await fever('&items', [['api_key', key]])).json).toEqual({ api_version: 3, auth: 0 });
   });

@@ -55,7 +55,8 @@ export class FeverController {
   private async fever(request: Request): Promise<FeverAnswer> {
     const params = ReaderParams.of(request);
     if (!params.has('api')) throw DomainError.invalidArgument('this is the Fever API: call /fever/?api');
-    const caller = await this.auth.feverCaller(params.one('api_key'));
+    // The key is POSTed, as Fever defines it; one in the URL (which proxies log) is not read.
+    const caller = await this.auth.feverCaller(ReaderParams.of({ body: request.body }).one('api_key'));
     if (!caller) return { api_version: FEVER_API_VERSION, auth: 0 };
     const answer: FeverAnswer = { api_version: FEVER_API_VERSION, auth: 1, last_refreshed_on_time: Math.floor(this.clock.now().getTime() / 1000) };
     // A write first, so the lists asked for in the same call already show it.
