@@ -33,6 +33,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/me/articles',
       '/api/v1/me/articles/{id}/state',
       '/api/v1/me/events',
+      '/api/v1/me/fever',
       '/api/v1/me/recommendations',
       '/api/v1/me/saved-searches',
       '/api/v1/me/saved-searches/{id}',

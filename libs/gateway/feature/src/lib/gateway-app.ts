@@ -4,9 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import type { ApiConfig } from '@autoglm/shared-config';
 import { jsonBodyParserOptions } from './common/json-body-limits';
+import { FEED_READER_PATHS } from './feed-readers/feed-reader-paths';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
+/** Form bodies: enough for 10,000 item ids and a few other fields. */
+const FORM_PARAMETER_LIMIT = 10_100;
+const FORM_BODY_LIMIT = '1mb';
 
 /**
  * The gateway's HTTP server: Express with case-sensitive, strict routing, so that a path matches
@@ -30,8 +34,12 @@ export function configureGatewayApp(app: INestApplication, api: ApiConfig): void
   // Replaces Nest's default JSON parser (same name, so Nest does not add its own). Nest would swap
   // `verify` for its raw-body hook if the application were created with rawBody: true; it is not.
   (app as NestExpressApplication).useBodyParser('json', jsonBodyParserOptions(api));
-  // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>.
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId'] });
+  // Form bodies (the feed-reader protocols post them): flat name=value pairs, a repeated name gives
+  // all its values (edit-tag's i=…&i=…, up to 10,000 ids); no nested objects from brackets.
+  (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, parameterLimit: FORM_PARAMETER_LIMIT, limit: FORM_BODY_LIMIT });
+  // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>. Nor are the
+  // feed-reader protocols: apps call /accounts/ClientLogin, /reader/api/0/… and /fever/.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId', ...FEED_READER_PATHS] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -36,6 +36,12 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { PublicReadCache, PublicReadCacheInterceptor } from './common/public-read-cache';
 import { WebSubController } from './websub/websub.controller';
+import { FEED_READER_CLOCK, systemFeedReaderClock } from './feed-readers/feed-reader-clock';
+import { FeedReaderAuth } from './feed-readers/feed-reader-auth.service';
+import { FeverKeyController } from './feed-readers/fever-key.controller';
+import { FeverController } from './feed-readers/fever.controller';
+import { GoogleReaderController } from './feed-readers/google-reader.controller';
+import { ReaderLibrary } from './feed-readers/reader-library.service';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
@@ -62,6 +68,9 @@ export class GatewayModule {
         UsersController,
         MeController,
         LibraryController,
+        FeverKeyController,
+        GoogleReaderController,
+        FeverController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -89,6 +98,9 @@ export class GatewayModule {
         ArticleSearch,
         SearchResolver,
         MeResolver,
+        FeedReaderAuth,
+        ReaderLibrary,
+        { provide: FEED_READER_CLOCK, useValue: systemFeedReaderClock },
       ],
     };
   }

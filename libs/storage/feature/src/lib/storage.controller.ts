@@ -211,8 +211,20 @@ export class StorageController implements storage.StorageServiceController {
   }
 
   async listUserArticles(request: storage.ListUserArticlesRequest, metadata?: Metadata): Promise<storage.ListUserArticlesResponse> {
-    const { articles, nextCursor } = await this.library.listUserArticles(requireActor(metadata), request);
-    return { articles: articles.map(mapUserArticle), nextCursor };
+    const { articles, nextCursor, total } = await this.library.listUserArticles(requireActor(metadata), request);
+    return { articles: articles.map(mapUserArticle), nextCursor, total };
+  }
+
+  async setArticleStates(request: storage.SetArticleStatesRequest, metadata?: Metadata): Promise<storage.SetArticleStatesResponse> {
+    const changed = await this.library.setArticleStates(requireActor(metadata), request);
+    if (changed > 0) this.reads.changed();
+    return { changed };
+  }
+
+  async markAllRead(request: storage.MarkAllReadRequest, metadata?: Metadata): Promise<storage.MarkAllReadResponse> {
+    const marked = await this.library.markAllRead(requireActor(metadata), request);
+    if (marked > 0) this.reads.changed();
+    return { marked };
   }
 
   async createSavedSearch(request: storage.CreateSavedSearchRequest, metadata?: Metadata): Promise<storage.CreateSavedSearchResponse> {

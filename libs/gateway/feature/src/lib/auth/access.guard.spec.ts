@@ -28,9 +28,21 @@ interface RouteCase {
   /** Path with sample ids; for Owner routes `{user}` is replaced by the id the call names. */
   path: string;
   body?: unknown;
-  /** Raw body with its content type (OPML). */
+  /** Raw body with its content type (OPML, or a feed-reader protocol's form). */
   raw?: { type: string; text: string };
+  /**
+   * A feed-reader protocol's route: Public for the guard, authenticated by the protocol itself. The
+   * calls here carry no protocol credentials, so: Google Reader answers 401 without a key and serves
+   * the key's owner with one (it also takes the API's Bearer key); ClientLogin answers its own 401
+   * "Error=BadAuthentication"; Fever answers `auth: 0` (200). None of them reaches data without credentials.
+   */
+  protocol?: 'google-reader' | 'client-login' | 'fever';
+  /** A Google Reader route that answers from the key alone (token, user-info): 200 for a key's owner, no backend call. */
+  fromKeyAlone?: true;
 }
+
+const FORM = 'application/x-www-form-urlencoded';
+const ITEM = 'tag:google.com,2005:reader/item/000a000000000007';
 
 const ROUTES: Record<string, RouteCase> = {
   'GET /health': { policy: AccessPolicy.Public, path: '/health' },
@@ -76,6 +88,48 @@ const ROUTES: Record<string, RouteCase> = {
   'DELETE /api/v1/me/saved-searches/:id': { policy: AccessPolicy.KeyHolder, path: `/api/v1/me/saved-searches/${ID}` },
   'GET /api/v1/me/recommendations': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/recommendations' },
   'POST /api/v1/me/events': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/events', body: { articleId: ID, type: 'open' } },
+  'PUT /api/v1/me/fever': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/fever', body: { password: 'correct horse' } },
+  'DELETE /api/v1/me/fever': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/fever' },
+  'POST /accounts/ClientLogin': { policy: AccessPolicy.Public, protocol: 'client-login', path: '/accounts/ClientLogin', raw: { type: FORM, text: 'Email=alice' } },
+  'GET /reader/api/0/token': { policy: AccessPolicy.Public, protocol: 'google-reader', fromKeyAlone: true, path: '/reader/api/0/token' },
+  'GET /reader/api/0/user-info': { policy: AccessPolicy.Public, protocol: 'google-reader', fromKeyAlone: true, path: '/reader/api/0/user-info' },
+  'GET /reader/api/0/subscription/list': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/subscription/list?output=json' },
+  'GET /reader/api/0/tag/list': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/tag/list?output=json' },
+  'GET /reader/api/0/unread-count': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/unread-count?output=json' },
+  'POST /reader/api/0/subscription/edit': {
+    policy: AccessPolicy.Public,
+    protocol: 'google-reader',
+    path: '/reader/api/0/subscription/edit',
+    raw: { type: FORM, text: `ac=unsubscribe&s=feed/${ID}` },
+  },
+  'POST /reader/api/0/subscription/quickadd': {
+    policy: AccessPolicy.Public,
+    protocol: 'google-reader',
+    path: '/reader/api/0/subscription/quickadd',
+    raw: { type: FORM, text: 'quickadd=https://example.org/feed.xml' },
+  },
+  'POST /reader/api/0/rename-tag': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/rename-tag', raw: { type: FORM, text: 's=user/-/label/A&dest=user/-/label/B' } },
+  'POST /reader/api/0/disable-tag': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/disable-tag', raw: { type: FORM, text: 's=user/-/label/A' } },
+  'GET /reader/api/0/stream/items/ids': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=5' },
+  'POST /reader/api/0/stream/items/ids': {
+    policy: AccessPolicy.Public,
+    protocol: 'google-reader',
+    path: '/reader/api/0/stream/items/ids',
+    raw: { type: FORM, text: 's=user/-/state/com.google/starred' },
+  },
+  'GET /reader/api/0/stream/items/contents': { policy: AccessPolicy.Public, protocol: 'google-reader', path: `/reader/api/0/stream/items/contents?i=${ITEM}` },
+  'POST /reader/api/0/stream/items/contents': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/stream/items/contents', raw: { type: FORM, text: `i=${ITEM}` } },
+  'GET /reader/api/0/stream/contents': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/stream/contents?n=5' },
+  'GET /reader/api/0/stream/contents/*stream': { policy: AccessPolicy.Public, protocol: 'google-reader', path: `/reader/api/0/stream/contents/feed/${ID}` },
+  'POST /reader/api/0/edit-tag': { policy: AccessPolicy.Public, protocol: 'google-reader', path: '/reader/api/0/edit-tag', raw: { type: FORM, text: `i=${ITEM}&a=user/-/state/com.google/read` } },
+  'POST /reader/api/0/mark-all-as-read': {
+    policy: AccessPolicy.Public,
+    protocol: 'google-reader',
+    path: '/reader/api/0/mark-all-as-read',
+    raw: { type: FORM, text: 's=user/-/state/com.google/reading-list' },
+  },
+  'GET /fever{/}': { policy: AccessPolicy.Public, protocol: 'fever', path: '/fever/?api&groups' },
+  'POST /fever{/}': { policy: AccessPolicy.Public, protocol: 'fever', path: '/fever/?api&items', raw: { type: FORM, text: 'api_key=' } },
 };
 
 interface FieldCase {
@@ -135,6 +189,33 @@ function allowed(policy: AccessPolicy, form: Form, instance: Instance): boolean 
       if (anonymous) return !instance.authRequired && !instance.accounts;
       return form === 'other-user' ? 'not found' : true;
   }
+}
+
+/**
+ * What a feed-reader protocol's route answers a call without protocol credentials (see RouteCase.protocol):
+ * the status, and whether a backend is reached. Google Reader serves an API key's owner (forms with a key).
+ */
+function protocolAnswer(routeCase: RouteCase, form: Form): { status?: number; reached: boolean } {
+  switch (routeCase.protocol) {
+    case undefined:
+      throw new Error('not a feed-reader protocol route');
+    case 'google-reader':
+      if (form === 'anonymous') return { status: 401, reached: false };
+      return routeCase.fromKeyAlone ? { status: 200, reached: false } : { reached: true };
+    case 'client-login':
+      return { status: 401, reached: false };
+    case 'fever':
+      return { status: 200, reached: false };
+  }
+}
+
+function expectProtocolAnswer(route: string, routeCase: RouteCase, form: Form, outcome: { status: number; reached: boolean; text?: string }): void {
+  const expected = protocolAnswer(routeCase, form);
+  expect({ route, form, reached: outcome.reached }).toEqual({ route, form, reached: expected.reached });
+  if (expected.status !== undefined) expect({ route, form, status: outcome.status }).toEqual({ route, form, status: expected.status });
+  else expect({ route, form, status: outcome.status }).not.toEqual({ route, form, status: 500 });
+  if (routeCase.protocol === 'fever' && outcome.text !== undefined) expect(JSON.parse(outcome.text)).toEqual({ api_version: 3, auth: 0 });
+  if (routeCase.protocol === 'client-login' && outcome.text !== undefined) expect(outcome.text).toBe('Error=BadAuthentication\n');
 }
 
 function headersOf(form: Form): Record<string, string> {
@@ -229,10 +310,13 @@ function registeredRoutes(gateway: TestGateway): Map<string, AccessRule | undefi
         if (typeof handler !== 'function' || name === 'constructor') continue;
         const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
         if (requestMethod === undefined) continue;
-        const path = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-        const full = ['', base, path].filter((part, i) => i === 0 || (part && part !== '/')).join('/');
-        const prefixed = base === 'health' || base === 'websub' ? full : `/api/v1${full}`;
-        routes.set(`${methods[requestMethod]} ${prefixed}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
+        const declared = (Reflect.getMetadata(PATH_METADATA, handler) ?? '') as string | string[];
+        for (const path of Array.isArray(declared) ? declared : [declared]) {
+          const full = ['', base, path].filter((part, i) => i === 0 || (part && part !== '/')).join('/');
+          // Outside the API prefix: health probes, WebSub callbacks and the feed-reader protocols.
+          const unprefixed = base === 'health' || base === 'websub' || /^\/(accounts|reader|fever)\b/.test(full);
+          routes.set(`${methods[requestMethod]} ${unprefixed ? full : `/api/v1${full}`}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
+        }
       }
     }
   }
@@ -274,9 +358,9 @@ describe(AccessGuard.name, () => {
 
     it('documents each operation\'s policy in the OpenAPI document', async () => {
       const doc = (await send(sut, 'GET', '/docs-json')).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
-      for (const [route, { policy }] of Object.entries(ROUTES)) {
+      for (const [route, { policy, protocol }] of Object.entries(ROUTES)) {
         const [method = '', path = ''] = route.split(' ');
-        if (path.startsWith('/websub')) continue; // not part of the API document
+        if (path.startsWith('/websub') || protocol) continue; // not part of the API document
         const operation = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
         expect({ route, access: operation?.['x-autoglm-access'] }).toEqual({ route, access: policy });
       }
@@ -308,7 +392,9 @@ describe(AccessGuard.name, () => {
         const answer = await callRoute(sut, method, routeCase, form);
         const reached = backendCalls() > before;
         const outcome = { route, form, status: answer.status, reached };
-        if (expected === true && routeCase.policy === AccessPolicy.Public) {
+        if (routeCase.protocol) {
+          expectProtocolAnswer(route, routeCase, form, { ...outcome, text: answer.text });
+        } else if (expected === true && routeCase.policy === AccessPolicy.Public) {
           // Health answers from backend states probed in the background: allowed means not refused.
           expect({ route, form, refused: [401, 403, 500].includes(outcome.status) }).toEqual({ route, form, refused: false });
         } else if (expected === true) {
@@ -336,7 +422,8 @@ describe(AccessGuard.name, () => {
         const before = backendCalls();
         const status = await absoluteForm(sut, method, routeCase.path.replace('{user}', namedUser(form)), headersOf(form));
         const expected = allowed(routeCase.policy, form, instance);
-        if (expected === true && routeCase.policy === AccessPolicy.Public) expect({ route, form, refused: [401, 403, 500].includes(status) }).toEqual({ route, form, refused: false });
+        if (routeCase.protocol) expectProtocolAnswer(route, routeCase, form, { status, reached: backendCalls() > before });
+        else if (expected === true && routeCase.policy === AccessPolicy.Public) expect({ route, form, refused: [401, 403, 500].includes(status) }).toEqual({ route, form, refused: false });
         else if (expected === true) expect({ route, form, reached: backendCalls() > before }).toEqual({ route, form, reached: true });
         else expect({ route, form, status, reached: backendCalls() > before }).toEqual({ route, form, status: expected === 'not found' ? 404 : form === 'anonymous' ? 401 : 403, reached: false });
       }
@@ -389,8 +476,12 @@ describe(AccessGuard.name, () => {
     ])('answers 401 to %s on every route but the public ones', async (_case, headers) => {
       for (const [route, routeCase] of Object.entries(ROUTES)) {
         const [method = 'GET'] = route.split(' ');
-        const answer = await send(sut, method, routeCase.path.replace('{user}', 'me'), routeCase.body, headers);
-        if (routeCase.policy === AccessPolicy.Public) expect({ route, status: answer.status }).not.toEqual({ route, status: 401 });
+        const answer = routeCase.raw
+          ? await send(sut, method, routeCase.path, routeCase.raw.text, { ...headers, 'content-type': routeCase.raw.type })
+          : await send(sut, method, routeCase.path.replace('{user}', 'me'), routeCase.body, headers);
+        // Google Reader takes the API's key too, so it refuses a bad one; ClientLogin and Fever ignore it (no credentials of theirs here).
+        if (routeCase.protocol === 'google-reader' || routeCase.protocol === 'client-login') expect({ route, status: answer.status }).toEqual({ route, status: 401 });
+        else if (routeCase.policy === AccessPolicy.Public) expect({ route, status: answer.status }).not.toEqual({ route, status: 401 });
         else expect({ route, status: answer.status }).toEqual({ route, status: 401 });
       }
     });

@@ -37,3 +37,13 @@ export function presentedApiKey(headers: Record<string, string | string[] | unde
   if (bearer?.[1]) return bearer[1];
   return single(headers['x-api-key']);
 }
+
+/**
+ * The token of a Google Reader client's `Authorization: GoogleLogin auth=<token>` header (the API key
+ * ClientLogin handed out); '' when there is none. Only the feed-reader routes accept it as credentials.
+ */
+export function googleLoginToken(headers: Record<string, string | string[] | undefined>): string {
+  const authorization = headers['authorization'];
+  const header = (Array.isArray(authorization) ? (authorization[0] ?? '') : (authorization ?? '')).trim();
+  return /^GoogleLogin\s+auth=(\S+)$/i.exec(header)?.[1] ?? '';
+}

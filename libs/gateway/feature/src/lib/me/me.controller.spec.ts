@@ -3,7 +3,7 @@ import { EventType, storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, toTimestamp } from '@autoglm/shared-grpc';
 import { generateApiKey } from '../auth/api-key';
-import { anArticleRef, aSource } from '../testing/fake-backends';
+import { aSubscription, aUserArticle } from '../testing/fake-backends';
 import { graphQl, send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
 import { MeController } from './me.controller';
 
@@ -119,7 +119,7 @@ describe(MeController.name, () => {
 
     it('keeps subscriptions, marks, the reading list and saved searches under the caller\'s id', async () => {
       const auth = bearer(aliceKey);
-      sut.backends.storage.putSubscription.returns({ subscription: { source: aSource(), category: 'Tech', createdAt: CREATED }, created: true });
+      sut.backends.storage.putSubscription.returns({ subscription: aSubscription({ category: 'Tech', createdAt: CREATED }), created: true });
       expect(await send(sut, 'PUT', '/api/v1/me/subscriptions/src-1', { category: 'Tech' }, auth)).toMatchObject({
         status: 200,
         body: { category: 'Tech', source: { id: 'src-1' } },
@@ -138,8 +138,9 @@ describe(MeController.name, () => {
         starred: storage.MarkChange.MARK_CHANGE_UNSPECIFIED,
       });
       sut.backends.storage.listUserArticles.returns({
-        articles: [{ article: anArticleRef(), marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } }],
+        articles: [aUserArticle({ marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } })],
         nextCursor: '',
+        total: 0,
       });
       const list = await send(sut, 'GET', '/api/v1/me/articles?filter=starred&limit=5', undefined, auth);
       expect(list).toMatchObject({ status: 200, body: { items: [{ marks: { starred: true } }], nextCursor: null } });
@@ -205,8 +206,9 @@ describe(MeController.name, () => {
     it('answers me, the reading list and marks over GraphQL for the key holder only', async () => {
       sut.backends.storage.getUser.returns({ user: ALICE });
       sut.backends.storage.listUserArticles.returns({
-        articles: [{ article: anArticleRef(), marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } }],
+        articles: [aUserArticle({ marks: { read: false, starred: true, readAt: undefined, starredAt: CREATED } })],
         nextCursor: '',
+        total: 0,
       });
       const answer = await graphQl(sut, '{ me { name isAdmin } readingList(filter: "starred", limit: 5) { items { id marks { starred } } nextCursor } }', {}, bearer(aliceKey));
       expect(answer.errors).toBeUndefined();

@@ -58,6 +58,14 @@ export function mapReadingListRequest(query: ReadingListQueryDto): storage.ListU
     filter: mapReadingListFilter(query.filter),
     sourceId: query.sourceId ?? '',
     category: query.category ?? '',
+    newerThan: undefined,
+    olderThan: undefined,
+    order: storage.ReadingListOrder.READING_LIST_ORDER_UNSPECIFIED,
+    itemNumbers: [],
+    afterItemNumber: '0',
+    beforeItemNumber: '0',
+    withContent: false,
+    withTotal: false,
   };
 }
 

@@ -20,6 +20,10 @@ describe(clientTracker.name, () => {
     expect(clientTracker({ headers: { 'x-api-key': 'not-a-key' }, ip: '203.0.113.7' })).toBe(`key:${sha256('not-a-key')}`);
   });
 
+  it("counts a Google Reader app's GoogleLogin token as its key", () => {
+    expect(clientTracker({ headers: { authorization: `GoogleLogin auth=${KEY}` }, ip: '203.0.113.7' })).toBe(`key:${sha256(KEY)}`);
+  });
+
   it('falls back to the client address without a key, and ignores other Authorization schemes', () => {
     expect(clientTracker({ headers: {}, ip: '203.0.113.7' })).toBe('ip:203.0.113.7');
     expect(clientTracker({ headers: { authorization: 'Basic dXNlcjpwdw==' }, ip: '203.0.113.7' })).toBe('ip:203.0.113.7');

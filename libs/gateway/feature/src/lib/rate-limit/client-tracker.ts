@@ -1,5 +1,5 @@
 import { normalizeIp } from '@nestjs/throttler';
-import { hashApiKey, presentedApiKey } from '../auth/api-key';
+import { googleLoginToken, hashApiKey, presentedApiKey } from '../auth/api-key';
 
 /** What the tracker needs of a request (Express's, of REST or GraphQL). */
 export interface TrackedRequest {
@@ -12,10 +12,10 @@ export interface TrackedRequest {
 /**
  * Who a request is counted against: the SHA-256 of the API key it presents (whether or not the key
  * is valid — the limit runs before authentication, so failed attempts are counted too), else its
- * client address. Keys are never kept in clear.
+ * client address. A Google Reader app's `GoogleLogin auth=<key>` counts as its key. Keys are never kept in clear.
  */
 export function clientTracker(request: TrackedRequest): string {
-  const key = presentedApiKey(request.headers);
+  const key = presentedApiKey(request.headers) || googleLoginToken(request.headers);
   return key ? `key:${hashApiKey(key)}` : addressTracker(request);
 }
 

@@ -71,6 +71,8 @@ export class FakeBackends {
     listSubscriptions: rpc<StorageClient, 'listSubscriptions'>('storage', 'listSubscriptions'),
     setArticleState: rpc<StorageClient, 'setArticleState'>('storage', 'setArticleState'),
     listUserArticles: rpc<StorageClient, 'listUserArticles'>('storage', 'listUserArticles'),
+    markAllRead: rpc<StorageClient, 'markAllRead'>('storage', 'markAllRead'),
+    setArticleStates: rpc<StorageClient, 'setArticleStates'>('storage', 'setArticleStates'),
     createSavedSearch: rpc<StorageClient, 'createSavedSearch'>('storage', 'createSavedSearch'),
     listSavedSearches: rpc<StorageClient, 'listSavedSearches'>('storage', 'listSavedSearches'),
     getSavedSearch: rpc<StorageClient, 'getSavedSearch'>('storage', 'getSavedSearch'),
@@ -185,6 +187,31 @@ export function anArticleRef(overrides: Partial<ArticleRef> = {}): ArticleRef {
     topic: 'technology',
     summary: 'Dynamic batching helps.',
     publishedAt: toTimestamp(new Date('2026-11-18T12:00:00.000Z')),
+    ...overrides,
+  };
+}
+
+/** A reading-list entry: anArticleRef, unread and not starred, item number 7 of feed 1, without content. */
+export function aUserArticle(overrides: Partial<storage.UserArticle> = {}): storage.UserArticle {
+  return {
+    article: anArticleRef(),
+    marks: { read: false, starred: false, readAt: undefined, starredAt: undefined },
+    itemNumber: '7',
+    feedNumber: '1',
+    author: '',
+    contentHtml: '',
+    sourceTitle: '',
+    ...overrides,
+  };
+}
+
+/** A subscription to aSource() in no folder, feed number 1. */
+export function aSubscription(overrides: Partial<storage.Subscription> = {}): storage.Subscription {
+  return {
+    source: aSource(),
+    category: '',
+    createdAt: toTimestamp(new Date('2026-11-02T00:00:00.000Z')),
+    feedNumber: '1',
     ...overrides,
   };
 }

@@ -1,8 +1,9 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { SourceEntity } from './source.entity';
 
 @Entity('articles')
 @Unique('UQ_articles_source_item_key', ['sourceId', 'itemKey'])
+@Unique('UQ_articles_item_number', ['itemNumber'])
 // Raw SQL in the migrations (expression index / GIN over tsvector): declared so the drift check knows them.
 @Index('IDX_articles_feed_order', { synchronize: false })
 @Index('IDX_articles_search_vector', { synchronize: false })
@@ -10,6 +11,11 @@ import { SourceEntity } from './source.entity';
 export class ArticleEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** Stable positive 64-bit number from a sequence (feed-reader protocols with integer item ids); bigint as text. */
+  @Column({ type: 'bigint', name: 'item_number', insert: false, update: false })
+  @Generated('increment')
+  itemNumber!: string;
 
   @Index('IDX_articles_source_id')
   @Column('uuid', { name: 'source_id' })

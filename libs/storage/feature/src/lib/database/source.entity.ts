@@ -1,13 +1,19 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Generated, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('sources')
 @Unique('UQ_sources_url', ['url'])
+@Unique('UQ_sources_feed_number', ['feedNumber'])
 export class SourceEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column('text')
   url!: string;
+
+  /** Stable positive 64-bit number from a sequence (Fever's integer feed ids); bigint as text. */
+  @Column({ type: 'bigint', name: 'feed_number', insert: false, update: false })
+  @Generated('increment')
+  feedNumber!: string;
 
   @Column('text', { default: '' })
   title!: string;

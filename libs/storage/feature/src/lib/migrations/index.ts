@@ -11,6 +11,7 @@ import { AddWebSubSubscriptions1795810000000 } from './1795810000000-AddWebSubSu
 import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibrary';
 import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSimhashBands';
 import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullText';
+import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const STORAGE_MIGRATIONS = [
   AddUsersAndLibrary1795820000000,
   RecomputeSimhashBands1795830000000,
   AddArticleFullText1795840000000,
+  AddItemNumbers1795850000000,
 ];

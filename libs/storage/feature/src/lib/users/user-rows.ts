@@ -25,6 +25,8 @@ export interface SubscriptionRow {
   source: SourceRow;
   category: string;
   createdAt: Date;
+  /** sources.feed_number as decimal text. */
+  feedNumber: string;
 }
 
 export interface MarksRow {
@@ -32,7 +34,9 @@ export interface MarksRow {
   starredAt: Date | null;
 }
 
-export type UserArticleRow = ArticleRefRow & MarksRow & { sortKey: string };
+/** A reading-list row; author, contentHtml and sourceTitle are '' unless the request asked with_content. */
+export type UserArticleRow = ArticleRefRow &
+  MarksRow & { sortKey: string; itemNumber: string; feedNumber: string; author: string; contentHtml: string; sourceTitle: string };
 
 export interface SavedSearchRow {
   id: string;

@@ -21,7 +21,7 @@ export function mapApiKey(row: ApiKeyRow): storage.ApiKey {
 }
 
 export function mapSubscription(row: SubscriptionRow): storage.Subscription {
-  return { source: mapSource(row.source), category: row.category, createdAt: toTimestamp(row.createdAt) };
+  return { source: mapSource(row.source), category: row.category, createdAt: toTimestamp(row.createdAt), feedNumber: row.feedNumber };
 }
 
 export function mapMarks(row: MarksRow): storage.ArticleMarks {
@@ -34,7 +34,15 @@ export function mapMarks(row: MarksRow): storage.ArticleMarks {
 }
 
 export function mapUserArticle(row: UserArticleRow): storage.UserArticle {
-  return { article: mapArticleRef(row), marks: mapMarks(row) };
+  return {
+    article: mapArticleRef(row),
+    marks: mapMarks(row),
+    itemNumber: row.itemNumber,
+    feedNumber: row.feedNumber,
+    author: row.author,
+    contentHtml: row.contentHtml,
+    sourceTitle: row.sourceTitle,
+  };
 }
 
 export function mapSavedSearch(row: SavedSearchRow): storage.SavedSearch {

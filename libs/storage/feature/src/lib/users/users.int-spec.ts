@@ -8,6 +8,18 @@ import { rejection, startStorageHarness, TEST_BACKENDS, testFeedItem, type Stora
 
 const { MarkChange, ReadingListFilter, SearchMode } = storage;
 
+/** The fields of ListUserArticlesRequest the reading-list scenarios leave at their defaults. */
+const LIST_DEFAULTS = {
+  newerThan: undefined,
+  olderThan: undefined,
+  order: 0,
+  itemNumbers: [],
+  afterItemNumber: '0',
+  beforeItemNumber: '0',
+  withContent: false,
+  withTotal: false,
+} satisfies Partial<storage.ListUserArticlesRequest>;
+
 function newKey(name = 'laptop'): { key: string; apiKey: storage.NewApiKey } {
   const key = `agl_${randomBytes(32).toString('base64url')}`;
   return { key, apiKey: { name, prefix: key.slice(0, 12), keyHash: createHash('sha256').update(key).digest('hex') } };
@@ -158,7 +170,7 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     ]);
     expect((await sut.listSubscriptions({}, { actor: admin.id })).subscriptions).toEqual([]);
 
-    const all = await sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '' }, { actor: bob.id });
+    const all = await sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '', ...LIST_DEFAULTS }, { actor: bob.id });
     expect(all.articles.map((a) => a.article?.id)).toEqual([...articleIds].reverse());
     expect(all.articles.map((a) => a.article?.id)).not.toContain(elsewhere);
 
@@ -169,7 +181,7 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     // Starring an article of a source bob does not follow keeps it in his starred list.
     await sut.setArticleState({ articleId: elsewhere, read: 0, starred: MarkChange.MARK_CHANGE_SET }, { actor: bob.id });
     const list = (filter: storage.ReadingListFilter, userId = bob.id) =>
-      sut.listUserArticles({ limit: 10, cursor: '', filter, sourceId: '', category: '' }, { actor: userId }).then((r) => r.articles.map((a) => a.article?.id));
+      sut.listUserArticles({ limit: 10, cursor: '', filter, sourceId: '', category: '', ...LIST_DEFAULTS }, { actor: userId }).then((r) => r.articles.map((a) => a.article?.id));
     expect(await list(ReadingListFilter.READING_LIST_FILTER_READ)).toEqual([r1]);
     expect(await list(ReadingListFilter.READING_LIST_FILTER_UNREAD)).toEqual([articleIds[2], r2]);
     expect((await list(ReadingListFilter.READING_LIST_FILTER_STARRED)).sort()).toEqual([r2, elsewhere].sort());
@@ -179,8 +191,8 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
     const unread = await sut.setArticleState({ articleId: r1, read: MarkChange.MARK_CHANGE_CLEAR, starred: 0 }, { actor: bob.id });
     expect(unread.marks).toMatchObject({ read: false, starred: false });
 
-    const firstPage = await sut.listUserArticles({ limit: 2, cursor: '', filter: 0, sourceId: '', category: 'News' }, { actor: bob.id });
-    const secondPage = await sut.listUserArticles({ limit: 2, cursor: firstPage.nextCursor, filter: 0, sourceId: '', category: 'News' }, { actor: bob.id });
+    const firstPage = await sut.listUserArticles({ limit: 2, cursor: '', filter: 0, sourceId: '', category: 'News', ...LIST_DEFAULTS }, { actor: bob.id });
+    const secondPage = await sut.listUserArticles({ limit: 2, cursor: firstPage.nextCursor, filter: 0, sourceId: '', category: 'News', ...LIST_DEFAULTS }, { actor: bob.id });
     expect([...firstPage.articles, ...secondPage.articles].map((a) => a.article?.id)).toEqual([...articleIds].reverse());
     expect(secondPage.nextCursor).toBe('');
 
@@ -248,12 +260,12 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
       code: ErrorCode.NotFound,
     });
     expect(
-      await rejection(sut.listUserArticles({ limit: 101, cursor: '', filter: 0, sourceId: '', category: '' }, { actor: bob.id })),
+      await rejection(sut.listUserArticles({ limit: 1001, cursor: '', filter: 0, sourceId: '', category: '', ...LIST_DEFAULTS }, { actor: bob.id })),
     ).toMatchObject({ code: ErrorCode.InvalidArgument });
     expect(
-      await rejection(sut.listUserArticles({ limit: 5, cursor: 'bogus!', filter: 0, sourceId: '', category: '' }, { actor: bob.id })),
+      await rejection(sut.listUserArticles({ limit: 5, cursor: 'bogus!', filter: 0, sourceId: '', category: '', ...LIST_DEFAULTS }, { actor: bob.id })),
     ).toMatchObject({ code: ErrorCode.InvalidArgument, message: 'invalid cursor' });
-    expect(await rejection(sut.listUserArticles({ limit: 5, cursor: '', filter: 9 as storage.ReadingListFilter, sourceId: '', category: '' }, { actor: bob.id }))).toMatchObject({
+    expect(await rejection(sut.listUserArticles({ limit: 5, cursor: '', filter: 9 as storage.ReadingListFilter, sourceId: '', category: '', ...LIST_DEFAULTS }, { actor: bob.id }))).toMatchObject({
       code: ErrorCode.InvalidArgument,
     });
   });
@@ -299,7 +311,7 @@ describe.each(TEST_BACKENDS)('users, keys and what they own on %s', (backend) =>
       ['deleteSubscription', sut.deleteSubscription({ sourceId: id }, none)],
       ['listSubscriptions', sut.listSubscriptions({}, none)],
       ['setArticleState', sut.setArticleState({ articleId: id, read: MarkChange.MARK_CHANGE_SET, starred: 0 }, none)],
-      ['listUserArticles', sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '' }, none)],
+      ['listUserArticles', sut.listUserArticles({ limit: 0, cursor: '', filter: 0, sourceId: '', category: '', ...LIST_DEFAULTS }, none)],
       ['createSavedSearch', sut.createSavedSearch({ search: savedSearch({ name: 'anonymous' }) }, none)],
       ['listSavedSearches', sut.listSavedSearches({}, none)],
       ['getSavedSearch', sut.getSavedSearch({ savedSearchId: id }, none)],

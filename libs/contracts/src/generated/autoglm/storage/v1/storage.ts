@@ -38,6 +38,17 @@ export enum ReadingListFilter {
   READING_LIST_FILTER_STARRED = 3,
 }
 
+/**
+ * ReadingListOrder orders a reading list: by feed time (published, else fetched) or by item number
+ * (the order articles were stored in).
+ */
+export enum ReadingListOrder {
+  READING_LIST_ORDER_UNSPECIFIED = 0,
+  READING_LIST_ORDER_OLDEST_FIRST = 1,
+  READING_LIST_ORDER_ITEM_NUMBER_ASC = 2,
+  READING_LIST_ORDER_ITEM_NUMBER_DESC = 3,
+}
+
 export enum WebSubState {
   WEB_SUB_STATE_UNSPECIFIED = 0,
   /** WEB_SUB_STATE_DISCOVERED - DISCOVERED: the feed advertises a hub; no subscription request was accepted yet. */
@@ -481,7 +492,11 @@ export interface RevokeApiKeyResponse {
 export interface Subscription {
   source: Source | undefined;
   category: string;
-  createdAt: Timestamp | undefined;
+  createdAt:
+    | Timestamp
+    | undefined;
+  /** feed_number is the source's stable positive 64-bit number (for protocols with integer feed ids: Fever). */
+  feedNumber: string;
 }
 
 export interface PutSubscriptionRequest {
@@ -527,23 +542,55 @@ export interface SetArticleStateResponse {
 }
 
 export interface ListUserArticlesRequest {
-  /** limit is 1..100; 0 means 20. */
+  /** limit is 1..1000 (1..100 with with_content); 0 means 20. */
   limit: number;
+  /** cursor continues a list ordered by feed time (UNSPECIFIED or OLDEST_FIRST) with the same filters. */
   cursor: string;
   filter: ReadingListFilter;
   /** source_id narrows the list to one subscribed source; category to the sources of one of the user's folders. */
   sourceId: string;
   category: string;
+  /** newer_than / older_than bound the feed time (both exclusive). */
+  newerThan: Timestamp | undefined;
+  olderThan:
+    | Timestamp
+    | undefined;
+  /** order: newest first by feed time (UNSPECIFIED), oldest first, or by item number. */
+  order: ReadingListOrder;
+  /**
+   * item_numbers (at most 1000) selects those articles, subscribed or not (articles are the instance's shared
+   * content); unknown numbers are left out.
+   */
+  itemNumbers: string[];
+  /** after_item_number / before_item_number bound the item number (exclusive; 0 = no bound). */
+  afterItemNumber: string;
+  beforeItemNumber: string;
+  /** with_content fills UserArticle's author, content_html and source_title. */
+  withContent: boolean;
+  /** with_total also counts the whole list (the filters without cursor, time window and number bounds) into total. */
+  withTotal: boolean;
 }
 
 export interface UserArticle {
   article: ArticleRef | undefined;
-  marks: ArticleMarks | undefined;
+  marks:
+    | ArticleMarks
+    | undefined;
+  /** item_number is the article's stable positive 64-bit number, increasing in the order articles are stored. */
+  itemNumber: string;
+  /** feed_number is its source's number (see Subscription.feed_number). */
+  feedNumber: string;
+  /** author, content_html and source_title are filled only when the request asks with_content. */
+  author: string;
+  contentHtml: string;
+  sourceTitle: string;
 }
 
 export interface ListUserArticlesResponse {
   articles: UserArticle[];
   nextCursor: string;
+  /** total: how many articles the list holds in all, when the request asked with_total (else 0). */
+  total: number;
 }
 
 export interface SavedSearch {
@@ -557,6 +604,37 @@ export interface SavedSearch {
   publishedFrom: Timestamp | undefined;
   publishedTo: Timestamp | undefined;
   createdAt: Timestamp | undefined;
+}
+
+export interface MarkAllReadRequest {
+  /**
+   * The user is the call's authenticated actor (x-autoglm-actor metadata).
+   * source_id narrows it to one subscribed source; category to one of the user's folders (both empty: every subscription).
+   */
+  sourceId: string;
+  category: string;
+  /** up_to: only articles whose feed time is at or before it (absent: all). */
+  upTo: Timestamp | undefined;
+}
+
+export interface MarkAllReadResponse {
+  /** marked counts the articles that were unread and are now read. */
+  marked: number;
+}
+
+export interface SetArticleStatesRequest {
+  /**
+   * The user is the call's authenticated actor (x-autoglm-actor metadata).
+   * item_numbers: 1..10000 articles.
+   */
+  itemNumbers: string[];
+  read: MarkChange;
+  starred: MarkChange;
+}
+
+export interface SetArticleStatesResponse {
+  /** changed counts the articles found (and given the marks). */
+  changed: number;
 }
 
 export interface CreateSavedSearchRequest {
@@ -834,6 +912,20 @@ export interface StorageServiceClient {
 
   listUserArticles(request: ListUserArticlesRequest, metadata?: Metadata): Observable<ListUserArticlesResponse>;
 
+  /**
+   * MarkAllRead marks every unread article of the user's subscriptions (or of one source or folder) read,
+   * up to a feed time; for feed readers' "mark all as read".
+   */
+
+  markAllRead(request: MarkAllReadRequest, metadata?: Metadata): Observable<MarkAllReadResponse>;
+
+  /**
+   * SetArticleStates sets or clears read / starred on many articles at once, named by item number (unknown
+   * numbers are passed over); for feed readers' edit-tag.
+   */
+
+  setArticleStates(request: SetArticleStatesRequest, metadata?: Metadata): Observable<SetArticleStatesResponse>;
+
   createSavedSearch(request: CreateSavedSearchRequest, metadata?: Metadata): Observable<CreateSavedSearchResponse>;
 
   listSavedSearches(request: ListSavedSearchesRequest, metadata?: Metadata): Observable<ListSavedSearchesResponse>;
@@ -1096,6 +1188,26 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<ListUserArticlesResponse> | Observable<ListUserArticlesResponse> | ListUserArticlesResponse;
 
+  /**
+   * MarkAllRead marks every unread article of the user's subscriptions (or of one source or folder) read,
+   * up to a feed time; for feed readers' "mark all as read".
+   */
+
+  markAllRead(
+    request: MarkAllReadRequest,
+    metadata?: Metadata,
+  ): Promise<MarkAllReadResponse> | Observable<MarkAllReadResponse> | MarkAllReadResponse;
+
+  /**
+   * SetArticleStates sets or clears read / starred on many articles at once, named by item number (unknown
+   * numbers are passed over); for feed readers' edit-tag.
+   */
+
+  setArticleStates(
+    request: SetArticleStatesRequest,
+    metadata?: Metadata,
+  ): Promise<SetArticleStatesResponse> | Observable<SetArticleStatesResponse> | SetArticleStatesResponse;
+
   createSavedSearch(
     request: CreateSavedSearchRequest,
     metadata?: Metadata,
@@ -1234,6 +1346,8 @@ export function StorageServiceControllerMethods() {
       "listSubscriptions",
       "setArticleState",
       "listUserArticles",
+      "markAllRead",
+      "setArticleStates",
       "createSavedSearch",
       "listSavedSearches",
       "getSavedSearch",
