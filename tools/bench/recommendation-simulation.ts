@@ -30,6 +30,7 @@ import type { ArticleRef } from '@autoglm/contracts';
 import { EventType } from '@autoglm/contracts';
 import { MAX_PROFILE_EVENTS, type Candidate, type ProfileEvent } from '@autoglm/recommender-feature';
 import { toTimestamp } from '@autoglm/shared-grpc';
+import { seededRandom } from './seeded-random';
 import { coverage, intraListDiversity, meanDefined, ndcgAtK, novelty, rankingAuc, reciprocalRank } from './recommendation-metrics';
 
 /** What the pipeline computed for an article: everything a ranker may see but its publish time. */
@@ -122,17 +123,7 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A uniform in [0, 1) fixed by the seed and a key: the same coin in every method's world. */
 export function keyedUniform(seed: number, key: string): number {

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
+import { seededRandom } from './seeded-random';
 import type { SoakHeapSnapshotDone, SoakHeapSnapshotRequest, SoakProbeSample } from './soak-probe';
 
 const MB = 1024 * 1024;
@@ -80,17 +81,8 @@ interface CorpusArticle {
   publishedAt: Date;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so every run serves the same articles. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random sequence, so every run serves the same articles. */
+const random = seededRandom;
 
 function buildArticles(count: number): CorpusArticle[] {
   const truth = JSON.parse(readFileSync(CORPUS, 'utf8')) as Record<string, { articleBody: string }>;
