@@ -22,7 +22,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, waitFor as waitUntil } from '@autoglm/shared-testing';
 import { startServerBackend } from '../../apps/autoglm/src/testing/server-backend';
 
 type Mode = 'embedded' | 'server';
@@ -261,20 +261,9 @@ async function startSystem(mode: Mode, backend: Backend, dataDir: string, option
   return { url, stop };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      if (String(error).includes('the system exited')) throw error;
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+/** The system's own exit ends any wait at once. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  return waitUntil(what, probe, { timeoutMs, intervalMs: 500, fatal: (error) => String(error).includes('the system exited') });
 }
 
 interface ListedArticle {

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureModelBuilt, startAnalysisService } from '@autoglm/analysis-feature';
-import { SourceKind, analysis, storage } from '@autoglm/contracts';
+import { analysis, storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { closeGrpcClients, createGrpcClient, type GrpcClientHandle, type RunningService } from '@autoglm/shared-grpc';
 import { closeInProcessQueues, type JobQueue, type QueueFactory, type QueueName } from '@autoglm/shared-queue';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, newSourceRequest } from '@autoglm/shared-testing';
 import { startStorageService } from '@autoglm/storage-feature';
 
 const OLD_VERSION = 'previous-model@0.9';
@@ -119,16 +118,7 @@ describe('re-embedding stored articles after a model switch (PGlite)', () => {
   });
 
   it('gives every article a vector of the new model, keeps the old ones, and search answers throughout', async () => {
-    const { source } = await store.client.createSource({
-      url: `https://feeds.example.org/${randomUUID()}.xml`,
-      title: '',
-      kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
-      intervalSeconds: 0,
-      origin: '',
-      ifMissing: false,
-      category: '',
-      fullText: false,
-    });
+    const { source } = await store.client.createSource(newSourceRequest());
     const sourceId = source?.id as string;
     const { articleIds } = await store.client.upsertArticles({
       sourceId,

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, waitFor as waitUntil } from '@autoglm/shared-testing';
 import { startServerBackend } from './testing/server-backend';
 
 /**
@@ -176,20 +176,9 @@ class SystemProcess {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      if (/exited during start-up/.test((error as Error).message)) throw error;
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+/** The system's own exit ends any wait at once. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  return waitUntil(what, probe, { timeoutMs, fatal: (error) => /exited during start-up/.test((error as Error).message) });
 }
 
 interface ListedArticle {

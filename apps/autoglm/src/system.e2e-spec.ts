@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { storage } from '@autoglm/contracts';
 import type { AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient } from '@autoglm/shared-grpc';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, waitFor as waitUntil } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
 import { startServerBackend } from './testing/server-backend';
@@ -66,19 +66,8 @@ function serveFixtures(): Promise<{ server: Server; base: string }> {
   );
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  return waitUntil(what, probe, { timeoutMs });
 }
 
 describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, makeBackend) => {

@@ -1,4 +1,5 @@
-import { SourceKind, SourceStatus, type Source } from '@autoglm/contracts';
+import { randomUUID } from 'node:crypto';
+import { SourceKind, SourceStatus, type Source, type storage } from '@autoglm/contracts';
 
 /** An active feed source with every field of the contract set to its zero or default value. */
 export function testSource(overrides: Partial<Source> = {}): Source {
@@ -22,6 +23,21 @@ export function testSource(overrides: Partial<Source> = {}): Source {
     fullText: false,
     etag: '',
     lastModified: '',
+    ...overrides,
+  };
+}
+
+/** A CreateSource request for a new feed on a URL no other test uses, every other field at its default. */
+export function newSourceRequest(overrides: Partial<storage.CreateSourceRequest> = {}): storage.CreateSourceRequest {
+  return {
+    url: `https://feeds.example.org/${randomUUID()}.xml`,
+    title: '',
+    kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
+    intervalSeconds: 0,
+    origin: '',
+    ifMissing: false,
+    category: '',
+    fullText: false,
     ...overrides,
   };
 }

@@ -34,7 +34,7 @@ export function jsonNestsDeeperThan(body: Uint8Array, maxDepth: number): boolean
 }
 
 /** Bytes that can spell a prototype key: the names themselves, or any \u escape (JSON.parse decodes escapes in keys). */
-const MAY_SPELL_PROTOTYPE_KEY = /__proto__|constructor|\\u/;
+const MAY_SPELL_PROTOTYPE_KEY = ['__proto__', 'constructor', '\\u'];
 
 /**
  * The path of a `__proto__` key, or of a `constructor` key holding a `prototype`, anywhere in the
@@ -43,7 +43,8 @@ const MAY_SPELL_PROTOTYPE_KEY = /__proto__|constructor|\\u/;
  * whose bytes may spell one are parsed here.
  */
 export function prototypeKeyIn(body: Buffer): string | undefined {
-  if (!MAY_SPELL_PROTOTYPE_KEY.test(body.toString('latin1'))) return undefined;
+  // Searched in the bytes: most bodies are never decoded a second time.
+  if (!MAY_SPELL_PROTOTYPE_KEY.some((bytes) => body.includes(bytes))) return undefined;
   let found: string | undefined;
   try {
     JSON.parse(body.toString('utf8'), function (this: Record<string, unknown>, key: string, value: unknown) {

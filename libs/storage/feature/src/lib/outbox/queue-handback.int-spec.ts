@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { SourceKind, type storage } from '@autoglm/contracts';
+import type { storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type GrpcClientHandle, type RunningService } from '@autoglm/shared-grpc';
 import { InProcessJobQueue, QUEUE_NAMES, type JobQueue, type QueueFactory, type QueueName } from '@autoglm/shared-queue';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, newSourceRequest } from '@autoglm/shared-testing';
 import { startStorageService } from '../start-storage-service';
 import { createTestDatabase, TEST_BACKENDS, testFeedItem, type TestDatabase } from '../testing/storage-harness';
 import { analyzeJobId, outboxIdOfJob } from './outbox-relay';
@@ -61,16 +60,7 @@ describe.each(TEST_BACKENDS)(`${QueueHandback.name} on %s`, (backend) => {
     const queues = new OwnQueues();
     service = await startStorageService(config, { queueFactory: queues });
     client = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 30_000 });
-    const { source } = await client.client.createSource({
-      url: `https://feeds.example.org/${randomUUID()}.xml`,
-      title: '',
-      kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
-      intervalSeconds: 0,
-      origin: '',
-      ifMissing: false,
-      category: '',
-      fullText: false,
-    });
+    const { source } = await client.client.createSource(newSourceRequest());
     const claimed = await client.client.claimDueSources({ limit: 10, leaseSeconds: 600, sourceId: '' });
     expect(claimed.sources.map((s) => s.id)).toEqual([source!.id]);
     await queues.get(QUEUE_NAMES.crawl).add({ sourceId: source!.id }, { jobId: `crawl:${source!.id}` });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SourceStatus, type Source, type storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp } from '@autoglm/shared-grpc';
+import { newSourceRequest } from '@autoglm/shared-testing';
 import type { Clock } from '../shared/clock';
 import { rejection, startStorageHarness, TEST_BACKENDS, type StorageHarness } from '../testing/storage-harness';
 
@@ -40,17 +41,7 @@ describe.each(TEST_BACKENDS)('source schedule and fetch state on %s', (backend) 
   afterAll(() => harness?.close());
 
   const create = async (overrides: Partial<storage.CreateSourceRequest> = {}): Promise<Source> => {
-    const { source } = await harness.sut.createSource({
-      url: `https://feeds.example.org/${randomUUID()}.xml`,
-      title: '',
-      kind: 0,
-      intervalSeconds: 1000,
-      origin: '',
-      ifMissing: false,
-      category: '',
-      fullText: false,
-      ...overrides,
-    });
+    const { source } = await harness.sut.createSource(newSourceRequest({ intervalSeconds: 1000, ...overrides }));
     return source!;
   };
   const record = async (sourceId: string, overrides: Partial<storage.RecordFetchResultRequest> = {}): Promise<Source> =>

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
-import { SourceKind, type Source, type storage } from '@autoglm/contracts';
+import type { Source, storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory, type QueueFactory } from '@autoglm/shared-queue';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, newSourceRequest } from '@autoglm/shared-testing';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import type { Clock } from '../shared/clock';
 import { startStorageService } from '../start-storage-service';
@@ -93,17 +93,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
     url: config.grpc.storage,
     queues,
     async createSource() {
-      const request = {
-        url: `https://feeds.example.org/${randomUUID()}.xml`,
-        title: '',
-        kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
-        intervalSeconds: 0,
-        origin: '',
-        ifMissing: false,
-        category: '',
-        fullText: false,
-      };
-      const { source } = await handle.client.createSource(request);
+      const { source } = await handle.client.createSource(newSourceRequest());
       if (!source) throw new Error('storage created no source');
       return source;
     },
