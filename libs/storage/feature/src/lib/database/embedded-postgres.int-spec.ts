@@ -78,6 +78,17 @@ describe(startEmbeddedPostgres.name, () => {
 
     expect(lost).toEqual([]);
   });
+
+  it('refuses a second start on the open directory, and starts again once it is stopped', async () => {
+    sut = await startEmbeddedPostgres(join(dir, 'pglite'));
+
+    await expect(startEmbeddedPostgres(join(dir, 'pglite'))).rejects.toThrow(`is in use by process ${process.pid}`);
+
+    await sut.stop();
+    sut = await startEmbeddedPostgres(join(dir, 'pglite'));
+    client = await connect(sut);
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {

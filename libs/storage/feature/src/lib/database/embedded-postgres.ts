@@ -1,4 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { lockDataDir } from './data-dir-lock';
 
 /** PGlite served over the PostgreSQL wire protocol on a loopback port. */
 export interface EmbeddedPostgres {
@@ -99,8 +100,22 @@ type WorkerMessage =
 
 const STOP_TIMEOUT_MS = 15_000;
 
-/** Starts PGlite (with pgvector) on dataDir, listening on 127.0.0.1 at an ephemeral port. */
-export function startEmbeddedPostgres(dataDir: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+/**
+ * Starts PGlite (with pgvector) on dataDir, listening on 127.0.0.1 at an ephemeral port. The
+ * directory is locked until stop() (see lockDataDir): a second start on it fails at once.
+ */
+export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const release = lockDataDir(dataDir);
+  try {
+    const started = await startWorker(dataDir, options);
+    return { host: started.host, port: started.port, stop: () => started.stop().finally(release) };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function startWorker(dataDir: string, options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
