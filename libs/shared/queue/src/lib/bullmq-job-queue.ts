@@ -77,12 +77,17 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     if (!worker) return [];
     this.worker = undefined;
     await worker.pause(true);
-    if (this.running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-      await Promise.race([Promise.allSettled(this.running.values()), late]);
-      clearTimeout(timer);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    let isLate = false;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        isLate = true;
+        resolve();
+      }, Math.max(0, deadline - Date.now()));
+    });
+    // A job the worker had already fetched can start after pause() returned: wait until none runs, not only for the ones running now.
+    while (this.running.size > 0 && !isLate) await Promise.race([Promise.allSettled([...this.running.values()]), late]);
+    clearTimeout(timer);
     const left = [...this.running.keys()];
     await worker.close(left.length > 0);
     return left;
