@@ -120,6 +120,17 @@ export class StorageController implements storage.StorageServiceController {
     return { saved: true };
   }
 
+  async getAnalysisInputs(request: storage.GetAnalysisInputsRequest): Promise<storage.GetAnalysisInputsResponse> {
+    return { inputs: await this.analyses.inputs(request.articleIds) };
+  }
+
+  async saveAnalyses(request: storage.SaveAnalysesRequest): Promise<storage.SaveAnalysesResponse> {
+    const missingArticleIds = await this.analyses.saveMany(request.analyses);
+    this.reads.changed();
+    await this.articleCache.invalidate(request.analyses.map((analysis) => analysis.articleId));
+    return { missingArticleIds };
+  }
+
   async similarArticles(request: storage.SimilarArticlesRequest): Promise<storage.SimilarArticlesResponse> {
     // Kept until the next write: detail pages ask for the neighbours of many different articles.
     return this.reads.remember(`similar ${JSON.stringify(request)}`, async () => {

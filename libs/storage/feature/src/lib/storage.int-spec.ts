@@ -519,6 +519,65 @@ describe.each(TEST_BACKENDS)('StorageService on %s', (backendName) => {
       expect((await rejection(sut.saveAnalysis(analysis(randomUUID())))).code).toBe(ErrorCode.NotFound);
       expect((await rejection(sut.saveAnalysis(analysis(id, { modelVersion: ' ' })))).code).toBe(ErrorCode.InvalidArgument);
     });
+    it('saves a batch in one call as single saves would, reporting the articles that are gone', async () => {
+      const source = await createSource();
+      const [first, second, third] = (
+        await sut.upsertArticles({ sourceId: source.id, items: [feedItem('b1'), feedItem('b2'), feedItem('b3')] })
+      ).articleIds;
+      const gone = randomUUID();
+      const batch = {
+        analyses: [
+          analysis(first, { embedding: [1, 0, 0, 0], simhash: '00000000000000ff', topic: 'first' }),
+          analysis(gone, { embedding: [1, 0, 0, 0] }),
+          // Same text fingerprint as the first: joins the story the first one started in this batch.
+          analysis(second.toUpperCase(), { embedding: [0.99, 0.01, 0, 0], simhash: '00000000000000fe', keywords: [' k1 ', '', 'k2'] }),
+          analysis(third, { embedding: [] }),
+          analysis(first, { embedding: [0, 1, 0, 0], simhash: '00000000000000ff', topic: 'replayed' }),
+        ],
+      };
+
+      const { missingArticleIds } = await sut.saveAnalyses(batch);
+      await sut.saveAnalyses(batch);
+
+      expect(missingArticleIds).toEqual([gone]);
+      const { embeddings } = await sut.getEmbeddings({ articleIds: [first, second, third] });
+      expect(embeddings.map((e) => [e.articleId, e.vector])).toEqual([
+        [first, [0, 1, 0, 0]],
+        [second, [expect.closeTo(0.99, 5), expect.closeTo(0.01, 5), 0, 0]],
+      ]);
+      const [one, two, three] = await Promise.all([first, second, third].map(async (id) => (await sut.getArticle({ id })).article));
+      expect(one).toMatchObject({ topic: 'replayed', analyzed: true });
+      expect(two).toMatchObject({ keywords: ['k1', 'k2'], analyzed: true, storyId: one?.storyId });
+      expect(three).toMatchObject({ analyzed: true });
+      expect(three?.storyId).not.toBe(one?.storyId);
+    });
+
+    it('answers the texts to analyse of the articles that exist, in request order', async () => {
+      const source = await createSource();
+      const [first, second] = (await sut.upsertArticles({ sourceId: source.id, items: [feedItem('t1'), feedItem('t2')] })).articleIds;
+
+      const { inputs } = await sut.getAnalysisInputs({ articleIds: [second, 'junk', randomUUID(), first] });
+
+      expect(inputs.map((i) => [i.articleId, i.title])).toEqual([
+        [second, 'Title t2'],
+        [first, 'Title t1'],
+      ]);
+      expect(inputs[0].text.length).toBeGreaterThan(0);
+    });
+
+    it('rejects batches over 100 items and a batch item without a model version, saving nothing', async () => {
+      const source = await createSource();
+      const [id] = (await sut.upsertArticles({ sourceId: source.id, items: [feedItem('b4')] })).articleIds;
+
+      const tooMany = { analyses: Array.from({ length: 101 }, () => analysis(id)) };
+      expect((await rejection(sut.saveAnalyses(tooMany))).code).toBe(ErrorCode.InvalidArgument);
+      const bad = await rejection(sut.saveAnalyses({ analyses: [analysis(id), analysis(id, { modelVersion: '' })] }));
+      expect(bad).toMatchObject({ code: ErrorCode.InvalidArgument, message: expect.stringContaining('analysis 1') });
+      expect((await rejection(sut.getAnalysisInputs({ articleIds: Array.from({ length: 101 }, () => id) }))).code).toBe(
+        ErrorCode.InvalidArgument,
+      );
+      expect((await sut.getArticle({ id })).article?.analyzed).toBe(false);
+    });
   });
 
   describe('kNN', () => {

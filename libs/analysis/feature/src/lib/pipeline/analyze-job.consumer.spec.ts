@@ -2,34 +2,13 @@ import { defaultConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError, type StorageClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory, QUEUE_NAMES, type QueueFactory } from '@autoglm/shared-queue';
+import { waitFor } from '@autoglm/shared-testing';
 import type { storage } from '@autoglm/contracts';
 import type { AnalysisService, ArticleAnalysis } from '../analysis.service';
 import { AnalyzeJobConsumer } from './analyze-job.consumer';
 
-function articleFixture(overrides: Partial<storage.Article> = {}): storage.Article {
-  return {
-    id: 'a1',
-    sourceId: 's1',
-    url: 'https://example.org/a1',
-    title: 'Rates rise',
-    author: '',
-    publishedAt: undefined,
-    fetchedAt: undefined,
-    contentHtml: '',
-    text: 'The central bank raised rates.',
-    language: '',
-    keywords: [],
-    topic: '',
-    summary: '',
-    simhash: '',
-    modelVersion: '',
-    analyzed: false,
-    sourceTitle: '',
-    storyId: '',
-    fullTextState: 0,
-    fullTextFailure: '',
-    ...overrides,
-  };
+function inputFixture(overrides: Partial<storage.AnalysisInput> = {}): storage.AnalysisInput {
+  return { articleId: 'a1', title: 'Rates rise', text: 'The central bank raised rates.', ...overrides };
 }
 
 const analysisFixture: ArticleAnalysis = {
@@ -42,8 +21,14 @@ const analysisFixture: ArticleAnalysis = {
   modelVersion: 'wink-sg100d@1.0.0',
 };
 
-function setup(getArticle: jest.Mock) {
-  const storageClient = { getArticle, saveAnalysis: jest.fn().mockResolvedValue({ saved: true }) };
+/** A storage double whose GetAnalysisInputs answers the given articles (by id). */
+function setup(articles: storage.AnalysisInput[] = [inputFixture()]) {
+  const storageClient = {
+    getAnalysisInputs: jest.fn(async ({ articleIds }: storage.GetAnalysisInputsRequest) => ({
+      inputs: articles.filter((a) => articleIds.includes(a.articleId)),
+    })),
+    saveAnalyses: jest.fn(async (_: storage.SaveAnalysesRequest) => ({ missingArticleIds: [] as string[] })),
+  };
   const analysis = { analyze: jest.fn().mockResolvedValue(analysisFixture) };
   const queues = { get: jest.fn(), close: jest.fn().mockResolvedValue(undefined) };
   const sut = new AnalyzeJobConsumer(
@@ -57,69 +42,94 @@ function setup(getArticle: jest.Mock) {
 
 describe(AnalyzeJobConsumer.name, () => {
   it('loads the article, analyses it and saves the result with the model version', async () => {
-    const { sut, storageClient, analysis } = setup(jest.fn().mockResolvedValue({ article: articleFixture() }));
+    const { sut, storageClient, analysis } = setup();
 
     await sut.handle({ articleId: 'a1' });
 
-    expect(storageClient.getArticle).toHaveBeenCalledWith({ id: 'a1' });
+    expect(storageClient.getAnalysisInputs).toHaveBeenCalledWith({ articleIds: ['a1'] });
     expect(analysis.analyze).toHaveBeenCalledWith('Rates rise', 'The central bank raised rates.', { priority: 'bulk' });
-    expect(storageClient.saveAnalysis).toHaveBeenCalledWith({
-      articleId: 'a1',
-      modelVersion: 'wink-sg100d@1.0.0',
-      language: 'en',
-      keywords: ['rates'],
-      topic: 'economy',
-      summary: 'The central bank raised rates.',
-      embedding: [expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)],
-      simhash: '0123456789abcdef',
+    expect(storageClient.saveAnalyses).toHaveBeenCalledWith({
+      analyses: [
+        {
+          articleId: 'a1',
+          modelVersion: 'wink-sg100d@1.0.0',
+          language: 'en',
+          keywords: ['rates'],
+          topic: 'economy',
+          summary: 'The central bank raised rates.',
+          embedding: [expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)],
+          simhash: '0123456789abcdef',
+        },
+      ],
     });
   });
 
+  it('reads and saves the jobs running together in one call each', async () => {
+    const { sut, storageClient } = setup([inputFixture({ articleId: 'a1' }), inputFixture({ articleId: 'a2' }), inputFixture({ articleId: 'a3' })]);
+
+    await Promise.all(['a1', 'a2', 'a3'].map((articleId) => sut.handle({ articleId })));
+
+    expect(storageClient.getAnalysisInputs).toHaveBeenCalledTimes(1);
+    expect(storageClient.getAnalysisInputs).toHaveBeenCalledWith({ articleIds: ['a1', 'a2', 'a3'] });
+    expect(storageClient.saveAnalyses).toHaveBeenCalledTimes(1);
+    expect(storageClient.saveAnalyses.mock.calls[0][0].analyses.map((a) => a.articleId)).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('saves an empty embedding when the model knew no word', async () => {
-    const { sut, storageClient, analysis } = setup(jest.fn().mockResolvedValue({ article: articleFixture() }));
+    const { sut, storageClient, analysis } = setup();
     analysis.analyze.mockResolvedValue({ ...analysisFixture, embedding: { vector: new Float32Array(0), knownTokens: 0, truncated: false } });
 
     await sut.handle({ articleId: 'a1' });
 
-    expect(storageClient.saveAnalysis).toHaveBeenCalledWith(expect.objectContaining({ embedding: [] }));
+    expect(storageClient.saveAnalyses.mock.calls[0][0].analyses[0].embedding).toEqual([]);
   });
 
-  it('completes silently when the article was deleted (NOT_FOUND)', async () => {
-    const notFound = new RemoteCallError(ErrorCode.NotFound, 'article a1 not found', 5, 'StorageService/GetArticle');
-    const { sut, storageClient, analysis } = setup(jest.fn().mockRejectedValue(notFound));
+  it('completes silently when the article was deleted before it was read', async () => {
+    const { sut, storageClient, analysis } = setup([]);
 
     await expect(sut.handle({ articleId: 'a1' })).resolves.toBeUndefined();
 
     expect(analysis.analyze).not.toHaveBeenCalled();
-    expect(storageClient.saveAnalysis).not.toHaveBeenCalled();
+    expect(storageClient.saveAnalyses).not.toHaveBeenCalled();
   });
 
-  it('throws other storage errors so that the queue retries', async () => {
-    const unavailable = new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'StorageService/GetArticle');
-    const { sut } = setup(jest.fn().mockRejectedValue(unavailable));
+  it('completes silently when the article was deleted while it was analysed', async () => {
+    const { sut, storageClient } = setup();
+    storageClient.saveAnalyses.mockResolvedValue({ missingArticleIds: ['a1'] });
+
+    await expect(sut.handle({ articleId: 'a1' })).resolves.toBeUndefined();
+  });
+
+  it('throws storage errors of the read so that the queue retries', async () => {
+    const unavailable = new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'StorageService/GetAnalysisInputs');
+    const { sut, storageClient } = setup();
+    storageClient.getAnalysisInputs.mockRejectedValue(unavailable);
 
     await expect(sut.handle({ articleId: 'a1' })).rejects.toBe(unavailable);
   });
 
-  it('throws when saving fails so that the queue retries', async () => {
-    const { sut, storageClient } = setup(jest.fn().mockResolvedValue({ article: articleFixture() }));
-    storageClient.saveAnalysis.mockRejectedValue(DomainError.unavailable('storage down'));
+  it('throws when saving fails so that the queue retries every job of the batch', async () => {
+    const { sut, storageClient } = setup([inputFixture({ articleId: 'a1' }), inputFixture({ articleId: 'a2' })]);
+    storageClient.saveAnalyses.mockRejectedValue(DomainError.unavailable('storage down'));
 
-    await expect(sut.handle({ articleId: 'a1' })).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    const outcomes = await Promise.allSettled([sut.handle({ articleId: 'a1' }), sut.handle({ articleId: 'a2' })]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(outcomes[0]).toMatchObject({ reason: { code: ErrorCode.Unavailable } });
   });
 
   it('skips an article with neither title nor text instead of failing forever', async () => {
-    const { sut, analysis, storageClient } = setup(jest.fn().mockResolvedValue({ article: articleFixture({ title: ' ', text: '' }) }));
+    const { sut, analysis, storageClient } = setup([inputFixture({ title: ' ', text: '' })]);
 
     await sut.handle({ articleId: 'a1' });
 
     expect(analysis.analyze).not.toHaveBeenCalled();
-    expect(storageClient.saveAnalysis).not.toHaveBeenCalled();
+    expect(storageClient.saveAnalyses).not.toHaveBeenCalled();
   });
 
   it('consumes the analyze queue with the configured concurrency once the application starts', async () => {
     const factory = new InProcessQueueFactory();
-    const { storageClient, analysis } = setup(jest.fn().mockResolvedValue({ article: articleFixture() }));
+    const { storageClient, analysis } = setup();
     const sut = new AnalyzeJobConsumer(
       analysis as unknown as AnalysisService,
       storageClient as unknown as StorageClient,
@@ -129,9 +139,9 @@ describe(AnalyzeJobConsumer.name, () => {
     sut.onApplicationBootstrap();
 
     await factory.get(QUEUE_NAMES.analyze).add({ articleId: 'a1' }, { jobId: 'analyze:a1' });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the analysis saved', async () => (storageClient.saveAnalyses.mock.calls.length === 1 ? true : undefined), { timeoutMs: 2000, intervalMs: 5 });
 
-    expect(storageClient.saveAnalysis).toHaveBeenCalledTimes(1);
+    expect(storageClient.saveAnalyses).toHaveBeenCalledTimes(1);
     await factory.get(QUEUE_NAMES.analyze).close();
   });
 });

@@ -1,9 +1,17 @@
+import DataLoader from 'dataloader';
+import type { storage } from '@autoglm/contracts';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
-import { ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { shutdownDeadlines, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysisService } from '../analysis.service';
+
+/**
+ * Storage round trips of the jobs running at once are batched: their reads and their writes each
+ * go as one call (one transaction for the writes) when they fall within a few milliseconds of each
+ * other, which they do because the model's batcher finishes them together.
+ */
+const STORAGE_BATCH = { maxItems: 32, delayMs: 5 } as const;
 
 /**
  * Consumes the `analyze` queue: loads the article from storage, analyses it and saves the result
@@ -12,6 +20,19 @@ import { AnalysisService } from '../analysis.service';
 @Injectable()
 export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(AnalyzeJobConsumer.name);
+  private readonly inputs = new DataLoader<string, storage.AnalysisInput | undefined>(
+    async (ids) => {
+      const { inputs } = await this.storage.getAnalysisInputs({ articleIds: [...ids] });
+      const byId = new Map(inputs.map((input) => [input.articleId, input]));
+      return ids.map((id) => byId.get(id.toLowerCase()));
+    },
+    batchOptions<string>(),
+  );
+  private readonly saves = new DataLoader<storage.SaveAnalysisRequest, boolean>(async (analyses) => {
+    const { missingArticleIds } = await this.storage.saveAnalyses({ analyses: [...analyses] });
+    const missing = new Set(missingArticleIds);
+    return analyses.map((analysis) => !missing.has(analysis.articleId.toLowerCase()));
+  }, batchOptions<storage.SaveAnalysisRequest>());
 
   constructor(
     private readonly analysis: AnalysisService,
@@ -27,16 +48,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async handle(job: AnalyzeJob): Promise<void> {
-    let article;
-    try {
-      ({ article } = await this.storage.getArticle({ id: job.articleId }));
-    } catch (error) {
-      if (isDomainError(error) && error.code === ErrorCode.NotFound) {
-        this.logger.log(`article ${job.articleId} no longer exists; nothing to analyse`);
-        return;
-      }
-      throw error;
-    }
+    const article = await this.inputs.load(job.articleId);
     if (!article) {
       this.logger.log(`article ${job.articleId} no longer exists; nothing to analyse`);
       return;
@@ -47,7 +59,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
     }
     // Ingestion is bulk work: interactive Embed/Analyze calls go first in the batcher.
     const result = await this.analysis.analyze(article.title, article.text, { priority: 'bulk' });
-    await this.storage.saveAnalysis({
+    const saved = await this.saves.load({
       articleId: job.articleId,
       modelVersion: result.modelVersion,
       language: result.language,
@@ -57,6 +69,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
       embedding: Array.from(result.embedding.vector),
       simhash: result.simhash,
     });
+    if (!saved) this.logger.log(`article ${job.articleId} was deleted while it was analysed; nothing saved`);
   }
 
   /**
@@ -76,4 +89,9 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close();
   }
+}
+
+/** No caching (every job reads fresh and writes once); a batch waits a few ms for the jobs finishing with it. */
+function batchOptions<K>(): DataLoader.Options<K, never, K> {
+  return { cache: false, maxBatchSize: STORAGE_BATCH.maxItems, batchScheduleFn: (run) => setTimeout(run, STORAGE_BATCH.delayMs) };
 }

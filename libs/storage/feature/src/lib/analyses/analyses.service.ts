@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { articleNotFound } from '../articles/articles.service';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { HnswIndexes } from '../similarity/hnsw-indexes';
-import { toVectorLiteral } from '../similarity/nearest-query';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
 import { parseSimhash } from '../stories/simhash';
 import { StoryClustering } from '../stories/story-clustering';
@@ -12,6 +12,43 @@ import { isUuid } from '../shared/ids';
 import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
 
 const MAX_EMBEDDING_IDS = 1000;
+/** Items per SaveAnalyses / GetAnalysisInputs request. */
+export const MAX_ANALYSES_PER_BATCH = 100;
+
+export interface AnalysisInputRow {
+  articleId: string;
+  title: string;
+  text: string;
+}
+
+interface AnalysisRow {
+  articleId: string;
+  modelVersion: string;
+  language: string;
+  keywords: string[];
+  topic: string;
+  summary: string;
+  simhashText: string;
+  simhash: bigint | undefined;
+  embedding: number[] | undefined;
+}
+
+/** The row an analysis request stores, or INVALID_ARGUMENT naming what is wrong (and which item, in a batch). */
+function validAnalysis(input: storage.SaveAnalysisRequest, where: string): AnalysisRow {
+  const modelVersion = input.modelVersion.trim();
+  if (!modelVersion) throw DomainError.invalidArgument(`model_version is required${where}`);
+  return {
+    articleId: input.articleId.toLowerCase(),
+    modelVersion,
+    language: input.language.trim(),
+    keywords: input.keywords.map((k) => k.trim()).filter((k) => k.length > 0),
+    topic: input.topic.trim(),
+    summary: input.summary,
+    simhashText: input.simhash.trim(),
+    simhash: parseSimhash(input.simhash),
+    embedding: meaningfulEmbedding(input.embedding),
+  };
+}
 const MAX_DIMS = 16_000;
 
 @Injectable()
@@ -30,52 +67,120 @@ export class AnalysesService {
    */
   async save(input: storage.SaveAnalysisRequest): Promise<void> {
     if (!isUuid(input.articleId)) throw articleNotFound(input.articleId);
-    const modelVersion = input.modelVersion.trim();
-    if (!modelVersion) throw DomainError.invalidArgument('model_version is required');
-    const embedding = meaningfulEmbedding(input.embedding);
-    const keywords = input.keywords.map((k) => k.trim()).filter((k) => k.length > 0);
-    const simhash = parseSimhash(input.simhash);
+    const missing = await this.saveMany([input]);
+    if (missing.length > 0) throw articleNotFound(input.articleId);
+  }
+
+  /**
+   * Saves many analyses in one transaction, each as save() would and in order (a later item of the
+   * batch may join the story an earlier one started): the rows of the whole batch are written by a
+   * few set-based statements, the story of each article is then assigned one by one. Returns the ids
+   * of the items whose article does not exist (nothing is saved for them).
+   */
+  async saveMany(inputs: readonly storage.SaveAnalysisRequest[]): Promise<string[]> {
+    if (inputs.length > MAX_ANALYSES_PER_BATCH) throw DomainError.invalidArgument(`at most ${MAX_ANALYSES_PER_BATCH} analyses per request`);
+    const rows = inputs.map((input, index) => validAnalysis(input, inputs.length > 1 ? ` (analysis ${index})` : ''));
+    const wellFormed = rows.filter((row) => isUuid(row.articleId));
+    if (wellFormed.length === 0) return rows.map((row) => row.articleId);
     const now = this.clock.now();
 
     const found = await this.db.dataSource.transaction(async (manager) => {
-      const article = (await manager.query(`SELECT 1 FROM articles WHERE id = $1 FOR KEY SHARE`, [input.articleId])) as unknown[];
-      if (article.length === 0) return false;
+      // Locked in id order, so that concurrent batches cannot deadlock.
+      const existing = new Set(
+        (
+          (await manager.query(`SELECT id::text AS id FROM articles WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`, [
+            [...new Set(wellFormed.map((row) => row.articleId))],
+          ])) as Array<{ id: string }>
+        ).map((row) => row.id),
+      );
+      // A pair saved twice in one batch: its last item wins, as two saves in a row would leave it.
+      const last = new Map<string, AnalysisRow>();
+      for (const row of wellFormed) if (existing.has(row.articleId)) last.set(`${row.articleId} ${row.modelVersion}`, row);
+      const saved = [...last.values()];
+      if (saved.length === 0) return existing;
       await manager.query(
         `INSERT INTO article_analyses (article_id, model_version, language, keywords, topic, summary, simhash, created_at)
-         VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8)
+         SELECT r.article_id, r.model_version, r.language, ARRAY(SELECT jsonb_array_elements_text(r.keywords)), r.topic, r.summary, r.simhash, $8
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
+                AS r(article_id, model_version, language, keywords, topic, summary, simhash)
          ON CONFLICT (article_id, model_version) DO UPDATE
             SET language = EXCLUDED.language, keywords = EXCLUDED.keywords, topic = EXCLUDED.topic,
                 summary = EXCLUDED.summary, simhash = EXCLUDED.simhash, created_at = EXCLUDED.created_at`,
-        [input.articleId, modelVersion, input.language.trim(), keywords, input.topic.trim(), input.summary, input.simhash.trim(), now],
+        [
+          saved.map((r) => r.articleId),
+          saved.map((r) => r.modelVersion),
+          saved.map((r) => r.language),
+          saved.map((r) => JSON.stringify(r.keywords)),
+          saved.map((r) => r.topic),
+          saved.map((r) => r.summary),
+          saved.map((r) => r.simhashText),
+          now,
+        ],
       );
-      if (!embedding) {
-        // "No meaningful vector": drop one a previous run may have stored for this pair.
-        await manager.query(`DELETE FROM article_embeddings WHERE article_id = $1 AND model_version = $2`, [
-          input.articleId,
-          modelVersion,
-        ]);
-      } else if (this.db.pgvector) {
-        await manager.query(
-          `INSERT INTO article_embeddings (article_id, model_version, dims, values, vec)
-           VALUES ($1, $2, $3, $4::real[], $5::vector)
-           ON CONFLICT (article_id, model_version) DO UPDATE
-              SET dims = EXCLUDED.dims, values = EXCLUDED.values, vec = EXCLUDED.vec`,
-          [input.articleId, modelVersion, embedding.length, embedding, toVectorLiteral(embedding)],
-        );
-      } else {
-        await manager.query(
-          `INSERT INTO article_embeddings (article_id, model_version, dims, values)
-           VALUES ($1, $2, $3, $4::real[])
-           ON CONFLICT (article_id, model_version) DO UPDATE SET dims = EXCLUDED.dims, values = EXCLUDED.values`,
-          [input.articleId, modelVersion, embedding.length, embedding],
-        );
+      await this.writeEmbeddings(manager, saved);
+      for (const row of saved) {
+        await this.stories.assign(manager, {
+          articleId: row.articleId,
+          simhash: row.simhash,
+          embedding: row.embedding,
+          modelVersion: row.modelVersion,
+          now,
+        });
       }
-      await this.stories.assign(manager, { articleId: input.articleId, simhash, embedding, modelVersion, now });
-      return true;
+      return existing;
     });
-    if (!found) throw articleNotFound(input.articleId);
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
-    if (embedding) await this.hnsw.ensure(embedding.length);
+    for (const dims of new Set(wellFormed.flatMap((row) => (row.embedding && found.has(row.articleId) ? [row.embedding.length] : [])))) {
+      await this.hnsw.ensure(dims);
+    }
+    return rows.filter((row) => !found.has(row.articleId)).map((row) => row.articleId);
+  }
+
+  /**
+   * Writes the batch's embeddings in one statement: the vectors travel as one flat array (parsed once)
+   * and each row takes its slice; "no meaningful vector" drops one a previous run may have stored.
+   */
+  private async writeEmbeddings(manager: EntityManager, rows: readonly AnalysisRow[]): Promise<void> {
+    const none = rows.filter((row) => !row.embedding);
+    if (none.length > 0) {
+      await manager.query(
+        `DELETE FROM article_embeddings e USING unnest($1::uuid[], $2::text[]) AS r(article_id, model_version)
+          WHERE e.article_id = r.article_id AND e.model_version = r.model_version`,
+        [none.map((row) => row.articleId), none.map((row) => row.modelVersion)],
+      );
+    }
+    const some = rows.filter((row): row is AnalysisRow & { embedding: number[] } => row.embedding !== undefined);
+    if (some.length === 0) return;
+    const starts: number[] = [];
+    const dims: number[] = [];
+    let offset = 1;
+    for (const row of some) {
+      starts.push(offset);
+      dims.push(row.embedding.length);
+      offset += row.embedding.length;
+    }
+    const slice = `($5::real[])[r.start : r.start + r.dims - 1]`;
+    await manager.query(
+      `INSERT INTO article_embeddings (article_id, model_version, dims, values${this.db.pgvector ? ', vec' : ''})
+       SELECT r.article_id, r.model_version, r.dims, ${slice}${this.db.pgvector ? `, ${slice}::vector` : ''}
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS r(article_id, model_version, dims, start)
+       ON CONFLICT (article_id, model_version) DO UPDATE
+          SET dims = EXCLUDED.dims, values = EXCLUDED.values${this.db.pgvector ? ', vec = EXCLUDED.vec' : ''}`,
+      [some.map((row) => row.articleId), some.map((row) => row.modelVersion), dims, starts, some.flatMap((row) => row.embedding)],
+    );
+  }
+
+  /** Title and text of each requested article that exists, in request order (what the analysis pipeline reads). */
+  async inputs(articleIds: readonly string[]): Promise<AnalysisInputRow[]> {
+    if (articleIds.length > MAX_ANALYSES_PER_BATCH) throw DomainError.invalidArgument(`at most ${MAX_ANALYSES_PER_BATCH} article ids per request`);
+    const ids = [...new Set(articleIds.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    const rows = (await this.db.dataSource.query(
+      `SELECT id::text AS "articleId", title, text FROM articles WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as AnalysisInputRow[];
+    const byId = new Map(rows.map((row) => [row.articleId, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** The newest embedding of each requested article that has one, in request order. */

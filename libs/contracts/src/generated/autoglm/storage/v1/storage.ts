@@ -295,6 +295,31 @@ export interface SaveAnalysisResponse {
   saved: boolean;
 }
 
+export interface GetAnalysisInputsRequest {
+  /** article_ids holds at most 100 ids; ids of articles that do not exist (any more) are left out of the answer. */
+  articleIds: string[];
+}
+
+export interface AnalysisInput {
+  articleId: string;
+  title: string;
+  text: string;
+}
+
+export interface GetAnalysisInputsResponse {
+  inputs: AnalysisInput[];
+}
+
+export interface SaveAnalysesRequest {
+  /** analyses holds at most 100 items, saved in order in one transaction. */
+  analyses: SaveAnalysisRequest[];
+}
+
+export interface SaveAnalysesResponse {
+  /** missing_article_ids: the items whose article no longer exists (nothing was saved for them). */
+  missingArticleIds: string[];
+}
+
 export interface SimilarArticlesRequest {
   articleId: string;
   limit: number;
@@ -856,6 +881,15 @@ export interface StorageServiceClient {
 
   saveAnalysis(request: SaveAnalysisRequest, metadata?: Metadata): Observable<SaveAnalysisResponse>;
 
+  /**
+   * The analysis pipeline's batched calls: the texts of up to 100 articles to analyse, and up to 100 analyses
+   * saved in one transaction (each exactly as SaveAnalysis would, in request order).
+   */
+
+  getAnalysisInputs(request: GetAnalysisInputsRequest, metadata?: Metadata): Observable<GetAnalysisInputsResponse>;
+
+  saveAnalyses(request: SaveAnalysesRequest, metadata?: Metadata): Observable<SaveAnalysesResponse>;
+
   similarArticles(request: SimilarArticlesRequest, metadata?: Metadata): Observable<SimilarArticlesResponse>;
 
   nearestArticles(request: NearestArticlesRequest, metadata?: Metadata): Observable<NearestArticlesResponse>;
@@ -1074,6 +1108,21 @@ export interface StorageServiceController {
     request: SaveAnalysisRequest,
     metadata?: Metadata,
   ): Promise<SaveAnalysisResponse> | Observable<SaveAnalysisResponse> | SaveAnalysisResponse;
+
+  /**
+   * The analysis pipeline's batched calls: the texts of up to 100 articles to analyse, and up to 100 analyses
+   * saved in one transaction (each exactly as SaveAnalysis would, in request order).
+   */
+
+  getAnalysisInputs(
+    request: GetAnalysisInputsRequest,
+    metadata?: Metadata,
+  ): Promise<GetAnalysisInputsResponse> | Observable<GetAnalysisInputsResponse> | GetAnalysisInputsResponse;
+
+  saveAnalyses(
+    request: SaveAnalysesRequest,
+    metadata?: Metadata,
+  ): Promise<SaveAnalysesResponse> | Observable<SaveAnalysesResponse> | SaveAnalysesResponse;
 
   similarArticles(
     request: SimilarArticlesRequest,
@@ -1327,6 +1376,8 @@ export function StorageServiceControllerMethods() {
       "getStory",
       "listArticles",
       "saveAnalysis",
+      "getAnalysisInputs",
+      "saveAnalyses",
       "similarArticles",
       "nearestArticles",
       "getEmbeddings",
