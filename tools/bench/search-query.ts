@@ -229,7 +229,7 @@ async function runCorpus(corpus: CorpusKind): Promise<void> {
   const dir = kept || mkdtempSync(join(tmpdir(), 'autoglm-bench-search-'));
   const queues = new InProcessQueueFactory();
   const base = defaultConfig();
-  const config = { ...base, database: { url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
+  const config = { ...base, database: { ...base.database, url: '', dataDir: join(dir, 'pglite') }, grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` } };
   seed = 7; // the same queries and articles whether or not the other corpus ran first
   const queries = Array.from({ length: QUERIES }, (_, i) => queryOf(i, corpus));
   if (reuse) console.log(`\n[${corpus} corpus] reusing the database in ${dir}`);

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const base = defaultConfig();
   const config = {
     ...base,
-    database: { url: '', dataDir: join(dir, 'pglite') },
+    database: { ...base.database, url: '', dataDir: join(dir, 'pglite') },
     grpc: { ...base.grpc, storage: `127.0.0.1:${await freePort()}` },
   };
   try {

@@ -97,7 +97,7 @@ const BACKENDS: Array<[string, () => Promise<Backend>]> = [
     'PGlite',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'autoglm-full-text-'));
-      return { database: { url: '', dataDir: join(dir, 'pglite') }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return { database: { ...defaultConfig().database, url: '', dataDir: join(dir, 'pglite') }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
     },
   ],
   [
@@ -115,7 +115,7 @@ const BACKENDS: Array<[string, () => Promise<Backend>]> = [
       };
       await admin(`CREATE DATABASE ${name}`);
       return {
-        database: { url: `postgres://postgres@127.0.0.1:5432/${name}`, dataDir: '' },
+        database: { ...defaultConfig().database, url: `postgres://postgres@127.0.0.1:5432/${name}`, dataDir: '' },
         cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
       };
     },

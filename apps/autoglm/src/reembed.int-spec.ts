@@ -97,7 +97,7 @@ describe('re-embedding stored articles after a model switch (PGlite)', () => {
 
   beforeAll(async () => {
     config = defaultConfig();
-    config.database = { url: '', dataDir: join(dataDir, 'pglite') };
+    config.database = { ...config.database, url: '', dataDir: join(dataDir, 'pglite') };
     config.grpc.storage = `127.0.0.1:${await freePort()}`;
     config.grpc.analysis = `127.0.0.1:${await freePort()}`;
     config.analysis.modelDir = ensureModelBuilt();

@@ -75,6 +75,11 @@ export interface AppConfig {
     /** PostgreSQL server; empty means embedded PGlite in dataDir. */
     url: string;
     dataDir: string;
+    /**
+     * Parameterised SQL texts each session keeps as named prepared statements (parsed once, plans reused);
+     * 0 runs every query unnamed, as a transaction-pooling proxy (PgBouncer) needs (DATABASE_PREPARED_STATEMENTS).
+     */
+    preparedStatements: number;
   };
   /** Redis for BullMQ; empty means the in-process queue. */
   redis: { url: string };

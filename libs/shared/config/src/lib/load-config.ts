@@ -63,7 +63,7 @@ export function defaultConfig(): AppConfig {
     },
     shutdown: { timeoutMs: 15_000 },
     runtime: { heapGrowingPercent: 50 },
-    database: { url: '', dataDir: './data/pglite' },
+    database: { url: '', dataDir: './data/pglite', preparedStatements: 500 },
     redis: { url: '' },
     sources: [],
     secrets: {},
@@ -300,6 +300,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   applyApiEnv(config.api, env, int);
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
+  const preparedStatements = int('DATABASE_PREPARED_STATEMENTS');
+  if (preparedStatements !== undefined) config.database.preparedStatements = preparedStatements;
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
   if (env['MODEL_DIR']) config.analysis.modelDir = env['MODEL_DIR'];
   if (env['AUTOGLM_ALLOW_HOSTS']) config.crawler.allowHosts = env['AUTOGLM_ALLOW_HOSTS'].split(',').map((s) => s.trim()).filter(Boolean);
@@ -420,6 +422,10 @@ function validate(config: AppConfig): void {
   }
   if (config.database.url && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const prepared = config.database.preparedStatements;
+  if (!Number.isInteger(prepared) || prepared < 0 || prepared > 10_000) {
+    throw new ConfigError(`database.preparedStatements must be an integer from 0 to 10000 (DATABASE_PREPARED_STATEMENTS), got ${JSON.stringify(prepared)}`);
   }
   if (config.redis.url && !/^rediss?:\/\//.test(config.redis.url)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { AppConfig } from '@autoglm/shared-config';
+import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { STORAGE_MIGRATIONS } from '../migrations';
 import { migrateStorageDatabase } from './migrate-storage';
 import { pendingSchemaChanges } from './schema-drift';
@@ -19,7 +19,7 @@ interface EmptyDatabase {
 
 async function emptyPglite(): Promise<EmptyDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'autoglm-drift-'));
-  return { config: { url: '', dataDir: join(dir, 'pglite') }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  return { config: { ...defaultConfig().database, url: '', dataDir: join(dir, 'pglite') }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function emptyPostgres(): Promise<EmptyDatabase> {
@@ -34,7 +34,7 @@ async function emptyPostgres(): Promise<EmptyDatabase> {
     }
   };
   await admin(`CREATE DATABASE ${name}`);
-  return { config: { url: `${SERVER}/${name}`, dataDir: '' }, dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { config: { ...defaultConfig().database, url: `${SERVER}/${name}`, dataDir: '' }, dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 const ALL_MIGRATIONS = STORAGE_MIGRATIONS.map((migration) => new migration().name);

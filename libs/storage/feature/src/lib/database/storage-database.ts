@@ -7,6 +7,7 @@ import { STORAGE_MIGRATIONS } from '../migrations';
 import { SESSION_HNSW_EF_SEARCH } from '../similarity/nearest-query';
 import { startEmbeddedPostgres, type EmbeddedPostgresExit } from './embedded-postgres';
 import { STORAGE_ENTITIES } from './entities';
+import { prepareStatementsOf, type PreparablePool } from './prepared-statements';
 
 /** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
 export interface StorageDatabase {
@@ -44,7 +45,7 @@ export async function openStorageDatabase(
   if (config.url) {
     // Every pooled session starts with the HNSW search list size (a placeholder setting where pgvector is absent).
     const dataSource = await initialize({ ...base, url: config.url, extra: { options: `-c hnsw.ef_search=${SESSION_HNSW_EF_SEARCH}` } });
-    return finish(dataSource, false, async () => undefined);
+    return finish(dataSource, false, config.preparedStatements, async () => undefined);
   }
 
   const dir = resolve(config.dataDir);
@@ -67,7 +68,7 @@ export async function openStorageDatabase(
     throw error;
   }
   logger.log(`embedded PGlite in ${dir} (socket ${host}:${port})`);
-  return finish(dataSource, true, () => embedded.stop());
+  return finish(dataSource, true, config.preparedStatements, () => embedded.stop());
 }
 
 /**
@@ -103,7 +104,14 @@ async function initialize(options: DataSourceOptions): Promise<DataSource> {
   return dataSource;
 }
 
-async function finish(dataSource: DataSource, embedded: boolean, release: () => Promise<void>): Promise<StorageDatabase> {
+async function finish(
+  dataSource: DataSource,
+  embedded: boolean,
+  preparedStatements: number,
+  release: () => Promise<void>,
+): Promise<StorageDatabase> {
+  // After the migrations: statements are prepared against the schema they leave.
+  if (preparedStatements > 0) prepareStatementsOf((dataSource.driver as unknown as { master: PreparablePool }).master, preparedStatements);
   const rows = (await dataSource.query(
     `SELECT 1 FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = 'article_embeddings' AND column_name = 'vec'`,

@@ -32,7 +32,7 @@ export async function createTestDatabase(backend: TestBackend): Promise<TestData
     const dir = mkdtempSync(join(tmpdir(), 'autoglm-storage-'));
     const dataDir = join(dir, 'pglite');
     return {
-      config: { url: '', dataDir },
+      config: { ...defaultConfig().database, url: '', dataDir },
       async sql(text, params) {
         const server = await startEmbeddedPostgres(dataDir);
         try {
@@ -47,7 +47,7 @@ export async function createTestDatabase(backend: TestBackend): Promise<TestData
   const name = `storage_it_${randomUUID().replace(/-/g, '')}`;
   await query({ connectionString: `${SERVER}/postgres` }, `CREATE DATABASE ${name}`);
   return {
-    config: { url: `${SERVER}/${name}`, dataDir: '' },
+    config: { ...defaultConfig().database, url: `${SERVER}/${name}`, dataDir: '' },
     sql: (text, params) => query({ connectionString: `${SERVER}/${name}` }, text, params),
     dispose: async () => void (await query({ connectionString: `${SERVER}/postgres` }, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
