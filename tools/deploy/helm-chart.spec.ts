@@ -1,14 +1,16 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
+import { load } from 'js-yaml';
 import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES } from '@autoglm/shared-queue';
 import { configEnvNames, unknownEnvNames } from './config-env';
 import { ChartError, renderChart, type RenderedChart } from './helm-chart';
@@ -50,6 +52,7 @@ const VARIANTS: Record<string, Array<Record<string, unknown>>> = {
   'KEDA queue scaling, ingress, OTEL, HTTP health ports': [
     {
       queueScaling: { enabled: true, redis: { address: 'redis:6379', passwordSecret: { name: 'redis', key: 'password' } } },
+      networkPolicy: { enabled: true },
       ingress: { enabled: true, className: 'nginx', tls: [{ hosts: ['news.example.org'], secretName: 'news-tls' }] },
       otel: { enabled: true, endpoint: 'http://collector:4318', resourceAttributes: 'deployment.environment=prod' },
       services: Object.fromEntries(SERVICES.filter((s) => s !== 'gateway').map((s) => [s, { httpPort: 9464 }])),
@@ -228,6 +231,13 @@ describe('Helm chart deploy/helm/autoglm', () => {
     });
   });
 
+  it('names the chart after its folder, and gives it the version of package.json as the default image tag', () => {
+    const chartYaml = load(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'));
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(chartYaml).toMatchObject({ apiVersion: 'v2', name: basename(CHART), version: expect.stringMatching(/^\d+\.\d+\.\d+$/), appVersion: version });
+    for (const deployment of kinds<IDeployment>(render(), 'Deployment')) expect(containerOf(deployment).image).toBe(`open-autoglm:${version}`);
+  });
+
   it('routes the ingress to the gateway HTTP port and sets the OTEL variables per service', () => {
     const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, HTTP health ports']);
     const [ingress] = kinds<IIngress>(chart, 'Ingress');
@@ -238,6 +248,27 @@ describe('Helm chart deploy/helm/autoglm', () => {
     const analysis = containerOf(named(kinds<IDeployment>(chart, 'Deployment'), 'news-autoglm-analysis'));
     expect(analysis.env).toEqual(expect.arrayContaining([{ name: 'OTEL_SERVICE_NAME', value: 'autoglm-analysis' }, { name: 'PORT', value: '9464' }]));
     expect(chart.notes).toContain('https://autoglm.example.com/');
+  });
+
+  it('opens gRPC ports to the release pods only and HTTP ports to all, when network policies are on', () => {
+    const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, HTTP health ports']);
+    const deployments = kinds<IDeployment>(chart, 'Deployment');
+    const policies = kinds<INetworkPolicy>(chart, 'NetworkPolicy');
+    expect(policies).toHaveLength(SERVICES.length);
+    for (const policy of policies) {
+      const [own] = deployments.filter((d) => matches(policy.spec!.podSelector.matchLabels, d.spec!.template.metadata!.labels));
+      expect(own.metadata!.name).toBe(policy.metadata!.name);
+      const portNames = (containerOf(own).ports ?? []).map((p) => p.name);
+      const rules = policy.spec!.ingress!;
+      expect(rules.flatMap((r) => r.ports!.map((p) => p.port)).sort()).toEqual([...portNames].sort());
+      const grpcRule = rules.find((r) => r.ports!.some((p) => p.port === 'grpc'));
+      if (grpcRule) {
+        const from = grpcRule.from![0].podSelector!.matchLabels;
+        expect(deployments.every((d) => matches(from, d.spec!.template.metadata!.labels))).toBe(true);
+      }
+      expect(rules.find((r) => r.ports!.some((p) => p.port === 'http'))?.from).toBeUndefined();
+    }
+    expect(kinds(render(), 'NetworkPolicy')).toEqual([]);
   });
 
   it('gives the database URL to storage and the migration Job only', () => {
