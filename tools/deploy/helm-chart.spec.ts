@@ -14,6 +14,7 @@ import { load } from 'js-yaml';
 import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES } from '@autoglm/shared-queue';
 import { configEnvNames, unknownEnvNames } from './config-env';
 import { ChartError, renderChart, type RenderedChart } from './helm-chart';
+import { loadFieldLists, unknownFields } from './k8s-fields';
 import { schemaProblem } from './k8s-schemas';
 
 /** Static checks of deploy/helm/autoglm: rendered as `helm template` would, then checked against the Kubernetes schemas. */
@@ -70,6 +71,8 @@ const VARIANTS: Record<string, Array<Record<string, unknown>>> = {
 
 describe('Helm chart deploy/helm/autoglm', () => {
   const known = configEnvNames();
+  // The TypeScript compiler reads kubernetes-models' declarations once: seconds on a busy machine.
+  beforeAll(() => loadFieldLists(), 120_000);
 
   describe.each(Object.entries(VARIANTS))('with %s', (_, values) => {
     const chart = render(...values);
@@ -78,6 +81,7 @@ describe('Helm chart deploy/helm/autoglm', () => {
     it('renders only manifests that meet the Kubernetes schemas of their kind', () => {
       expect(chart.manifests.length).toBeGreaterThan(SERVICES.length * 3);
       expect(chart.manifests.map(schemaProblem).filter(Boolean)).toEqual([]);
+      expect(chart.manifests.flatMap(unknownFields)).toEqual([]);
       const ids = chart.manifests.map((m) => `${String(m['kind'])}/${String((m['metadata'] as { name: string }).name)}`);
       expect(new Set(ids).size).toBe(ids.length);
     });
@@ -269,6 +273,24 @@ describe('Helm chart deploy/helm/autoglm', () => {
       expect(rules.find((r) => r.ports!.some((p) => p.port === 'http'))?.from).toBeUndefined();
     }
     expect(kinds(render(), 'NetworkPolicy')).toEqual([]);
+  });
+
+  it('reports values of the wrong type and fields the Kubernetes API does not have', () => {
+    const deployment = structuredClone(kinds<IDeployment>(render(), 'Deployment')[0]) as IDeployment & Record<string, unknown>;
+    const pod = deployment.spec!.template.spec!;
+    const container = pod.containers[0] as typeof pod.containers[0] & Record<string, unknown>;
+    container['readinesProbe'] = container.readinessProbe;
+    (pod.volumes![0].emptyDir as Record<string, unknown>)['sizeLimt'] = '1Gi';
+    // Maps of free keys stay free: labels, resource names.
+    deployment.spec!.template.metadata!.labels!['team'] = 'news';
+    container.resources!.limits!['nvidia.com/gpu'] = '1';
+    const name = deployment.metadata!.name;
+    expect(unknownFields(deployment)).toEqual([
+      `Deployment/${name}.spec.template.spec.containers[0].readinesProbe`,
+      `Deployment/${name}.spec.template.spec.volumes[0].emptyDir.sizeLimt`,
+    ]);
+    container.readinessProbe = { grpc: { port: 'grpc' as unknown as number } };
+    expect(schemaProblem(deployment)).toMatch(/readinessProbe\/grpc\/port must be integer/);
   });
 
   it('gives the database URL to storage and the migration Job only', () => {
