@@ -87,6 +87,12 @@ describe('docker compose deploy/compose/docker-compose.yml', () => {
     }
   });
 
+  it('checks the gateway on the liveness path the Helm chart probes', () => {
+    const values = load(readFileSync(join(ROOT, 'deploy/helm/autoglm/values.yaml'), 'utf8')) as { health: { livenessPath: string } };
+    const test = (service('gateway') as ComposeService & { healthcheck: { test: string[] } }).healthcheck.test.join(' ');
+    expect(test).toContain(`http://127.0.0.1:${service('gateway').environment!['PORT']}${values.health.livenessPath}`);
+  });
+
   it('migrates the database before storage starts, and gives the database URL to those two only', () => {
     expect(service('migrate').image).toBe(service('storage').image);
     expect(service('migrate').command).toContain('dist/apps/storage/src/migrate.js');
