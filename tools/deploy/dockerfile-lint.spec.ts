@@ -18,7 +18,7 @@ describe(lintDockerfile.name, () => {
 
   it('keeps installs, builds and secrets out of the build context', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.env', '.env.*', '*.pem', '.git']));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '.git']));
   });
 
   it('accepts a small Dockerfile that follows the rules', () => {
