@@ -74,6 +74,8 @@ describe(TemplateSet.name, () => {
     expect(() => render('{{ lookup "v1" "Secret" "ns" "n" }}', {})).toThrow(/function "lookup" not defined/);
     expect(() => render('{{ if .a }}open', {})).toThrow(TemplateError);
     expect(() => render('{{ .a }', {})).toThrow(/unclosed action/);
+    expect(() => render('{{ template `raw` . }}', {})).toThrow(/double-quoted name/);
+    expect(() => render('{{ break }}', {})).toThrow(/unexpected \{\{ break \}\}/);
   });
 
   it('trims, truncates and replaces as Sprig does', () => {

@@ -233,10 +233,10 @@ export class TemplateSet {
           const inner = parseUntil(['end']);
           defines.push([templateName.value, inner.nodes]);
         } else if (keyword === 'template') {
-          const [nameToken, ...data] = tokenize(rest, item.where);
-          if (nameToken?.t !== 'string') throw new TemplateError(`${item.where}: template needs a quoted name`);
-          const pipelineSource = rest.slice(rest.indexOf(JSON.stringify(nameToken.v)) + JSON.stringify(nameToken.v).length).trim();
-          nodes.push({ kind: 'template', name: nameToken.v, pipeline: data.length ? PipelineParser.parse(pipelineSource, item.where, false) : null, where: item.where });
+          const call = /^("(?:[^"\\\n]|\\.)*")\s*([\s\S]*)$/.exec(rest);
+          if (!call) throw new TemplateError(`${item.where}: template needs a double-quoted name`);
+          const [, quoted, data] = call;
+          nodes.push({ kind: 'template', name: JSON.parse(quoted) as string, pipeline: data ? PipelineParser.parse(data, item.where, false) : null, where: item.where });
         } else if (['else', 'end', 'block', 'break', 'continue'].includes(keyword)) {
           throw new TemplateError(`${item.where}: unexpected {{ ${item.source} }}`);
         } else {
@@ -297,7 +297,7 @@ class Execution {
         return node.text;
       case 'output': {
         const value = this.pipeline(node.pipeline, dot, scope, node.where);
-        return node.pipeline.declare ? '' : printValue(value, node.where);
+        return node.pipeline.declare ? '' : stringValue(value, node.where);
       }
       case 'if':
       case 'with': {
@@ -477,8 +477,4 @@ export function stringValue(value: unknown, where = ''): string {
   if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return formatFloat(value);
   throw new TemplateError(`${where ? `${where}: ` : ''}printing ${describe(value)} as text gives Go's map[...] form: use toYaml`);
-}
-
-function printValue(value: unknown, where: string): string {
-  return stringValue(value, where);
 }
