@@ -10,6 +10,7 @@ import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-databa
 import { EventsService } from './events/events.service';
 import { FullTextWorkService } from './full-text/full-text-work.service';
 import { LibraryService } from './users/library.service';
+import { FeedControlsService } from './feed-controls/feed-controls.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { QueueHandback } from './outbox/queue-handback';
@@ -65,6 +66,7 @@ export class StorageModule {
         EventsService,
         UsersService,
         LibraryService,
+        FeedControlsService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },
         SearchService,
         SearchIndexBackfill,
