@@ -70,7 +70,7 @@ export class AnalysesService {
           [input.articleId, modelVersion, embedding.length, embedding],
         );
       }
-      await this.stories.assign(manager, { articleId: input.articleId, simhash, embedding, modelVersion, now });
+      await this.stories.assign(manager, { articleId: input.articleId, simhash, embedding, modelVersion, keywords, now });
       return true;
     });
     if (!found) throw articleNotFound(input.articleId);

@@ -13,6 +13,7 @@ import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSim
 import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullText';
 import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
 import { AddFeedControls1795950000000 } from './1795950000000-AddFeedControls';
+import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicateOf';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const STORAGE_MIGRATIONS = [
   AddArticleFullText1795840000000,
   AddItemNumbers1795850000000,
   AddFeedControls1795950000000,
+  AddNearDuplicateOf1795950000001,
 ];

@@ -232,6 +232,21 @@ export interface Article {
    */
   fullTextState: FullTextState;
   fullTextFailure: string;
+  /**
+   * near_duplicate_of is the earlier article this one near-duplicates (the same text retold: SimHash within
+   * the near-duplicate distance, or embeddings above the model's near-duplicate bar), apart from its story
+   * (which also holds follow-ups); absent when it is no near-duplicate.
+   */
+  nearDuplicateOf?: NearDuplicate | undefined;
+}
+
+export interface NearDuplicate {
+  articleId: string;
+  title: string;
+  /** hamming_distance of the two SimHashes (64 bits); -1 when they are not within the near-duplicate distance. */
+  hammingDistance: number;
+  /** cosine of the two embeddings; 0 when not above the near-duplicate bar. */
+  cosine: number;
 }
 
 export interface GetArticleResponse {
