@@ -329,6 +329,37 @@ describe.each(MODES)('Open-AutoGLM, all services in one process, %s', (_mode, ma
     // Another user's saved search and recommendations do not exist for Alice.
     expect((await api(`/api/v1/me/saved-searches/${saved.body.id}`, auth(aliceKey))).status).toBe(404);
     expect((await api(`/api/v1/users/${second.body.user.id}/recommendations`, auth(bobKey))).status).toBe(200);
+
+    // For-You controls steer the ranking, per user.
+    type Rec = { article: ArticleSummary & { topic: string | null }; reason: string; controls: string[] };
+    const before = (await api('/api/v1/me/recommendations?limit=20', auth(bobKey))).body.items as Rec[];
+    const mutedTopic = before.find((i) => i.article.topic)?.article.topic as string;
+    const followedTopic = [...before].reverse().find((i) => i.article.topic && i.article.topic !== mutedTopic)?.article.topic as string;
+    expect(mutedTopic).toEqual(expect.any(String));
+    expect(followedTopic).toEqual(expect.any(String));
+    const mute = await api('/api/v1/me/controls/rules', { method: 'POST', body: JSON.stringify({ kind: 'topic', value: mutedTopic, action: 'mute' }), ...auth(bobKey) });
+    expect(mute).toMatchObject({ status: 201, body: { kind: 'topic', action: 'mute', control: `mute:topic:${mutedTopic}` } });
+    const follow = await api('/api/v1/me/controls/rules', { method: 'POST', body: JSON.stringify({ kind: 'topic', value: followedTopic, action: 'follow' }), ...auth(bobKey) });
+    expect(follow.status).toBe(201);
+    const steered = (await api('/api/v1/me/recommendations?limit=20', auth(bobKey))).body.items as Rec[];
+    expect(steered.map((i) => i.article.topic)).not.toContain(mutedTopic);
+    expect(steered[0]).toMatchObject({ article: { topic: followedTopic }, reason: `you follow ${followedTopic}`, controls: [`follow:topic:${followedTopic}`] });
+    const blend = await api('/api/v1/me/controls/blend', { method: 'PUT', body: JSON.stringify({ relevance: 0.3, freshness: 0.9, diversity: 0.5 }), ...auth(bobKey) });
+    expect(blend.body).toEqual({ relevance: 0.3, freshness: 0.9, diversity: 0.5 });
+    expect((await api('/api/v1/me/controls/blend', { method: 'PUT', body: JSON.stringify({ relevance: 3, freshness: 0.9, diversity: 0.5 }), ...auth(bobKey) })).status).toBe(400);
+    const liked = steered[1]?.article.id as string;
+    expect((await api(`/api/v1/me/articles/${liked}/feedback`, { method: 'PUT', body: JSON.stringify({ direction: 'more' }), ...auth(bobKey) })).status).toBe(200);
+    const controls = (await api('/api/v1/me/controls', auth(bobKey))).body;
+    expect(controls).toMatchObject({ blend: { relevance: 0.3, freshness: 0.9, diversity: 0.5 }, feedback: [{ articleId: liked, direction: 'more' }] });
+    expect(controls.rules).toHaveLength(2);
+    const afterFeedback = (await api('/api/v1/me/recommendations?limit=20', auth(bobKey))).body.items as Rec[];
+    expect(afterFeedback.map((i) => i.article.id)).not.toContain(liked);
+    expect(afterFeedback.every((i) => i.controls.includes('blend'))).toBe(true);
+    // Alice sees none of Bob's controls and cannot delete them.
+    expect((await api('/api/v1/me/controls', auth(aliceKey))).body).toMatchObject({ rules: [], feedback: [], blend: { relevance: 0.6, freshness: 0.2, diversity: 0.35 } });
+    expect((await api(`/api/v1/me/controls/rules/${mute.body.id}`, { method: 'DELETE', ...auth(aliceKey) })).status).toBe(404);
+    expect((await api(`/api/v1/me/controls/rules/${mute.body.id}`, { method: 'DELETE', ...auth(bobKey) })).status).toBe(204);
+
     const keys = await api('/api/v1/me/api-keys', auth(bobKey));
     expect(JSON.stringify(keys.body)).not.toContain(bobKey);
     const revoked = await api(`/api/v1/me/api-keys/${keys.body[0].id}`, { method: 'DELETE', ...auth(bobKey) });

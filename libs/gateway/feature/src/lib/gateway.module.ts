@@ -9,6 +9,8 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator.service';
 import { AccessGuard } from './auth/access.guard';
 import { InstanceAccounts } from './auth/instance-accounts.service';
 import { LibraryController } from './me/library.controller';
+import { FeedControlsController } from './controls/feed-controls.controller';
+import { FeedControlsResolver } from './controls/feed-controls.resolver';
 import { MeController } from './me/me.controller';
 import { MeResolver } from './me/me.resolver';
 import { UsersController } from './me/users.controller';
@@ -68,6 +70,7 @@ export class GatewayModule {
         UsersController,
         MeController,
         LibraryController,
+        FeedControlsController,
         FeverKeyController,
         GoogleReaderController,
         FeverController,
@@ -98,6 +101,7 @@ export class GatewayModule {
         ArticleSearch,
         SearchResolver,
         MeResolver,
+        FeedControlsResolver,
         FeedReaderAuth,
         ReaderLibrary,
         { provide: FEED_READER_CLOCK, useValue: systemFeedReaderClock },

@@ -1,5 +1,6 @@
 import type { ArticleRef } from '@autoglm/contracts';
 import { fromTimestamp } from '@autoglm/shared-grpc';
+import { DEFAULT_BLEND, FOLLOW_BOOST, followedBy, followReason, mutedBy, NO_PREFERENCES, ruleName, type FeedPreferences } from './feed-preferences';
 import { cosine, type EmbeddedArticle, type UserProfile } from './user-profile';
 
 export interface Candidate {
@@ -17,13 +18,19 @@ export interface RankedItem {
   article: ArticleRef;
   score: number;
   reason: string;
+  /** The user's controls that moved this item (see Recommendation.controls in the contract). */
+  controls: string[];
 }
 
 /** Half-life of freshness in the ranking score. */
 export const FRESHNESS_HALF_LIFE_HOURS = 48;
-export const WEIGHTS = { relevance: 0.6, topic: 0.15, source: 0.05, freshness: 0.2, hidden: 0.5 } as const;
+export const WEIGHTS = { relevance: DEFAULT_BLEND.relevance, topic: 0.15, source: 0.05, freshness: DEFAULT_BLEND.freshness, hidden: 0.5 } as const;
 /** MMR trade-off: 1 = pure score, 0 = pure diversity. */
-export const MMR_LAMBDA = 0.65;
+export const MMR_LAMBDA = 1 - DEFAULT_BLEND.diversity;
+/** A candidate this close to a "less like this" article names that control (it was pushed down by it). */
+const LESS_LIKE_NAMED = 0.5;
+/** Penalty weight of closeness to a "less like this" article: an explicit ask about similar content, twice a hide's. */
+const LESS_LIKE_PENALTY = 2 * WEIGHTS.hidden;
 /** Candidates this similar to an item already picked are the same story told again: they go last. */
 export const NEAR_DUPLICATE_SIMILARITY = 0.985;
 /** Every this many positions, one slot goes to a fresh article from a topic the user has not read. */
@@ -75,7 +82,9 @@ interface Scored extends RankedItem {
  * for articles without embeddings) blended with topic and source affinity and freshness, demoted
  * near hidden articles; then MMR keeps the list diverse (near-duplicates of a picked item go
  * last) and a few slots explore unread topics.
- * Every item explains itself.
+ * The user's controls apply on top: muted articles never appear, followed ones are lifted, the blend
+ * sets the relevance and freshness weights and the MMR trade-off ("more/less like this" is in the profile).
+ * Every item explains itself and names the controls that moved it.
  */
 export function rankCandidates(
   candidates: Candidate[],
@@ -83,42 +92,66 @@ export function rankCandidates(
   now: Date,
   limit: number,
   switches: Partial<RankingOptions> = {},
+  preferences: FeedPreferences = NO_PREFERENCES,
 ): RankedItem[] {
-  const options: RankingOptions = { ...DEFAULT_RANKING_OPTIONS, ...switches };
+  const options: RankingOptions = {
+    ...DEFAULT_RANKING_OPTIONS,
+    ...switches,
+    ...(preferences.blendCustomized ? { mmrLambda: 1 - preferences.blend.diversity } : {}),
+  };
   const unique = new Map<string, Candidate>();
   for (const c of candidates) {
-    if (profile.seen.has(c.article.id)) continue;
+    if (profile.seen.has(c.article.id) || mutedBy(c.article, preferences)) continue;
     const known = unique.get(c.article.id);
     // Keep the richest form of a candidate found by several generators.
     if (!known || (!known.lexical && c.lexical) || (known.vector.length === 0 && c.vector.length > 0)) {
       unique.set(c.article.id, { ...c, lexical: c.lexical ?? known?.lexical, vector: c.vector.length ? c.vector : (known?.vector ?? []) });
     }
   }
-  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options));
+  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options, preferences));
   scored.sort(byScore);
-  if (profile.eventCount === 0) return scored.slice(0, limit).map(strip);
+  const personal = profile.eventCount > 0 || profile.liked.length > 0 || profile.hidden.length > 0 || preferences.blendCustomized;
+  if (!personal) return scored.slice(0, limit).map(strip);
   return diversify(scored, profile, now, limit, options).map(strip);
 }
 
-function scoreCandidate(c: Candidate, profile: UserProfile, now: Date, options: RankingOptions): Scored {
+function scoreCandidate(c: Candidate, profile: UserProfile, now: Date, options: RankingOptions, preferences: FeedPreferences): Scored {
   const fresh = options.freshness ? freshness(c.article, now) : 0;
   const topic = options.affinity ? (profile.topicAffinity.get(c.article.topic) ?? 0) : 0;
   const source = options.affinity ? (profile.sourceAffinity.get(c.article.sourceId) ?? 0) : 0;
   const vectorRelevance = options.profile && profile.vector.length && c.vector.length ? cosine(profile.vector, c.vector) : 0;
   const relevance = options.profile ? Math.max(vectorRelevance, c.lexical?.relevance ?? 0) : 0;
-  const hiddenPenalty = Math.max(0, ...profile.hidden.map((h) => cosine(h.vector, c.vector)));
+  let hiddenPenalty = 0;
+  let closestHidden: EmbeddedArticle | undefined;
+  for (const h of profile.hidden) {
+    const closeness = cosine(h.vector, c.vector);
+    const penalty = closeness * (preferences.lessLike.has(h.articleId) ? LESS_LIKE_PENALTY : WEIGHTS.hidden);
+    if (penalty > hiddenPenalty) {
+      hiddenPenalty = penalty;
+      closestHidden = closeness >= LESS_LIKE_NAMED ? h : undefined;
+    }
+  }
+  const follows = followedBy(c.article, preferences);
   const score =
-    WEIGHTS.relevance * relevance +
+    preferences.blend.relevance * relevance +
     WEIGHTS.topic * topic +
     WEIGHTS.source * source +
-    WEIGHTS.freshness * fresh -
-    WEIGHTS.hidden * hiddenPenalty;
-  return { article: c.article, score, reason: explain(c, profile, vectorRelevance, topic), candidate: c };
+    preferences.blend.freshness * fresh -
+    hiddenPenalty +
+    (follows.length > 0 ? FOLLOW_BOOST : 0);
+  const closest = c.vector.length ? closestLiked(c.vector, profile.liked) : undefined;
+  const controls = follows.map(ruleName);
+  if (closest && preferences.moreLike.has(closest.articleId) && vectorRelevance > 0) controls.push(`more-like:${closest.articleId}`);
+  if (closestHidden && preferences.lessLike.has(closestHidden.articleId)) controls.push(`less-like:${closestHidden.articleId}`);
+  if (preferences.blendCustomized) controls.push('blend');
+  const reason = follows[0] ? followReason(follows[0]) : explain(c, closest, preferences, vectorRelevance, topic);
+  return { article: c.article, score, reason, controls, candidate: c };
 }
 
-function explain(c: Candidate, profile: UserProfile, vectorRelevance: number, topicAffinity: number): string {
-  const closest = c.vector.length ? closestLiked(c.vector, profile.liked) : undefined;
-  if (closest && vectorRelevance >= (c.lexical?.relevance ?? 0)) return `similar to "${closest.title}"`;
+function explain(c: Candidate, closest: EmbeddedArticle | undefined, preferences: FeedPreferences, vectorRelevance: number, topicAffinity: number): string {
+  if (closest && vectorRelevance >= (c.lexical?.relevance ?? 0)) {
+    return preferences.moreLike.has(closest.articleId) ? `more like "${closest.title}", as you asked` : `similar to "${closest.title}"`;
+  }
   if (c.lexical) return `similar to "${c.lexical.of.title}"`;
   if (topicAffinity >= TOPIC_REASON_MIN) return `more ${c.article.topic}, which you read`;
   return freshReason(c.article);
@@ -193,7 +226,7 @@ function byScore(a: Scored, b: Scored): number {
 }
 
 function strip(s: Scored): RankedItem {
-  return { article: s.article, score: s.score, reason: s.reason };
+  return { article: s.article, score: s.score, reason: s.reason, controls: s.controls };
 }
 
 function freshReason(article: ArticleRef): string {

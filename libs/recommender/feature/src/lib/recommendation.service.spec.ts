@@ -1,4 +1,4 @@
-import { EventType } from '@autoglm/contracts';
+import { EventType, FeedbackDirection, FeedRuleAction, FeedRuleKind, type FeedControls, type FeedRule } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { toTimestamp, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
 import { RecommendationService } from './recommendation.service';
@@ -22,9 +22,15 @@ const BASE_ARTICLES: FixtureArticle[] = [
   { id: 'tech-2', title: 'Compiler release', vector: [0, 0.95, 0.05], hoursAgo: 2 },
   { id: 'food-1', title: 'Dumplings', vector: [0, 0, 1], hoursAgo: 3 },
 ];
+let controls: FeedControls | undefined;
 beforeEach(() => {
   articles = BASE_ARTICLES;
+  controls = undefined;
 });
+
+function rule(kind: FeedRuleKind, value: string, action = FeedRuleAction.FEED_RULE_ACTION_FOLLOW): FeedRule {
+  return { id: `${kind}-${value}`, kind, value, action, createdAt: toTimestamp(NOW) };
+}
 
 function ref(id: string) {
   const a = articles.find((x) => x.id === id)!;
@@ -69,8 +75,16 @@ function fakeStorage(
         .sort((x, y) => y.score - x.score)
         .slice(0, limit),
     }),
-    listArticles: async () => ({
-      articles: [...articles]
+    getFeedControls: async (request: object, context?: CallContext) => (perUserCalls.push({ method: 'getFeedControls', request, context }), { controls }),
+    search: async ({ query }: { query: string }) => ({
+      hits: articles
+        .filter((a) => a.title.toLowerCase().includes(query.replace(/"/g, '')))
+        .map((a) => ({ article: ref(a.id), score: 1, highlight: '' })),
+      nextCursor: '',
+    }),
+    listArticles: async ({ topic, sourceId }: { topic: string; sourceId: string }) => ({
+      articles: articles
+        .filter((a) => (!topic || a.topic === topic) && (!sourceId || (a.source ?? 's') === sourceId))
         .sort((x, y) => x.hoursAgo - y.hoursAgo)
         .map((a) => ({ ...ref(a.id), author: '', fetchedAt: undefined, contentHtml: '', text: '', keywords: [], simhash: '', modelVersion: '', analyzed: true, sourceTitle: '' })),
       nextCursor: '',
@@ -195,6 +209,7 @@ describe(RecommendationService.name, () => {
     await sut.recordEvent({ userId: 'user-7', articleId: 'sport-1', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0 });
     expect(calls.map((c) => [c.method, c.context])).toEqual([
       ['listUserEvents', { actor: 'user-7' }],
+      ['getFeedControls', { actor: 'user-7' }],
       ['recordEvent', { actor: 'user-7' }],
     ]);
     for (const call of calls) expect(call.request).not.toHaveProperty('userId');
@@ -203,5 +218,88 @@ describe(RecommendationService.name, () => {
   it('rejects a bad limit', async () => {
     const sut = new RecommendationService(fakeStorage([]), clock);
     await expect(sut.recommend('u', 101)).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+
+  describe('with the user\'s controls', () => {
+    const ranked = async (limit = 5) => (await new RecommendationService(fakeStorage([{ articleId: 'sport-1', type: EventType.EVENT_TYPE_LIKE }]), clock).recommend('u', limit)).items;
+
+    it('never shows a muted topic, source or keyword, even the best match', async () => {
+      articles = BASE_ARTICLES.map((a) => ({ ...a, topic: a.id.split('-')[0], source: a.id === 'tech-2' ? 'compilers' : 's' }));
+      expect((await ranked()).map((i) => i.article.id)).toContain('sport-2');
+      controls = { rules: [rule(FeedRuleKind.FEED_RULE_KIND_TOPIC, 'sport', FeedRuleAction.FEED_RULE_ACTION_MUTE)], feedback: [] };
+      expect((await ranked()).map((i) => i.article.id).sort()).toEqual(['food-1', 'tech-1', 'tech-2']);
+      controls = {
+        rules: [
+          rule(FeedRuleKind.FEED_RULE_KIND_SOURCE, 'compilers', FeedRuleAction.FEED_RULE_ACTION_MUTE),
+          rule(FeedRuleKind.FEED_RULE_KIND_KEYWORD, 'dumplings', FeedRuleAction.FEED_RULE_ACTION_MUTE),
+        ],
+        feedback: [],
+      };
+      expect((await ranked()).map((i) => i.article.id).sort()).toEqual(['sport-2', 'tech-1']);
+    });
+
+    it('lifts a followed topic and names the rule', async () => {
+      articles = BASE_ARTICLES.map((a) => ({ ...a, topic: a.id.split('-')[0] }));
+      const before = (await ranked()).map((i) => i.article.id);
+      expect(before).toEqual(['sport-2', 'food-1', 'tech-1', 'tech-2']);
+      controls = { rules: [rule(FeedRuleKind.FEED_RULE_KIND_TOPIC, 'tech')], feedback: [] };
+      const items = await ranked();
+      expect(items.map((i) => i.article.id).slice(0, 3)).toEqual(['sport-2', 'tech-1', 'food-1']);
+      expect(items[1]).toEqual(expect.objectContaining({ reason: 'you follow tech', controls: ['follow:topic:tech'] }));
+      expect(items[0].controls).toEqual([]);
+    });
+
+    it('finds and lifts articles with a followed keyword (whole words only)', async () => {
+      articles = [...BASE_ARTICLES, { id: 'old-gpu', title: 'GPU prices fall', vector: [0, 0, 0.2], hoursAgo: 400 }, { id: 'gpus', title: 'GPUs', vector: [], hoursAgo: 1 }];
+      const before = (await ranked(7)).map((i) => i.article.id);
+      controls = { rules: [rule(FeedRuleKind.FEED_RULE_KIND_KEYWORD, 'gpu')], feedback: [] };
+      const items = await ranked(7);
+      const oldGpu = items.findIndex((i) => i.article.id === 'old-gpu');
+      expect(oldGpu).toBeLessThan(before.indexOf('old-gpu'));
+      expect(items[oldGpu]).toEqual(expect.objectContaining({ reason: 'mentions "gpu", which you follow', controls: ['follow:keyword:gpu'] }));
+      expect(items.find((i) => i.article.id === 'gpus')?.controls).toEqual([]);
+    });
+
+    it('shifts the profile with "more like this" and names it', async () => {
+      controls = { rules: [], feedback: [{ articleId: 'food-1', direction: FeedbackDirection.FEEDBACK_DIRECTION_MORE, createdAt: toTimestamp(NOW), title: 'Dumplings' }] };
+      articles = [...BASE_ARTICLES, { id: 'food-2', title: 'Noodles', vector: [0.1, 0, 0.99], hoursAgo: 10 }];
+      const items = await ranked();
+      expect(items[0]).toEqual(expect.objectContaining({ reason: 'more like "Dumplings", as you asked', controls: ['more-like:food-1'] }));
+      expect(items[0].article.id).toBe('food-2');
+      expect(items.map((i) => i.article.id)).not.toContain('food-1');
+    });
+
+    it('pushes down what is close to "less like this" and names it', async () => {
+      articles = [...BASE_ARTICLES, { id: 'sport-3', title: 'Golf', vector: [0.92, 0.08, 0], hoursAgo: 20 }];
+      expect((await ranked(6))[0].article.id).toMatch(/^sport-[23]$/);
+      controls = { rules: [], feedback: [{ articleId: 'sport-2', direction: FeedbackDirection.FEEDBACK_DIRECTION_LESS, createdAt: toTimestamp(NOW), title: 'Tennis open' }] };
+      const items = await ranked(6);
+      expect(items.map((i) => i.article.id)).not.toContain('sport-2');
+      const golf = items.find((i) => i.article.id === 'sport-3');
+      expect(golf?.score).toBe(Math.min(...items.map((i) => i.score)));
+      expect(golf?.controls).toEqual(['less-like:sport-2']);
+    });
+
+    it('weighs freshness and relevance as the blend says', async () => {
+      expect((await ranked())[0].article.id).toBe('sport-2');
+      controls = { rules: [], feedback: [], blend: { relevance: 0.1, freshness: 1, diversity: 0 } };
+      const items = await ranked();
+      expect(items[0].article.id).toBe('tech-1');
+      expect(items[0].controls).toEqual(['blend']);
+    });
+
+    it('orders by pure score with diversity 0 and spreads topics with diversity 1', async () => {
+      articles = [
+        { id: 'read', title: 'Chip news', vector: [1, 0, 0], hoursAgo: 5, topic: 'technology' },
+        { id: 'dup-a', title: 'Chip launch', vector: [0.99, 0.14, 0], hoursAgo: 5, topic: 'technology' },
+        { id: 'dup-b', title: 'Chip launch (again)', vector: [0.9, 0.43, 0], hoursAgo: 5, topic: 'technology' },
+        { id: 'other', title: 'Markets rally', vector: [0.6, 0, 0.8], hoursAgo: 5, topic: 'markets' },
+      ];
+      const sut = new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock);
+      controls = { rules: [], feedback: [], blend: { relevance: 0.6, freshness: 0.2, diversity: 0 } };
+      expect((await sut.recommend('u', 3)).items.map((i) => i.article.id)).toEqual(['dup-a', 'dup-b', 'other']);
+      controls = { rules: [], feedback: [], blend: { relevance: 0.6, freshness: 0.2, diversity: 1 } };
+      expect((await sut.recommend('u', 3)).items.map((i) => i.article.id)[1]).toBe('other');
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventType } from '@autoglm/contracts';
-import { DomainError } from '@autoglm/shared-errors';
+import { EventType, FeedbackDirection, FeedRuleKind, storage as contracts, type ArticleRef } from '@autoglm/contracts';
+import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CLOCK, type Clock } from './clock';
+import { FOLLOWED_CANDIDATE_RULES, preferencesOf, type FeedPreferences } from './feed-preferences';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
-import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent } from './user-profile';
+import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type ProfileFeedback } from './user-profile';
 
 export const MAX_PROFILE_EVENTS = 200;
 export const MAX_RECOMMENDATIONS = 100;
@@ -54,16 +55,24 @@ export class RecommendationService {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_RECOMMENDATIONS}`);
     }
     const now = this.clock.now();
-    const { events } = await this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId });
+    const [{ events }, { controls }] = await Promise.all([
+      this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId }),
+      this.storage.getFeedControls({}, { actor: userId }),
+    ]);
+    const preferences = preferencesOf(controls);
+    const feedback: ProfileFeedback[] = (controls?.feedback ?? []).map((f) => ({
+      articleId: f.articleId,
+      more: f.direction === FeedbackDirection.FEEDBACK_DIRECTION_MORE,
+    }));
     const profileEvents: ProfileEvent[] = events.map((e) => ({
       articleId: e.articleId,
       type: e.type,
       dwellSeconds: e.dwellSeconds,
       occurredAt: fromTimestamp(e.occurredAt) ?? now,
     }));
-    const readIds = [...new Set(profileEvents.map((e) => e.articleId))];
+    const readIds = [...new Set([...profileEvents.map((e) => e.articleId), ...feedback.map((f) => f.articleId)])];
     const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
-    const profile = buildProfile(profileEvents, readEmbeddings, readFacts, now);
+    const profile = buildProfile(profileEvents, readEmbeddings, readFacts, now, feedback);
 
     const candidates: Candidate[] = [];
     if (profile.vector.length > 0) {
@@ -76,32 +85,72 @@ export class RecommendationService {
       for (const a of articles) if (a.article) candidates.push({ article: a.article, vector: [] });
     }
     candidates.push(...(await this.lexicalCandidates(profile.liked, size)));
-    const fresh = await this.storage.listArticles({
-      limit: Math.min(100, size * 2),
+    const [fresh, followed] = await Promise.all([this.freshArticles({ limit: Math.min(100, size * 2) }), this.followedCandidates(preferences, size)]);
+    for (const article of [...fresh, ...followed]) candidates.push({ article, vector: [] });
+    const candidateEmbeddings = await this.embeddings([...new Set(candidates.map((c) => c.article.id))]);
+    for (const c of candidates) c.vector = candidateEmbeddings.get(c.article.id)?.vector ?? [];
+    return { items: rankCandidates(candidates, profile, now, size, {}, preferences), profileEvents: profile.eventCount };
+  }
+
+  /** The newest articles, optionally of one topic or source. */
+  private async freshArticles(filter: { limit: number; topic?: string; sourceId?: string }): Promise<ArticleRef[]> {
+    const { articles } = await this.storage.listArticles({
+      limit: filter.limit,
+      cursor: '',
+      sourceId: filter.sourceId ?? '',
+      topic: filter.topic ?? '',
+      language: '',
+      withoutContent: true,
+    });
+    return articles.map((a) => ({
+      id: a.id,
+      sourceId: a.sourceId,
+      url: a.url,
+      title: a.title,
+      language: a.language,
+      topic: a.topic,
+      summary: a.summary,
+      publishedAt: a.publishedAt ?? a.fetchedAt,
+    }));
+  }
+
+  /**
+   * Followed topics, sources and keywords bring their own newest articles (the first few rules of each
+   * kind), so that a follow shows even what neither the profile nor the freshest page would find.
+   */
+  private async followedCandidates(preferences: FeedPreferences, size: number): Promise<ArticleRef[]> {
+    const ofKind = (kind: FeedRuleKind) => preferences.follows.filter((r) => r.kind === kind).slice(0, FOLLOWED_CANDIDATE_RULES);
+    const lists = await Promise.all([
+      ...ofKind(FeedRuleKind.FEED_RULE_KIND_TOPIC).map((r) => this.freshArticles({ limit: size, topic: r.value })),
+      ...ofKind(FeedRuleKind.FEED_RULE_KIND_SOURCE).map((r) => this.freshArticles({ limit: size, sourceId: r.value })),
+      ...ofKind(FeedRuleKind.FEED_RULE_KIND_KEYWORD).map((r) => this.keywordArticles(r.value, size)),
+    ]);
+    return lists.flat();
+  }
+
+  /** Articles whose text has the keyword (full-text search for it as a phrase). */
+  private async keywordArticles(keyword: string, size: number): Promise<ArticleRef[]> {
+    const request: contracts.SearchRequest = {
+      // A quoted phrase: the keyword's words together, nothing in it read as search syntax.
+      query: `"${keyword.replace(/"/g, ' ').trim()}"`,
+      mode: contracts.SearchMode.SEARCH_MODE_TEXT,
+      limit: Math.min(50, size),
       cursor: '',
       sourceId: '',
       topic: '',
       language: '',
-      withoutContent: true,
-    });
-    for (const a of fresh.articles) {
-      candidates.push({
-        article: {
-          id: a.id,
-          sourceId: a.sourceId,
-          url: a.url,
-          title: a.title,
-          language: a.language,
-          topic: a.topic,
-          summary: a.summary,
-          publishedAt: a.publishedAt ?? a.fetchedAt,
-        },
-        vector: [],
-      });
+      publishedFrom: undefined,
+      publishedTo: undefined,
+      queryVector: [],
+      modelVersion: '',
+      readState: contracts.ReadingListFilter.READING_LIST_FILTER_UNSPECIFIED,
+    };
+    try {
+      const { hits } = await this.storage.search(request);
+      return hits.flatMap((h) => (h.article ? [h.article] : []));
+    } catch (error) {
+      return unsearchable(error);
     }
-    const candidateEmbeddings = await this.embeddings([...new Set(candidates.map((c) => c.article.id))]);
-    for (const c of candidates) c.vector = candidateEmbeddings.get(c.article.id)?.vector ?? [];
-    return { items: rankCandidates(candidates, profile, now, size), profileEvents: profile.eventCount };
   }
 
   /**
@@ -139,7 +188,13 @@ export class RecommendationService {
   }
 }
 
-function validateUserId(userId: string): void {
+/** A keyword the search cannot take (e.g. only stop words) brings no candidates; it still lifts and mutes by matching. */
+function unsearchable(error: unknown): ArticleRef[] {
+  if (error instanceof DomainError && error.code === ErrorCode.InvalidArgument) return [];
+  throw error;
+}
+
+export function validateUserId(userId: string): void {
   if (!userId || !userId.trim()) throw DomainError.unauthenticated('the call names no acting user (x-autoglm-actor)');
   if (userId.length > 128) throw DomainError.invalidArgument('userId is longer than 128 characters');
 }

@@ -2,6 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { EventType } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { ACTOR_METADATA, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
+import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 import { RecommenderController } from './recommender.controller';
 
@@ -21,6 +22,7 @@ function recordingStorage(calls: StorageCall[]): StorageClient {
     getArticleRefs: async () => ({ articles: [] }),
     nearestArticles: async () => ({ articles: [] }),
     similarArticles: async () => ({ articles: [] }),
+    getFeedControls: async (request: object, context?: CallContext) => (calls.push({ method: 'getFeedControls', request, context }), { controls: undefined }),
   } as unknown as StorageClient;
 }
 
@@ -36,7 +38,8 @@ describe(RecommenderController.name, () => {
 
   beforeEach(() => {
     calls = [];
-    sut = new RecommenderController(new RecommendationService(recordingStorage(calls), { now: () => new Date('2026-12-01T00:00:00Z') }));
+    const storage = recordingStorage(calls);
+    sut = new RecommenderController(new RecommendationService(storage, { now: () => new Date('2026-12-01T00:00:00Z') }), new FeedControlsService(storage));
   });
 
   it("acts for the incoming call's actor and passes it on to storage as the actor", async () => {
@@ -45,9 +48,10 @@ describe(RecommenderController.name, () => {
 
     expect(calls.map((c) => [c.method, c.context])).toEqual([
       ['listUserEvents', { actor: 'user-1' }],
+      ['getFeedControls', { actor: 'user-1' }],
       ['recordEvent', { actor: 'user-2' }],
     ]);
-    expect(calls[1].request).toEqual({ articleId: 'a1', type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined });
+    expect(calls[2].request).toEqual({ articleId: 'a1', type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: undefined });
   });
 
   it('answers UNAUTHENTICATED to a call that names no actor, whatever its request holds', async () => {

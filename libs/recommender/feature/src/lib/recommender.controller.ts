@@ -2,12 +2,16 @@ import { Controller } from '@nestjs/common';
 import { recommender } from '@autoglm/contracts';
 import type { Metadata } from '@grpc/grpc-js';
 import { actorOf } from '@autoglm/shared-grpc';
+import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 
 @Controller()
 @recommender.RecommenderServiceControllerMethods()
 export class RecommenderController implements recommender.RecommenderServiceController {
-  constructor(private readonly recommendations: RecommendationService) {}
+  constructor(
+    private readonly recommendations: RecommendationService,
+    private readonly controls: FeedControlsService,
+  ) {}
 
   // The user is the call's authenticated actor (x-autoglm-actor, set by the gateway), never a request field.
   async recordEvent(request: recommender.RecordEventRequest, metadata?: Metadata): Promise<recommender.RecordEventResponse> {
@@ -17,8 +21,29 @@ export class RecommenderController implements recommender.RecommenderServiceCont
   async getRecommendations(request: recommender.GetRecommendationsRequest, metadata?: Metadata): Promise<recommender.GetRecommendationsResponse> {
     const result = await this.recommendations.recommend(actorOf(metadata), request.limit);
     return {
-      items: result.items.map((i) => ({ article: i.article, score: i.score, reason: i.reason })),
+      items: result.items.map((i) => ({ article: i.article, score: i.score, reason: i.reason, controls: i.controls })),
       profileEvents: result.profileEvents,
     };
+  }
+
+  async getFeedControls(_request: recommender.GetFeedControlsRequest, metadata?: Metadata): Promise<recommender.GetFeedControlsResponse> {
+    return { controls: await this.controls.get(actorOf(metadata)) };
+  }
+
+  async putFeedRule(request: recommender.PutFeedRuleRequest, metadata?: Metadata): Promise<recommender.PutFeedRuleResponse> {
+    return this.controls.putRule(actorOf(metadata), request);
+  }
+
+  async deleteFeedRule(request: recommender.DeleteFeedRuleRequest, metadata?: Metadata): Promise<recommender.DeleteFeedRuleResponse> {
+    await this.controls.deleteRule(actorOf(metadata), request.ruleId);
+    return {};
+  }
+
+  async putFeedBlend(request: recommender.PutFeedBlendRequest, metadata?: Metadata): Promise<recommender.PutFeedBlendResponse> {
+    return { blend: await this.controls.putBlend(actorOf(metadata), request.blend) };
+  }
+
+  async putArticleFeedback(request: recommender.PutArticleFeedbackRequest, metadata?: Metadata): Promise<recommender.PutArticleFeedbackResponse> {
+    return { feedback: await this.controls.putFeedback(actorOf(metadata), request.articleId, request.direction) };
   }
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
 import { CLOCK, systemClock } from './clock';
+import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 import { RecommenderController } from './recommender.controller';
 
@@ -16,6 +17,7 @@ export class RecommenderModule {
         { provide: CLOCK, useValue: systemClock },
         ...grpcClientProviders('storage'),
         RecommendationService,
+        FeedControlsService,
       ],
     };
   }

@@ -29,6 +29,15 @@ export interface ArticleFacts {
   title: string;
 }
 
+/** "More/less like this" on an article, as the profile takes it. */
+export interface ProfileFeedback {
+  articleId: string;
+  more: boolean;
+}
+
+/** Weight of a "more like this" in the profile (a like is 3); "less like this" counts as its negative. */
+export const FEEDBACK_PROFILE_WEIGHT = 4;
+
 export interface LikedArticle extends EmbeddedArticle {
   weight: number;
 }
@@ -73,13 +82,15 @@ export function recencyDecay(occurredAt: Date, now: Date, halfLifeDays: number):
 /**
  * Builds the profile from reading events: a long-term and a short-term vector (recency-decayed,
  * event-weighted means of the embeddings of what was read, positive weights only) blended into
- * one query vector, plus topic and source affinities from the same weights.
+ * one query vector, plus topic and source affinities from the same weights. "More/less like this"
+ * feedback counts as a strong undecayed positive/negative event in both vectors.
  */
 export function buildProfile(
   events: ProfileEvent[],
   embeddings: Map<string, EmbeddedArticle>,
   facts: Map<string, ArticleFacts>,
   now: Date,
+  feedback: ProfileFeedback[] = [],
 ): UserProfile {
   const newestFirst = [...events].sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
   const recent = new Set(newestFirst.slice(0, SHORT_TERM_EVENTS));
@@ -93,6 +104,12 @@ export function buildProfile(
     if (recent.has(e)) {
       shortWeights.set(e.articleId, (shortWeights.get(e.articleId) ?? 0) + base * recencyDecay(e.occurredAt, now, SHORT_TERM_HALF_LIFE_DAYS));
     }
+  }
+  for (const f of feedback) {
+    seen.add(f.articleId);
+    const weight = f.more ? FEEDBACK_PROFILE_WEIGHT : -FEEDBACK_PROFILE_WEIGHT;
+    longWeights.set(f.articleId, (longWeights.get(f.articleId) ?? 0) + weight);
+    shortWeights.set(f.articleId, (shortWeights.get(f.articleId) ?? 0) + weight);
   }
 
   const liked: LikedArticle[] = [];

@@ -10,6 +10,8 @@ import { ArticleCache } from './articles/article-cache';
 import { articleNotFound, ArticlesService } from './articles/articles.service';
 import { mapUserEvent } from './events/user-event.mapper';
 import { EventsService } from './events/events.service';
+import { mapArticleFeedback, mapFeedBlend, mapFeedControls, mapFeedRule } from './feed-controls/feed-controls.mapper';
+import { FeedControlsService } from './feed-controls/feed-controls.service';
 import { FullTextWorkService } from './full-text/full-text-work.service';
 import { mapSearchHit } from './search/search-hit.mapper';
 import { SearchService } from './search/search.service';
@@ -46,6 +48,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly reembedding: ReembeddingService,
     private readonly fullText: FullTextWorkService,
     private readonly reads: ReadCoalescing,
+    private readonly feedControls: FeedControlsService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -253,6 +256,29 @@ export class StorageController implements storage.StorageServiceController {
   async deleteSavedSearch(request: storage.DeleteSavedSearchRequest, metadata?: Metadata): Promise<storage.DeleteSavedSearchResponse> {
     await this.library.deleteSavedSearch(requireActor(metadata), request.savedSearchId);
     return {};
+  }
+
+  async getFeedControls(_request: storage.GetFeedControlsRequest, metadata?: Metadata): Promise<storage.GetFeedControlsResponse> {
+    return { controls: mapFeedControls(await this.feedControls.get(requireActor(metadata))) };
+  }
+
+  async putFeedRule(request: storage.PutFeedRuleRequest, metadata?: Metadata): Promise<storage.PutFeedRuleResponse> {
+    const { rule, created } = await this.feedControls.putRule(requireActor(metadata), request);
+    return { rule: mapFeedRule(rule), created };
+  }
+
+  async deleteFeedRule(request: storage.DeleteFeedRuleRequest, metadata?: Metadata): Promise<storage.DeleteFeedRuleResponse> {
+    await this.feedControls.deleteRule(requireActor(metadata), request.ruleId);
+    return {};
+  }
+
+  async putFeedBlend(request: storage.PutFeedBlendRequest, metadata?: Metadata): Promise<storage.PutFeedBlendResponse> {
+    return { blend: mapFeedBlend(await this.feedControls.putBlend(requireActor(metadata), request.blend)) };
+  }
+
+  async putArticleFeedback(request: storage.PutArticleFeedbackRequest, metadata?: Metadata): Promise<storage.PutArticleFeedbackResponse> {
+    const feedback = await this.feedControls.putFeedback(requireActor(metadata), request.articleId, request.direction);
+    return { feedback: feedback && mapArticleFeedback(feedback) };
   }
 
   async recordHubDiscovery(request: storage.RecordHubDiscoveryRequest): Promise<storage.RecordHubDiscoveryResponse> {

@@ -10,6 +10,7 @@ import { openStorageDatabase, STORAGE_DATABASE } from './database/storage-databa
 import { EventsService } from './events/events.service';
 import { FullTextWorkService } from './full-text/full-text-work.service';
 import { LibraryService } from './users/library.service';
+import { FeedControlsService } from './feed-controls/feed-controls.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { QueueHandback } from './outbox/queue-handback';
@@ -22,7 +23,8 @@ import { HnswIndexes } from './similarity/hnsw-indexes';
 import { SimilarityService } from './similarity/similarity.service';
 import { SourcesService } from './sources/sources.service';
 import { StoriesService } from './stories/stories.service';
-import { StoryClustering } from './stories/story-clustering';
+import { STORY_LINKAGE, StoryClustering } from './stories/story-clustering';
+import type { StoryLinkage } from './stories/story-choice';
 import { StorageController } from './storage.controller';
 import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
 import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
@@ -32,6 +34,8 @@ export interface StorageModuleOptions {
   clock?: Clock;
   /** A queue factory owned by the caller (not closed by storage); else QueueModule provides one from config.redis.url. */
   queueFactory?: QueueFactory;
+  /** How articles join stories by embedding: 'linked' (default); the others only for tools/bench/story-quality.ts's comparison. */
+  storyLinkage?: StoryLinkage;
 }
 
 @Module({})
@@ -44,6 +48,7 @@ export class StorageModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE_CLOCK, useValue: options.clock ?? systemClock },
+        { provide: STORY_LINKAGE, useValue: options.storyLinkage ?? 'linked' },
         ...(options.queueFactory ? [{ provide: QUEUE_FACTORY, useValue: options.queueFactory }] : []),
         { provide: OWNS_QUEUE_FACTORY, useValue: options.queueFactory === undefined },
         { provide: STORAGE_DATABASE, useFactory: () => openStorageDatabase(config.database) },
@@ -65,6 +70,7 @@ export class StorageModule {
         EventsService,
         UsersService,
         LibraryService,
+        FeedControlsService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },
         SearchService,
         SearchIndexBackfill,

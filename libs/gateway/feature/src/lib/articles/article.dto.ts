@@ -119,6 +119,25 @@ export class SimilarArticleDto {
 export const FULL_TEXT_STATES = ['pending', 'done', 'failed'] as const;
 export type FullTextStateName = (typeof FULL_TEXT_STATES)[number];
 
+@ObjectType('NearDuplicate')
+export class NearDuplicateDto {
+  @ApiProperty()
+  @Field(() => ID)
+  articleId!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Bits that differ between the two 64-bit SimHashes; null when not within the near-duplicate distance.' })
+  @Field(() => Int, { nullable: true })
+  hammingDistance!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Cosine of the two embeddings; null when not above the near-duplicate bar.' })
+  @Field(() => Float, { nullable: true })
+  cosine!: number | null;
+}
+
 @ObjectType('Article')
 export class ArticleDto {
   @ApiProperty()
@@ -188,6 +207,14 @@ export class ArticleDto {
   @ApiProperty({ type: String, nullable: true, description: 'The story (cluster of articles about the same event); null until analyzed.' })
   @Field(() => String, { nullable: true })
   storyId!: string | null;
+
+  @ApiProperty({
+    type: NearDuplicateDto,
+    nullable: true,
+    description: 'The earlier article this one near-duplicates (the same text retold), apart from its story, which also holds follow-ups; null when none.',
+  })
+  @Field(() => NearDuplicateDto, { nullable: true })
+  nearDuplicateOf!: NearDuplicateDto | null;
 
   @ApiProperty({
     enum: FULL_TEXT_STATES,

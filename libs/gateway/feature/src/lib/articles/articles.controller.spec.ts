@@ -96,6 +96,20 @@ describe(ArticlesController.name, () => {
   });
 
   describe('GET /api/v1/articles/:id', () => {
+    it('says which article it near-duplicates, apart from its story', async () => {
+      sut.backends.storage.getArticle.returns({
+        article: anArticle({ storyId: 'story-1', nearDuplicateOf: { articleId: 'art-0', title: 'Local models suffice', hammingDistance: 4, cosine: 0 } }),
+      });
+      sut.backends.storage.similarArticles.returns({ articles: [] });
+
+      const answer = await send(sut, 'GET', '/api/v1/articles/art-1');
+
+      expect(answer.body).toMatchObject({
+        storyId: 'story-1',
+        nearDuplicateOf: { articleId: 'art-0', title: 'Local models suffice', hammingDistance: 4, cosine: null },
+      });
+    });
+
     it('answers the full article with its five nearest neighbours', async () => {
       sut.backends.storage.getArticle.returns({ article: anArticle() });
       sut.backends.storage.similarArticles.returns({
@@ -113,6 +127,7 @@ describe(ArticlesController.name, () => {
         sourceId: 'src-1',
         sourceTitle: 'Example feed',
         storyId: null,
+        nearDuplicateOf: null,
         fullTextState: null,
         fullTextFailure: null,
         url: 'https://example.org/a/1',

@@ -46,6 +46,14 @@ export function mapArticle(article: storage.Article, similar: ScoredArticle[]): 
     analyzed: article.analyzed,
     modelVersion: textOrNull(article.modelVersion),
     storyId: textOrNull(article.storyId),
+    nearDuplicateOf: article.nearDuplicateOf
+      ? {
+          articleId: article.nearDuplicateOf.articleId,
+          title: article.nearDuplicateOf.title,
+          hammingDistance: article.nearDuplicateOf.hammingDistance >= 0 ? article.nearDuplicateOf.hammingDistance : null,
+          cosine: article.nearDuplicateOf.cosine > 0 ? article.nearDuplicateOf.cosine : null,
+        }
+      : null,
     fullTextState: mapFullTextState(article.fullTextState),
     fullTextFailure: textOrNull(article.fullTextFailure),
     similar: mapSimilarArticles(similar),

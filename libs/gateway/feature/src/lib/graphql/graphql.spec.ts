@@ -70,16 +70,16 @@ describe('GraphQL API (ApolloDriver)', () => {
 
   it('answers recommendations of a user', async () => {
     sut.backends.recommender.getRecommendations.returns({
-      items: [{ article: anArticleRef(), score: 0.6, reason: 'trending in technology' }],
+      items: [{ article: anArticleRef(), score: 0.6, reason: 'trending in technology', controls: ['follow:topic:technology'] }],
       profileEvents: 2,
     });
 
-    const answer = await graphQl(sut, '{ recommendations(userId: "u1", limit: 4) { profileEvents items { score reason article { id topic } } } }');
+    const answer = await graphQl(sut, '{ recommendations(userId: "u1", limit: 4) { profileEvents items { score reason controls article { id topic } } } }');
 
     expect(answer.data).toEqual({
       recommendations: {
         profileEvents: 2,
-        items: [{ score: 0.6, reason: 'trending in technology', article: { id: 'art-2', topic: 'technology' } }],
+        items: [{ score: 0.6, reason: 'trending in technology', controls: ['follow:topic:technology'], article: { id: 'art-2', topic: 'technology' } }],
       },
     });
     expect(sut.backends.recommender.getRecommendations.requests).toEqual([{ limit: 4 }]);

@@ -40,6 +40,10 @@ export class RecommendationDto {
   @ApiProperty({ description: 'Why the article was chosen, e.g. "because you read …".' })
   @Field()
   reason!: string;
+
+  @ApiProperty({ type: [String], description: 'Your controls that moved this item, e.g. "follow:topic:science", "more-like:<article id>", "less-like:<article id>", "blend".' })
+  @Field(() => [String])
+  controls!: string[];
 }
 
 @ObjectType('RecommendationList')

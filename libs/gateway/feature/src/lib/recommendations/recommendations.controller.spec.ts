@@ -17,7 +17,7 @@ describe(RecommendationsController.name, () => {
 
   it('answers the ranked articles with score and reason', async () => {
     sut.backends.recommender.getRecommendations.returns({
-      items: [{ article: anArticleRef(), score: 0.8, reason: 'because you read "Local models are enough"' }],
+      items: [{ article: anArticleRef(), score: 0.8, reason: 'because you read "Local models are enough"', controls: ['blend'] }],
       profileEvents: 7,
     });
 
@@ -39,6 +39,7 @@ describe(RecommendationsController.name, () => {
           },
           score: 0.8,
           reason: 'because you read "Local models are enough"',
+          controls: ['blend'],
         },
       ],
       profileEvents: 7,

@@ -5,7 +5,7 @@ import type { RecommendationDto, RecommendationListDto } from './recommendation.
 export function mapRecommendations(response: recommender.GetRecommendationsResponse): RecommendationListDto {
   return {
     items: response.items.flatMap((item): RecommendationDto[] =>
-      item.article ? [{ article: mapArticleSummary(item.article), score: item.score, reason: item.reason }] : [],
+      item.article ? [{ article: mapArticleSummary(item.article), score: item.score, reason: item.reason, controls: item.controls }] : [],
     ),
     profileEvents: response.profileEvents,
   };

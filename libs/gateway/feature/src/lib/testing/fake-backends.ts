@@ -92,6 +92,11 @@ export class FakeBackends {
   readonly recommender = {
     recordEvent: rpc<RecommenderClient, 'recordEvent'>('recommender', 'recordEvent'),
     getRecommendations: rpc<RecommenderClient, 'getRecommendations'>('recommender', 'getRecommendations'),
+    getFeedControls: rpc<RecommenderClient, 'getFeedControls'>('recommender', 'getFeedControls'),
+    putFeedRule: rpc<RecommenderClient, 'putFeedRule'>('recommender', 'putFeedRule'),
+    deleteFeedRule: rpc<RecommenderClient, 'deleteFeedRule'>('recommender', 'deleteFeedRule'),
+    putFeedBlend: rpc<RecommenderClient, 'putFeedBlend'>('recommender', 'putFeedBlend'),
+    putArticleFeedback: rpc<RecommenderClient, 'putArticleFeedback'>('recommender', 'putArticleFeedback'),
   };
   readonly analysis = {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),

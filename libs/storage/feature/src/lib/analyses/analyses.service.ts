@@ -124,6 +124,7 @@ export class AnalysesService {
           simhash: row.simhash,
           embedding: row.embedding,
           modelVersion: row.modelVersion,
+          keywords: row.keywords,
           now,
         });
       }

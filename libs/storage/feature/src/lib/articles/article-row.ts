@@ -30,6 +30,8 @@ export interface ArticleRow {
   modelVersion: string | null;
   /** The story the article belongs to (null until analyzed). */
   storyId: string | null;
+  /** The earlier article it near-duplicates (null when none). */
+  nearDuplicate: { articleId: string; title: string; distance: number | null; cosine: number | null } | null;
   /** storage.FullTextState of an article of a full_text source (null for others), and why it has no page text. */
   fullTextState: number | null;
   fullTextFailure: string | null;
@@ -42,6 +44,8 @@ const articleColumns = (content: string) => `
   a.fetched_at AS "fetchedAt", ${content}, s.title AS "sourceTitle",
   an.language, an.keywords, an.topic, an.summary, an.simhash, an.model_version AS "modelVersion",
   (SELECT m.cluster_id FROM story_memberships m WHERE m.article_id = a.id) AS "storyId",
+  (SELECT json_build_object('articleId', d.id, 'title', d.title, 'distance', m.near_duplicate_distance, 'cosine', m.near_duplicate_cosine)
+     FROM story_memberships m JOIN articles d ON d.id = m.near_duplicate_of WHERE m.article_id = a.id) AS "nearDuplicate",
   (SELECT f.state FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextState",
   (SELECT f.failure FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextFailure",
   to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;

@@ -22,6 +22,7 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
     simhash: null,
     modelVersion: null,
     storyId: null,
+    nearDuplicate: null,
     fullTextState: null,
     fullTextFailure: null,
     sortKey: '2026-11-24T10:00:00.000000Z',
@@ -30,6 +31,14 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
 }
 
 describe(mapArticle.name, () => {
+  it('names the article it near-duplicates, with -1 / 0 for a measure that did not find it', () => {
+    expect(mapArticle(articleRow()).nearDuplicateOf).toBeUndefined();
+    const sut = mapArticle(articleRow({ nearDuplicate: { articleId: 'b', title: 'B', distance: 3, cosine: null } }));
+    expect(sut.nearDuplicateOf).toEqual({ articleId: 'b', title: 'B', hammingDistance: 3, cosine: 0 });
+    const byCosine = mapArticle(articleRow({ nearDuplicate: { articleId: 'c', title: 'C', distance: null, cosine: 0.99 } }));
+    expect(byCosine.nearDuplicateOf).toEqual({ articleId: 'c', title: 'C', hammingDistance: -1, cosine: 0.99 });
+  });
+
   it('maps an article that was not analyzed yet with empty analysis fields', () => {
     const sut = mapArticle(articleRow());
 

@@ -24,6 +24,14 @@ export function mapArticle(row: ArticleRow): storage.Article {
     storyId: row.storyId ?? '',
     fullTextState: row.fullTextState ?? storage.FullTextState.FULL_TEXT_STATE_UNSPECIFIED,
     fullTextFailure: row.fullTextFailure ?? '',
+    nearDuplicateOf: row.nearDuplicate
+      ? {
+          articleId: row.nearDuplicate.articleId,
+          title: row.nearDuplicate.title,
+          hammingDistance: row.nearDuplicate.distance ?? -1,
+          cosine: row.nearDuplicate.cosine ?? 0,
+        }
+      : undefined,
   };
 }
 

@@ -15,6 +15,9 @@ import { ArticleStateEntity } from './article-state.entity';
 import { SavedSearchEntity } from './saved-search.entity';
 import { SubscriptionEntity } from './subscription.entity';
 import { UserEntity } from './user.entity';
+import { ArticleFeedbackEntity } from './article-feedback.entity';
+import { FeedBlendEntity } from './feed-blend.entity';
+import { FeedRuleEntity } from './feed-rule.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
 export const STORAGE_ENTITIES = [
@@ -35,4 +38,7 @@ export const STORAGE_ENTITIES = [
   ArticleStateEntity,
   SavedSearchEntity,
   ArticleFullTextEntity,
+  FeedRuleEntity,
+  FeedBlendEntity,
+  ArticleFeedbackEntity,
 ];

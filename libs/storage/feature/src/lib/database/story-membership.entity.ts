@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { ArticleEntity } from './article.entity';
 import { StoryClusterEntity } from './story-cluster.entity';
 
@@ -25,4 +25,21 @@ export class StoryMembershipEntity {
 
   @Column('double precision')
   similarity!: number;
+
+  /** The earlier article this one near-duplicates (SimHash or embedding), apart from its story; null when none. */
+  @Index('IDX_story_memberships_near_duplicate_of')
+  @Column('uuid', { name: 'near_duplicate_of', nullable: true })
+  nearDuplicateOf!: string | null;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'near_duplicate_of', foreignKeyConstraintName: 'FK_story_memberships_near_duplicate_of' })
+  nearDuplicate?: ArticleEntity;
+
+  /** Hamming distance of the two SimHashes, when they are within the near-duplicate bound. */
+  @Column('smallint', { name: 'near_duplicate_distance', nullable: true })
+  nearDuplicateDistance!: number | null;
+
+  /** Embedding cosine of the two, when above the near-duplicate bar. */
+  @Column('double precision', { name: 'near_duplicate_cosine', nullable: true })
+  nearDuplicateCosine!: number | null;
 }

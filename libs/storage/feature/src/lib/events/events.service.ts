@@ -21,7 +21,7 @@ export class EventsService {
   ) {}
 
   async record(actorUserId: string, input: storage.RecordEventRequest): Promise<string> {
-    const userId = checkUserId(actorUserId);
+    const userId = checkActorId(actorUserId);
     if (input.type === EventType.EVENT_TYPE_UNSPECIFIED || !Object.values(EventType).includes(input.type)) {
       throw DomainError.invalidArgument('type must be one of OPEN, DWELL, LIKE, HIDE');
     }
@@ -42,7 +42,7 @@ export class EventsService {
 
   /** The user's events, newest first. */
   async listForUser(userId: string, limit: number): Promise<UserEventRow[]> {
-    const user = checkUserId(userId);
+    const user = checkActorId(userId);
     const size = limit || DEFAULT_EVENTS;
     if (!Number.isInteger(size) || size < 1 || size > MAX_EVENTS) {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_EVENTS}`);
@@ -54,7 +54,8 @@ export class EventsService {
   }
 }
 
-function checkUserId(raw: string): string {
+/** The acting user of per-user rows that are not tied to an account (events, feed controls): trimmed, 1–128 characters. */
+export function checkActorId(raw: string): string {
   const userId = raw.trim();
   if (!userId) throw DomainError.invalidArgument('user_id is required');
   if (userId.length > MAX_USER_ID_LENGTH) {

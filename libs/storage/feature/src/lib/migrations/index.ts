@@ -12,6 +12,8 @@ import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibr
 import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSimhashBands';
 import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullText';
 import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
+import { AddFeedControls1795950000000 } from './1795950000000-AddFeedControls';
+import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicateOf';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -29,4 +31,6 @@ export const STORAGE_MIGRATIONS = [
   RecomputeSimhashBands1795830000000,
   AddArticleFullText1795840000000,
   AddItemNumbers1795850000000,
+  AddFeedControls1795950000000,
+  AddNearDuplicateOf1795950000001,
 ];

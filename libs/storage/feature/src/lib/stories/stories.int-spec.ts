@@ -30,6 +30,9 @@ const direction = (axis: number, angle = 0) => {
   return v;
 };
 
+/** Keywords the embedding tests' articles share (an embedding match must share STORY_MIN_SHARED_KEYWORDS). */
+const KEYWORDS = ['harbour', 'bridge', 'council'];
+
 describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
   let harness: StorageHarness;
 
@@ -92,14 +95,46 @@ describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
     const axis = 3;
     // `far` tilts the other way: cosine 0.96 (same topic, another story) with `a`, lower with `close`.
 
-    await sut.saveAnalysis(testAnalysis(a, { modelVersion: model, embedding: direction(axis) }));
-    await sut.saveAnalysis(testAnalysis(close, { modelVersion: model, embedding: direction(axis, Math.acos(0.985)) }));
-    await sut.saveAnalysis(testAnalysis(far, { modelVersion: model, embedding: direction(axis, -Math.acos(0.96)) }));
+    await sut.saveAnalysis(testAnalysis(a, { modelVersion: model, keywords: KEYWORDS, embedding: direction(axis) }));
+    await sut.saveAnalysis(testAnalysis(close, { modelVersion: model, keywords: KEYWORDS, embedding: direction(axis, Math.acos(0.985)) }));
+    await sut.saveAnalysis(testAnalysis(far, { modelVersion: model, keywords: KEYWORDS, embedding: direction(axis, -Math.acos(0.96)) }));
 
     expect(await storyOf(close)).toBe(await storyOf(a));
     expect(await storyOf(far)).not.toBe(await storyOf(a));
+    // As close, but sharing one keyword: another event of the same kind (or a text the model does not read).
+    const [unrelated] = await articles(['2026-11-20T12:30:00Z']);
+    await sut.saveAnalysis(testAnalysis(unrelated, { modelVersion: model, keywords: ['harbour', 'ferry'], embedding: direction(axis, Math.acos(0.99)) }));
+    expect(await storyOf(unrelated)).not.toBe(await storyOf(a));
     const { story } = await sut.getStory({ id: await storyOf(a) });
     expect(story!.timeline[1].similarity).toBeCloseTo(0.985, 5);
+  });
+
+  it('records which article a near-duplicate copies, apart from the story, and no near-duplicate for a follow-up', async () => {
+    const { sut } = harness;
+    const [original, copy, followUp, embeddedCopy] = await articles([
+      '2026-11-20T10:00:00Z',
+      '2026-11-20T11:00:00Z',
+      '2026-11-20T12:00:00Z',
+      '2026-11-20T13:00:00Z',
+    ]);
+    const model = `emb-${randomUUID()}`;
+    const simhash = randomSimhash();
+    await sut.saveAnalysis(testAnalysis(original, { modelVersion: model, keywords: KEYWORDS, simhash, embedding: direction(2) }));
+    await sut.saveAnalysis(testAnalysis(copy, { modelVersion: model, keywords: KEYWORDS, simhash: flip(simhash, [3, 40]), embedding: direction(2, 0.01) }));
+    await sut.saveAnalysis(testAnalysis(followUp, { modelVersion: model, keywords: KEYWORDS, simhash: randomSimhash(), embedding: direction(2, Math.acos(0.985)) }));
+    await sut.saveAnalysis(testAnalysis(embeddedCopy, { modelVersion: model, keywords: KEYWORDS, simhash: randomSimhash(), embedding: direction(2, -0.02) }));
+
+    const detail = async (id: string) => (await sut.getArticle({ id })).article!;
+    const originalTitle = (await detail(original)).title;
+    expect(await detail(copy)).toMatchObject({
+      storyId: await storyOf(original),
+      nearDuplicateOf: { articleId: original, title: originalTitle, hammingDistance: 2, cosine: expect.closeTo(Math.cos(0.01), 5) },
+    });
+    const followUpDetail = await detail(followUp);
+    expect(followUpDetail.storyId).toBe(await storyOf(original));
+    expect(followUpDetail.nearDuplicateOf).toBeUndefined();
+    expect((await detail(embeddedCopy)).nearDuplicateOf).toMatchObject({ articleId: original, hammingDistance: -1 });
+    expect((await detail(original)).nearDuplicateOf).toBeUndefined();
   });
 
   it('looks only within 72 hours', async () => {

@@ -1,4 +1,4 @@
-import { STORY_MIN_COSINE, storyMinCosine } from './story-clustering';
+import { STORY_MIN_COSINE, storyMinCosine } from './story-choice';
 
 describe(storyMinCosine.name, () => {
   it("uses the model's own bar when it has one, by name whatever the version", () => {

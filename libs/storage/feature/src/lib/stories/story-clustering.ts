@@ -1,32 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { toVectorLiteral } from '../similarity/nearest-query';
-import { hammingDistance, NEAR_DUPLICATE_MAX_DISTANCE, simhashBands, simhashSimilarity } from './simhash';
+import { hammingDistance, NEAR_DUPLICATE_MAX_DISTANCE, simhashBands } from './simhash';
+import { chooseStory, storyMinCosine, type SimhashMatch, type StoryLinkage, type StoryScore } from './story-choice';
+
+/** How an article joins a story by embedding (StoryLinkage); 'linked' unless a bench asks otherwise. */
+export const STORY_LINKAGE = Symbol('STORY_LINKAGE');
+/** At most this many stories with an article above the story bar are scored for one new article. */
+const MAX_SCORED_STORIES = 20;
 
 /** Near-duplicates and same-event articles are looked for among articles published within this window of each other. */
 export const STORY_WINDOW_HOURS = 72;
-/**
- * Embedding cosine from which two articles are taken to tell the same story. Mean-of-word-vector
- * embeddings (the shipped model) put different articles of one topic close together: two different
- * football stories measured 0.955 and two recipes above 0.92, so the bar sits above that.
- */
-export const STORY_MIN_COSINE = 0.98;
-/**
- * The bar of models whose cosines spread otherwise, by model name. Universal Sentence Encoder lite
- * (use-lite-en): one event told by two outlets measured 0.87–0.94, two football stories 0.77 and
- * other topics below 0.57, so the bar sits between. Its int8 variant's vectors are within cosine
- * 0.999 of its own (tools/bench/int8-vs-fp32), so the same bar holds.
- */
-export const STORY_MIN_COSINE_BY_MODEL: Readonly<Record<string, number>> = { 'use-lite-en': 0.83, 'use-lite-en-int8': 0.83 };
-
-/** The story bar of the model that made an embedding (its version is name@version). */
-export function storyMinCosine(modelVersion: string): number {
-  const at = modelVersion.lastIndexOf('@');
-  const name = at > 0 ? modelVersion.slice(0, at) : modelVersion;
-  return STORY_MIN_COSINE_BY_MODEL[name] ?? STORY_MIN_COSINE;
-}
 
 export interface StoryAssignmentInput {
   articleId: string;
@@ -35,23 +21,25 @@ export interface StoryAssignmentInput {
   /** The stored embedding (undefined when it carries no direction) and its model version. */
   embedding: number[] | undefined;
   modelVersion: string;
+  /** The analysis' keywords (an embedding match must share some: STORY_MIN_SHARED_KEYWORDS). */
+  keywords: string[];
   now: Date;
 }
 
-interface Candidate {
-  clusterId: string;
-  similarity: number;
-}
-
 /**
- * Puts an analyzed article into a story: the story of its most similar earlier article —
- * a SimHash near-duplicate (an equal band, then Hamming distance ≤ NEAR_DUPLICATE_MAX_DISTANCE) or an embedding
- * with cosine ≥ the model's story bar (storyMinCosine) — among articles within 72 hours of it, else a new story of its own.
+ * Puts an analyzed article into a story, among articles within 72 hours of it: the story of the
+ * article it near-duplicates (SimHash within NEAR_DUPLICATE_MAX_DISTANCE bits, else an embedding above
+ * the near-duplicate bar), which is recorded apart from the story; else the story of its closest article
+ * with cosine ≥ the model's story bar among those sharing keywords with it (see chooseStory, StoryLinkage);
+ * else a new story.
  * Replay-safe: an article already in a story stays there (its SimHash bands are refreshed).
  */
 @Injectable()
 export class StoryClustering {
-  constructor(@Inject(STORAGE_DATABASE) private readonly db: StorageDatabase) {}
+  constructor(
+    @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
+    @Optional() @Inject(STORY_LINKAGE) private readonly linkage: StoryLinkage = 'linked',
+  ) {}
 
   /** Runs inside the caller's transaction (the analysis write); returns the story id. */
   async assign(manager: EntityManager, input: StoryAssignmentInput): Promise<string> {
@@ -75,17 +63,17 @@ export class StoryClustering {
       at: Date;
     }>;
     const window = [new Date(article.at.getTime() - STORY_WINDOW_HOURS * 3600_000), new Date(article.at.getTime() + STORY_WINDOW_HOURS * 3600_000)];
-    const candidates = [
-      ...(input.simhash === undefined ? [] : await this.simhashCandidates(manager, articleId, input.simhash, bands, window)),
-      ...(input.embedding ? await this.embeddingCandidates(manager, articleId, input.embedding, input.modelVersion, window) : []),
-    ];
-    const best = candidates.reduce<Candidate | undefined>((top, c) => (!top || c.similarity > top.similarity ? c : top), undefined);
+    const simhash = input.simhash === undefined ? [] : await this.simhashMatches(manager, articleId, input.simhash, bands, window);
+    const stories = input.embedding ? await this.storyScores(manager, articleId, input.embedding, input.modelVersion, input.keywords, window) : [];
+    const best = chooseStory(simhash, stories, input.modelVersion, this.linkage);
 
     if (best) {
+      const duplicate = best.nearDuplicate;
       const joined = (await manager.query(
-        `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity) VALUES ($1, $2, $3, $4)
+        `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id`,
-        [best.clusterId, articleId, input.now, best.similarity],
+        [best.clusterId, articleId, input.now, best.similarity, duplicate?.articleId ?? null, duplicate?.distance ?? null, duplicate?.cosine ?? null],
       )) as unknown[];
       if (joined.length > 0) {
         await manager.query(`UPDATE story_clusters SET size = size + 1, updated_at = $2 WHERE id = $1`, [best.clusterId, input.now]);
@@ -105,15 +93,15 @@ export class StoryClustering {
   }
 
   /** Articles in a story sharing a band with the fingerprint, kept when within the Hamming distance. */
-  private async simhashCandidates(
+  private async simhashMatches(
     manager: EntityManager,
     articleId: string,
     fingerprint: bigint,
     bands: number[],
     window: Date[],
-  ): Promise<Candidate[]> {
+  ): Promise<SimhashMatch[]> {
     const rows = (await manager.query(
-      `SELECT DISTINCT m.cluster_id AS "clusterId", an.simhash
+      `SELECT DISTINCT c.article_id AS "articleId", m.cluster_id AS "clusterId", an.simhash
          FROM unnest($2::int[]) WITH ORDINALITY AS q(value, n)
          JOIN article_simhash_bands c ON c.band = q.n - 1 AND c.value = q.value
          JOIN articles a ON a.id = c.article_id
@@ -122,40 +110,59 @@ export class StoryClustering {
         WHERE c.article_id <> $1
           AND ${FEED_TIME} BETWEEN $3 AND $4`,
       [articleId, bands, ...window],
-    )) as Array<{ clusterId: string; simhash: string | null }>;
+    )) as Array<{ articleId: string; clusterId: string; simhash: string | null }>;
     return rows.flatMap((row) => {
       if (!row.simhash || !/^[0-9a-fA-F]{16}$/.test(row.simhash)) return [];
       const distance = hammingDistance(fingerprint, BigInt(`0x${row.simhash}`));
-      return distance <= NEAR_DUPLICATE_MAX_DISTANCE ? [{ clusterId: row.clusterId, similarity: simhashSimilarity(distance) }] : [];
+      return distance <= NEAR_DUPLICATE_MAX_DISTANCE ? [{ articleId: row.articleId, clusterId: row.clusterId, distance }] : [];
     });
   }
 
-  /** The story article with the closest embedding of the same model, when close enough (exact cosine: the window keeps it small). */
-  private async embeddingCandidates(
+  /**
+   * The stories with an article of the same model above the story bar, each scored by the new article's
+   * mean and largest cosine to its articles in the window (exact cosine: the window keeps it small).
+   */
+  private async storyScores(
     manager: EntityManager,
     articleId: string,
     embedding: number[],
     modelVersion: string,
+    keywords: string[],
     window: Date[],
-  ): Promise<Candidate[]> {
+  ): Promise<StoryScore[]> {
     const score = this.db.pgvector
       ? `1 - (e.vec <=> $2::vector)`
       : `(SELECT sum(p.x::float8 * p.y::float8)
                  / nullif(sqrt(sum(p.x::float8 * p.x::float8)) * sqrt(sum(p.y::float8 * p.y::float8)), 0)
             FROM unnest(e.values, $2::real[]) AS p(x, y))`;
     const rows = (await manager.query(
-      `SELECT * FROM (
-         SELECT m.cluster_id AS "clusterId", ${score} AS similarity
-           FROM article_embeddings e
-           JOIN articles a ON a.id = e.article_id
-           JOIN story_memberships m ON m.article_id = e.article_id
-          WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
-            AND ${FEED_TIME} BETWEEN $5 AND $6) scored
-        WHERE similarity >= $7 AND similarity <> 'NaN'::float8
-        ORDER BY similarity DESC
-        LIMIT 1`,
-      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, storyMinCosine(modelVersion)],
-    )) as Array<{ clusterId: string; similarity: number }>;
-    return rows.map((row) => ({ clusterId: row.clusterId, similarity: Number(row.similarity) }));
+      `SELECT "clusterId", avg(similarity) AS mean, max(similarity) AS max,
+              (array_agg("articleId" ORDER BY similarity DESC, "articleId"))[1] AS "closestArticleId",
+              (array_agg(shared ORDER BY similarity DESC, "articleId"))[1] AS "closestSharedKeywords",
+              max(shared) AS "maxSharedKeywords"
+         FROM (
+           SELECT m.cluster_id AS "clusterId", e.article_id AS "articleId", ${score} AS similarity,
+                  cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest($8::text[]))) AS shared
+             FROM article_embeddings e
+             JOIN articles a ON a.id = e.article_id
+             JOIN story_memberships m ON m.article_id = e.article_id
+             LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
+            WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
+              AND ${FEED_TIME} BETWEEN $5 AND $6) scored
+        WHERE similarity IS NOT NULL AND similarity <> 'NaN'::float8
+        GROUP BY "clusterId"
+       HAVING max(similarity) >= $7
+        ORDER BY max DESC
+        LIMIT ${MAX_SCORED_STORIES}`,
+      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, storyMinCosine(modelVersion), keywords],
+    )) as Array<{ clusterId: string; mean: number; max: number; closestArticleId: string; closestSharedKeywords: number; maxSharedKeywords: number }>;
+    return rows.map((row) => ({
+      clusterId: row.clusterId,
+      mean: Number(row.mean),
+      max: Number(row.max),
+      closestArticleId: row.closestArticleId,
+      closestSharedKeywords: Number(row.closestSharedKeywords),
+      maxSharedKeywords: Number(row.maxSharedKeywords),
+    }));
   }
 }

@@ -34,6 +34,34 @@ export enum EventType {
   EVENT_TYPE_HIDE = 4,
 }
 
+/**
+ * FeedRuleKind says what a feed rule matches: an article's topic, its source (by id), or a keyword in its
+ * title or summary (whole words, case-insensitive; a Chinese keyword matches as a substring).
+ */
+export enum FeedRuleKind {
+  FEED_RULE_KIND_UNSPECIFIED = 0,
+  FEED_RULE_KIND_TOPIC = 1,
+  FEED_RULE_KIND_SOURCE = 2,
+  FEED_RULE_KIND_KEYWORD = 3,
+}
+
+/** FeedRuleAction: FOLLOW lifts matching articles in the user's For-You ranking; MUTE never shows them. */
+export enum FeedRuleAction {
+  FEED_RULE_ACTION_UNSPECIFIED = 0,
+  FEED_RULE_ACTION_FOLLOW = 1,
+  FEED_RULE_ACTION_MUTE = 2,
+}
+
+/**
+ * FeedbackDirection: MORE ("more like this") pulls the profile towards an article, LESS pushes away from it;
+ * UNSPECIFIED clears the feedback on that article.
+ */
+export enum FeedbackDirection {
+  FEEDBACK_DIRECTION_UNSPECIFIED = 0,
+  FEEDBACK_DIRECTION_MORE = 1,
+  FEEDBACK_DIRECTION_LESS = 2,
+}
+
 /** ArticleRef is the compact form of an article used in lists and recommendations. */
 export interface ArticleRef {
   id: string;
@@ -94,4 +122,46 @@ export interface Source {
    * items beyond a round's budget, and pages being retried after a failure).
    */
   fullTextPending: string;
+}
+
+/** FeedRule is one of a user's follow/mute controls (one per kind and value). */
+export interface FeedRule {
+  id: string;
+  kind: FeedRuleKind;
+  /** value: the topic or keyword (lower case, trimmed), or the source id. */
+  value: string;
+  action: FeedRuleAction;
+  createdAt: Timestamp | undefined;
+}
+
+/**
+ * FeedBlend is how a user's For-You ranking weighs relevance to what they read, freshness, and diversity
+ * (each in [0, 1]; diversity 0 = pure score order, 1 = as varied as possible).
+ */
+export interface FeedBlend {
+  relevance: number;
+  freshness: number;
+  diversity: number;
+}
+
+/** ArticleFeedback is a user's "more/less like this" on one article. */
+export interface ArticleFeedback {
+  articleId: string;
+  direction: FeedbackDirection;
+  createdAt:
+    | Timestamp
+    | undefined;
+  /** title of the article (for explanations). */
+  title: string;
+}
+
+/** FeedControls are everything a user set to steer their For-You ranking. */
+export interface FeedControls {
+  rules: FeedRule[];
+  /** blend is absent in storage when the user never set one; the recommender answers the one it applies. */
+  blend?:
+    | FeedBlend
+    | undefined;
+  /** feedback, newest first. */
+  feedback: ArticleFeedback[];
 }

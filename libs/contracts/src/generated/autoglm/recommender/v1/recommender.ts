@@ -8,7 +8,17 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
-import { ArticleRef, EventType } from "../../common/v1/common";
+import {
+  ArticleFeedback,
+  ArticleRef,
+  EventType,
+  FeedbackDirection,
+  FeedBlend,
+  FeedControls,
+  FeedRule,
+  FeedRuleAction,
+  FeedRuleKind,
+} from "../../common/v1/common";
 
 export interface RecordEventRequest {
   articleId: string;
@@ -28,6 +38,11 @@ export interface Recommendation {
   article: ArticleRef | undefined;
   score: number;
   reason: string;
+  /**
+   * controls names each of the user's controls that moved this item, e.g. "follow:topic:science",
+   * "follow:source:<id>", "follow:keyword:gpu", "more-like:<article id>", "less-like:<article id>", "blend".
+   */
+  controls: string[];
 }
 
 export interface GetRecommendationsResponse {
@@ -36,12 +51,70 @@ export interface GetRecommendationsResponse {
   profileEvents: number;
 }
 
+/** The user of the feed-control calls is the call's authenticated actor (x-autoglm-actor metadata), never a field. */
+export interface GetFeedControlsRequest {
+}
+
+export interface GetFeedControlsResponse {
+  controls: FeedControls | undefined;
+}
+
+export interface PutFeedRuleRequest {
+  kind: FeedRuleKind;
+  value: string;
+  action: FeedRuleAction;
+}
+
+export interface PutFeedRuleResponse {
+  rule: FeedRule | undefined;
+  created: boolean;
+}
+
+export interface DeleteFeedRuleRequest {
+  ruleId: string;
+}
+
+export interface DeleteFeedRuleResponse {
+}
+
+export interface PutFeedBlendRequest {
+  blend: FeedBlend | undefined;
+}
+
+export interface PutFeedBlendResponse {
+  blend: FeedBlend | undefined;
+}
+
+export interface PutArticleFeedbackRequest {
+  articleId: string;
+  direction: FeedbackDirection;
+}
+
+export interface PutArticleFeedbackResponse {
+  feedback?: ArticleFeedback | undefined;
+}
+
 /** RecommenderService learns from reading events and ranks articles per user. */
 
 export interface RecommenderServiceClient {
   recordEvent(request: RecordEventRequest, metadata?: Metadata): Observable<RecordEventResponse>;
 
   getRecommendations(request: GetRecommendationsRequest, metadata?: Metadata): Observable<GetRecommendationsResponse>;
+
+  /**
+   * The acting user's For-You controls: follow/mute rules, the relevance/freshness/diversity blend, and
+   * "more/less like this" feedback. GetFeedControls always answers the blend the ranking applies.
+   */
+
+  getFeedControls(request: GetFeedControlsRequest, metadata?: Metadata): Observable<GetFeedControlsResponse>;
+
+  putFeedRule(request: PutFeedRuleRequest, metadata?: Metadata): Observable<PutFeedRuleResponse>;
+
+  deleteFeedRule(request: DeleteFeedRuleRequest, metadata?: Metadata): Observable<DeleteFeedRuleResponse>;
+
+  putFeedBlend(request: PutFeedBlendRequest, metadata?: Metadata): Observable<PutFeedBlendResponse>;
+
+  putArticleFeedback(request: PutArticleFeedbackRequest, metadata?: Metadata): Observable<PutArticleFeedbackResponse>;
 }
 
 /** RecommenderService learns from reading events and ranks articles per user. */
@@ -56,11 +129,49 @@ export interface RecommenderServiceController {
     request: GetRecommendationsRequest,
     metadata?: Metadata,
   ): Promise<GetRecommendationsResponse> | Observable<GetRecommendationsResponse> | GetRecommendationsResponse;
+
+  /**
+   * The acting user's For-You controls: follow/mute rules, the relevance/freshness/diversity blend, and
+   * "more/less like this" feedback. GetFeedControls always answers the blend the ranking applies.
+   */
+
+  getFeedControls(
+    request: GetFeedControlsRequest,
+    metadata?: Metadata,
+  ): Promise<GetFeedControlsResponse> | Observable<GetFeedControlsResponse> | GetFeedControlsResponse;
+
+  putFeedRule(
+    request: PutFeedRuleRequest,
+    metadata?: Metadata,
+  ): Promise<PutFeedRuleResponse> | Observable<PutFeedRuleResponse> | PutFeedRuleResponse;
+
+  deleteFeedRule(
+    request: DeleteFeedRuleRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteFeedRuleResponse> | Observable<DeleteFeedRuleResponse> | DeleteFeedRuleResponse;
+
+  putFeedBlend(
+    request: PutFeedBlendRequest,
+    metadata?: Metadata,
+  ): Promise<PutFeedBlendResponse> | Observable<PutFeedBlendResponse> | PutFeedBlendResponse;
+
+  putArticleFeedback(
+    request: PutArticleFeedbackRequest,
+    metadata?: Metadata,
+  ): Promise<PutArticleFeedbackResponse> | Observable<PutArticleFeedbackResponse> | PutArticleFeedbackResponse;
 }
 
 export function RecommenderServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["recordEvent", "getRecommendations"];
+    const grpcMethods: string[] = [
+      "recordEvent",
+      "getRecommendations",
+      "getFeedControls",
+      "putFeedRule",
+      "deleteFeedRule",
+      "putFeedBlend",
+      "putArticleFeedback",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("RecommenderService", method)(constructor.prototype[method], method, descriptor);

@@ -9,7 +9,20 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { ArticleRef, EventType, ScoredArticle, Source, SourceKind } from "../../common/v1/common";
+import {
+  ArticleFeedback,
+  ArticleRef,
+  EventType,
+  FeedbackDirection,
+  FeedBlend,
+  FeedControls,
+  FeedRule,
+  FeedRuleAction,
+  FeedRuleKind,
+  ScoredArticle,
+  Source,
+  SourceKind,
+} from "../../common/v1/common";
 
 /** SearchMode says how Search matches articles. */
 export enum SearchMode {
@@ -219,6 +232,21 @@ export interface Article {
    */
   fullTextState: FullTextState;
   fullTextFailure: string;
+  /**
+   * near_duplicate_of is the earlier article this one near-duplicates (the same text retold: SimHash within
+   * the near-duplicate distance, or embeddings above the model's near-duplicate bar), apart from its story
+   * (which also holds follow-ups); absent when it is no near-duplicate.
+   */
+  nearDuplicateOf?: NearDuplicate | undefined;
+}
+
+export interface NearDuplicate {
+  articleId: string;
+  title: string;
+  /** hamming_distance of the two SimHashes (64 bits); -1 when they are not within the near-duplicate distance. */
+  hammingDistance: number;
+  /** cosine of the two embeddings; 0 when not above the near-duplicate bar. */
+  cosine: number;
 }
 
 export interface GetArticleResponse {
@@ -845,6 +873,50 @@ export interface RecordFullTextResultResponse {
   state: FullTextState;
 }
 
+/** The user of the feed-control calls is the call's authenticated actor (x-autoglm-actor metadata), never a field. */
+export interface GetFeedControlsRequest {
+}
+
+export interface GetFeedControlsResponse {
+  controls: FeedControls | undefined;
+}
+
+export interface PutFeedRuleRequest {
+  kind: FeedRuleKind;
+  value: string;
+  action: FeedRuleAction;
+}
+
+export interface PutFeedRuleResponse {
+  rule: FeedRule | undefined;
+  created: boolean;
+}
+
+export interface DeleteFeedRuleRequest {
+  ruleId: string;
+}
+
+export interface DeleteFeedRuleResponse {
+}
+
+export interface PutFeedBlendRequest {
+  blend: FeedBlend | undefined;
+}
+
+export interface PutFeedBlendResponse {
+  blend: FeedBlend | undefined;
+}
+
+export interface PutArticleFeedbackRequest {
+  articleId: string;
+  direction: FeedbackDirection;
+}
+
+export interface PutArticleFeedbackResponse {
+  /** feedback is absent when it was cleared. */
+  feedback?: ArticleFeedback | undefined;
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -967,6 +1039,26 @@ export interface StorageServiceClient {
   getSavedSearch(request: GetSavedSearchRequest, metadata?: Metadata): Observable<GetSavedSearchResponse>;
 
   deleteSavedSearch(request: DeleteSavedSearchRequest, metadata?: Metadata): Observable<DeleteSavedSearchResponse>;
+
+  /** For-You controls of the acting user (follow/mute rules, blend, more/less-like feedback), always their own rows. */
+
+  getFeedControls(request: GetFeedControlsRequest, metadata?: Metadata): Observable<GetFeedControlsResponse>;
+
+  /** PutFeedRule follows or mutes a topic, source or keyword (one rule per kind and value: the action is replaced). */
+
+  putFeedRule(request: PutFeedRuleRequest, metadata?: Metadata): Observable<PutFeedRuleResponse>;
+
+  /** DeleteFeedRule removes one of the user's rules (NOT_FOUND for an unknown id or another user's). */
+
+  deleteFeedRule(request: DeleteFeedRuleRequest, metadata?: Metadata): Observable<DeleteFeedRuleResponse>;
+
+  /** PutFeedBlend stores the user's relevance/freshness/diversity blend. */
+
+  putFeedBlend(request: PutFeedBlendRequest, metadata?: Metadata): Observable<PutFeedBlendResponse>;
+
+  /** PutArticleFeedback records "more/less like this" on an article (UNSPECIFIED clears it); NOT_FOUND for an unknown article. */
+
+  putArticleFeedback(request: PutArticleFeedbackRequest, metadata?: Metadata): Observable<PutArticleFeedbackResponse>;
 
   /**
    * Re-embedding after a model switch (analysis' background worker).
@@ -1277,6 +1369,41 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<DeleteSavedSearchResponse> | Observable<DeleteSavedSearchResponse> | DeleteSavedSearchResponse;
 
+  /** For-You controls of the acting user (follow/mute rules, blend, more/less-like feedback), always their own rows. */
+
+  getFeedControls(
+    request: GetFeedControlsRequest,
+    metadata?: Metadata,
+  ): Promise<GetFeedControlsResponse> | Observable<GetFeedControlsResponse> | GetFeedControlsResponse;
+
+  /** PutFeedRule follows or mutes a topic, source or keyword (one rule per kind and value: the action is replaced). */
+
+  putFeedRule(
+    request: PutFeedRuleRequest,
+    metadata?: Metadata,
+  ): Promise<PutFeedRuleResponse> | Observable<PutFeedRuleResponse> | PutFeedRuleResponse;
+
+  /** DeleteFeedRule removes one of the user's rules (NOT_FOUND for an unknown id or another user's). */
+
+  deleteFeedRule(
+    request: DeleteFeedRuleRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteFeedRuleResponse> | Observable<DeleteFeedRuleResponse> | DeleteFeedRuleResponse;
+
+  /** PutFeedBlend stores the user's relevance/freshness/diversity blend. */
+
+  putFeedBlend(
+    request: PutFeedBlendRequest,
+    metadata?: Metadata,
+  ): Promise<PutFeedBlendResponse> | Observable<PutFeedBlendResponse> | PutFeedBlendResponse;
+
+  /** PutArticleFeedback records "more/less like this" on an article (UNSPECIFIED clears it); NOT_FOUND for an unknown article. */
+
+  putArticleFeedback(
+    request: PutArticleFeedbackRequest,
+    metadata?: Metadata,
+  ): Promise<PutArticleFeedbackResponse> | Observable<PutArticleFeedbackResponse> | PutArticleFeedbackResponse;
+
   /**
    * Re-embedding after a model switch (analysis' background worker).
    * ListArticlesWithoutEmbedding pages (keyset on id) through articles analysed with another model version but
@@ -1403,6 +1530,11 @@ export function StorageServiceControllerMethods() {
       "listSavedSearches",
       "getSavedSearch",
       "deleteSavedSearch",
+      "getFeedControls",
+      "putFeedRule",
+      "deleteFeedRule",
+      "putFeedBlend",
+      "putArticleFeedback",
       "listArticlesWithoutEmbedding",
       "saveEmbeddings",
       "recordHubDiscovery",
