@@ -85,6 +85,11 @@ export interface AppConfig {
    * secrets are not stored in the database; the crawler resolves them when it fetches.
    */
   secrets: Record<string, string>;
+  /**
+   * Names of the secrets (environment variables, SOURCE_SECRETS) that sources added through the API
+   * may reference in a header ({"secretRef": NAME}); their values are in `secrets`.
+   */
+  sourceSecrets: string[];
   scheduler: {
     enabled: boolean;
     tickMs: number;

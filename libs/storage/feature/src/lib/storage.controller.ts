@@ -78,6 +78,12 @@ export class StorageController implements storage.StorageServiceController {
     return { source: mapSource(await this.sources.resume(request.id)) };
   }
 
+  async updateSource(request: storage.UpdateSourceRequest): Promise<storage.UpdateSourceResponse> {
+    const { source, changed } = await this.sources.update(request);
+    if (changed) this.reads.changed();
+    return { source: mapSource(source), changed };
+  }
+
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     const result = await this.articles.upsert(request.sourceId, request.items);
     this.reads.changed();

@@ -80,6 +80,8 @@ export class FakeBackends {
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
+    updateSource: rpc<SourcesClient, 'updateSource'>('sources', 'updateSource'),
+    previewSource: rpc<SourcesClient, 'previewSource'>('sources', 'previewSource'),
     listSources: rpc<SourcesClient, 'listSources'>('sources', 'listSources'),
     getSource: rpc<SourcesClient, 'getSource'>('sources', 'getSource'),
     refreshSource: rpc<SourcesClient, 'refreshSource'>('sources', 'refreshSource'),

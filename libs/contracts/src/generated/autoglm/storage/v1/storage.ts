@@ -820,6 +820,23 @@ export interface RecordFullTextResultResponse {
   state: FullTextState;
 }
 
+export interface UpdateSourceRequest {
+  id: string;
+  title?: string | undefined;
+  intervalSeconds?: number | undefined;
+  category?: string | undefined;
+  fullText?: boolean | undefined;
+  sourceOptionsJson?: string | undefined;
+}
+
+export interface UpdateSourceResponse {
+  source:
+    | Source
+    | undefined;
+  /** changed: at least one field had another value before. */
+  changed: boolean;
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -836,6 +853,13 @@ export interface StorageServiceClient {
   /** ResumeSource makes a source (typically PAUSED after repeated failures) ACTIVE again and due now. */
 
   resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
+
+  /**
+   * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
+   * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
+   */
+
+  updateSource(request: UpdateSourceRequest, metadata?: Metadata): Observable<UpdateSourceResponse>;
 
   upsertArticles(request: UpsertArticlesRequest, metadata?: Metadata): Observable<UpsertArticlesResponse>;
 
@@ -1037,6 +1061,16 @@ export interface StorageServiceController {
     request: ResumeSourceRequest,
     metadata?: Metadata,
   ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
+
+  /**
+   * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
+   * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
+   */
+
+  updateSource(
+    request: UpdateSourceRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateSourceResponse> | Observable<UpdateSourceResponse> | UpdateSourceResponse;
 
   upsertArticles(
     request: UpsertArticlesRequest,
@@ -1321,6 +1355,7 @@ export function StorageServiceControllerMethods() {
       "claimDueSources",
       "recordFetchResult",
       "resumeSource",
+      "updateSource",
       "upsertArticles",
       "getArticle",
       "deleteArticle",
