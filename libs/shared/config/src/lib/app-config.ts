@@ -297,6 +297,11 @@ export interface LlmConfig {
   timeoutMs: number;
   /** Most completion tokens one answer may use. */
   maxOutputTokens: number;
+  /**
+   * Language code the analysis pipeline writes each article's LLM summary in (translating when the
+   * article is in another); empty: the article's own language.
+   */
+  summaryLanguage: string;
 }
 
 /**

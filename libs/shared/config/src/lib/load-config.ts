@@ -92,7 +92,7 @@ export function defaultConfig(): AppConfig {
       streamMaxInFlight: 64,
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
     },
-    llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
+    llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400, summaryLanguage: '' },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
   };
@@ -492,6 +492,7 @@ function applyLlmEnv(llm: AppConfig['llm'], env: Env): void {
   if (env['LLM_BASE_URL'] !== undefined) llm.baseUrl = env['LLM_BASE_URL'];
   if (env['LLM_MODEL'] !== undefined) llm.model = env['LLM_MODEL'];
   if (env['LLM_API_KEY'] !== undefined) llm.apiKey = env['LLM_API_KEY'];
+  if (env['LLM_SUMMARY_LANGUAGE'] !== undefined) llm.summaryLanguage = env['LLM_SUMMARY_LANGUAGE'];
   for (const [name, key] of [
     ['LLM_DAILY_TOKEN_BUDGET', 'dailyTokenBudget'],
     ['LLM_TIMEOUT_MS', 'timeoutMs'],
@@ -561,6 +562,10 @@ function validateAnalysis(a: AppConfig['analysis']): void {
 function validateLlm(llm: AppConfig['llm']): void {
   llm.baseUrl = String(llm.baseUrl ?? '').trim().replace(/\/+$/, '');
   llm.model = String(llm.model ?? '').trim();
+  llm.summaryLanguage = String(llm.summaryLanguage ?? '').trim();
+  if (llm.summaryLanguage && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(llm.summaryLanguage)) {
+    throw new ConfigError(`llm.summaryLanguage must be a language code such as en or zh-Hant, got "${llm.summaryLanguage}" (LLM_SUMMARY_LANGUAGE)`);
+  }
   for (const [key, variable] of [
     ['dailyTokenBudget', ' (LLM_DAILY_TOKEN_BUDGET)'],
     ['timeoutMs', ' (LLM_TIMEOUT_MS)'],

@@ -126,6 +126,13 @@ export class StorageController implements storage.StorageServiceController {
     return { saved: true };
   }
 
+  async saveLlmSummary(request: storage.SaveLlmSummaryRequest): Promise<storage.SaveLlmSummaryResponse> {
+    await this.analyses.saveLlmSummary(request);
+    this.reads.changed();
+    await this.articleCache.invalidate([request.articleId]);
+    return {};
+  }
+
   async similarArticles(request: storage.SimilarArticlesRequest): Promise<storage.SimilarArticlesResponse> {
     // Kept until the next write: detail pages ask for the neighbours of many different articles.
     return this.reads.remember(`similar ${JSON.stringify(request)}`, async () => {

@@ -28,6 +28,10 @@ function articleFixture(overrides: Partial<storage.Article> = {}): storage.Artic
     storyId: '',
     fullTextState: 0,
     fullTextFailure: '',
+    llmSummary: '',
+    llmSummaryLanguage: '',
+    llmSummaryModel: '',
+    llmSummaryInputHash: '',
     ...overrides,
   };
 }

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { shutdownDeadlines, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysisService } from '../analysis.service';
+import { LlmArticleSummaries } from '../llm/llm-article-summaries';
 
 /**
  * Consumes the `analyze` queue: loads the article from storage, analyses it and saves the result
@@ -18,6 +19,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     @Inject(QUEUE_FACTORY) private readonly queues: QueueFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly llmSummaries?: LlmArticleSummaries,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,6 +59,8 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
       embedding: Array.from(result.embedding.vector),
       simhash: result.simhash,
     });
+    // After the extractive summary is saved (the article is complete without it): the optional LLM one.
+    await this.llmSummaries?.summarize(article);
   }
 
   /**

@@ -100,6 +100,7 @@ export class FakeBackends {
     embed: rpc<AnalysisClient, 'embed'>('analysis', 'embed'),
     embedQueries: rpc<AnalysisClient, 'embedQueries'>('analysis', 'embedQueries'),
     getReembedProgress: rpc<AnalysisClient, 'getReembedProgress'>('analysis', 'getReembedProgress'),
+    getLlmStatus: rpc<AnalysisClient, 'getLlmStatus'>('analysis', 'getLlmStatus'),
     pullModel: rpc<AnalysisClient, 'pullModel'>('analysis', 'pullModel'),
     getPullJob: rpc<AnalysisClient, 'getPullJob'>('analysis', 'getPullJob'),
     listModels: rpc<AnalysisClient, 'listModels'>('analysis', 'listModels'),
@@ -175,6 +176,10 @@ export function anArticle(overrides: Partial<storage.Article> = {}): storage.Art
     storyId: '',
     fullTextState: 0,
     fullTextFailure: '',
+    llmSummary: '',
+    llmSummaryLanguage: '',
+    llmSummaryModel: '',
+    llmSummaryInputHash: '',
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
 
 const MAX_EMBEDDING_IDS = 1000;
 const MAX_DIMS = 16_000;
+const MAX_LLM_SUMMARY_CHARS = 20_000;
 
 @Injectable()
 export class AnalysesService {
@@ -22,6 +23,25 @@ export class AnalysesService {
     private readonly hnsw: HnswIndexes,
     private readonly stories: StoryClustering,
   ) {}
+
+  /** Keeps an article's LLM summary, replacing the previous one (a replayed job leaves one row). */
+  async saveLlmSummary(input: storage.SaveLlmSummaryRequest): Promise<void> {
+    if (!isUuid(input.articleId)) throw articleNotFound(input.articleId);
+    const summary = input.summary.trim();
+    if (!summary) throw DomainError.invalidArgument('summary is empty');
+    if (summary.length > MAX_LLM_SUMMARY_CHARS) throw DomainError.invalidArgument(`summary is longer than ${MAX_LLM_SUMMARY_CHARS} characters`);
+    if (!Number.isInteger(input.tokens) || input.tokens < 0) throw DomainError.invalidArgument('tokens must not be negative');
+    const rows = (await this.db.dataSource.query(
+      `INSERT INTO article_llm_summaries (article_id, summary, language, model, tokens, input_hash, created_at)
+       SELECT a.id, $2, $3, $4, $5, $6, $7 FROM articles a WHERE a.id = $1
+       ON CONFLICT (article_id) DO UPDATE
+          SET summary = EXCLUDED.summary, language = EXCLUDED.language, model = EXCLUDED.model, tokens = EXCLUDED.tokens,
+              input_hash = EXCLUDED.input_hash, created_at = EXCLUDED.created_at
+       RETURNING article_id`,
+      [input.articleId, summary, input.language.trim(), input.model.trim(), input.tokens, input.inputHash.trim(), this.clock.now()],
+    )) as unknown[];
+    if (rows.length === 0) throw articleNotFound(input.articleId);
+  }
 
   /**
    * Stores the analysis and embedding of (article, model version); saving the same pair again

@@ -24,6 +24,10 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
     storyId: null,
     fullTextState: null,
     fullTextFailure: null,
+    llmSummary: null,
+    llmSummaryLanguage: null,
+    llmSummaryModel: null,
+    llmSummaryInputHash: null,
     sortKey: '2026-11-24T10:00:00.000000Z',
     ...overrides,
   };

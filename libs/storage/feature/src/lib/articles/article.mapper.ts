@@ -24,6 +24,10 @@ export function mapArticle(row: ArticleRow): storage.Article {
     storyId: row.storyId ?? '',
     fullTextState: row.fullTextState ?? storage.FullTextState.FULL_TEXT_STATE_UNSPECIFIED,
     fullTextFailure: row.fullTextFailure ?? '',
+    llmSummary: row.llmSummary ?? '',
+    llmSummaryLanguage: row.llmSummaryLanguage ?? '',
+    llmSummaryModel: row.llmSummaryModel ?? '',
+    llmSummaryInputHash: row.llmSummaryInputHash ?? '',
   };
 }
 

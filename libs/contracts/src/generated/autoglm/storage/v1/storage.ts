@@ -219,6 +219,14 @@ export interface Article {
    */
   fullTextState: FullTextState;
   fullTextFailure: string;
+  /**
+   * llm_summary is the abstractive summary written by the optional LLM endpoint (empty when none), in
+   * llm_summary_language, by llm_summary_model; llm_summary_input_hash identifies what it summarised.
+   */
+  llmSummary: string;
+  llmSummaryLanguage: string;
+  llmSummaryModel: string;
+  llmSummaryInputHash: string;
 }
 
 export interface GetArticleResponse {
@@ -837,6 +845,22 @@ export interface UpdateSourceResponse {
   changed: boolean;
 }
 
+export interface SaveLlmSummaryRequest {
+  articleId: string;
+  summary: string;
+  language: string;
+  model: string;
+  tokens: number;
+  /**
+   * input_hash identifies the title, text, language and model the summary was written from (a job run twice
+   * with the same input does not call the LLM again).
+   */
+  inputHash: string;
+}
+
+export interface SaveLlmSummaryResponse {
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -879,6 +903,13 @@ export interface StorageServiceClient {
   listArticles(request: ListArticlesRequest, metadata?: Metadata): Observable<ListArticlesResponse>;
 
   saveAnalysis(request: SaveAnalysisRequest, metadata?: Metadata): Observable<SaveAnalysisResponse>;
+
+  /**
+   * SaveLlmSummary keeps an article's abstractive (LLM) summary, replacing the previous one. NOT_FOUND for an
+   * unknown article.
+   */
+
+  saveLlmSummary(request: SaveLlmSummaryRequest, metadata?: Metadata): Observable<SaveLlmSummaryResponse>;
 
   similarArticles(request: SimilarArticlesRequest, metadata?: Metadata): Observable<SimilarArticlesResponse>;
 
@@ -1108,6 +1139,16 @@ export interface StorageServiceController {
     request: SaveAnalysisRequest,
     metadata?: Metadata,
   ): Promise<SaveAnalysisResponse> | Observable<SaveAnalysisResponse> | SaveAnalysisResponse;
+
+  /**
+   * SaveLlmSummary keeps an article's abstractive (LLM) summary, replacing the previous one. NOT_FOUND for an
+   * unknown article.
+   */
+
+  saveLlmSummary(
+    request: SaveLlmSummaryRequest,
+    metadata?: Metadata,
+  ): Promise<SaveLlmSummaryResponse> | Observable<SaveLlmSummaryResponse> | SaveLlmSummaryResponse;
 
   similarArticles(
     request: SimilarArticlesRequest,
@@ -1362,6 +1403,7 @@ export function StorageServiceControllerMethods() {
       "getStory",
       "listArticles",
       "saveAnalysis",
+      "saveLlmSummary",
       "similarArticles",
       "nearestArticles",
       "getEmbeddings",
