@@ -6,6 +6,7 @@ import type { ConfiguredSource } from '@autoglm/shared-config';
 import { waitFor } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { jsonCaller } from './testing/json-api-caller';
 
 /**
  * JSON API and web-page sources defined through the API (embedded mode): a loopback server plays a
@@ -77,15 +78,7 @@ describe('sources defined through the API, all services in one process', () => {
     );
     return system;
   };
-  const api = async (path: string, init?: RequestInit & { json?: unknown }) => {
-    const res = await fetch(`${system!.url}${path}`, {
-      ...init,
-      body: init?.json === undefined ? init?.body : JSON.stringify(init.json),
-      headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
-    });
-    const text = await res.text();
-    return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonCaller(() => system!.url);
   const graphql = (query: string) => api('/graphql', { method: 'POST', json: { query } });
   const titlesOf = async (sourceId: string): Promise<string[]> => {
     const list = await api(`/api/v1/articles?limit=50&sourceId=${sourceId}`);

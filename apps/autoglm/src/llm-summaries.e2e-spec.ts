@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { jsonCaller, readRequestBody } from './testing/json-api-caller';
 
 /**
  * The optional LLM on the analysis pipeline (embedded mode): a loopback fake of an OpenAI-compatible
@@ -21,15 +22,6 @@ interface FakeLlm {
   requests: Array<{ authorization: string; body: { model: string; max_tokens: number; messages: Array<{ role: string; content: string }> } }>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 async function startFakeLlm(): Promise<FakeLlm> {
   const requests: FakeLlm['requests'] = [];
   const server = createServer((req, res) => {
@@ -38,7 +30,7 @@ async function startFakeLlm(): Promise<FakeLlm> {
         res.writeHead(404).end();
         return;
       }
-      const body = JSON.parse(await readBody(req)) as FakeLlm['requests'][number]['body'];
+      const body = JSON.parse(await readRequestBody(req)) as FakeLlm['requests'][number]['body'];
       requests.push({ authorization: String(req.headers['authorization'] ?? ''), body });
       const title = /Title: (.*)/.exec(body.messages.find((m) => m.role === 'user')?.content ?? '')?.[1] ?? '';
       const answer = { id: 'c1', model: 'fake-llm-1', choices: [{ index: 0, message: { role: 'assistant', content: `Résumé : ${title}.` } }], usage: { total_tokens: TOKENS_PER_CALL } };
@@ -68,11 +60,7 @@ describe('abstractive summaries on the analysis pipeline, all services in one pr
   let system: EmbeddedSystem;
   let dataDir: string;
 
-  const api = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${system.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonCaller(() => system.url);
   const articlesOf = async (sourceId: string) =>
     (await api(`/api/v1/articles?limit=50&sourceId=${sourceId}`)).body.items as Array<{ id: string; title: string; summary: string | null }>;
 

@@ -76,20 +76,9 @@ export class WebPageOptionsInput {
   titleSelector?: string;
 }
 
-/** The definition of a source: its URL, kind and options (GraphQL's form of POST /sources/preview). */
-@InputType('SourceDefinitionInput')
-export class SourceDefinitionInput {
-  @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2048)
-  url!: string;
-
-  @Field(() => String, { nullable: true, description: 'feed (default) | jsonApi | webPage' })
-  @IsOptional()
-  @IsIn(SOURCE_KIND_INPUTS)
-  kind?: SourceKindInput;
-
+/** The options of a JSON API or of a web-page source (one of them). */
+@InputType({ isAbstract: true })
+abstract class SourceOptionsInput {
   @Field(() => JsonApiOptionsInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
@@ -101,6 +90,21 @@ export class SourceDefinitionInput {
   @ValidateNested()
   @Type(() => WebPageOptionsInput)
   webPage?: WebPageOptionsInput;
+}
+
+/** The definition of a source: its URL, kind and options (GraphQL's form of POST /sources/preview). */
+@InputType('SourceDefinitionInput')
+export class SourceDefinitionInput extends SourceOptionsInput {
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url!: string;
+
+  @Field(() => String, { nullable: true, description: 'feed (default) | jsonApi | webPage' })
+  @IsOptional()
+  @IsIn(SOURCE_KIND_INPUTS)
+  kind?: SourceKindInput;
 }
 
 /** A new source (GraphQL's form of POST /sources). */
@@ -127,23 +131,11 @@ export class SourceInput extends SourceDefinitionInput {
 
 /** The fields of a source to change (GraphQL's form of PATCH /sources/{id}); options replace the old ones. */
 @InputType('SourceUpdateInput')
-export class SourceUpdateInput {
+export class SourceUpdateInput extends SourceOptionsInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(300) title?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(60) @Max(86400) intervalSeconds?: number;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(300) category?: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() fullText?: boolean;
-
-  @Field(() => JsonApiOptionsInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => JsonApiOptionsInput)
-  jsonApi?: JsonApiOptionsInput;
-
-  @Field(() => WebPageOptionsInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WebPageOptionsInput)
-  webPage?: WebPageOptionsInput;
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   SourcePreviewDto,
   UpdateSourceDto,
 } from './source.dto';
-import { mapItemPreview, mapOptionsJson, mapSource, mapSourceDetail, mapSourceKindInput } from './sources.mapper';
+import { mapAddSourceRequest, mapItemPreview, mapOptionsJson, mapSource, mapSourceDetail, mapSourceKindInput } from './sources.mapper';
 import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('sources')
@@ -41,15 +41,7 @@ export class SourcesController {
   @Access(AccessPolicy.InstanceWrite)
   @ApiCreatedResponse({ type: SourceDto })
   async create(@Body() body: CreateSourceDto, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
-    const { source } = await this.sources.addSource({
-      url: body.url,
-      title: body.title ?? '',
-      intervalSeconds: body.intervalSeconds ?? 0,
-      category: '',
-      fullText: body.fullText ?? false,
-      kind: mapSourceKindInput(body.kind),
-      optionsJson: mapOptionsJson(body.options),
-    });
+    const { source } = await this.sources.addSource(mapAddSourceRequest(body));
     return mapSource(required(source, 'source'), caller);
   }
 

@@ -113,6 +113,26 @@ export function mapSourceKindInput(kind: SourceKindInput | undefined): SourceKin
   }
 }
 
+/** A new source as the sources service takes it, from REST's or GraphQL's fields. */
+export function mapAddSourceRequest(input: {
+  url: string;
+  title?: string | null;
+  intervalSeconds?: number | null;
+  fullText?: boolean | null;
+  kind?: SourceKindInput;
+  options?: Record<string, unknown>;
+}): sources.AddSourceRequest {
+  return {
+    url: input.url,
+    title: input.title ?? '',
+    intervalSeconds: input.intervalSeconds ?? 0,
+    category: '',
+    fullText: input.fullText ?? false,
+    kind: mapSourceKindInput(input.kind),
+    optionsJson: mapOptionsJson(input.options),
+  };
+}
+
 /** Options as the sources service takes them (JSON text; '' when none). */
 export function mapOptionsJson(options: Record<string, unknown> | undefined | null): string {
   return options ? JSON.stringify(options) : '';

@@ -5,7 +5,7 @@ import { OptionalCaller, type Caller } from '../auth/caller';
 import { required } from '../common/values.mapper';
 import { optionsOfInput, SourceDefinitionInput, SourceInput, SourceUpdateInput } from './source-input.dto';
 import { ItemPreviewDto, SourceDto } from './source.dto';
-import { mapItemPreview, mapOptionsJson, mapSource, mapSourceKindInput } from './sources.mapper';
+import { mapAddSourceRequest, mapItemPreview, mapOptionsJson, mapSource, mapSourceKindInput } from './sources.mapper';
 import { Access, AccessPolicy } from '../auth/access';
 
 @Access(AccessPolicy.Reader)
@@ -30,15 +30,7 @@ export class SourcesResolver {
   @Access(AccessPolicy.InstanceWrite)
   @Mutation(() => SourceDto, { description: 'Add a feed, JSON API or web-page source (like POST /api/v1/sources).' })
   async addSource(@Args('input') input: SourceInput, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
-    const { source } = await this.client.addSource({
-      url: input.url,
-      title: input.title ?? '',
-      intervalSeconds: input.intervalSeconds ?? 0,
-      category: '',
-      fullText: input.fullText ?? false,
-      kind: mapSourceKindInput(input.kind),
-      optionsJson: mapOptionsJson(optionsOfInput(input)),
-    });
+    const { source } = await this.client.addSource(mapAddSourceRequest({ ...input, options: optionsOfInput(input) }));
     return mapSource(required(source, 'source'), caller);
   }
 
