@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { jsonCaller, readRequestBody } from './testing/json-api-caller';
 
 /**
  * WebSub end to end (embedded mode): a loopback server plays both the publisher (a feed that
@@ -41,15 +42,6 @@ function feed(base: string, items: string[]): string {
 </channel></rss>`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** The publisher's feed and a hub that verifies every subscription request right after accepting it. */
 async function startPublisherAndHub(): Promise<{ server: Server; base: string; requests: SubscribeRequest[]; verifications: Verification[] }> {
   const requests: SubscribeRequest[] = [];
@@ -63,7 +55,7 @@ async function startPublisherAndHub(): Promise<{ server: Server; base: string; r
         return;
       }
       if (req.method === 'POST' && path === '/hub') {
-        const form = new URLSearchParams(await readBody(req));
+        const form = new URLSearchParams(await readRequestBody(req));
         const request: SubscribeRequest = {
           mode: form.get('hub.mode') ?? '',
           topic: form.get('hub.topic') ?? '',
@@ -105,11 +97,7 @@ describe('WebSub subscriptions, all services in one process (PGlite + in-process
   let system: EmbeddedSystem;
   let dataDir: string;
 
-  const api = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${system.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = jsonCaller(() => system.url);
   const titlesOf = async (sourceId: string): Promise<string[]> => {
     const list = await api(`/api/v1/articles?limit=50&sourceId=${sourceId}`);
     return (list.body.items as Array<{ title: string; sourceId: string }>).filter((a) => a.sourceId === sourceId).map((a) => a.title);

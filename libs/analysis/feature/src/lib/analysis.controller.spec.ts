@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { defaultConfig } from '@autoglm/shared-config';
 import { DomainError } from '@autoglm/shared-errors';
+import type { LlmArticleSummaries } from './llm/llm-article-summaries';
 import { AnalysisController, mapCallOptions, mapItemError, type GrpcCallContext } from './analysis.controller';
 import type { AnalysisService } from './analysis.service';
 import type { InferenceOptions } from './embedding.service';
@@ -58,7 +59,7 @@ describe(AnalysisController.name, () => {
           return { embedding: { vector: new Float32Array([1, 0]), knownTokens: 1, truncated: false }, modelVersion: 'm@1' };
         },
       } as unknown as AnalysisService;
-      const sut = new AnalysisController(service, {} as SummaryService, {} as ModelPullJobs, {} as ReembedWorker, defaultConfig());
+      const sut = new AnalysisController(service, {} as SummaryService, {} as ModelPullJobs, {} as ReembedWorker, defaultConfig(), {} as LlmArticleSummaries);
 
       const answers = await lastValueFrom(
         sut.embedStream(from([{ id: 'a', text: 'cat', model: '' }, { id: 'b', text: 'boom', model: '' }])).pipe(toArray()),

@@ -14,6 +14,7 @@ import type { InstalledModelSummary } from './hub/installed-models';
 import { ModelPullJobs, type PullJob } from './hub/model-pull-jobs.service';
 import { ReembedWorker, type ReembedProgress } from './reembed/reembed-worker';
 import { boundedStream, type StreamFlow } from './streaming/bounded-stream';
+import { LlmArticleSummaries } from './llm/llm-article-summaries';
 import { SummaryService, type SummaryMode } from './summary/summary.service';
 import type { ProviderStatus } from './providers/execution-provider.registry';
 
@@ -41,6 +42,7 @@ export class AnalysisController implements analysis.AnalysisServiceController {
     private readonly pulls: ModelPullJobs,
     private readonly reembedding: ReembedWorker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly llmSummaries: LlmArticleSummaries,
   ) {}
 
   // Streams carry bulk work: the batcher's bulk lane, so interactive calls go first.
@@ -73,6 +75,10 @@ export class AnalysisController implements analysis.AnalysisServiceController {
 
   async listModels(): Promise<analysis.ListModelsResponse> {
     return { models: this.service.installedModels().map(mapInstalledModel) };
+  }
+
+  async getLlmStatus(): Promise<analysis.GetLlmStatusResponse> {
+    return { status: await this.llmSummaries.status() };
   }
 
   async getReembedProgress(): Promise<analysis.GetReembedProgressResponse> {

@@ -12,6 +12,7 @@ import {
   HUB_CLIENT_FACTORY,
   LANGUAGE_DETECTOR,
   LLM_CLIENT,
+  LLM_TOKEN_BUDGET,
   TOPIC_CLASSIFIER,
 } from './analysis.tokens';
 import { EmbeddingCatalog } from './embedding-catalog.service';
@@ -23,7 +24,9 @@ import { ReembedWorker } from './reembed/reembed-worker';
 import { LanguageDetector } from './language/language-detector';
 import { loadEmbeddingModel } from './model/model-loader';
 import { LlmClient } from './llm/llm-client';
-import { LlmTokenBudget } from './llm/llm-token-budget';
+import { LlmArticleSummaries } from './llm/llm-article-summaries';
+import { LlmBudgetRedis } from './llm/llm-budget-redis';
+import type { LlmTokenBudget } from './llm/llm-token-budget';
 import { AnalyzeJobConsumer } from './pipeline/analyze-job.consumer';
 import { SummaryService } from './summary/summary.service';
 import { BUILTIN_EXECUTION_PROVIDERS } from './providers/builtin-execution-providers';
@@ -59,12 +62,16 @@ export class AnalysisModule {
         EmbeddingService,
         EmbeddingCatalog,
         AnalysisService,
+        LlmBudgetRedis,
+        { provide: LLM_TOKEN_BUDGET, inject: [LlmBudgetRedis], useFactory: (redis: LlmBudgetRedis) => redis.budget() },
         {
           provide: LLM_CLIENT,
+          inject: [LLM_TOKEN_BUDGET],
           // Off unless LLM_BASE_URL is set (config.llm, validated in libs/shared/config).
-          useFactory: () => (config.llm.baseUrl ? new LlmClient(config.llm, new LlmTokenBudget(config.llm.dailyTokenBudget)) : null),
+          useFactory: (budget: LlmTokenBudget | null) => (budget ? new LlmClient(config.llm, budget) : null),
         },
         SummaryService,
+        LlmArticleSummaries,
         AnalyzeJobConsumer,
         { provide: ANALYSIS_CLOCK, useValue: { now: () => Date.now() } },
         { provide: HUB_CLIENT_FACTORY, useValue: (endpoint: string) => new HubClient({ endpoint }) },

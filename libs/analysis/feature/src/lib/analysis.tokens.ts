@@ -7,6 +7,8 @@ export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 export const EXECUTION_PROVIDER_REGISTRY = Symbol('EXECUTION_PROVIDER_REGISTRY');
 /** The optional LlmClient (null when no LLM endpoint is configured). */
 export const LLM_CLIENT = Symbol('LLM_CLIENT');
+/** The LLM's daily token budget (LlmTokenBudget; null without an endpoint): in Redis when distributed, else in process. */
+export const LLM_TOKEN_BUDGET = Symbol('LLM_TOKEN_BUDGET');
 /** The clock of the analysis service's background work (epoch milliseconds); tests inject their own. */
 export const ANALYSIS_CLOCK = Symbol('ANALYSIS_CLOCK');
 /** Builds the HubClient of a model pull from the configured endpoint (HubClientFactory). */

@@ -90,6 +90,11 @@ export interface AppConfig {
    * secrets are not stored in the database; the crawler resolves them when it fetches.
    */
   secrets: Record<string, string>;
+  /**
+   * Names of the secrets (environment variables, SOURCE_SECRETS) that sources added through the API
+   * may reference in a header ({"secretRef": NAME}); their values are in `secrets`.
+   */
+  sourceSecrets: string[];
   scheduler: {
     enabled: boolean;
     tickMs: number;
@@ -297,6 +302,11 @@ export interface LlmConfig {
   timeoutMs: number;
   /** Most completion tokens one answer may use. */
   maxOutputTokens: number;
+  /**
+   * Language code the analysis pipeline writes each article's LLM summary in (translating when the
+   * article is in another); empty: the article's own language.
+   */
+  summaryLanguage: string;
 }
 
 /**

@@ -29,7 +29,7 @@ describe('loadConfig: analysis and llm slices', () => {
       streamMaxInFlight: 64,
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
     });
-    expect(load().llm).toEqual({ baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 });
+    expect(load().llm).toEqual({ baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400, summaryLanguage: '' });
   });
 
   it('reads which sentence vectors English summaries use from SUMMARY_SENTENCE_VECTORS and refuses others', () => {
@@ -58,7 +58,7 @@ describe('loadConfig: analysis and llm slices', () => {
 
   it('reads the LLM endpoint, model, key and budget from the environment, without a trailing slash', () => {
     const sut = load({ LLM_BASE_URL: 'http://127.0.0.1:8080/v1/', LLM_MODEL: 'qwen2.5', LLM_API_KEY: 'k', LLM_DAILY_TOKEN_BUDGET: '5000', LLM_TIMEOUT_MS: '2000' });
-    expect(sut.llm).toEqual({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5', apiKey: 'k', dailyTokenBudget: 5000, timeoutMs: 2000, maxOutputTokens: 400 });
+    expect(sut.llm).toEqual({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5', apiKey: 'k', dailyTokenBudget: 5000, timeoutMs: 2000, maxOutputTokens: 400, summaryLanguage: '' });
   });
 
   it.each([
@@ -66,6 +66,7 @@ describe('loadConfig: analysis and llm slices', () => {
     [{ LLM_BASE_URL: 'ftp://x/v1', LLM_MODEL: 'm' }, 'LLM_BASE_URL must be an http(s) URL, got "ftp://x/v1"'],
     [{ LLM_BASE_URL: 'https://u:p@x/v1', LLM_MODEL: 'm' }, 'LLM_BASE_URL must not carry credentials; use LLM_API_KEY'],
     [{ LLM_BASE_URL: 'https://x/v1' }, 'LLM_MODEL must name the model when LLM_BASE_URL is set'],
+    [{ LLM_SUMMARY_LANGUAGE: 'French' }, 'llm.summaryLanguage must be a language code such as en or zh-Hant, got "French" (LLM_SUMMARY_LANGUAGE)'],
     [{ LLM_DAILY_TOKEN_BUDGET: '-3' }, 'LLM_DAILY_TOKEN_BUDGET must be a positive integer, got "-3"'],
     [{ LLM_TIMEOUT_MS: '1.5' }, 'LLM_TIMEOUT_MS must be a positive integer, got "1.5"'],
     [{ HF_ENDPOINT: 'file:///etc' }, 'analysis.hubEndpoint must be an http(s) URL, got "file:///etc" (HF_ENDPOINT)'],

@@ -221,6 +221,17 @@ describe(loadConfig.name, () => {
       });
     });
 
+    it('reads the source secrets named by SOURCE_SECRETS (or sourceSecrets) from the environment, and refuses unset or odd names', () => {
+      const sut = loadConfig({ env: { SOURCE_SECRETS: 'NEWS_TOKEN, OTHER', NEWS_TOKEN: 'Bearer a', OTHER: 'b' }, configPath: yamlFile('') });
+      expect(sut.sourceSecrets).toEqual(['NEWS_TOKEN', 'OTHER']);
+      expect(sut.secrets).toEqual({ NEWS_TOKEN: 'Bearer a', OTHER: 'b' });
+      expect(loadConfig({ env: { NEWS_TOKEN: 'x' }, configPath: yamlFile('sourceSecrets: [NEWS_TOKEN]') }).secrets).toEqual({ NEWS_TOKEN: 'x' });
+
+      expect(() => loadConfig({ env: { SOURCE_SECRETS: 'MISSING' }, configPath: yamlFile('') })).toThrow(/sourceSecrets names MISSING, which is not set/);
+      expect(() => loadConfig({ env: { SOURCE_SECRETS: 'A-B' }, configPath: yamlFile('') })).toThrow(/"A-B" is not an environment variable name/);
+      expect(() => loadConfig({ env: {}, configPath: yamlFile('sourceSecrets: NEWS_TOKEN') })).toThrow(/sourceSecrets must be a list/);
+    });
+
     const source = (lines: string[]) => yamlFile(['sources:', '  - url: https://x.example.org/', ...lines.map((l) => `    ${l}`)].join('\n'));
     it.each([
       [['kind: graphql'], /sources\[0\]\.kind must be one of feed, json_api, web_page, not "graphql"/],

@@ -1,20 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
-import {
-  XPATH_SELECTOR_PREFIX,
-  type AppConfig,
-  type ConfiguredSource,
-  type ConfiguredSourceKind,
-  type JsonApiFields,
-  type JsonApiOptions,
-  type ServiceName,
-  type WebPageOptions,
-} from './app-config';
+import { type AppConfig, type ConfiguredSource, type ConfiguredSourceKind, type JsonApiOptions, type ServiceName, type WebPageOptions } from './app-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
-
-/** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
-const xpath = require('xpath') as { parse(expression: string): unknown };
+import { isMapping, readJsonApiOptions, readWebPageOptions, SECRET_NAME, SECRET_REFERENCE, SourceOptionsError } from './source-definition';
 
 /** A configuration problem, named precisely so the operator can fix it. */
 export class ConfigError extends Error {
@@ -67,6 +56,7 @@ export function defaultConfig(): AppConfig {
     redis: { url: '' },
     sources: [],
     secrets: {},
+    sourceSecrets: [],
     scheduler: {
       enabled: true,
       tickMs: 5_000,
@@ -102,7 +92,7 @@ export function defaultConfig(): AppConfig {
       streamMaxInFlight: 64,
       reembed: { enabled: true, pageSize: 100, maxTextsPerSecond: 200 },
     },
-    llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
+    llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400, summaryLanguage: '' },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
   };
@@ -118,8 +108,29 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   if (existsSync(path)) applyFile(config, path, env);
   applyEnv(config, env);
   if (options.overrides) deepMerge(config as unknown as Record<string, unknown>, options.overrides as Record<string, unknown>);
+  loadSourceSecrets(config, env);
   validate(config);
   return config;
+}
+
+/**
+ * The secrets that sources added through the API may name ({"secretRef": NAME} in a header): the
+ * environment variables listed in SOURCE_SECRETS (or config.yaml `sourceSecrets`), read once now into
+ * config.secrets. Only listed variables can be named, so no request can send another of the
+ * process's variables (such as GRPC_AUTH_TOKEN) to a server of its choosing.
+ */
+function loadSourceSecrets(config: AppConfig, env: Env): void {
+  const names = env['SOURCE_SECRETS'] !== undefined ? env['SOURCE_SECRETS'].split(',') : config.sourceSecrets;
+  if (!Array.isArray(names)) throw new ConfigError('sourceSecrets must be a list of environment variable names (SOURCE_SECRETS)');
+  config.sourceSecrets = names.map((name) => String(name).trim()).filter(Boolean);
+  for (const name of config.sourceSecrets) {
+    if (!SECRET_NAME.test(name)) throw new ConfigError(`sourceSecrets: "${name}" is not an environment variable name (SOURCE_SECRETS)`);
+    if (config.secrets[name]) continue;
+    const value = env[name];
+    if (value === undefined || value === '') throw new ConfigError(`sourceSecrets names ${name}, which is not set in the environment (SOURCE_SECRETS)`);
+    if (/[\r\n\0]/.test(value)) throw new ConfigError(`the secret ${name} must be a single line`);
+    config.secrets[name] = value;
+  }
 }
 
 function applyFile(config: AppConfig, path: string, env: Env): void {
@@ -173,15 +184,6 @@ function parseSources(value: unknown, path: string, defaultInterval: number, env
 }
 
 const SOURCE_KINDS: readonly ConfiguredSourceKind[] = ['feed', 'json_api', 'web_page'];
-const JSON_API_FIELDS: ReadonlyArray<keyof JsonApiFields> = ['id', 'title', 'url', 'published', 'content', 'author'];
-/** A dot path: names (any characters but dots and spaces) or array indexes, joined with dots. */
-const DOT_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
-const HTTP_HEADER_NAME = /^[!#$%&'*+.^`|~\w-]+$/;
-const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseKind(value: unknown, where: string): ConfiguredSourceKind {
   if (value === undefined) return 'feed';
@@ -189,47 +191,23 @@ function parseKind(value: unknown, where: string): ConfiguredSourceKind {
   throw new ConfigError(`${where}.kind must be one of ${SOURCE_KINDS.join(', ')}, not ${JSON.stringify(value)}`);
 }
 
-/** An option under its camelCase or snake_case name. */
-function option(options: Record<string, unknown>, camel: string): unknown {
-  return options[camel] ?? options[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
-}
-
-function stringOption(options: Record<string, unknown>, name: string, where: string, fallback: string | null): string {
-  const value = option(options, name);
-  if (value === undefined || value === null || value === '') {
-    if (fallback === null) throw new ConfigError(`${where}.${name} is required`);
-    return fallback;
+/** The shared options reader's error, prefixed with the source it belongs to. */
+function sourceOptions<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SourceOptionsError) throw new ConfigError(`${where}.${error.message}`);
+    throw error;
   }
-  if (typeof value !== 'string') throw new ConfigError(`${where}.${name} must be a string`);
-  return value.trim();
 }
 
 function parseJsonApiOptions(options: Record<string, unknown>, where: string, env: Env, secrets: Record<string, string>): JsonApiOptions {
-  const itemsPath = stringOption(options, 'itemsPath', where, '');
-  if (itemsPath && !DOT_PATH.test(itemsPath)) throw new ConfigError(`${where}.itemsPath "${itemsPath}" is not a dot path like data.items`);
-  const rawFields = options['fields'];
-  if (!isMapping(rawFields)) throw new ConfigError(`${where}.fields must map ${JSON_API_FIELDS.join('/')} to dot paths in each item`);
-  for (const name of Object.keys(rawFields)) {
-    if (!(JSON_API_FIELDS as readonly string[]).includes(name)) {
-      throw new ConfigError(`${where}.fields.${name} is not a field (use ${JSON_API_FIELDS.join(', ')})`);
-    }
-  }
-  const fields = {} as JsonApiFields;
-  for (const name of JSON_API_FIELDS) {
-    const path = stringOption(rawFields, name, `${where}.fields`, '');
-    if (path && !DOT_PATH.test(path)) throw new ConfigError(`${where}.fields.${name} "${path}" is not a dot path like attributes.title`);
-    fields[name] = path;
-  }
-  if (!fields.title && !fields.url) throw new ConfigError(`${where}.fields needs at least a "title" or a "url" path`);
-  const rawHeaders = options['headers'] ?? {};
-  if (!isMapping(rawHeaders)) throw new ConfigError(`${where}.headers must be a mapping of header names to values`);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(rawHeaders)) {
-    if (!HTTP_HEADER_NAME.test(name)) throw new ConfigError(`${where}.headers: "${name}" is not a valid HTTP header name`);
-    if (typeof value !== 'string' && typeof value !== 'number') throw new ConfigError(`${where}.headers.${name} must be a string`);
-    headers[name] = checkHeaderValue(String(value), `${where}.headers.${name}`, env, secrets);
-  }
-  return { itemsPath, fields, headers };
+  return sourceOptions(where, () =>
+    readJsonApiOptions(options, (value, field) => {
+      if (typeof value !== 'string' && typeof value !== 'number') throw new SourceOptionsError(field, `${field} must be a string`);
+      return checkHeaderValue(String(value), field, env, secrets);
+    }),
+  );
 }
 
 /**
@@ -237,51 +215,20 @@ function parseJsonApiOptions(options: Record<string, unknown>, where: string, en
  * secret fails at boot); its value goes to config.secrets and the option keeps the reference, so
  * the secret is never written to the database.
  */
-function checkHeaderValue(value: string, where: string, env: Env, secrets: Record<string, string>): string {
-  const reference = ENV_REFERENCE.exec(value.trim());
+function checkHeaderValue(value: string, field: string, env: Env, secrets: Record<string, string>): string {
+  const reference = SECRET_REFERENCE.exec(value.trim());
   const resolved = reference ? env[reference[1]] : value;
   if (reference && (resolved === undefined || resolved === '')) {
-    throw new ConfigError(`${where} refers to the environment variable ${reference[1]}, which is not set`);
+    throw new SourceOptionsError(field, `${field} refers to the environment variable ${reference[1]}, which is not set`);
   }
-  if (/[\r\n\0]/.test(resolved as string)) throw new ConfigError(`${where} must be a single line`);
+  if (/[\r\n\0]/.test(resolved as string)) throw new SourceOptionsError(field, `${field} must be a single line`);
   if (!reference) return value;
   secrets[reference[1]] = resolved as string;
   return `env:${reference[1]}`;
 }
 
 function parseWebPageOptions(options: Record<string, unknown>, where: string): WebPageOptions {
-  for (const name of Object.keys(options)) {
-    if (/^xpath|_xpath$|Xpath$/i.test(name)) {
-      const field = /^title/i.test(name) ? 'titleSelector' : /^link/i.test(name) ? 'linkSelector' : 'itemSelector';
-      throw new ConfigError(`${where}.${name}: write an XPath in the selector itself, prefixed "${XPATH_SELECTOR_PREFIX}" (e.g. ${field}: "${XPATH_SELECTOR_PREFIX}//article")`);
-    }
-  }
-  const selectors: WebPageOptions = {
-    itemSelector: stringOption(options, 'itemSelector', where, null),
-    linkSelector: stringOption(options, 'linkSelector', where, 'a'),
-    titleSelector: stringOption(options, 'titleSelector', where, ''),
-  };
-  for (const name of ['itemSelector', 'linkSelector', 'titleSelector'] as const) {
-    const why = xpathProblem(selectors[name]);
-    if (why) throw new ConfigError(`${where}.${name}: ${why}`);
-  }
-  return selectors;
-}
-
-/**
- * Why a selector written as XPath ("xpath:" prefix) cannot be used; null for a valid XPath 1.0
- * expression and for CSS selectors (those are checked by the crawler's selector engine).
- */
-export function xpathProblem(selector: string): string | null {
-  if (!selector.startsWith(XPATH_SELECTOR_PREFIX)) return null;
-  const expression = selector.slice(XPATH_SELECTOR_PREFIX.length).trim();
-  if (!expression) return `the XPath after "${XPATH_SELECTOR_PREFIX}" is empty`;
-  try {
-    xpath.parse(expression);
-    return null;
-  } catch (error) {
-    return `"${expression}" is not a valid XPath 1.0 expression (${(error as Error).message})`;
-  }
+  return sourceOptions(where, () => readWebPageOptions(options));
 }
 
 function applyEnv(config: AppConfig, env: Env): void {
@@ -551,6 +498,7 @@ function applyLlmEnv(llm: AppConfig['llm'], env: Env): void {
   if (env['LLM_BASE_URL'] !== undefined) llm.baseUrl = env['LLM_BASE_URL'];
   if (env['LLM_MODEL'] !== undefined) llm.model = env['LLM_MODEL'];
   if (env['LLM_API_KEY'] !== undefined) llm.apiKey = env['LLM_API_KEY'];
+  if (env['LLM_SUMMARY_LANGUAGE'] !== undefined) llm.summaryLanguage = env['LLM_SUMMARY_LANGUAGE'];
   for (const [name, key] of [
     ['LLM_DAILY_TOKEN_BUDGET', 'dailyTokenBudget'],
     ['LLM_TIMEOUT_MS', 'timeoutMs'],
@@ -620,6 +568,10 @@ function validateAnalysis(a: AppConfig['analysis']): void {
 function validateLlm(llm: AppConfig['llm']): void {
   llm.baseUrl = String(llm.baseUrl ?? '').trim().replace(/\/+$/, '');
   llm.model = String(llm.model ?? '').trim();
+  llm.summaryLanguage = String(llm.summaryLanguage ?? '').trim();
+  if (llm.summaryLanguage && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(llm.summaryLanguage)) {
+    throw new ConfigError(`llm.summaryLanguage must be a language code such as en or zh-Hant, got "${llm.summaryLanguage}" (LLM_SUMMARY_LANGUAGE)`);
+  }
   for (const [key, variable] of [
     ['dailyTokenBudget', ' (LLM_DAILY_TOKEN_BUDGET)'],
     ['timeoutMs', ' (LLM_TIMEOUT_MS)'],

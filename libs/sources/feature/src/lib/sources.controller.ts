@@ -17,6 +17,14 @@ export class SourcesController implements sources.SourcesServiceController {
     return { source: await this.registry.add(request) };
   }
 
+  async updateSource(request: sources.UpdateSourceRequest): Promise<sources.UpdateSourceResponse> {
+    return { source: await this.registry.update(request) };
+  }
+
+  async previewSource(request: sources.PreviewSourceRequest): Promise<sources.PreviewSourceResponse> {
+    return { items: await this.registry.preview(request) };
+  }
+
   async listSources(_request: sources.ListSourcesRequest): Promise<sources.ListSourcesResponse> {
     return { sources: await this.registry.list() };
   }

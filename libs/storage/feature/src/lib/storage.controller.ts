@@ -81,6 +81,12 @@ export class StorageController implements storage.StorageServiceController {
     return { source: mapSource(await this.sources.resume(request.id)) };
   }
 
+  async updateSource(request: storage.UpdateSourceRequest): Promise<storage.UpdateSourceResponse> {
+    const { source, changed } = await this.sources.update(request);
+    if (changed) this.reads.changed();
+    return { source: mapSource(source), changed };
+  }
+
   async upsertArticles(request: storage.UpsertArticlesRequest): Promise<storage.UpsertArticlesResponse> {
     const result = await this.articles.upsert(request.sourceId, request.items);
     this.reads.changed();
@@ -132,6 +138,13 @@ export class StorageController implements storage.StorageServiceController {
     this.reads.changed();
     await this.articleCache.invalidate(request.analyses.map((analysis) => analysis.articleId));
     return { missingArticleIds };
+  }
+
+  async saveLlmSummary(request: storage.SaveLlmSummaryRequest): Promise<storage.SaveLlmSummaryResponse> {
+    await this.analyses.saveLlmSummary(request);
+    this.reads.changed();
+    await this.articleCache.invalidate([request.articleId]);
+    return {};
   }
 
   async similarArticles(request: storage.SimilarArticlesRequest): Promise<storage.SimilarArticlesResponse> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { LlmClient } from './llm-client';
 import type { LlmConfig } from '@autoglm/shared-config';
-import { LlmTokenBudget } from './llm-token-budget';
+import { InProcessTokenBudget } from './llm-token-budget';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -37,6 +37,7 @@ describe(LlmClient.name, () => {
     dailyTokenBudget: 100,
     timeoutMs: 2_000,
     maxOutputTokens: 50,
+    summaryLanguage: '',
     ...extra,
   });
 
@@ -53,7 +54,7 @@ describe(LlmClient.name, () => {
 
   it('posts the chat to {base}/chat/completions, returns the answer and charges the reported tokens', async () => {
     api = await startFakeApi((_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(' A short summary. ', 42)));
-    const budget = new LlmTokenBudget(100, () => now);
+    const budget = new InProcessTokenBudget(100, () => now);
     const sut = new LlmClient(options(), budget, logger);
 
     const answer = await sut.complete([{ role: 'user', content: 'Summarise: the cat sat.' }]);
@@ -66,7 +67,7 @@ describe(LlmClient.name, () => {
         body: { model: 'tiny-llm', messages: [{ role: 'user', content: 'Summarise: the cat sat.' }], temperature: 0.2, max_tokens: 50 },
       },
     ]);
-    expect(budget.spent).toBe(42);
+    expect(await budget.spent()).toBe(42);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(new RegExp(`^LLM egress POST ${api.baseUrl}/chat/completions model=tiny-llm status=200 tokens=42 spentToday=42/100`));
     expect(logs.join('\n')).not.toContain('sk-secret-key');
@@ -74,7 +75,7 @@ describe(LlmClient.name, () => {
 
   it('refuses with RESOURCE_EXHAUSTED once the day budget is spent, without calling the API, and resets the next UTC day', async () => {
     api = await startFakeApi((_req, _body, res) => res.writeHead(200).end(completion('ok', 60)));
-    const budget = new LlmTokenBudget(100, () => now);
+    const budget = new InProcessTokenBudget(100, () => now);
     const sut = new LlmClient(options(), budget, logger);
     await sut.complete([{ role: 'user', content: 'one' }]);
     await sut.complete([{ role: 'user', content: 'two' }]);
@@ -93,7 +94,7 @@ describe(LlmClient.name, () => {
 
   it('turns an HTTP 500 into UNAVAILABLE with the status and a snippet of the body', async () => {
     api = await startFakeApi((_req, _body, res) => res.writeHead(500).end('{"error":{"message":"model overloaded"}}'));
-    const sut = new LlmClient(options(), new LlmTokenBudget(100, () => now), logger);
+    const sut = new LlmClient(options(), new InProcessTokenBudget(100, () => now), logger);
 
     await expect(sut.complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
       code: ErrorCode.Unavailable,
@@ -104,7 +105,7 @@ describe(LlmClient.name, () => {
 
   it('names the key as the problem on 401, without showing it', async () => {
     api = await startFakeApi((_req, _body, res) => res.writeHead(401).end('invalid key sk-secret-key'));
-    const sut = new LlmClient(options(), new LlmTokenBudget(100, () => now), logger);
+    const sut = new LlmClient(options(), new InProcessTokenBudget(100, () => now), logger);
 
     const error = (await sut.complete([{ role: 'user', content: 'x' }]).catch((e: unknown) => e)) as Error;
 
@@ -114,7 +115,7 @@ describe(LlmClient.name, () => {
 
   it('gives up after the timeout with DEADLINE_EXCEEDED', async () => {
     api = await startFakeApi(() => undefined); // never answers
-    const sut = new LlmClient(options({ timeoutMs: 150 }), new LlmTokenBudget(100, () => now), logger);
+    const sut = new LlmClient(options({ timeoutMs: 150 }), new InProcessTokenBudget(100, () => now), logger);
 
     await expect(sut.complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
       code: ErrorCode.DeadlineExceeded,
@@ -128,21 +129,21 @@ describe(LlmClient.name, () => {
     ['no usage', JSON.stringify({ choices: [{ message: { content: 'hi' } }] }), /no usage\.total_tokens/],
   ])('refuses a malformed answer (%s) with UNAVAILABLE and charges nothing', async (_case, body, message) => {
     api = await startFakeApi((_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
-    const budget = new LlmTokenBudget(100, () => now);
+    const budget = new InProcessTokenBudget(100, () => now);
     const sut = new LlmClient(options(), budget, logger);
 
     await expect(sut.complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({ code: ErrorCode.Unavailable, message: expect.stringMatching(message) });
-    expect(budget.spent).toBe(0);
+    expect(await budget.spent()).toBe(0);
   });
 
   it('reports an unreachable endpoint as UNAVAILABLE and refuses to run without one', async () => {
     api = await startFakeApi(() => undefined);
     const closed = options({ baseUrl: 'http://127.0.0.1:9/v1' });
-    await expect(new LlmClient(closed, new LlmTokenBudget(100), logger).complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
+    await expect(new LlmClient(closed, new InProcessTokenBudget(100), logger).complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
       code: ErrorCode.Unavailable,
       message: expect.stringContaining('cannot be reached'),
     });
-    await expect(new LlmClient(options({ baseUrl: '' }), new LlmTokenBudget(100), logger).complete([])).rejects.toMatchObject({
+    await expect(new LlmClient(options({ baseUrl: '' }), new InProcessTokenBudget(100), logger).complete([])).rejects.toMatchObject({
       code: ErrorCode.FailedPrecondition,
     });
   });

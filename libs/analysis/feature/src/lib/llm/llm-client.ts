@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import type { LlmConfig } from '@autoglm/shared-config';
-import type { LlmTokenBudget } from './llm-token-budget';
+import { remainingTokens, type LlmTokenBudget } from './llm-token-budget';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -40,7 +40,7 @@ export class LlmClient {
 
   async complete(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatCompletion> {
     if (!this.options.baseUrl) throw DomainError.failedPrecondition('no LLM endpoint is configured (set LLM_BASE_URL and LLM_MODEL)');
-    this.budget.ensureAvailable();
+    const remaining = await remainingTokens(this.budget);
     const url = `${this.options.baseUrl}/chat/completions`;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.options.apiKey) headers['authorization'] = `Bearer ${this.options.apiKey}`;
@@ -48,12 +48,13 @@ export class LlmClient {
       model: this.options.model,
       messages,
       temperature: 0.2,
-      max_tokens: Math.min(this.options.maxOutputTokens, this.budget.remaining),
+      max_tokens: Math.min(this.options.maxOutputTokens, remaining),
     });
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const started = Date.now();
     let status = 0;
     let tokens = 0;
+    let spentToday: number | string = '?';
     try {
       const response = await this.fetchFn(url, {
         method: 'POST',
@@ -67,7 +68,7 @@ export class LlmClient {
       if (!response.ok) throw httpError(response.status, raw);
       const parsed = parseCompletion(raw);
       tokens = parsed.tokens;
-      this.budget.record(tokens);
+      spentToday = await this.budget.record(tokens);
       return { text: parsed.text, tokens, model: parsed.model || this.options.model };
     } catch (error) {
       if (isDomainError(error)) throw error;
@@ -77,7 +78,7 @@ export class LlmClient {
     } finally {
       this.logger.log(
         `LLM egress POST ${url} model=${this.options.model} status=${status || 'none'} tokens=${tokens} ` +
-          `spentToday=${this.budget.spent}/${this.budget.limit} ms=${Date.now() - started}`,
+          `spentToday=${spentToday}/${this.budget.limit} (${this.budget.scope}) ms=${Date.now() - started}`,
       );
     }
   }

@@ -5,10 +5,11 @@ import { InProcessQueueFactory, QUEUE_NAMES, type QueueFactory } from '@autoglm/
 import { waitFor } from '@autoglm/shared-testing';
 import type { storage } from '@autoglm/contracts';
 import type { AnalysisService, ArticleAnalysis } from '../analysis.service';
+import type { LlmArticleSummaries } from '../llm/llm-article-summaries';
 import { AnalyzeJobConsumer } from './analyze-job.consumer';
 
 function inputFixture(overrides: Partial<storage.AnalysisInput> = {}): storage.AnalysisInput {
-  return { articleId: 'a1', title: 'Rates rise', text: 'The central bank raised rates.', ...overrides };
+  return { articleId: 'a1', title: 'Rates rise', text: 'The central bank raised rates.', llmSummaryInputHash: '', ...overrides };
 }
 
 const analysisFixture: ArticleAnalysis = {
@@ -22,7 +23,7 @@ const analysisFixture: ArticleAnalysis = {
 };
 
 /** A storage double whose GetAnalysisInputs answers the given articles (by id). */
-function setup(articles: storage.AnalysisInput[] = [inputFixture()]) {
+function setup(articles: storage.AnalysisInput[] = [inputFixture()], llmSummaries?: { summarize: jest.Mock }) {
   const storageClient = {
     getAnalysisInputs: jest.fn(async ({ articleIds }: storage.GetAnalysisInputsRequest) => ({
       inputs: articles.filter((a) => articleIds.includes(a.articleId)),
@@ -36,6 +37,7 @@ function setup(articles: storage.AnalysisInput[] = [inputFixture()]) {
     storageClient as unknown as StorageClient,
     queues as unknown as QueueFactory,
     defaultConfig(),
+    llmSummaries as unknown as LlmArticleSummaries | undefined,
   );
   return { sut, storageClient, analysis, queues };
 }
@@ -116,6 +118,17 @@ describe(AnalyzeJobConsumer.name, () => {
 
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(outcomes[0]).toMatchObject({ reason: { code: ErrorCode.Unavailable } });
+  });
+
+  it('asks for the optional LLM summary once the analysis is saved, not for an article deleted meanwhile', async () => {
+    const llm = { summarize: jest.fn().mockResolvedValue(undefined) };
+    const { sut, storageClient } = setup([inputFixture({ llmSummaryInputHash: 'h1' }), inputFixture({ articleId: 'a2' })], llm);
+    storageClient.saveAnalyses.mockResolvedValue({ missingArticleIds: ['a2'] });
+
+    await Promise.all([sut.handle({ articleId: 'a1' }), sut.handle({ articleId: 'a2' })]);
+
+    expect(llm.summarize).toHaveBeenCalledTimes(1);
+    expect(llm.summarize).toHaveBeenCalledWith(inputFixture({ llmSummaryInputHash: 'h1' }));
   });
 
   it('skips an article with neither title nor text instead of failing forever', async () => {

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import type { storage } from '@autoglm/contracts';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { shutdownDeadlines, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { QUEUE_FACTORY, QUEUE_NAMES, type AnalyzeJob, type QueueFactory } from '@autoglm/shared-queue';
 import { AnalysisService } from '../analysis.service';
+import { LlmArticleSummaries } from '../llm/llm-article-summaries';
 
 /**
  * Storage round trips of the jobs running at once are batched: their reads and their writes each
@@ -39,6 +40,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     @Inject(QUEUE_FACTORY) private readonly queues: QueueFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly llmSummaries?: LlmArticleSummaries,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,7 +71,12 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
       embedding: Array.from(result.embedding.vector),
       simhash: result.simhash,
     });
-    if (!saved) this.logger.log(`article ${job.articleId} was deleted while it was analysed; nothing saved`);
+    if (!saved) {
+      this.logger.log(`article ${job.articleId} was deleted while it was analysed; nothing saved`);
+      return;
+    }
+    // After the extractive summary is saved (the article is complete without it): the optional LLM one.
+    await this.llmSummaries?.summarize(article);
   }
 
   /**

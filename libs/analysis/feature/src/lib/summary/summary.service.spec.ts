@@ -9,7 +9,7 @@ import { AnalysisService } from '../analysis.service';
 import { LANGUAGE_DETECTOR, LLM_CLIENT } from '../analysis.tokens';
 import type { LanguageDetector } from '../language/language-detector';
 import { LlmClient } from '../llm/llm-client';
-import { LlmTokenBudget } from '../llm/llm-token-budget';
+import { InProcessTokenBudget } from '../llm/llm-token-budget';
 import { SummaryService, type SummaryRequest } from './summary.service';
 
 const ARTICLE = {
@@ -59,8 +59,8 @@ describe(SummaryService.name, () => {
       module.get(AnalysisService),
       module.get<LanguageDetector>(LANGUAGE_DETECTOR),
       new LlmClient(
-        { baseUrl, model: 'fake-llm', apiKey: '', dailyTokenBudget: budget, timeoutMs: 2_000, maxOutputTokens: 100 },
-        new LlmTokenBudget(budget),
+        { baseUrl, model: 'fake-llm', apiKey: '', dailyTokenBudget: budget, timeoutMs: 2_000, maxOutputTokens: 100, summaryLanguage: '' },
+        new InProcessTokenBudget(budget),
         { log: () => undefined, warn: () => undefined },
       ),
     );

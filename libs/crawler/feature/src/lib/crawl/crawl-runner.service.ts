@@ -13,7 +13,7 @@ import type { WebSubLinks } from '../parse/websub-links';
 import { readJsonApi } from '../kinds/json-api-reader';
 import { isSourceKindError } from '../kinds/source-kind-error';
 import { jsonApiOptions, resolveHeaders, webPageOptions } from '../kinds/source-options';
-import { readWebPage, type ArticlePage } from '../kinds/web-page-reader';
+import { readWebPage, WEB_PAGE_ARTICLES_PER_CRAWL, type ArticlePage } from '../kinds/web-page-reader';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
 import { FullTextRounds } from './full-text-rounds';
 import { HostPacer } from './host-pacer';
@@ -50,6 +50,12 @@ export const UPSERT_CHUNK_SIZE = 100;
  * read (a constant: AppConfig has no setting for it yet).
  */
 export const MAX_FETCHES_PER_HOST = 2;
+
+/** Linked articles a preview of a web-page source fetches (a user waits for it). */
+export const PREVIEW_ARTICLES = 5;
+
+/** How a source is read: its URL, kind and stored options. */
+export type SourceDefinition = Pick<Source, 'url' | 'kind' | 'sourceOptionsJson'>;
 
 /** Deadline of one article fetch of a web-page source (the crawler's timeout still caps it). */
 const ARTICLE_TIMEOUT_MS = 10_000;
@@ -165,6 +171,30 @@ export class CrawlRunner {
   }
 
   /**
+   * The items a source definition would produce now, stored nowhere: its URL fetched through the
+   * guarded fetcher (with its headers; robots.txt for web pages) and read by its kind's reader, a
+   * web page's first PREVIEW_ARTICLES linked articles fetched. A document that cannot be fetched or
+   * read, or a definition that produces no item, is FAILED_PRECONDITION with the reason.
+   */
+  async preview(definition: SourceDefinition): Promise<storage.FeedItem[]> {
+    let items: storage.FeedItem[];
+    try {
+      const reader = this.readerOf(definition, PREVIEW_ARTICLES);
+      const crawlDelayMs = reader.robotsTxt ? await this.robotsAllow(definition.url) : 0;
+      await this.pacer.wait(hostKey(definition.url), crawlDelayMs);
+      const response = await this.perHost.run(hostKey(definition.url), () => this.fetcher.fetch(definition.url, { headers: reader.headers }));
+      items = (await reader.read(response)).items;
+    } catch (error) {
+      if (isDomainError(error)) throw error;
+      throw DomainError.failedPrecondition(describeFailure(error, definition.url));
+    }
+    if (items.length === 0) {
+      throw DomainError.failedPrecondition(`the source at ${definition.url} was read but gives no items: ${emptyReason(definition.kind)}`);
+    }
+    return items;
+  }
+
+  /**
    * Upserts items in chunks. Storage records the new (or changed) items of a full-text source as
    * waiting for their page's text; a full-text round is started for them without waiting for it.
    */
@@ -201,7 +231,10 @@ export class CrawlRunner {
    * JSON API (its headers sent with the request) or a web page (its linked articles fetched).
    * Unreadable options are a SourceKindError, recorded on the source like a fetch failure.
    */
-  private readerOf(source: Source): {
+  private readerOf(
+    source: SourceDefinition & { id?: string },
+    articleLimit = WEB_PAGE_ARTICLES_PER_CRAWL,
+  ): {
     headers?: Record<string, string>;
     /** Whether the source's pages are subject to robots.txt (web-page sources only). */
     robotsTxt?: boolean;
@@ -225,9 +258,10 @@ export class CrawlRunner {
               options,
               (url) => this.fetchArticle(url),
               async (url) => (await this.robotsVerdict(url)).allowed,
+              articleLimit,
             );
             if (disallowed.length > 0) {
-              this.logger.log(`source ${source.id}: ${disallowed.length} linked article(s) skipped, disallowed by robots.txt (e.g. ${disallowed[0]})`);
+              this.logger.log(`source ${source.id ?? source.url}: ${disallowed.length} linked article(s) skipped, disallowed by robots.txt (e.g. ${disallowed[0]})`);
             }
             return { title: '', items };
           },
@@ -286,6 +320,18 @@ export class CrawlRunner {
 /** Whether an error means the source no longer exists (a job for a deleted source is simply dropped). */
 export function isMissingSource(error: unknown): boolean {
   return isDomainError(error) && error.code === ErrorCode.NotFound;
+}
+
+/** Why a definition that was read produced nothing, by kind. */
+function emptyReason(kind: SourceKind): string {
+  switch (kind) {
+    case SourceKind.SOURCE_KIND_JSON_API:
+      return 'the items path leads to an empty list';
+    case SourceKind.SOURCE_KIND_WEB_PAGE:
+      return 'no listed link gives an item (robots.txt may disallow them)';
+    default:
+      return 'the feed lists no item';
+  }
 }
 
 function describeFailure(error: unknown, url: string): string {

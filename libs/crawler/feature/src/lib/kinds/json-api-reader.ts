@@ -49,7 +49,7 @@ export function readJsonApi(body: Buffer, contentType: string, url: string, opti
     throw new SourceKindError(`the items path "${options.itemsPath || '(the whole response)'}" of the JSON API at ${url} is not a list`);
   }
   const { fields } = options;
-  return distinctItems(
+  const items = distinctItems(
     list.map((entry) =>
       toFeedItem({
         id: fieldText(entry, fields.id),
@@ -62,4 +62,9 @@ export function readJsonApi(body: Buffer, contentType: string, url: string, opti
       }),
     ),
   );
+  if (list.length > 0 && items.length === 0) {
+    const mapped = (['title', 'url', 'content'] as const).filter((f) => fields[f]).map((f) => `${f} "${fields[f]}"`);
+    throw new SourceKindError(`none of the ${list.length} item(s) of the JSON API at ${url} has a value at the mapped ${mapped.join(', ')}`);
+  }
+  return items;
 }

@@ -125,6 +125,33 @@ describe('CrawlRunner with JSON API and web-page sources', () => {
       expect(storage.results[0]).toMatchObject({ ok: true, newItems: 2 });
     });
 
+    it('previews the items of a definition without storing anything, and says why a definition gives none', async () => {
+      server.serve('/api', JSON.stringify(RESPONSE), 'application/json');
+      const definition = (options: object) => ({ url: server.url('/api'), kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptionsJson: JSON.stringify(options) });
+
+      const items = await sut.preview(definition(OPTIONS));
+
+      expect(items.map((i) => [i.guid, i.title, i.url])).toEqual([
+        ['1', 'First', server.url('/posts/1')],
+        ['2', 'Second', server.url('/posts/2')],
+      ]);
+      expect(server.requests[0].headers).toMatchObject({ authorization: 'Bearer s3cret' });
+      expect(storage.items).toEqual([]);
+      expect(storage.results).toEqual([]);
+
+      await expect(sut.preview(definition({ ...OPTIONS, fields: { title: 'missing' } }))).rejects.toMatchObject({
+        code: ErrorCode.FailedPrecondition,
+        message: expect.stringMatching(/none of the 2 item\(s\) of the JSON API .* has a value at the mapped title "missing"/),
+      });
+      server.serve('/empty', JSON.stringify({ data: { items: [] } }), 'application/json');
+      await expect(sut.preview({ ...definition(OPTIONS), url: server.url('/empty') })).rejects.toMatchObject({
+        code: ErrorCode.FailedPrecondition,
+        message: expect.stringContaining('gives no items: the items path leads to an empty list'),
+      });
+      server.route('/gone', (_req, res) => res.writeHead(404).end('nope'));
+      await expect(sut.preview({ ...definition(OPTIONS), url: server.url('/gone') })).rejects.toMatchObject({ code: ErrorCode.FailedPrecondition });
+    });
+
     it('does not send the headers to another origin it is redirected to', async () => {
       const other = new FixtureServer();
       await other.start();

@@ -129,19 +129,20 @@ export interface WebPageRead {
 
 /**
  * The items of a web-page source: its listed links that `allows` (robots.txt) lets us fetch, the
- * first WEB_PAGE_ARTICLES_PER_CRAWL of them with their page.
+ * first `limit` (WEB_PAGE_ARTICLES_PER_CRAWL) of them with their page.
  */
 export async function readWebPage(
   list: ArticlePage,
   options: WebPageOptions,
   fetchArticle: (url: string) => Promise<ArticlePage | undefined>,
   allows: (url: string) => Promise<boolean> = async () => true,
+  limit = WEB_PAGE_ARTICLES_PER_CRAWL,
 ): Promise<WebPageRead> {
   const { text } = decodeDocument(list.body, list.contentType);
   const listed = readListPage(text, list.finalUrl, options);
   const verdicts = await Promise.all(listed.map((link) => allows(link.url)));
   const disallowed = listed.filter((_, i) => !verdicts[i]).map((link) => link.url);
-  const links = listed.filter((_, i) => verdicts[i]).slice(0, WEB_PAGE_ARTICLES_PER_CRAWL);
+  const links = listed.filter((_, i) => verdicts[i]).slice(0, limit);
   const pages = await Promise.all(links.map((link) => fetchArticle(link.url)));
   return { items: distinctItems(links.map((link, i) => listedArticleItem(link, pages[i]))), disallowed };
 }

@@ -138,6 +138,22 @@ export class NearDuplicateDto {
   cosine!: number | null;
 }
 
+/** An abstractive summary written by the optional LLM endpoint during analysis. */
+@ObjectType('LlmSummary')
+export class LlmSummaryDto {
+  @ApiProperty()
+  @Field()
+  text!: string;
+
+  @ApiProperty({ description: 'Language code of the summary (LLM_SUMMARY_LANGUAGE, else the article\'s).' })
+  @Field()
+  language!: string;
+
+  @ApiProperty({ description: 'The model that wrote it.' })
+  @Field()
+  model!: string;
+}
+
 @ObjectType('Article')
 export class ArticleDto {
   @ApiProperty()
@@ -195,6 +211,14 @@ export class ArticleDto {
   @ApiProperty({ type: String, nullable: true })
   @Field(() => String, { nullable: true })
   summary!: string | null;
+
+  @ApiProperty({
+    type: LlmSummaryDto,
+    nullable: true,
+    description: 'The abstractive summary of the optional LLM endpoint, beside the extractive `summary`; null when none is configured or the day\'s token budget was spent.',
+  })
+  @Field(() => LlmSummaryDto, { nullable: true })
+  llmSummary!: LlmSummaryDto | null;
 
   @ApiProperty({ description: 'Whether the models have processed the article.' })
   @Field()

@@ -141,6 +141,7 @@ describe(ArticlesController.name, () => {
         keywords: ['models', 'laptops'],
         topic: 'technology',
         summary: 'Small models run on laptops.',
+        llmSummary: null,
         analyzed: true,
         modelVersion: 'use-lite@1',
         similar: [{ id: 'art-2', title: 'Batching on CPUs', url: 'https://example.org/a/2', score: 0.91 }],

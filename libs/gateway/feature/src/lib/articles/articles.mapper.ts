@@ -43,6 +43,7 @@ export function mapArticle(article: storage.Article, similar: ScoredArticle[]): 
     keywords: [...article.keywords],
     topic: textOrNull(article.topic),
     summary: textOrNull(article.summary),
+    llmSummary: article.llmSummary ? { text: article.llmSummary, language: article.llmSummaryLanguage, model: article.llmSummaryModel } : null,
     analyzed: article.analyzed,
     modelVersion: textOrNull(article.modelVersion),
     storyId: textOrNull(article.storyId),

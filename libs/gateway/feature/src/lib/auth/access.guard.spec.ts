@@ -58,6 +58,12 @@ const ROUTES: Record<string, RouteCase> = {
     path: '/api/v1/sources/import',
     raw: { type: 'text/xml', text: '<opml version="2.0"><body><outline xmlUrl="https://example.org/f.xml"/></body></opml>' },
   },
+  'POST /api/v1/sources/preview': {
+    policy: AccessPolicy.InstanceWrite,
+    path: '/api/v1/sources/preview',
+    body: { url: 'https://example.org/api', kind: 'jsonApi', options: { fields: { title: 'name' } } },
+  },
+  'PATCH /api/v1/sources/:id': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/sources/${ID}`, body: { options: { itemSelector: 'article' } } },
   'POST /api/v1/sources/:id/refresh': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/sources/${ID}/refresh` },
   'POST /api/v1/sources/:id/resume': { policy: AccessPolicy.InstanceWrite, path: `/api/v1/sources/${ID}/resume` },
   'GET /api/v1/articles': { policy: AccessPolicy.Reader, path: '/api/v1/articles' },
@@ -159,6 +165,18 @@ const GRAPHQL_FIELDS: Record<string, FieldCase> = {
   'Mutation.deleteFeedRule': { policy: AccessPolicy.KeyHolder, query: `mutation { deleteFeedRule(id: "${ID}") }` },
   'Mutation.setFeedBlend': { policy: AccessPolicy.KeyHolder, query: 'mutation { setFeedBlend(relevance: 0.5, freshness: 0.5, diversity: 0.5) { relevance } }' },
   'Mutation.setArticleFeedback': { policy: AccessPolicy.KeyHolder, query: `mutation { setArticleFeedback(articleId: "${ID}", direction: "less") { control } }` },
+  'Mutation.addSource': {
+    policy: AccessPolicy.InstanceWrite,
+    query: 'mutation { addSource(input: { url: "https://example.org/", kind: "webPage", webPage: { itemSelector: "article" } }) { id } }',
+  },
+  'Mutation.updateSource': {
+    policy: AccessPolicy.InstanceWrite,
+    query: `mutation { updateSource(id: "${ID}", input: { jsonApi: { fields: { title: "name" } } }) { id } }`,
+  },
+  'Mutation.previewSource': {
+    policy: AccessPolicy.InstanceWrite,
+    query: 'mutation { previewSource(input: { url: "https://example.org/api", kind: "jsonApi", jsonApi: { fields: { title: "name" } } }) { title } }',
+  },
   'Mutation.setArticleState': { policy: AccessPolicy.KeyHolder, query: `mutation { setArticleState(articleId: "${ID}", read: true) { read } }` },
 };
 

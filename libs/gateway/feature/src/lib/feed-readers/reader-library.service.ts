@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { storage, type Source } from '@autoglm/contracts';
+import { SourceKind, storage, type Source } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode, isDomainError } from '@autoglm/shared-errors';
 import { SOURCES_CLIENT, STORAGE_CLIENT, type SourcesClient, type StorageClient } from '@autoglm/shared-grpc';
@@ -130,7 +130,7 @@ export class ReaderLibrary {
         throw DomainError.permissionDenied(`no source has this URL yet, and adding one needs an administrator: ask one to add ${wanted}`);
       }
       try {
-        source = (await this.sources.addSource({ url: wanted, title: '', intervalSeconds: 0, category: '', fullText: false })).source;
+        source = (await this.sources.addSource({ url: wanted, title: '', intervalSeconds: 0, category: '', fullText: false, kind: SourceKind.SOURCE_KIND_FEED, optionsJson: '' })).source;
       } catch (error) {
         // Added meanwhile by someone else (or known under its URL's other spelling): follow that one.
         if (!isDomainError(error) || error.code !== ErrorCode.AlreadyExists) throw error;

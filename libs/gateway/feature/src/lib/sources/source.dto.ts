@@ -1,9 +1,18 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const SOURCE_KINDS = ['feed', 'json_api', 'web_page'] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
+/** Kinds a request may name: the API's camelCase names, and the snake_case ones sources are shown with. */
+export const SOURCE_KIND_INPUTS = ['feed', 'jsonApi', 'webPage', 'json_api', 'web_page'] as const;
+export type SourceKindInput = (typeof SOURCE_KIND_INPUTS)[number];
+
+const OPTIONS_DESCRIPTION =
+  'Options of a jsonApi source: {"itemsPath": "data.items", "fields": {"id", "title", "url", "published", "content", "author": dot paths}, ' +
+  '"headers": {"Accept": "application/json", "Authorization": {"secretRef": "NAME"}}} — a credential header names one of the ' +
+  'configured source secrets (SOURCE_SECRETS), its value is never sent or stored; of a webPage source: {"itemSelector", ' +
+  '"linkSelector" (default "a"), "titleSelector"} as CSS, or XPath 1.0 prefixed "xpath:". None for a feed.';
 export const SOURCE_STATUSES = ['active', 'error', 'paused'] as const;
 export type SourceStatusName = (typeof SOURCE_STATUSES)[number];
 
@@ -34,6 +43,60 @@ export class CreateSourceDto {
   @IsOptional()
   @IsBoolean()
   fullText?: boolean;
+
+  @ApiPropertyOptional({ enum: SOURCE_KIND_INPUTS, default: 'feed', description: 'How the URL is read: a feed, a JSON API or an HTML list page.' })
+  @IsOptional()
+  @IsIn(SOURCE_KIND_INPUTS)
+  kind?: SourceKindInput;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: OPTIONS_DESCRIPTION })
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+}
+
+/** PATCH /sources/{id}: the fields to change (a source keeps its URL and kind). */
+export class UpdateSourceDto extends PartialType(OmitType(CreateSourceDto, ['url'] as const)) {
+  @ApiPropertyOptional({ description: 'Folder path, e.g. "Tech / AI".', maxLength: 300 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  category?: string;
+}
+
+/** POST /sources/preview: a definition as POST /sources takes it. */
+export class PreviewSourceDto extends OmitType(CreateSourceDto, ['title', 'intervalSeconds', 'fullText'] as const) {}
+
+@ObjectType('ItemPreview')
+export class ItemPreviewDto {
+  @ApiProperty({ description: "The item's own id; empty when it has none (its canonical URL identifies it)." })
+  @Field()
+  guid!: string;
+
+  @ApiProperty()
+  @Field()
+  url!: string;
+
+  @ApiProperty()
+  @Field()
+  title!: string;
+
+  @ApiProperty()
+  @Field()
+  author!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Field(() => String, { nullable: true })
+  publishedAt!: string | null;
+
+  @ApiProperty({ description: "The start of the item's plain text (at most 500 characters)." })
+  @Field()
+  text!: string;
+}
+
+export class SourcePreviewDto {
+  @ApiProperty({ type: [ItemPreviewDto], description: 'The items the definition gives now (a web page: its first 5 linked articles); nothing is stored.' })
+  items!: ItemPreviewDto[];
 }
 
 @ObjectType('Source')
@@ -53,6 +116,14 @@ export class SourceDto {
   @ApiProperty({ enum: SOURCE_KINDS })
   @Field(() => String, { description: 'feed | json_api | web_page' })
   kind!: SourceKindName;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The options of a JSON API or web-page source (headers show secrets by name: {"secretRef": "NAME"}); null for a feed.',
+  })
+  options!: Record<string, unknown> | null;
 
   @ApiProperty({ enum: SOURCE_STATUSES })
   @Field(() => String, { description: 'active | error | paused' })

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@autoglm/shared-errors';
-import { SourceStatus } from '@autoglm/contracts';
+import { SourceKind, SourceStatus } from '@autoglm/contracts';
 import { RemoteCallError } from '@autoglm/shared-grpc';
 import { aSource } from '../testing/fake-backends';
 import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
@@ -33,6 +33,7 @@ describe(SourcesController.name, () => {
         url: 'https://example.org/feed.xml',
         title: 'Example feed',
         kind: 'feed',
+        options: null,
         status: 'active',
         intervalSeconds: 900,
         effectiveIntervalSeconds: 900,
@@ -47,7 +48,7 @@ describe(SourcesController.name, () => {
         fullTextPending: 0,
       });
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '', fullText: true },
+        { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '', fullText: true, kind: SourceKind.SOURCE_KIND_UNSPECIFIED, optionsJson: '' },
       ]);
     });
 
@@ -57,7 +58,7 @@ describe(SourcesController.name, () => {
       await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' });
 
       expect(sut.backends.sources.addSource.requests).toEqual([
-        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0, category: '', fullText: false },
+        { url: 'https://example.org/feed.xml', title: '', intervalSeconds: 0, category: '', fullText: false, kind: SourceKind.SOURCE_KIND_UNSPECIFIED, optionsJson: '' },
       ]);
     });
 
@@ -74,6 +75,31 @@ describe(SourcesController.name, () => {
 
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining(message) });
+      expect(sut.backends.sources.addSource.requests).toHaveLength(0);
+    });
+
+    it('sends the kind and the options of a JSON API source; the answer shows its secrets by name only', async () => {
+      const stored = JSON.stringify({ itemsPath: 'data', fields: { title: 'name' }, headers: { Authorization: 'env:NEWS_TOKEN', Cookie: 'literal', Accept: 'application/json' } });
+      sut.backends.sources.addSource.returns({ source: aSource({ kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptionsJson: stored }) });
+      const options = { itemsPath: 'data', fields: { title: 'name' }, headers: { Authorization: { secretRef: 'NEWS_TOKEN' } } };
+
+      const answer = await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/api', kind: 'jsonApi', options });
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({
+        kind: 'json_api',
+        options: { itemsPath: 'data', fields: { title: 'name' }, headers: { Authorization: { secretRef: 'NEWS_TOKEN' }, Cookie: { hidden: true }, Accept: 'application/json' } },
+      });
+      expect(sut.backends.sources.addSource.requests[0]).toMatchObject({ kind: SourceKind.SOURCE_KIND_JSON_API, optionsJson: JSON.stringify(options) });
+    });
+
+    it.each([
+      ['an unknown kind', { url: 'https://e.org/f', kind: 'rss' }, 'kind must be one of the following values: feed, jsonApi, webPage'],
+      ['options that are not an object', { url: 'https://e.org/f', kind: 'webPage', options: 'li' }, 'options must be an object'],
+    ])('rejects %s with 400 naming the field', async (_case, body, message) => {
+      const answer = await send(sut, 'POST', '/api/v1/sources', body);
+
+      expect(answer).toMatchObject({ status: 400, body: { message: expect.stringContaining(message) } });
       expect(sut.backends.sources.addSource.requests).toHaveLength(0);
     });
 
@@ -244,6 +270,64 @@ describe(SourcesController.name, () => {
       const answer = await send(sut, 'POST', '/api/v1/sources/src-0/resume');
 
       expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'source src-0 not found' });
+    });
+  });
+
+  describe('PATCH /api/v1/sources/:id', () => {
+    it('sends only the fields given, and the new options as JSON', async () => {
+      sut.backends.sources.updateSource.returns({ source: aSource({ title: 'Renamed' }) });
+
+      const answer = await send(sut, 'PATCH', '/api/v1/sources/src-1', { title: 'Renamed', options: { itemSelector: 'article' } });
+
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-1', title: 'Renamed' } });
+      expect(sut.backends.sources.updateSource.requests).toEqual([
+        {
+          id: 'src-1',
+          title: 'Renamed',
+          intervalSeconds: undefined,
+          category: undefined,
+          fullText: undefined,
+          kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
+          optionsJson: JSON.stringify({ itemSelector: 'article' }),
+        },
+      ]);
+    });
+
+    it('refuses a URL change (a source keeps its URL) and answers 404 for an unknown source', async () => {
+      const url = await send(sut, 'PATCH', '/api/v1/sources/src-1', { url: 'https://other.example/' });
+      expect(url).toMatchObject({ status: 400, body: { message: expect.stringContaining('property url should not exist') } });
+
+      sut.backends.sources.updateSource.fails(new RemoteCallError(ErrorCode.NotFound, 'source x not found', 5, 'SourcesService/UpdateSource'));
+      expect((await send(sut, 'PATCH', '/api/v1/sources/x', { title: 'a' })).status).toBe(404);
+    });
+  });
+
+  describe('POST /api/v1/sources/preview', () => {
+    it('answers the items the definition gives', async () => {
+      sut.backends.sources.previewSource.returns({
+        items: [{ guid: 'p1', url: 'https://example.org/p/1', title: 'One', author: 'Ann', publishedAt: { seconds: '1764583200', nanos: 0 }, text: 'Body' }],
+      });
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/preview', { url: 'https://example.org/', kind: 'webPage', options: { itemSelector: 'li' } });
+
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { items: [{ guid: 'p1', url: 'https://example.org/p/1', title: 'One', author: 'Ann', publishedAt: '2025-12-01T10:00:00.000Z', text: 'Body' }] },
+      });
+      expect(sut.backends.sources.previewSource.requests).toEqual([
+        { url: 'https://example.org/', kind: SourceKind.SOURCE_KIND_WEB_PAGE, optionsJson: JSON.stringify({ itemSelector: 'li' }) },
+      ]);
+    });
+
+    it('answers 422 when the definition matches nothing, and refuses the fields of a stored source', async () => {
+      sut.backends.sources.previewSource.fails(
+        new RemoteCallError(ErrorCode.FailedPrecondition, 'no element of the page matches the item selector "li"', 9, 'SourcesService/PreviewSource'),
+      );
+      const nothing = await send(sut, 'POST', '/api/v1/sources/preview', { url: 'https://example.org/', kind: 'webPage', options: { itemSelector: 'li' } });
+      expect(nothing).toMatchObject({ status: 422, body: { message: 'no element of the page matches the item selector "li"' } });
+
+      const extra = await send(sut, 'POST', '/api/v1/sources/preview', { url: 'https://example.org/', title: 'x' });
+      expect(extra).toMatchObject({ status: 400, body: { message: expect.stringContaining('property title should not exist') } });
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -9,14 +9,26 @@ import {
   ApiOkResponse,
   ApiProduces,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { SOURCES_CLIENT, type SourcesClient } from '@autoglm/shared-grpc';
 import { OptionalCaller, type Caller } from '../auth/caller';
 import { required } from '../common/values.mapper';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { readOpmlBody } from './opml-body';
-import { CreateSourceDto, ImportOpmlDto, ImportResultDto, RefreshJobDto, SourceDetailDto, SourceDto, SourceListDto } from './source.dto';
-import { mapSource, mapSourceDetail } from './sources.mapper';
+import {
+  CreateSourceDto,
+  ImportOpmlDto,
+  ImportResultDto,
+  PreviewSourceDto,
+  RefreshJobDto,
+  SourceDetailDto,
+  SourceDto,
+  SourceListDto,
+  SourcePreviewDto,
+  UpdateSourceDto,
+} from './source.dto';
+import { mapAddSourceRequest, mapItemPreview, mapOptionsJson, mapSource, mapSourceDetail, mapSourceKindInput } from './sources.mapper';
 import { Access, AccessPolicy } from '../auth/access';
 
 @ApiTags('sources')
@@ -29,14 +41,20 @@ export class SourcesController {
   @Access(AccessPolicy.InstanceWrite)
   @ApiCreatedResponse({ type: SourceDto })
   async create(@Body() body: CreateSourceDto, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
-    const { source } = await this.sources.addSource({
-      url: body.url,
-      title: body.title ?? '',
-      intervalSeconds: body.intervalSeconds ?? 0,
-      category: '',
-      fullText: body.fullText ?? false,
-    });
+    const { source } = await this.sources.addSource(mapAddSourceRequest(body));
     return mapSource(required(source, 'source'), caller);
+  }
+
+  @Post('preview')
+  @Access(AccessPolicy.InstanceWrite)
+  @RateLimit('sourceRefresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SourcePreviewDto })
+  @ApiBadRequestResponse({ description: 'The definition is invalid (the message starts with the bad field).' })
+  @ApiUnprocessableEntityResponse({ description: 'The URL could not be fetched or read, or the mapping/selectors match nothing (the message says which).' })
+  async preview(@Body() body: PreviewSourceDto): Promise<SourcePreviewDto> {
+    const { items } = await this.sources.previewSource({ url: body.url, kind: mapSourceKindInput(body.kind), optionsJson: mapOptionsJson(body.options) });
+    return { items: items.map(mapItemPreview) };
   }
 
   @Get()
@@ -75,6 +93,23 @@ export class SourcesController {
   async get(@Param('id') id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDetailDto> {
     const { source, websub } = await this.sources.getSource({ id });
     return mapSourceDetail(required(source, 'source'), websub, caller);
+  }
+
+  @Patch(':id')
+  @Access(AccessPolicy.InstanceWrite)
+  @ApiOkResponse({ type: SourceDto, description: 'The source with the fields given changed; new options make it due now.' })
+  @ApiBadRequestResponse({ description: 'A field is invalid (the message starts with it).' })
+  async update(@Param('id') id: string, @Body() body: UpdateSourceDto, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
+    const { source } = await this.sources.updateSource({
+      id,
+      title: body.title,
+      intervalSeconds: body.intervalSeconds,
+      category: body.category,
+      fullText: body.fullText,
+      kind: mapSourceKindInput(body.kind),
+      optionsJson: body.options === undefined ? undefined : mapOptionsJson(body.options),
+    });
+    return mapSource(required(source, 'source'), caller);
   }
 
   @Post(':id/refresh')

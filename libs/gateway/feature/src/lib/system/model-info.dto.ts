@@ -164,6 +164,41 @@ export class ReembedProgressDto {
 }
 
 /** The model the analysis service runs and how it runs it. */
+export class LlmStatusDto {
+  @ApiProperty({ description: 'An LLM endpoint is configured (LLM_BASE_URL): ingestion writes abstractive summaries. Off by default.' })
+  enabled!: boolean;
+
+  @ApiProperty()
+  model!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: "Language the summaries are written in (LLM_SUMMARY_LANGUAGE); null: each article's own." })
+  summaryLanguage!: string | null;
+
+  @ApiProperty({ enum: ['redis', 'process'], nullable: true, description: 'redis: one budget for every analysis replica.' })
+  budgetScope!: string | null;
+
+  @ApiProperty({ description: 'Tokens per UTC day (LLM_DAILY_TOKEN_BUDGET).' })
+  dailyTokenBudget!: number;
+
+  @ApiProperty()
+  spentToday!: number;
+
+  @ApiProperty({ description: "The day's budget is spent: articles get their extractive summary only until 00:00 UTC." })
+  exhausted!: boolean;
+
+  @ApiProperty({ description: 'Summaries written by this analysis process since it started.' })
+  summaries!: number;
+
+  @ApiProperty({ description: 'Articles left with their extractive summary because the budget was spent.' })
+  skippedForBudget!: number;
+
+  @ApiProperty()
+  failures!: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError!: string | null;
+}
+
 export class ModelInfoDto {
   @ApiProperty({ example: 'all-MiniLM-L6-v2' })
   name!: string;
@@ -209,4 +244,7 @@ export class ModelInfoDto {
 
   @ApiProperty({ type: ReembedProgressDto, nullable: true, description: 'Null when the analysis service cannot tell (an older one).' })
   reembed!: ReembedProgressDto | null;
+
+  @ApiProperty({ type: LlmStatusDto, nullable: true, description: 'The optional LLM endpoint and its daily token budget; null when the analysis service cannot tell (an older one).' })
+  llm!: LlmStatusDto | null;
 }

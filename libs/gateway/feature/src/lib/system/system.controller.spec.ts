@@ -103,6 +103,12 @@ describe(SystemController.name, () => {
     sut.backends.analysis.getReembedProgress.returns({
       progress: { modelVersion: 'use-lite@1.0.0', state: 'running', done: '120', remaining: '880', skipped: '3', error: '' },
     });
+    sut.backends.analysis.getLlmStatus.returns({
+      status: {
+        enabled: true, model: 'qwen2.5', summaryLanguage: '', budgetScope: 'redis', dailyTokenBudget: '5000', spentToday: '5012',
+        exhausted: true, summaries: '40', skippedForBudget: '7', failures: '1', lastError: 'the LLM endpoint failed (HTTP 500)',
+      },
+    });
 
     const answer = await send(sut, 'GET', '/api/v1/system/inference');
 
@@ -176,6 +182,10 @@ describe(SystemController.name, () => {
         },
       ],
       reembed: { model: 'use-lite@1.0.0', state: 'running', done: 120, remaining: 880, skipped: 3, error: null },
+      llm: {
+        enabled: true, model: 'qwen2.5', summaryLanguage: null, budgetScope: 'redis', dailyTokenBudget: 5000, spentToday: 5012,
+        exhausted: true, summaries: 40, skippedForBudget: 7, failures: 1, lastError: 'the LLM endpoint failed (HTTP 500)',
+      },
     });
   });
 

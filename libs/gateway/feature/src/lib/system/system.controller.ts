@@ -18,14 +18,18 @@ export class SystemController {
     description: 'The model, its execution providers, its session pool, the live batcher metrics and the re-embedding progress.',
   })
   async inference(): Promise<ModelInfoDto> {
-    const [{ model }, reembed] = await Promise.all([
+    const [{ model }, reembed, llm] = await Promise.all([
       this.analysis.getModelInfo({}),
-      // Progress is an extra: an analysis service that cannot tell (older, busy) leaves it null.
+      // Progress and the LLM's state are extras: an analysis service that cannot tell (older, busy) leaves them null.
       this.analysis.getReembedProgress({}).then(
         (answer) => answer.progress,
         () => undefined,
       ),
+      this.analysis.getLlmStatus({}).then(
+        (answer) => answer.status,
+        () => undefined,
+      ),
     ]);
-    return mapModelInfo(required(model, 'model'), reembed);
+    return mapModelInfo(required(model, 'model'), reembed, llm);
   }
 }

@@ -4,6 +4,7 @@ import type {
   BatcherSettingsDto,
   DistributionDto,
   ExecutionProviderDto,
+  LlmStatusDto,
   ModelInfoDto,
   ProviderAttemptDto,
   ReembedProgressDto,
@@ -77,7 +78,27 @@ export function mapReembedProgress(p: analysis.ReembedProgress): ReembedProgress
   };
 }
 
-export function mapModelInfo(model: analysis.ModelInfo, reembed: analysis.ReembedProgress | undefined = undefined): ModelInfoDto {
+export function mapLlmStatus(s: analysis.LlmStatus): LlmStatusDto {
+  return {
+    enabled: s.enabled,
+    model: s.model,
+    summaryLanguage: s.summaryLanguage || null,
+    budgetScope: s.budgetScope || null,
+    dailyTokenBudget: count(s.dailyTokenBudget),
+    spentToday: count(s.spentToday),
+    exhausted: s.exhausted,
+    summaries: count(s.summaries),
+    skippedForBudget: count(s.skippedForBudget),
+    failures: count(s.failures),
+    lastError: s.lastError || null,
+  };
+}
+
+export function mapModelInfo(
+  model: analysis.ModelInfo,
+  reembed: analysis.ReembedProgress | undefined = undefined,
+  llm: analysis.LlmStatus | undefined = undefined,
+): ModelInfoDto {
   return {
     name: model.name,
     version: model.version,
@@ -95,5 +116,6 @@ export function mapModelInfo(model: analysis.ModelInfo, reembed: analysis.Reembe
     metrics: model.metrics ? mapBatcherMetrics(model.metrics) : null,
     providers: (model.providers ?? []).map(mapExecutionProvider),
     reembed: reembed ? mapReembedProgress(reembed) : null,
+    llm: llm ? mapLlmStatus(llm) : null,
   };
 }

@@ -80,6 +80,8 @@ export class FakeBackends {
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
+    updateSource: rpc<SourcesClient, 'updateSource'>('sources', 'updateSource'),
+    previewSource: rpc<SourcesClient, 'previewSource'>('sources', 'previewSource'),
     listSources: rpc<SourcesClient, 'listSources'>('sources', 'listSources'),
     getSource: rpc<SourcesClient, 'getSource'>('sources', 'getSource'),
     refreshSource: rpc<SourcesClient, 'refreshSource'>('sources', 'refreshSource'),
@@ -103,6 +105,7 @@ export class FakeBackends {
     embed: rpc<AnalysisClient, 'embed'>('analysis', 'embed'),
     embedQueries: rpc<AnalysisClient, 'embedQueries'>('analysis', 'embedQueries'),
     getReembedProgress: rpc<AnalysisClient, 'getReembedProgress'>('analysis', 'getReembedProgress'),
+    getLlmStatus: rpc<AnalysisClient, 'getLlmStatus'>('analysis', 'getLlmStatus'),
     pullModel: rpc<AnalysisClient, 'pullModel'>('analysis', 'pullModel'),
     getPullJob: rpc<AnalysisClient, 'getPullJob'>('analysis', 'getPullJob'),
     listModels: rpc<AnalysisClient, 'listModels'>('analysis', 'listModels'),
@@ -178,6 +181,10 @@ export function anArticle(overrides: Partial<storage.Article> = {}): storage.Art
     storyId: '',
     fullTextState: 0,
     fullTextFailure: '',
+    llmSummary: '',
+    llmSummaryLanguage: '',
+    llmSummaryModel: '',
+    llmSummaryInputHash: '',
     ...overrides,
   };
 }

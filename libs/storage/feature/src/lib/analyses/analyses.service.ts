@@ -19,6 +19,7 @@ export interface AnalysisInputRow {
   articleId: string;
   title: string;
   text: string;
+  llmSummaryInputHash: string;
 }
 
 interface AnalysisRow {
@@ -50,6 +51,7 @@ function validAnalysis(input: storage.SaveAnalysisRequest, where: string): Analy
   };
 }
 const MAX_DIMS = 16_000;
+const MAX_LLM_SUMMARY_CHARS = 20_000;
 
 @Injectable()
 export class AnalysesService {
@@ -59,6 +61,25 @@ export class AnalysesService {
     private readonly hnsw: HnswIndexes,
     private readonly stories: StoryClustering,
   ) {}
+
+  /** Keeps an article's LLM summary, replacing the previous one (a replayed job leaves one row). */
+  async saveLlmSummary(input: storage.SaveLlmSummaryRequest): Promise<void> {
+    if (!isUuid(input.articleId)) throw articleNotFound(input.articleId);
+    const summary = input.summary.trim();
+    if (!summary) throw DomainError.invalidArgument('summary is empty');
+    if (summary.length > MAX_LLM_SUMMARY_CHARS) throw DomainError.invalidArgument(`summary is longer than ${MAX_LLM_SUMMARY_CHARS} characters`);
+    if (!Number.isInteger(input.tokens) || input.tokens < 0) throw DomainError.invalidArgument('tokens must not be negative');
+    const rows = (await this.db.dataSource.query(
+      `INSERT INTO article_llm_summaries (article_id, summary, language, model, tokens, input_hash, created_at)
+       SELECT a.id, $2, $3, $4, $5, $6, $7 FROM articles a WHERE a.id = $1
+       ON CONFLICT (article_id) DO UPDATE
+          SET summary = EXCLUDED.summary, language = EXCLUDED.language, model = EXCLUDED.model, tokens = EXCLUDED.tokens,
+              input_hash = EXCLUDED.input_hash, created_at = EXCLUDED.created_at
+       RETURNING article_id`,
+      [input.articleId, summary, input.language.trim(), input.model.trim(), input.tokens, input.inputHash.trim(), this.clock.now()],
+    )) as unknown[];
+    if (rows.length === 0) throw articleNotFound(input.articleId);
+  }
 
   /**
    * Stores the analysis and embedding of (article, model version); saving the same pair again
@@ -177,7 +198,9 @@ export class AnalysesService {
     const ids = [...new Set(articleIds.filter(isUuid).map((id) => id.toLowerCase()))];
     if (ids.length === 0) return [];
     const rows = (await this.db.dataSource.query(
-      `SELECT id::text AS "articleId", title, text FROM articles WHERE id = ANY($1::uuid[])`,
+      `SELECT a.id::text AS "articleId", a.title, a.text, coalesce(l.input_hash, '') AS "llmSummaryInputHash"
+         FROM articles a LEFT JOIN article_llm_summaries l ON l.article_id = a.id
+        WHERE a.id = ANY($1::uuid[])`,
       [ids],
     )) as AnalysisInputRow[];
     const byId = new Map(rows.map((row) => [row.articleId, row]));

@@ -7,6 +7,9 @@ export const NEWEST_ANALYSIS_JOIN = `
      ORDER BY x.created_at DESC, x.model_version DESC
      LIMIT 1) an ON true`;
 
+/** The LLM summary of article `a`, joined as `l` (absent when it has none). */
+export const LLM_SUMMARY_JOIN = `LEFT JOIN article_llm_summaries l ON l.article_id = a.id`;
+
 /** The feed order key of article `a`: when it was published, else when it was first fetched. */
 export const FEED_TIME = `coalesce(a.published_at, a.fetched_at)`;
 
@@ -35,6 +38,11 @@ export interface ArticleRow {
   /** storage.FullTextState of an article of a full_text source (null for others), and why it has no page text. */
   fullTextState: number | null;
   fullTextFailure: string | null;
+  /** The abstractive summary of the optional LLM endpoint (null when none), its language, model and input hash. */
+  llmSummary: string | null;
+  llmSummaryLanguage: string | null;
+  llmSummaryModel: string | null;
+  llmSummaryInputHash: string | null;
   /** The feed time as exact text (microseconds, UTC) for keyset cursors. */
   sortKey: string;
 }
@@ -48,9 +56,10 @@ const articleColumns = (content: string) => `
      FROM story_memberships m JOIN articles d ON d.id = m.near_duplicate_of WHERE m.article_id = a.id) AS "nearDuplicate",
   (SELECT f.state FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextState",
   (SELECT f.failure FROM article_full_text f WHERE f.article_id = a.id) AS "fullTextFailure",
+  l.summary AS "llmSummary", l.language AS "llmSummaryLanguage", l.model AS "llmSummaryModel", l.input_hash AS "llmSummaryInputHash",
   to_char(${FEED_TIME} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"`;
 
-/** Columns of ArticleRow from `articles a JOIN sources s ... NEWEST_ANALYSIS_JOIN`. */
+/** Columns of ArticleRow from `articles a JOIN sources s ... NEWEST_ANALYSIS_JOIN LLM_SUMMARY_JOIN`. */
 export const ARTICLE_COLUMNS = articleColumns(`a.content_html AS "contentHtml", a.text`);
 
 /** ARTICLE_COLUMNS with contentHtml and text empty: the big columns are neither read, sorted nor sent. */

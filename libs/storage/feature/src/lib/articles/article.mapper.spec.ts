@@ -25,6 +25,10 @@ function articleRow(overrides: Partial<ArticleRow> = {}): ArticleRow {
     nearDuplicate: null,
     fullTextState: null,
     fullTextFailure: null,
+    llmSummary: null,
+    llmSummaryLanguage: null,
+    llmSummaryModel: null,
+    llmSummaryInputHash: null,
     sortKey: '2026-11-24T10:00:00.000000Z',
     ...overrides,
   };

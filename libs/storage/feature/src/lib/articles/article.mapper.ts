@@ -32,6 +32,10 @@ export function mapArticle(row: ArticleRow): storage.Article {
           cosine: row.nearDuplicate.cosine ?? 0,
         }
       : undefined,
+    llmSummary: row.llmSummary ?? '',
+    llmSummaryLanguage: row.llmSummaryLanguage ?? '',
+    llmSummaryModel: row.llmSummaryModel ?? '',
+    llmSummaryInputHash: row.llmSummaryInputHash ?? '',
   };
 }
 

@@ -17,6 +17,7 @@ import {
   ARTICLE_COLUMNS_WITHOUT_CONTENT,
   ARTICLE_REF_COLUMNS,
   FEED_TIME,
+  LLM_SUMMARY_JOIN,
   NEWEST_ANALYSIS_JOIN,
   type ArticleRefRow,
   type ArticleRow,
@@ -292,7 +293,7 @@ export class ArticlesService {
   async get(id: string): Promise<ArticleRow> {
     const rows = isUuid(id)
       ? ((await this.db.dataSource.query(
-          `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
+          `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN} ${LLM_SUMMARY_JOIN}
             WHERE a.id = $1`,
           [id],
         )) as ArticleRow[])
@@ -339,7 +340,7 @@ export class ArticlesService {
     if (query.language) where.push(`an.language = ${param(query.language)}`);
     const columns = query.withoutContent ? ARTICLE_COLUMNS_WITHOUT_CONTENT : ARTICLE_COLUMNS;
     const rows = (await this.db.dataSource.query(
-      `SELECT ${columns} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN}
+      `SELECT ${columns} FROM articles a JOIN sources s ON s.id = a.source_id ${NEWEST_ANALYSIS_JOIN} ${LLM_SUMMARY_JOIN}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${FEED_TIME} DESC, a.id DESC
         LIMIT ${param(limit + 1)}`,

@@ -1,5 +1,6 @@
 import { ArticleAnalysisEntity } from './article-analysis.entity';
 import { ArticleFullTextEntity } from './article-full-text.entity';
+import { ArticleLlmSummaryEntity } from './article-llm-summary.entity';
 import { ArticleEmbeddingEntity } from './article-embedding.entity';
 import { ArticleTombstoneEntity } from './article-tombstone.entity';
 import { ArticleEntity } from './article.entity';
@@ -41,4 +42,5 @@ export const STORAGE_ENTITIES = [
   FeedRuleEntity,
   FeedBlendEntity,
   ArticleFeedbackEntity,
+  ArticleLlmSummaryEntity,
 ];

@@ -14,6 +14,7 @@ import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullT
 import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
 import { AddFeedControls1795950000000 } from './1795950000000-AddFeedControls';
 import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicateOf';
+import { AddArticleLlmSummaries1795940000000 } from './1795940000000-AddArticleLlmSummaries';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const STORAGE_MIGRATIONS = [
   AddItemNumbers1795850000000,
   AddFeedControls1795950000000,
   AddNearDuplicateOf1795950000001,
+  AddArticleLlmSummaries1795940000000,
 ];

@@ -64,4 +64,37 @@ describe.each(TEST_BACKENDS)('source kinds and their options on %s', (backend) =
     expect(error.code).toBe(ErrorCode.InvalidArgument);
     expect(error.message).toContain(message);
   });
+
+  it('updates the given fields; new options drop the validators and make the source due now', async () => {
+    const options = JSON.stringify({ itemSelector: 'article', linkSelector: 'a' });
+    const { source } = await harness.sut.createSource(request({ kind: SourceKind.SOURCE_KIND_WEB_PAGE, sourceOptionsJson: options, intervalSeconds: 3600 }));
+    await harness.sut.recordFetchResult({
+      sourceId: source!.id, ok: true, error: '', feedTitle: 'Site', notModified: false, newItems: 0, publishGapSeconds: 0,
+      etag: '"v1"', lastModified: 'Mon, 07 Dec 2026 08:00:00 GMT', retryAfterSeconds: 0,
+    });
+
+    // The same options written another way change nothing.
+    const same = await harness.sut.updateSource({ id: source!.id, sourceOptionsJson: JSON.stringify({ linkSelector: 'a', itemSelector: 'article' }) });
+    expect(same.changed).toBe(false);
+    expect(same.source?.etag).toBe('"v1"');
+
+    const before = Date.now();
+    const changed = await harness.sut.updateSource({ id: source!.id, sourceOptionsJson: JSON.stringify({ itemSelector: 'li', linkSelector: 'a' }), title: 'News', fullText: true });
+    expect(changed.changed).toBe(true);
+    expect(changed.source).toMatchObject({ title: 'News', fullText: true, etag: '', lastModified: '', intervalSeconds: 3600 });
+    expect(JSON.parse(changed.source?.sourceOptionsJson ?? '')).toEqual({ itemSelector: 'li', linkSelector: 'a' });
+    expect(Number(changed.source?.nextCheckAt?.seconds) * 1000).toBeLessThanOrEqual(before + 1000);
+  });
+
+  it.each([
+    ['an unknown source', () => ({ id: randomUUID(), title: 'x' }), ErrorCode.NotFound],
+    ['options on a feed', () => ({ id: '', sourceOptionsJson: '{"itemSelector":"a"}' }), ErrorCode.InvalidArgument],
+    ['an interval out of range', () => ({ id: '', intervalSeconds: -5 }), ErrorCode.InvalidArgument],
+  ])('refuses to update %s', async (_name, make, code) => {
+    const { source } = await harness.sut.createSource(request({ kind: SourceKind.SOURCE_KIND_FEED }));
+    const update = make();
+    const error = await rejection(harness.sut.updateSource({ ...update, id: update.id || source!.id }));
+
+    expect(error.code).toBe(code);
+  });
 });

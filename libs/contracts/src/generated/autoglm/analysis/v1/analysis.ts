@@ -340,6 +340,35 @@ export interface GetReembedProgressResponse {
   progress: ReembedProgress | undefined;
 }
 
+export interface GetLlmStatusRequest {
+}
+
+export interface LlmStatus {
+  /** enabled: an LLM endpoint is configured, so ingestion writes abstractive summaries (off by default). */
+  enabled: boolean;
+  model: string;
+  /** summary_language is the language the pipeline's summaries are written in; empty: each article's own. */
+  summaryLanguage: string;
+  /** budget_scope is "redis" (one budget for every analysis replica) or "process". */
+  budgetScope: string;
+  dailyTokenBudget: string;
+  spentToday: string;
+  /** exhausted: the day's budget is spent; articles get only their extractive summary until 00:00 UTC. */
+  exhausted: boolean;
+  /**
+   * Counts of this process since it started: summaries written, articles left extractive because the budget
+   * was spent, calls that failed.
+   */
+  summaries: string;
+  skippedForBudget: string;
+  failures: string;
+  lastError: string;
+}
+
+export interface GetLlmStatusResponse {
+  status: LlmStatus | undefined;
+}
+
 /** AnalysisService runs the local models. */
 
 export interface AnalysisServiceClient {
@@ -391,6 +420,13 @@ export interface AnalysisServiceClient {
   /** GetReembedProgress reports the background re-embedding of stored articles with the default model. */
 
   getReembedProgress(request: GetReembedProgressRequest, metadata?: Metadata): Observable<GetReembedProgressResponse>;
+
+  /**
+   * GetLlmStatus reports the optional LLM endpoint as the pipeline uses it: abstractive summaries written so far,
+   * the day's token budget (shared through Redis in distributed mode) and whether it is spent.
+   */
+
+  getLlmStatus(request: GetLlmStatusRequest, metadata?: Metadata): Observable<GetLlmStatusResponse>;
 }
 
 /** AnalysisService runs the local models. */
@@ -471,6 +507,16 @@ export interface AnalysisServiceController {
     request: GetReembedProgressRequest,
     metadata?: Metadata,
   ): Promise<GetReembedProgressResponse> | Observable<GetReembedProgressResponse> | GetReembedProgressResponse;
+
+  /**
+   * GetLlmStatus reports the optional LLM endpoint as the pipeline uses it: abstractive summaries written so far,
+   * the day's token budget (shared through Redis in distributed mode) and whether it is spent.
+   */
+
+  getLlmStatus(
+    request: GetLlmStatusRequest,
+    metadata?: Metadata,
+  ): Promise<GetLlmStatusResponse> | Observable<GetLlmStatusResponse> | GetLlmStatusResponse;
 }
 
 export function AnalysisServiceControllerMethods() {
@@ -486,6 +532,7 @@ export function AnalysisServiceControllerMethods() {
       "getPullJob",
       "listModels",
       "getReembedProgress",
+      "getLlmStatus",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

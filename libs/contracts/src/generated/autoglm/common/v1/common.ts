@@ -80,6 +80,20 @@ export interface ScoredArticle {
   score: number;
 }
 
+/** ItemPreview is one item a source definition would produce, as a preview shows it (nothing is stored). */
+export interface ItemPreview {
+  /** guid is the item's own id ('' when it has none: its canonical URL identifies it). */
+  guid: string;
+  url: string;
+  title: string;
+  author: string;
+  publishedAt:
+    | Timestamp
+    | undefined;
+  /** text is the start of the item's plain text (at most 500 characters). */
+  text: string;
+}
+
 export interface Source {
   id: string;
   url: string;

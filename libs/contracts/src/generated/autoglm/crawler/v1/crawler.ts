@@ -8,6 +8,7 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { ItemPreview, SourceKind } from "../../common/v1/common";
 
 export interface ProbeUrlRequest {
   url: string;
@@ -62,6 +63,17 @@ export interface IngestPushedFeedResponse {
   updated: number;
 }
 
+export interface PreviewSourceRequest {
+  url: string;
+  kind: SourceKind;
+  /** source_options_json: the options as storage keeps them (see Source.source_options_json). */
+  sourceOptionsJson: string;
+}
+
+export interface PreviewSourceResponse {
+  items: ItemPreview[];
+}
+
 /** CrawlerService fetches, parses and normalizes sources. */
 
 export interface CrawlerServiceClient {
@@ -80,6 +92,14 @@ export interface CrawlerServiceClient {
   /** IngestPushedFeed stores the items of a feed document a hub pushed for a source: parse, normalize, upsert (no fetch). */
 
   ingestPushedFeed(request: IngestPushedFeedRequest, metadata?: Metadata): Observable<IngestPushedFeedResponse>;
+
+  /**
+   * PreviewSource fetches a source definition's URL through the guarded fetcher and returns the items it would
+   * produce, storing nothing. FAILED_PRECONDITION when the document cannot be fetched or read, or when the
+   * definition's mapping or selectors match nothing (the message says which).
+   */
+
+  previewSource(request: PreviewSourceRequest, metadata?: Metadata): Observable<PreviewSourceResponse>;
 }
 
 /** CrawlerService fetches, parses and normalizes sources. */
@@ -112,11 +132,22 @@ export interface CrawlerServiceController {
     request: IngestPushedFeedRequest,
     metadata?: Metadata,
   ): Promise<IngestPushedFeedResponse> | Observable<IngestPushedFeedResponse> | IngestPushedFeedResponse;
+
+  /**
+   * PreviewSource fetches a source definition's URL through the guarded fetcher and returns the items it would
+   * produce, storing nothing. FAILED_PRECONDITION when the document cannot be fetched or read, or when the
+   * definition's mapping or selectors match nothing (the message says which).
+   */
+
+  previewSource(
+    request: PreviewSourceRequest,
+    metadata?: Metadata,
+  ): Promise<PreviewSourceResponse> | Observable<PreviewSourceResponse> | PreviewSourceResponse;
 }
 
 export function CrawlerServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["probeUrl", "crawlSource", "subscribeHub", "ingestPushedFeed"];
+    const grpcMethods: string[] = ["probeUrl", "crawlSource", "subscribeHub", "ingestPushedFeed", "previewSource"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("CrawlerService", method)(constructor.prototype[method], method, descriptor);

@@ -9,7 +9,7 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { Source } from "../../common/v1/common";
+import { ItemPreview, Source, SourceKind } from "../../common/v1/common";
 
 export interface AddSourceRequest {
   url: string;
@@ -19,6 +19,14 @@ export interface AddSourceRequest {
   category: string;
   /** full_text fetches each new item's page and keeps its extracted main content (for feeds that carry teasers). */
   fullText: boolean;
+  /** kind: a feed (the default), a JSON API or a web page. */
+  kind: SourceKind;
+  /**
+   * options_json: the options of a JSON API source (items_path, fields, headers) or of a web-page source
+   * (item/link/title selectors) as a JSON object; a header's secret is named, never given:
+   * {"Authorization": {"secretRef": "NAME"}} with NAME one of the configured source secrets. Empty for feeds.
+   */
+  optionsJson: string;
 }
 
 export interface AddSourceResponse {
@@ -127,6 +135,36 @@ export interface DeliverWebSubContentResponse {
   inserted: number;
 }
 
+export interface UpdateSourceRequest {
+  id: string;
+  title?: string | undefined;
+  intervalSeconds?: number | undefined;
+  category?: string | undefined;
+  fullText?:
+    | boolean
+    | undefined;
+  /** options_json replaces the source's options (the same form as AddSourceRequest.options_json). */
+  optionsJson?:
+    | string
+    | undefined;
+  /** kind, when set, must be the source's kind (a source does not change kind). */
+  kind: SourceKind;
+}
+
+export interface UpdateSourceResponse {
+  source: Source | undefined;
+}
+
+export interface PreviewSourceRequest {
+  url: string;
+  kind: SourceKind;
+  optionsJson: string;
+}
+
+export interface PreviewSourceResponse {
+  items: ItemPreview[];
+}
+
 /** SourcesService owns the source registry and the crawl schedule. */
 
 export interface SourcesServiceClient {
@@ -141,6 +179,17 @@ export interface SourcesServiceClient {
   /** ResumeSource makes a paused (or failing) source ACTIVE again and due now. */
 
   resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
+
+  /**
+   * UpdateSource changes what is set of a source's title, interval, category, full text and options (validated
+   * like AddSource's). Changed options make the source due now, without its conditional-GET validators.
+   */
+
+  updateSource(request: UpdateSourceRequest, metadata?: Metadata): Observable<UpdateSourceResponse>;
+
+  /** PreviewSource fetches a definition (as AddSource takes it) and returns the items it would produce, storing nothing. */
+
+  previewSource(request: PreviewSourceRequest, metadata?: Metadata): Observable<PreviewSourceResponse>;
 
   /** ImportOpml registers every feed of an OPML document (folders become categories), skipping known ones. */
 
@@ -198,6 +247,23 @@ export interface SourcesServiceController {
     metadata?: Metadata,
   ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
 
+  /**
+   * UpdateSource changes what is set of a source's title, interval, category, full text and options (validated
+   * like AddSource's). Changed options make the source due now, without its conditional-GET validators.
+   */
+
+  updateSource(
+    request: UpdateSourceRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateSourceResponse> | Observable<UpdateSourceResponse> | UpdateSourceResponse;
+
+  /** PreviewSource fetches a definition (as AddSource takes it) and returns the items it would produce, storing nothing. */
+
+  previewSource(
+    request: PreviewSourceRequest,
+    metadata?: Metadata,
+  ): Promise<PreviewSourceResponse> | Observable<PreviewSourceResponse> | PreviewSourceResponse;
+
   /** ImportOpml registers every feed of an OPML document (folders become categories), skipping known ones. */
 
   importOpml(
@@ -241,6 +307,8 @@ export function SourcesServiceControllerMethods() {
       "getSource",
       "refreshSource",
       "resumeSource",
+      "updateSource",
+      "previewSource",
       "importOpml",
       "exportOpml",
       "verifyWebSubIntent",

@@ -237,7 +237,17 @@ export interface Article {
    * the near-duplicate distance, or embeddings above the model's near-duplicate bar), apart from its story
    * (which also holds follow-ups); absent when it is no near-duplicate.
    */
-  nearDuplicateOf?: NearDuplicate | undefined;
+  nearDuplicateOf?:
+    | NearDuplicate
+    | undefined;
+  /**
+   * llm_summary is the abstractive summary written by the optional LLM endpoint (empty when none), in
+   * llm_summary_language, by llm_summary_model; llm_summary_input_hash identifies what it summarised.
+   */
+  llmSummary: string;
+  llmSummaryLanguage: string;
+  llmSummaryModel: string;
+  llmSummaryInputHash: string;
 }
 
 export interface NearDuplicate {
@@ -332,6 +342,8 @@ export interface AnalysisInput {
   articleId: string;
   title: string;
   text: string;
+  /** llm_summary_input_hash identifies what the article's stored LLM summary summarised (empty: it has none). */
+  llmSummaryInputHash: string;
 }
 
 export interface GetAnalysisInputsResponse {
@@ -917,6 +929,39 @@ export interface PutArticleFeedbackResponse {
   feedback?: ArticleFeedback | undefined;
 }
 
+export interface UpdateSourceRequest {
+  id: string;
+  title?: string | undefined;
+  intervalSeconds?: number | undefined;
+  category?: string | undefined;
+  fullText?: boolean | undefined;
+  sourceOptionsJson?: string | undefined;
+}
+
+export interface UpdateSourceResponse {
+  source:
+    | Source
+    | undefined;
+  /** changed: at least one field had another value before. */
+  changed: boolean;
+}
+
+export interface SaveLlmSummaryRequest {
+  articleId: string;
+  summary: string;
+  language: string;
+  model: string;
+  tokens: number;
+  /**
+   * input_hash identifies the title, text, language and model the summary was written from (a job run twice
+   * with the same input does not call the LLM again).
+   */
+  inputHash: string;
+}
+
+export interface SaveLlmSummaryResponse {
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -933,6 +978,13 @@ export interface StorageServiceClient {
   /** ResumeSource makes a source (typically PAUSED after repeated failures) ACTIVE again and due now. */
 
   resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
+
+  /**
+   * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
+   * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
+   */
+
+  updateSource(request: UpdateSourceRequest, metadata?: Metadata): Observable<UpdateSourceResponse>;
 
   upsertArticles(request: UpsertArticlesRequest, metadata?: Metadata): Observable<UpsertArticlesResponse>;
 
@@ -961,6 +1013,13 @@ export interface StorageServiceClient {
   getAnalysisInputs(request: GetAnalysisInputsRequest, metadata?: Metadata): Observable<GetAnalysisInputsResponse>;
 
   saveAnalyses(request: SaveAnalysesRequest, metadata?: Metadata): Observable<SaveAnalysesResponse>;
+
+  /**
+   * SaveLlmSummary keeps an article's abstractive (LLM) summary, replacing the previous one. NOT_FOUND for an
+   * unknown article.
+   */
+
+  saveLlmSummary(request: SaveLlmSummaryRequest, metadata?: Metadata): Observable<SaveLlmSummaryResponse>;
 
   similarArticles(request: SimilarArticlesRequest, metadata?: Metadata): Observable<SimilarArticlesResponse>;
 
@@ -1164,6 +1223,16 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
 
+  /**
+   * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
+   * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
+   */
+
+  updateSource(
+    request: UpdateSourceRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateSourceResponse> | Observable<UpdateSourceResponse> | UpdateSourceResponse;
+
   upsertArticles(
     request: UpsertArticlesRequest,
     metadata?: Metadata,
@@ -1215,6 +1284,16 @@ export interface StorageServiceController {
     request: SaveAnalysesRequest,
     metadata?: Metadata,
   ): Promise<SaveAnalysesResponse> | Observable<SaveAnalysesResponse> | SaveAnalysesResponse;
+
+  /**
+   * SaveLlmSummary keeps an article's abstractive (LLM) summary, replacing the previous one. NOT_FOUND for an
+   * unknown article.
+   */
+
+  saveLlmSummary(
+    request: SaveLlmSummaryRequest,
+    metadata?: Metadata,
+  ): Promise<SaveLlmSummaryResponse> | Observable<SaveLlmSummaryResponse> | SaveLlmSummaryResponse;
 
   similarArticles(
     request: SimilarArticlesRequest,
@@ -1497,6 +1576,7 @@ export function StorageServiceControllerMethods() {
       "claimDueSources",
       "recordFetchResult",
       "resumeSource",
+      "updateSource",
       "upsertArticles",
       "getArticle",
       "deleteArticle",
@@ -1505,6 +1585,7 @@ export function StorageServiceControllerMethods() {
       "saveAnalysis",
       "getAnalysisInputs",
       "saveAnalyses",
+      "saveLlmSummary",
       "similarArticles",
       "nearestArticles",
       "getEmbeddings",
