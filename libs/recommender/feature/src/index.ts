@@ -3,3 +3,4 @@ export * from './lib/recommendation.service';
 export * from './lib/recommender.module';
 export * from './lib/user-profile';
 export * from './lib/ranking';
+export * from './lib/push/digest-composer';

@@ -4,7 +4,7 @@ import { DomainError } from '@autoglm/shared-errors';
 import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CLOCK, type Clock } from './clock';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
-import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent } from './user-profile';
+import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type UserProfile } from './user-profile';
 
 export const MAX_PROFILE_EVENTS = 200;
 export const MAX_RECOMMENDATIONS = 100;
@@ -54,16 +54,7 @@ export class RecommendationService {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_RECOMMENDATIONS}`);
     }
     const now = this.clock.now();
-    const { events } = await this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId });
-    const profileEvents: ProfileEvent[] = events.map((e) => ({
-      articleId: e.articleId,
-      type: e.type,
-      dwellSeconds: e.dwellSeconds,
-      occurredAt: fromTimestamp(e.occurredAt) ?? now,
-    }));
-    const readIds = [...new Set(profileEvents.map((e) => e.articleId))];
-    const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
-    const profile = buildProfile(profileEvents, readEmbeddings, readFacts, now);
+    const { profile, readIds } = await this.profile(userId, now);
 
     const candidates: Candidate[] = [];
     if (profile.vector.length > 0) {
@@ -104,6 +95,20 @@ export class RecommendationService {
     return { items: rankCandidates(candidates, profile, now, size), profileEvents: profile.eventCount };
   }
 
+  /** The user's profile from their newest events (and the articles those events were on). */
+  async profile(userId: string, now: Date): Promise<{ profile: UserProfile; readIds: string[] }> {
+    const { events } = await this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId });
+    const profileEvents: ProfileEvent[] = events.map((e) => ({
+      articleId: e.articleId,
+      type: e.type,
+      dwellSeconds: e.dwellSeconds,
+      occurredAt: fromTimestamp(e.occurredAt) ?? now,
+    }));
+    const readIds = [...new Set(profileEvents.map((e) => e.articleId))];
+    const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
+    return { profile: buildProfile(profileEvents, readEmbeddings, readFacts, now), readIds };
+  }
+
   /**
    * Liked articles without a meaningful embedding (Chinese with the English model) still find
    * neighbours: storage answers SimilarArticles for them by keyword overlap. Relevance is the
@@ -122,7 +127,7 @@ export class RecommendationService {
     });
   }
 
-  private async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
+  async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
     const map = new Map<string, EmbeddedArticle>();
     if (ids.length === 0) return map;
     const { embeddings } = await this.storage.getEmbeddings({ articleIds: ids });

@@ -12,6 +12,7 @@ import {
   type WebPageOptions,
 } from './app-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
+import { applyPushEnv, defaultPushConfig, validatePush } from './push-config';
 
 /** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
 const xpath = require('xpath') as { parse(expression: string): unknown };
@@ -105,6 +106,7 @@ export function defaultConfig(): AppConfig {
     llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
+    push: defaultPushConfig(),
   };
 }
 
@@ -324,6 +326,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['REEMBED_ENABLED'] !== undefined) config.analysis.reembed.enabled = env['REEMBED_ENABLED'] !== 'false';
   applyLlmEnv(config.llm, env);
   applyRateLimitEnv(config.rateLimit, env, (message) => new ConfigError(message));
+  applyPushEnv(config.push, env, (message) => new ConfigError(message));
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   const shutdownTimeout = int('SHUTDOWN_TIMEOUT_MS');
@@ -449,6 +452,7 @@ function validate(config: AppConfig): void {
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
+  validatePush(config.push, (message) => new ConfigError(message));
 }
 
 function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {

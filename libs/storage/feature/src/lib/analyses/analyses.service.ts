@@ -10,6 +10,7 @@ import { parseSimhash } from '../stories/simhash';
 import { StoryClustering } from '../stories/story-clustering';
 import { isUuid } from '../shared/ids';
 import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
+import { PushTrigger } from '../push/push-trigger';
 
 const MAX_EMBEDDING_IDS = 1000;
 const MAX_DIMS = 16_000;
@@ -21,6 +22,7 @@ export class AnalysesService {
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
     private readonly hnsw: HnswIndexes,
     private readonly stories: StoryClustering,
+    private readonly push: PushTrigger,
   ) {}
 
   /**
@@ -76,6 +78,7 @@ export class AnalysesService {
     if (!found) throw articleNotFound(input.articleId);
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
     if (embedding) await this.hnsw.ensure(embedding.length);
+    await this.push.articleAnalysed(input.articleId);
   }
 
   /** The newest embedding of each requested article that has one, in request order. */

@@ -15,6 +15,13 @@ import { ArticleStateEntity } from './article-state.entity';
 import { SavedSearchEntity } from './saved-search.entity';
 import { SubscriptionEntity } from './subscription.entity';
 import { UserEntity } from './user.entity';
+import { DigestSettingEntity } from './digest-setting.entity';
+import { PushEventEntity } from './push-event.entity';
+import { PushRuleHitEntity } from './push-rule-hit.entity';
+import { PushRuleEntity } from './push-rule.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
 export const STORAGE_ENTITIES = [
@@ -35,4 +42,11 @@ export const STORAGE_ENTITIES = [
   ArticleStateEntity,
   SavedSearchEntity,
   ArticleFullTextEntity,
+  PushRuleEntity,
+  PushRuleHitEntity,
+  PushEventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  DigestSettingEntity,
 ];

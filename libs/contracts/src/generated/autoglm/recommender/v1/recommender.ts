@@ -8,6 +8,7 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { ArticleRef, EventType } from "../../common/v1/common";
 
 export interface RecordEventRequest {
@@ -36,12 +37,38 @@ export interface GetRecommendationsResponse {
   profileEvents: number;
 }
 
+export interface GetDigestRequest {
+  period: string;
+}
+
+export interface DigestItem {
+  article: ArticleRef | undefined;
+  reason: string;
+  score: number;
+}
+
+export interface GetDigestResponse {
+  period: string;
+  since: Timestamp | undefined;
+  until: Timestamp | undefined;
+  items: DigestItem[];
+  html: string;
+  text: string;
+}
+
 /** RecommenderService learns from reading events and ranks articles per user. */
 
 export interface RecommenderServiceClient {
   recordEvent(request: RecordEventRequest, metadata?: Metadata): Observable<RecordEventResponse>;
 
   getRecommendations(request: GetRecommendationsRequest, metadata?: Metadata): Observable<GetRecommendationsResponse>;
+
+  /**
+   * GetDigest composes the actor's digest for a period ("hourly" or "daily"): the top stories of that period for
+   * them (rule hits with the digest action first, then the For-You ranking), with summaries, as items, HTML and text.
+   */
+
+  getDigest(request: GetDigestRequest, metadata?: Metadata): Observable<GetDigestResponse>;
 }
 
 /** RecommenderService learns from reading events and ranks articles per user. */
@@ -56,11 +83,21 @@ export interface RecommenderServiceController {
     request: GetRecommendationsRequest,
     metadata?: Metadata,
   ): Promise<GetRecommendationsResponse> | Observable<GetRecommendationsResponse> | GetRecommendationsResponse;
+
+  /**
+   * GetDigest composes the actor's digest for a period ("hourly" or "daily"): the top stories of that period for
+   * them (rule hits with the digest action first, then the For-You ranking), with summaries, as items, HTML and text.
+   */
+
+  getDigest(
+    request: GetDigestRequest,
+    metadata?: Metadata,
+  ): Promise<GetDigestResponse> | Observable<GetDigestResponse> | GetDigestResponse;
 }
 
 export function RecommenderServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["recordEvent", "getRecommendations"];
+    const grpcMethods: string[] = ["recordEvent", "getRecommendations", "getDigest"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("RecommenderService", method)(constructor.prototype[method], method, descriptor);
