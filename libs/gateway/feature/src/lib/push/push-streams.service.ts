@@ -26,7 +26,8 @@ export function eventFrame(event: storage.PushEvent): string {
   return `id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(mapPushEvent(event))}\n\n`;
 }
 
-class StreamConnection {
+/** One open stream. Exported for its spec. */
+export class StreamConnection {
   /** The last event id sent (the next read starts after it). */
   cursor = '0';
   private reading = false;
@@ -38,22 +39,34 @@ class StreamConnection {
     private readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly onClose: (connection: StreamConnection) => void,
-  ) {
-    res.on('close', () => this.close());
+  ) {}
+
+  /** Once the response has started: a client that goes away closes the connection. */
+  started(): void {
+    this.res.on('close', () => this.close(true));
+    if (this.res.destroyed) this.close(true);
   }
 
-  /** Writes a frame; a client whose unread bytes pass the bound is dropped (it resumes with Last-Event-ID). */
+  /**
+   * Writes a frame, unless the client has not read what was written before: when the bytes waiting
+   * for it are past the bound, it is dropped instead (it resumes with Last-Event-ID). Between two
+   * pages of events the socket gets to flush, so a reading client never reaches the bound; the most
+   * held per connection is the bound plus one page.
+   */
   write(frame: string): void {
     if (this.closed) return;
+    if (this.res.writableLength > this.maxBufferedBytes) {
+      this.close(true);
+      return;
+    }
     this.res.write(frame);
-    if (this.res.writableLength > this.maxBufferedBytes) this.close(true);
   }
 
   close(destroy = false): void {
     if (this.closed) return;
     this.closed = true;
     if (destroy) this.res.destroy();
-    else this.res.end();
+    else if (this.res.headersSent) this.res.end();
     this.onClose(this);
   }
 
@@ -149,22 +162,34 @@ export class PushStreams implements OnModuleInit, OnModuleDestroy {
       this.forget(connection);
       throw error;
     }
+    if (res.destroyed || res.writableEnded || connection.closed) {
+      // The client left (or the gateway began stopping) while the events were read.
+      connection.close(true);
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: ${RETRY_MS}\n: connected\n\n`);
-    connection.cursor = lastEventId ?? latestId;
-    for (const event of replay) {
-      connection.write(eventFrame(event));
-      connection.cursor = event.id;
-    }
-    if (lastEventId !== undefined && BigInt(connection.cursor) < BigInt(latestId)) {
-      // More were missed than a resume replays: say so, and go on from the newest.
-      connection.write(`event: gap\ndata: ${JSON.stringify({ resumedAfter: connection.cursor, skippedTo: latestId })}\n\n`);
-      connection.cursor = latestId;
+    connection.started();
+    // From here on the response has started: a failure ends the stream (the client resumes), never an error answer.
+    try {
+      res.write(`retry: ${RETRY_MS}\n: connected\n\n`);
+      connection.cursor = lastEventId ?? latestId;
+      for (const event of replay) {
+        connection.write(eventFrame(event));
+        connection.cursor = event.id;
+      }
+      if (lastEventId !== undefined && BigInt(connection.cursor) < BigInt(latestId)) {
+        // More were missed than a resume replays: say so, and go on from the newest.
+        connection.write(`event: gap\ndata: ${JSON.stringify({ resumedAfter: connection.cursor, skippedTo: latestId })}\n\n`);
+        connection.cursor = latestId;
+      }
+    } catch (error) {
+      this.logger.warn(`push stream of ${userId} ended while starting: ${(error as Error).stack ?? String(error)}`);
+      connection.close(true);
     }
   }
 

@@ -59,7 +59,8 @@ export class DigestMailer implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.stopped) return;
       const windowStart = fromTimestamp(due.windowStart) ?? new Date();
       try {
-        const digest = await this.composer.compose(due.userId, parseDigestPeriod(due.period), windowStart, due.userName);
+        // The period before now: at the start of a window that is the window before it.
+        const digest = await this.composer.compose(due.userId, parseDigestPeriod(due.period), new Date(), due.userName);
         if (digest.items.length > 0) {
           await transport.sendMail({
             from: this.config.push.smtp.from,

@@ -232,12 +232,14 @@ export class WebhooksService {
       }
       const failure = request.statusCode ? `HTTP ${request.statusCode}` : request.error.slice(0, MAX_ERROR) || 'no answer';
       const [endpoint] = (await manager.query(
-        `UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1,
-                enabled = enabled AND consecutive_failures + 1 < $2,
-                disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= $2
-                                       THEN $3 || (consecutive_failures + 1) || ' consecutive failed attempts, the last: ' || $4
-                                       ELSE disabled_reason END
-          WHERE id = $1 RETURNING enabled`,
+        `WITH w AS (
+           UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1,
+                  enabled = enabled AND consecutive_failures + 1 < $2,
+                  disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= $2
+                                         THEN $3 || (consecutive_failures + 1) || ' consecutive failed attempts, the last: ' || $4
+                                         ELSE disabled_reason END
+            WHERE id = $1 RETURNING enabled)
+         SELECT enabled FROM w`,
         [delivery.endpointId, disableAfterFailures, 'disabled after ', failure],
       )) as Array<{ enabled: boolean }>;
       const endpointDisabled = !endpoint?.enabled;
