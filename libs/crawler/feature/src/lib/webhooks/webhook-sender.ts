@@ -24,18 +24,19 @@ export function webhookAttemptJobId(deliveryId: string, attempt: number): string
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookSender.name);
-  private queue: JobQueue<WebhookJob> | undefined;
+  private readonly queue: JobQueue<WebhookJob>;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(QUEUE_FACTORY) private readonly queues: QueueFactory,
+    @Inject(QUEUE_FACTORY) queues: QueueFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     private readonly fetcher: GuardedFetcher,
-  ) {}
+  ) {
+    this.queue = queues.get<WebhookJob>(QUEUE_NAMES.webhook);
+  }
 
   onApplicationBootstrap(): void {
-    this.queue = this.queues.get<WebhookJob>(QUEUE_NAMES.webhook);
     this.queue.process((job) => this.attempt(job), { concurrency: CONCURRENCY });
     this.sweepTimer = setInterval(() => void this.sweep(), WEBHOOK_SWEEP_MS);
     this.sweepTimer.unref();
@@ -77,7 +78,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!ok) this.logger.warn(`webhook delivery ${job.deliveryId} attempt ${job.attempt} failed (${statusCode ? `HTTP ${statusCode}` : error}): ${outcome.state}`);
     if (outcome.endpointDisabled) this.logger.warn(`the endpoint of webhook delivery ${job.deliveryId} was disabled after repeated failures`);
-    if (outcome.state === 'pending' && this.queue) {
+    if (outcome.state === 'pending') {
       const next = job.attempt + 1;
       await this.queue.add({ deliveryId: job.deliveryId, attempt: next }, { jobId: webhookAttemptJobId(job.deliveryId, next), delayMs: outcome.retryInMs });
     }
@@ -89,7 +90,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       const { deliveries } = await this.storage.listDueWebhookDeliveries({ limit: SWEEP_BATCH });
       for (const d of deliveries) {
         const attempt = d.attempts + 1;
-        await this.queue?.add({ deliveryId: d.deliveryId, attempt }, { jobId: webhookAttemptJobId(d.deliveryId, attempt) });
+        await this.queue.add({ deliveryId: d.deliveryId, attempt }, { jobId: webhookAttemptJobId(d.deliveryId, attempt) });
       }
     } catch (error) {
       this.logger.warn(`webhook sweep failed: ${(error as Error).message}`);
@@ -98,7 +99,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
 
   async stopConsuming(deadline: number): Promise<void> {
     clearInterval(this.sweepTimer);
-    const givenUp = (await this.queue?.stopConsuming(deadline)) ?? [];
+    const givenUp = await this.queue.stopConsuming(deadline);
     if (givenUp.length > 0) this.logger.warn(`gave up on ${givenUp.length} webhook attempt(s) still running at the drain deadline`);
   }
 

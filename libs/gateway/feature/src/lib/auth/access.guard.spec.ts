@@ -253,6 +253,11 @@ function namedUser(form: Form): string {
 const BACKEND_REACHED = 'backend reached';
 /** Thousands of calls from one address: the rate limits (specified in their own spec) would answer 429. */
 const NO_RATE_LIMIT = { ...defaultRateLimitConfig(), enabled: false };
+/**
+ * /health starts background probes of every backend; one landing while a route is checked would count as that
+ * route reaching a backend. A family of routes takes longer than the test gateway's default minute: never refresh.
+ */
+const NO_HEALTH_REFRESH = 24 * 3_600_000;
 
 /** Every fake RPC answers UNAVAILABLE "backend reached", except the two the guard itself uses. */
 function instrument(gateway: TestGateway, accounts: boolean): () => number {
@@ -349,7 +354,7 @@ describe(AccessGuard.name, () => {
   describe('the routes and fields the gateway registers', () => {
     let sut: TestGateway;
     beforeAll(async () => {
-      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT });
+      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT, healthRefreshMs: NO_HEALTH_REFRESH });
     });
     afterAll(() => sut.close());
 
@@ -401,7 +406,12 @@ describe(AccessGuard.name, () => {
     let backendCalls: () => number;
 
     beforeAll(async () => {
-      sut = await startTestGateway({ authRequired: instance.authRequired, allowAnonymousWrites: instance.allowAnonymousWrites, rateLimit: NO_RATE_LIMIT });
+      sut = await startTestGateway({
+        authRequired: instance.authRequired,
+        allowAnonymousWrites: instance.allowAnonymousWrites,
+        rateLimit: NO_RATE_LIMIT,
+        healthRefreshMs: NO_HEALTH_REFRESH,
+      });
       backendCalls = instrument(sut, instance.accounts);
     });
     afterAll(() => sut.close());
@@ -487,7 +497,7 @@ describe(AccessGuard.name, () => {
   describe('keys', () => {
     let sut: TestGateway;
     beforeAll(async () => {
-      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT });
+      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT, healthRefreshMs: NO_HEALTH_REFRESH });
       instrument(sut, true);
     });
     afterAll(() => sut.close());

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -8,6 +9,19 @@ export const RULE_ACTIONS = ['notify', 'webhook', 'digest', 'mark_read', 'mute']
 const MAX_TERMS = 20;
 const MAX_TERM = 100;
 
+/** An optional list of a rule's condition terms: REST schema, GraphQL field and validation in one. */
+function RuleTerms(description: string, example: string[]): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], description, example }),
+    Field(() => [String], { nullable: true }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_TERMS),
+    IsString({ each: true }),
+    MaxLength(MAX_TERM, { each: true }),
+  );
+}
+
 @InputType('PushRuleInput')
 export class PushRuleInputDto {
   @ApiProperty({ example: 'Rust releases', maxLength: 100 })
@@ -17,35 +31,13 @@ export class PushRuleInputDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'Words or phrases (literal, case-insensitive, on word boundaries; anywhere in Chinese or Japanese text). Any one matches.',
-    example: ['rust', 'cargo release'],
-  })
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TERMS)
-  @IsString({ each: true })
-  @MaxLength(MAX_TERM, { each: true })
+  @RuleTerms('Words or phrases (literal, case-insensitive, on word boundaries; anywhere in Chinese or Japanese text). Any one matches.', ['rust', 'cargo release'])
   keywords?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Topics (as articles show them); any one matches.', example: ['technology'] })
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TERMS)
-  @IsString({ each: true })
-  @MaxLength(MAX_TERM, { each: true })
+  @RuleTerms('Topics (as articles show them); any one matches.', ['technology'])
   topics?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Source ids; any one matches.' })
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TERMS)
-  @IsString({ each: true })
-  @MaxLength(MAX_TERM, { each: true })
+  @RuleTerms('Source ids; any one matches.', [])
   sourceIds?: string[];
 
   @ApiProperty({ type: [String], enum: RULE_ACTIONS, description: 'What to do with a matching new article.', example: ['notify', 'webhook'] })
