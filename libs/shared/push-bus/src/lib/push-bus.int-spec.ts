@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { waitFor } from '@autoglm/shared-testing';
 import { InProcessPushBus, parseNotice, RedisPushBus, type PushNotice } from './push-bus';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Polls until `done` holds (a util lib may not use the testing lib's waitFor). */
+async function until(what: string, done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe(RedisPushBus.name, () => {
   // A channel of this run only, so parallel runs do not hear each other.
@@ -28,11 +36,11 @@ describe(RedisPushBus.name, () => {
     await raw.quit();
     await publisher.publish({ userId: 'u1', eventId: '42' });
 
-    await waitFor('both replicas', async () => (heardA.length === 1 && heardB.length === 1 ? true : undefined), { timeoutMs: 5_000 });
+    await until('both replicas', () => heardA.length === 1 && heardB.length === 1);
     expect(heardA).toEqual([{ userId: 'u1', eventId: '42' }]);
     unsubscribe();
     await publisher.publish({ userId: 'u1', eventId: '43' });
-    await waitFor('replica A', async () => (heardA.length === 2 ? true : undefined), { timeoutMs: 5_000 });
+    await until('replica A', () => heardA.length === 2);
     expect(heardB).toHaveLength(1);
   });
 });
