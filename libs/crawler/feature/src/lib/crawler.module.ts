@@ -13,6 +13,7 @@ import { RobotsTxtRules } from './fetch/robots-txt';
 import { systemCrawlClock } from './crawl/crawl-clock';
 import { UrlProbe } from './probe/url-probe.service';
 import { HubRequest } from './websub/hub-request';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 @Module({})
 export class CrawlerModule {
@@ -39,6 +40,7 @@ export class CrawlerModule {
         FullTextRounds,
         CrawlRunner,
         CrawlQueueConsumer,
+        WebhookSender,
       ],
     };
   }
@@ -46,6 +48,8 @@ export class CrawlerModule {
 
 /** Starts the crawler: the gRPC CrawlerService and the consumer of the `crawl` queue (drained on close). */
 export async function startCrawlerService(config: AppConfig): Promise<RunningService> {
-  const drain = (app: INestMicroservice, drainBy: number) => app.get(CrawlQueueConsumer).stopConsuming(drainBy);
+  const drain = async (app: INestMicroservice, drainBy: number) => {
+    await Promise.all([app.get(CrawlQueueConsumer).stopConsuming(drainBy), app.get(WebhookSender).stopConsuming(drainBy)]);
+  };
   return (await startGrpcService('crawler', CrawlerModule.forRoot(config), config, drain)).running;
 }

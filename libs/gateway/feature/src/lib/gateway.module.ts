@@ -44,6 +44,13 @@ import { FeverKeyController } from './feed-readers/fever-key.controller';
 import { FeverController } from './feed-readers/fever.controller';
 import { GoogleReaderController } from './feed-readers/google-reader.controller';
 import { ReaderLibrary } from './feed-readers/reader-library.service';
+import { createPushBus, PUSH_BUS } from '@autoglm/shared-push-bus';
+import { DigestController } from './push/digest.controller';
+import { PushRulesController } from './push/push-rules.controller';
+import { PushRulesResolver } from './push/push-rules.resolver';
+import { PushStreamController } from './push/push-stream.controller';
+import { PushStreams } from './push/push-streams.service';
+import { WebhooksController } from './push/webhooks.controller';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
@@ -74,6 +81,10 @@ export class GatewayModule {
         FeverKeyController,
         GoogleReaderController,
         FeverController,
+        PushStreamController,
+        PushRulesController,
+        WebhooksController,
+        DigestController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -105,6 +116,9 @@ export class GatewayModule {
         FeedReaderAuth,
         ReaderLibrary,
         { provide: FEED_READER_CLOCK, useValue: systemFeedReaderClock },
+        { provide: PUSH_BUS, useFactory: () => createPushBus(config.redis.url) },
+        PushStreams,
+        PushRulesResolver,
       ],
     };
   }

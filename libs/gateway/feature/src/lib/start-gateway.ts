@@ -6,6 +6,7 @@ import type { AppConfig } from '@autoglm/shared-config';
 import { drainHttpServer, shutdownDeadlines, type RunningService, type ShutdownOptions } from '@autoglm/shared-grpc';
 import { configureGatewayApp, gatewayHttpAdapter } from './gateway-app';
 import { GatewayModule } from './gateway.module';
+import { PushStreams } from './push/push-streams.service';
 
 export type RunningGateway = RunningService & { readonly url: string };
 
@@ -21,6 +22,8 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   let closed: Promise<void> | undefined;
   // Requests in flight are answered (until the drain deadline) before Nest's hooks run and the backends go.
   const close = async ({ drainBy, onStep }: ShutdownOptions = shutdownDeadlines(config.shutdown, Date.now())) => {
+    // Push streams never end by themselves: close them first (clients resume elsewhere with Last-Event-ID).
+    app.get(PushStreams).closeAll();
     onStep?.('gateway: answering HTTP requests in flight');
     if (!(await drainHttpServer(app.getHttpServer() as Server, drainBy))) logger.warn('HTTP requests still running at the drain deadline were cut');
     onStep?.('gateway: releasing clients');

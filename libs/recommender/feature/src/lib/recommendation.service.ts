@@ -5,7 +5,7 @@ import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shar
 import { CLOCK, type Clock } from './clock';
 import { FOLLOWED_CANDIDATE_RULES, preferencesOf, type FeedPreferences } from './feed-preferences';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
-import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type ProfileFeedback } from './user-profile';
+import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type ProfileFeedback, type UserProfile } from './user-profile';
 
 export const MAX_PROFILE_EVENTS = 200;
 export const MAX_RECOMMENDATIONS = 100;
@@ -55,24 +55,7 @@ export class RecommendationService {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_RECOMMENDATIONS}`);
     }
     const now = this.clock.now();
-    const [{ events }, { controls }] = await Promise.all([
-      this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId }),
-      this.storage.getFeedControls({}, { actor: userId }),
-    ]);
-    const preferences = preferencesOf(controls);
-    const feedback: ProfileFeedback[] = (controls?.feedback ?? []).map((f) => ({
-      articleId: f.articleId,
-      more: f.direction === FeedbackDirection.FEEDBACK_DIRECTION_MORE,
-    }));
-    const profileEvents: ProfileEvent[] = events.map((e) => ({
-      articleId: e.articleId,
-      type: e.type,
-      dwellSeconds: e.dwellSeconds,
-      occurredAt: fromTimestamp(e.occurredAt) ?? now,
-    }));
-    const readIds = [...new Set([...profileEvents.map((e) => e.articleId), ...feedback.map((f) => f.articleId)])];
-    const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
-    const profile = buildProfile(profileEvents, readEmbeddings, readFacts, now, feedback);
+    const { profile, readIds, preferences } = await this.profile(userId, now);
 
     const candidates: Candidate[] = [];
     if (profile.vector.length > 0) {
@@ -154,6 +137,31 @@ export class RecommendationService {
   }
 
   /**
+   * The user's profile from their newest events and "more/less like this" feedback (and the articles
+   * those were on), with the follow/mute preferences of their feed controls.
+   */
+  async profile(userId: string, now: Date): Promise<{ profile: UserProfile; readIds: string[]; preferences: FeedPreferences }> {
+    const [{ events }, { controls }] = await Promise.all([
+      this.storage.listUserEvents({ limit: MAX_PROFILE_EVENTS }, { actor: userId }),
+      this.storage.getFeedControls({}, { actor: userId }),
+    ]);
+    const preferences = preferencesOf(controls);
+    const feedback: ProfileFeedback[] = (controls?.feedback ?? []).map((f) => ({
+      articleId: f.articleId,
+      more: f.direction === FeedbackDirection.FEEDBACK_DIRECTION_MORE,
+    }));
+    const profileEvents: ProfileEvent[] = events.map((e) => ({
+      articleId: e.articleId,
+      type: e.type,
+      dwellSeconds: e.dwellSeconds,
+      occurredAt: fromTimestamp(e.occurredAt) ?? now,
+    }));
+    const readIds = [...new Set([...profileEvents.map((e) => e.articleId), ...feedback.map((f) => f.articleId)])];
+    const [readEmbeddings, readFacts] = await Promise.all([this.embeddings(readIds), this.facts(readIds)]);
+    return { profile: buildProfile(profileEvents, readEmbeddings, readFacts, now, feedback), readIds, preferences };
+  }
+
+  /**
    * Liked articles without a meaningful embedding (Chinese with the English model) still find
    * neighbours: storage answers SimilarArticles for them by keyword overlap. Relevance is the
    * overlap score relative to the best one of that article, kept below a strong vector match.
@@ -171,7 +179,7 @@ export class RecommendationService {
     });
   }
 
-  private async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
+  async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
     const map = new Map<string, EmbeddedArticle>();
     if (ids.length === 0) return map;
     const { embeddings } = await this.storage.getEmbeddings({ articleIds: ids });

@@ -5,6 +5,8 @@ import { ACTOR_METADATA, type CallContext, type StorageClient } from '@autoglm/s
 import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 import { RecommenderController } from './recommender.controller';
+import { DigestComposer } from './push/digest-composer';
+import { defaultConfig } from '@autoglm/shared-config';
 
 interface StorageCall {
   method: string;
@@ -23,6 +25,10 @@ function recordingStorage(calls: StorageCall[]): StorageClient {
     nearestArticles: async () => ({ articles: [] }),
     similarArticles: async () => ({ articles: [] }),
     getFeedControls: async (request: object, context?: CallContext) => (calls.push({ method: 'getFeedControls', request, context }), { controls: undefined }),
+    listDigestHits: async (request: object, context?: CallContext) => (
+      calls.push({ method: 'listDigestHits', request, context }),
+      { articles: [{ id: 'a9', sourceId: 's1', url: 'javascript:alert(1)', title: '<b>Rates</b> cut', language: 'en', topic: 'business', summary: 'The bank cut rates.' }] }
+    ),
   } as unknown as StorageClient;
 }
 
@@ -39,7 +45,9 @@ describe(RecommenderController.name, () => {
   beforeEach(() => {
     calls = [];
     const storage = recordingStorage(calls);
-    sut = new RecommenderController(new RecommendationService(storage, { now: () => new Date('2026-12-01T00:00:00Z') }), new FeedControlsService(storage));
+    const clock = { now: () => new Date('2026-12-01T00:00:00Z') };
+    const recommendations = new RecommendationService(storage, clock);
+    sut = new RecommenderController(recommendations, new FeedControlsService(storage), new DigestComposer(storage, defaultConfig(), recommendations), clock);
   });
 
   it("acts for the incoming call's actor and passes it on to storage as the actor", async () => {
@@ -62,5 +70,20 @@ describe(RecommenderController.name, () => {
       sut.recordEvent({ articleId: 'a1', type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, userId: 'user-1' } as never, new Metadata()),
     ).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
     expect(calls).toEqual([]);
+  });
+
+  it("composes the actor's digest: rule hits first, escaped HTML, no script links", async () => {
+    const digest = await sut.getDigest({ period: 'daily' }, actorMetadata('user-3'));
+
+    expect(calls.find((c) => c.method === 'listDigestHits')?.context).toEqual({ actor: 'user-3' });
+    expect(digest.items.map((i) => i.article?.id)).toEqual(['a9']);
+    expect(digest.html).toContain('&lt;b&gt;Rates&lt;/b&gt; cut');
+    expect(digest.html).not.toContain('javascript:');
+    expect(digest.text).toContain('The bank cut rates.');
+  });
+
+  it('refuses a digest for an unknown period or without an actor', async () => {
+    await expect(sut.getDigest({ period: 'weekly' }, actorMetadata('user-3'))).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+    await expect(sut.getDigest({ period: 'daily' }, new Metadata())).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
   });
 });

@@ -1,8 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { DomainError } from '@autoglm/shared-errors';
 import { recommender } from '@autoglm/contracts';
 import type { Metadata } from '@grpc/grpc-js';
-import { actorOf } from '@autoglm/shared-grpc';
 import { FeedControlsService } from './feed-controls.service';
+import { actorOf, toTimestamp } from '@autoglm/shared-grpc';
+import { DigestComposer, parseDigestPeriod } from './push/digest-composer';
+import { CLOCK, type Clock } from './clock';
 import { RecommendationService } from './recommendation.service';
 
 @Controller()
@@ -11,6 +14,8 @@ export class RecommenderController implements recommender.RecommenderServiceCont
   constructor(
     private readonly recommendations: RecommendationService,
     private readonly controls: FeedControlsService,
+    private readonly digests: DigestComposer,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   // The user is the call's authenticated actor (x-autoglm-actor, set by the gateway), never a request field.
@@ -45,5 +50,19 @@ export class RecommenderController implements recommender.RecommenderServiceCont
 
   async putArticleFeedback(request: recommender.PutArticleFeedbackRequest, metadata?: Metadata): Promise<recommender.PutArticleFeedbackResponse> {
     return { feedback: await this.controls.putFeedback(actorOf(metadata), request.articleId, request.direction) };
+  }
+
+  async getDigest(request: recommender.GetDigestRequest, metadata?: Metadata): Promise<recommender.GetDigestResponse> {
+    const actor = actorOf(metadata);
+    if (!actor) throw DomainError.unauthenticated('the call names no acting user (x-autoglm-actor)');
+    const digest = await this.digests.compose(actor, parseDigestPeriod(request.period), this.clock.now());
+    return {
+      period: digest.period,
+      since: toTimestamp(digest.since),
+      until: toTimestamp(digest.until),
+      items: digest.items.map((i) => ({ article: i.article, reason: i.reason, score: i.score })),
+      html: digest.html,
+      text: digest.text,
+    };
   }
 }

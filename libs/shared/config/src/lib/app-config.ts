@@ -1,3 +1,4 @@
+import type { PushConfig } from './push-config';
 import type { RateLimitConfig } from './rate-limit-config';
 
 /** Injection token of the validated configuration (one object, validated once at boot). */
@@ -133,6 +134,8 @@ export interface AppConfig {
   websub: WebSubConfig;
   /** Request budgets of the gateway's REST and GraphQL API, per API key and per client address. */
   rateLimit: RateLimitConfig;
+  /** The per-user event stream, rules, webhooks and digests. */
+  push: PushConfig;
 }
 
 /**

@@ -4,6 +4,10 @@ import { load as parseYaml } from 'js-yaml';
 import { type AppConfig, type ConfiguredSource, type ConfiguredSourceKind, type JsonApiOptions, type ServiceName, type WebPageOptions } from './app-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
 import { isMapping, readJsonApiOptions, readWebPageOptions, SECRET_NAME, SECRET_REFERENCE, SourceOptionsError } from './source-definition';
+import { applyPushEnv, defaultPushConfig, validatePush } from './push-config';
+
+/** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
+const xpath = require('xpath') as { parse(expression: string): unknown };
 
 /** A configuration problem, named precisely so the operator can fix it. */
 export class ConfigError extends Error {
@@ -95,6 +99,7 @@ export function defaultConfig(): AppConfig {
     llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400, summaryLanguage: '' },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
+    push: defaultPushConfig(),
   };
 }
 
@@ -273,6 +278,7 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['REEMBED_ENABLED'] !== undefined) config.analysis.reembed.enabled = env['REEMBED_ENABLED'] !== 'false';
   applyLlmEnv(config.llm, env);
   applyRateLimitEnv(config.rateLimit, env, (message) => new ConfigError(message));
+  applyPushEnv(config.push, env, (message) => new ConfigError(message));
   const deadline = int('RPC_DEADLINE_MS');
   if (deadline !== undefined) config.rpcDeadlineMs = deadline;
   const shutdownTimeout = int('SHUTDOWN_TIMEOUT_MS');
@@ -402,6 +408,7 @@ function validate(config: AppConfig): void {
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
+  validatePush(config.push, (message) => new ConfigError(message));
 }
 
 function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {

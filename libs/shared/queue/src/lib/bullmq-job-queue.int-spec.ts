@@ -29,6 +29,16 @@ describe(BullMqQueueFactory.name, () => {
     await sut.close();
   });
 
+  it('runs a delayed job no earlier than its delay', async () => {
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, `autoglm-test-${randomUUID()}`);
+    const queue = sut.get<{ n: number }>(QUEUE_NAMES.webhook);
+    const added = Date.now();
+    const ran = new Promise<number>((resolve) => queue.process(async () => resolve(Date.now())));
+    await queue.add({ n: 1 }, { jobId: 'webhook:d1:2', delayMs: 700 });
+    expect((await ran) - added).toBeGreaterThanOrEqual(690);
+    await sut.close();
+  });
+
   it('stops taking jobs, lets the running one finish, and leaves the waiting ones in Redis for the next worker', async () => {
     const prefix = `autoglm-test-${randomUUID()}`;
     const sut = BullMqQueueFactory.fromUrl(REDIS_URL, prefix);

@@ -44,6 +44,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
   async add(data: T, options: EnqueueOptions = {}): Promise<void> {
     await this.queue.add(this.name, data, {
       jobId: options.jobId === undefined ? undefined : bullJobId(options.jobId),
+      delay: options.delayMs && options.delayMs > 0 ? options.delayMs : undefined,
       attempts: 3,
       backoff: { type: 'exponential', delay: 500 },
       // Free the deterministic id once the job is done so the same work can be enqueued again later.

@@ -32,6 +32,23 @@ describe(InProcessJobQueue.name, () => {
     await sut.close();
   });
 
+  it('runs a delayed job no earlier than its delay, and hands it back if stopped before', async () => {
+    const sut = new InProcessJobQueue<{ n: number }>('webhook', { maxAttempts: 1, backoffMs: 10 });
+    const added = Date.now();
+    const ran = new Promise<number>((resolve) => sut.process(async () => resolve(Date.now())));
+    await sut.add({ n: 1 }, { jobId: 'later', delayMs: 300 });
+    await sut.add({ n: 1 }, { jobId: 'later', delayMs: 300 });
+    expect(await sut.depth()).toBe(1);
+    expect((await ran) - added).toBeGreaterThanOrEqual(290);
+
+    const stopped = new InProcessJobQueue<{ n: number }>('webhook');
+    await stopped.add({ n: 2 }, { jobId: 'much-later', delayMs: 60_000 });
+    await stopped.stopConsuming(Date.now());
+    expect(await stopped.takeUnfinished()).toEqual([{ id: 'much-later', data: { n: 2 } }]);
+    await sut.close();
+    await stopped.close();
+  });
+
   it('respects the concurrency limit', async () => {
     const sut = new InProcessJobQueue<number>('crawl', { maxAttempts: 1, backoffMs: 1 });
     let running = 0;

@@ -22,7 +22,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
   private readonly waiting: PendingJob<T>[] = [];
   private readonly running = new Map<PendingJob<T>, Promise<void>>();
-  /** Jobs waiting for their retry, by their backoff timer. */
+  /** Jobs waiting for their retry or their delay, by their timer. */
   private readonly retrying = new Map<NodeJS.Timeout, PendingJob<T>>();
   /** Jobs still running when stopConsuming gave up on them. */
   private readonly givenUp = new Set<PendingJob<T>>();
@@ -45,7 +45,18 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     const id = options.jobId ?? `auto-${++this.counter}`;
     if (this.known.has(id)) return;
     this.known.add(id);
-    this.waiting.push({ id, data, attempts: 0 });
+    const job = { id, data, attempts: 0 };
+    if (options.delayMs && options.delayMs > 0 && this.consuming) {
+      // A delayed job waits like a retry: handed back (takeUnfinished) if the process stops first.
+      const timer = setTimeout(() => {
+        this.retrying.delete(timer);
+        this.waiting.push(job);
+        this.pump();
+      }, options.delayMs);
+      this.retrying.set(timer, job);
+      return;
+    }
+    this.waiting.push(job);
     this.pump();
   }
 

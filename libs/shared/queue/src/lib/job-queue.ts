@@ -1,5 +1,5 @@
 /** The queues of the pipeline. */
-export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze' } as const;
+export const QUEUE_NAMES = { crawl: 'crawl', analyze: 'analyze', push: 'push', webhook: 'webhook' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface CrawlJob {
@@ -10,9 +10,22 @@ export interface AnalyzeJob {
   articleId: string;
 }
 
+/** A newly analysed article to run the users' rules and the For-You push on. */
+export interface PushJob {
+  articleId: string;
+}
+
+/** One attempt (1 = the first) of a webhook delivery. */
+export interface WebhookJob {
+  deliveryId: string;
+  attempt: number;
+}
+
 export interface EnqueueOptions {
   /** A deterministic id: adding a job whose id is still waiting or running is a no-op. */
   jobId?: string;
+  /** Runs the job no earlier than this many milliseconds from now. */
+  delayMs?: number;
 }
 
 export type JobHandler<T> = (data: T) => Promise<void>;

@@ -28,6 +28,11 @@ import { ReembeddingService } from './reembed/reembedding.service';
 import { ReadCoalescing } from './shared/read-coalescing';
 import { mapWebSubSubscription } from './websub/websub-subscription.mapper';
 import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
+import { DigestsService } from './push/digests.service';
+import { PushEventsService } from './push/push-events.service';
+import { mapDigestSettings, mapDueDigest, mapPushEvent, mapPushRule, mapWebhook, mapWebhookDelivery } from './push/push.mapper';
+import { PushRulesService } from './push/push-rules.service';
+import { WebhooksService } from './push/webhooks.service';
 
 /** The gRPC edge of storage: parse, delegate, map. */
 @Controller()
@@ -49,6 +54,10 @@ export class StorageController implements storage.StorageServiceController {
     private readonly fullText: FullTextWorkService,
     private readonly reads: ReadCoalescing,
     private readonly feedControls: FeedControlsService,
+    private readonly pushRules: PushRulesService,
+    private readonly pushEvents: PushEventsService,
+    private readonly webhooks: WebhooksService,
+    private readonly digests: DigestsService,
   ) {}
 
   async createSource(request: storage.CreateSourceRequest): Promise<storage.CreateSourceResponse> {
@@ -345,6 +354,105 @@ export class StorageController implements storage.StorageServiceController {
     this.reads.changed();
     await this.articleCache.invalidate((request.embeddings ?? []).map((e) => e.articleId));
     return { saved };
+  }
+
+  async createPushRule(request: storage.CreatePushRuleRequest, metadata?: Metadata): Promise<storage.CreatePushRuleResponse> {
+    return { rule: mapPushRule(await this.pushRules.create(requireActor(metadata), request.rule)) };
+  }
+
+  async getPushRule(request: storage.GetPushRuleRequest, metadata?: Metadata): Promise<storage.GetPushRuleResponse> {
+    return { rule: mapPushRule(await this.pushRules.get(requireActor(metadata), request.id)) };
+  }
+
+  async updatePushRule(request: storage.UpdatePushRuleRequest, metadata?: Metadata): Promise<storage.UpdatePushRuleResponse> {
+    return { rule: mapPushRule(await this.pushRules.update(requireActor(metadata), request.id, request.rule)) };
+  }
+
+  async listPushRules(_request: storage.ListPushRulesRequest, metadata?: Metadata): Promise<storage.ListPushRulesResponse> {
+    return { rules: (await this.pushRules.list(requireActor(metadata))).map(mapPushRule) };
+  }
+
+  async deletePushRule(request: storage.DeletePushRuleRequest, metadata?: Metadata): Promise<storage.DeletePushRuleResponse> {
+    await this.pushRules.delete(requireActor(metadata), request.id);
+    return {};
+  }
+
+  async applyPushRules(request: storage.ApplyPushRulesRequest): Promise<storage.ApplyPushRulesResponse> {
+    const outcome = await this.pushRules.apply(request.articleIds);
+    // mark_read changes what read-state searches answer.
+    if (outcome.hits > 0) this.reads.changed();
+    return outcome;
+  }
+
+  async appendPushEvents(request: storage.AppendPushEventsRequest): Promise<storage.AppendPushEventsResponse> {
+    return { added: await this.pushEvents.appendForYou(request.events) };
+  }
+
+  async listPushEvents(request: storage.ListPushEventsRequest, metadata?: Metadata): Promise<storage.ListPushEventsResponse> {
+    const { events, latestId } = await this.pushEvents.list(requireActor(metadata), request.afterId, request.limit);
+    return { events: events.map(mapPushEvent), latestId };
+  }
+
+  async listPushAudience(request: storage.ListPushAudienceRequest): Promise<storage.ListPushAudienceResponse> {
+    return { userIds: await this.pushEvents.audience(request.limit) };
+  }
+
+  async createWebhook(request: storage.CreateWebhookRequest, metadata?: Metadata): Promise<storage.CreateWebhookResponse> {
+    return { webhook: mapWebhook(await this.webhooks.create(requireActor(metadata), request)) };
+  }
+
+  async listWebhooks(_request: storage.ListWebhooksRequest, metadata?: Metadata): Promise<storage.ListWebhooksResponse> {
+    return { webhooks: (await this.webhooks.list(requireActor(metadata))).map(mapWebhook) };
+  }
+
+  async updateWebhook(request: storage.UpdateWebhookRequest, metadata?: Metadata): Promise<storage.UpdateWebhookResponse> {
+    return { webhook: mapWebhook(await this.webhooks.update(requireActor(metadata), request)) };
+  }
+
+  async deleteWebhook(request: storage.DeleteWebhookRequest, metadata?: Metadata): Promise<storage.DeleteWebhookResponse> {
+    await this.webhooks.delete(requireActor(metadata), request.id);
+    return {};
+  }
+
+  async testWebhook(request: storage.TestWebhookRequest, metadata?: Metadata): Promise<storage.TestWebhookResponse> {
+    return { delivery: mapWebhookDelivery(await this.webhooks.test(requireActor(metadata), request.id)) };
+  }
+
+  async listWebhookDeliveries(request: storage.ListWebhookDeliveriesRequest, metadata?: Metadata): Promise<storage.ListWebhookDeliveriesResponse> {
+    const deliveries = await this.webhooks.deliveries(requireActor(metadata), request.webhookId, request.limit);
+    return { deliveries: deliveries.map(mapWebhookDelivery) };
+  }
+
+  async getWebhookDelivery(request: storage.GetWebhookDeliveryRequest): Promise<storage.GetWebhookDeliveryResponse> {
+    return this.webhooks.forAttempt(request.deliveryId);
+  }
+
+  async recordWebhookAttempt(request: storage.RecordWebhookAttemptRequest): Promise<storage.RecordWebhookAttemptResponse> {
+    return this.webhooks.recordAttempt(request);
+  }
+
+  async listDueWebhookDeliveries(request: storage.ListDueWebhookDeliveriesRequest): Promise<storage.ListDueWebhookDeliveriesResponse> {
+    return { deliveries: await this.webhooks.listDue(request.limit) };
+  }
+
+  async getDigestSettings(_request: storage.GetDigestSettingsRequest, metadata?: Metadata): Promise<storage.GetDigestSettingsResponse> {
+    return { settings: mapDigestSettings(await this.digests.get(requireActor(metadata))) };
+  }
+
+  async putDigestSettings(request: storage.PutDigestSettingsRequest, metadata?: Metadata): Promise<storage.PutDigestSettingsResponse> {
+    return { settings: mapDigestSettings(await this.digests.put(requireActor(metadata), request)) };
+  }
+
+  async claimDueDigests(request: storage.ClaimDueDigestsRequest): Promise<storage.ClaimDueDigestsResponse> {
+    return { digests: (await this.digests.claimDue(request.limit, request.leaseSeconds)).map(mapDueDigest) };
+  }
+
+  async recordDigestSent(request: storage.RecordDigestSentRequest): Promise<storage.RecordDigestSentResponse> {
+    return { recorded: await this.digests.recordSent(request) };
+  }
+
+  async listDigestHits(request: storage.ListDigestHitsRequest, metadata?: Metadata): Promise<storage.ListDigestHitsResponse> {
+    return { articles: (await this.digests.hits(requireActor(metadata), request)).map(mapArticleRef) };
   }
 }
 

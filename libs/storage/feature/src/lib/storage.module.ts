@@ -28,6 +28,12 @@ import type { StoryLinkage } from './stories/story-choice';
 import { StorageController } from './storage.controller';
 import { WebSubSubscriptionsService } from './websub/websub-subscriptions.service';
 import { OWNS_QUEUE_FACTORY, StorageResources } from './storage-resources';
+import { createPushBus, PUSH_BUS } from '@autoglm/shared-push-bus';
+import { DigestsService } from './push/digests.service';
+import { PushEventsService } from './push/push-events.service';
+import { PushRulesService } from './push/push-rules.service';
+import { PushTrigger } from './push/push-trigger';
+import { WebhooksService } from './push/webhooks.service';
 
 export interface StorageModuleOptions {
   /** Time source (tests); the system clock by default. */
@@ -75,6 +81,12 @@ export class StorageModule {
         SearchService,
         SearchIndexBackfill,
         EmbeddedMaintenance,
+        { provide: PUSH_BUS, useFactory: () => createPushBus(config.redis.url) },
+        PushTrigger,
+        PushEventsService,
+        PushRulesService,
+        WebhooksService,
+        DigestsService,
       ],
     };
   }

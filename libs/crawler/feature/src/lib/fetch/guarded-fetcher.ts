@@ -188,9 +188,18 @@ export class GuardedFetcher implements OnApplicationShutdown {
    * 3xx comes back like any other status, which the caller judges.
    */
   async postForm(url: string, form: Readonly<Record<string, string>>): Promise<FetchResult> {
+    return this.post(url, { body: new URLSearchParams(form).toString(), contentType: 'application/x-www-form-urlencoded' });
+  }
+
+  /**
+   * POSTs a body (a WebSub hub request, a webhook delivery) under the same guard, deadline and
+   * body limit. Redirects are not followed (a body is not re-sent to another URL): a 3xx comes back
+   * like any other status, which the caller judges. Unsafe extra headers are dropped (safeHeaders).
+   */
+  async post(url: string, request: { body: string; contentType: string; headers?: Readonly<Record<string, string>>; timeoutMs?: number }): Promise<FetchResult> {
     const target = this.validate(url);
     const controller = new AbortController();
-    const deadlineMs = this.options.timeoutMs;
+    const deadlineMs = Math.min(this.options.timeoutMs, request.timeoutMs ?? this.options.timeoutMs);
     const timer = setTimeout(
       () => controller.abort(new FetchError(FetchFailure.Timeout, `timed out after ${deadlineMs} ms posting to ${url}`)),
       deadlineMs,
@@ -200,8 +209,8 @@ export class GuardedFetcher implements OnApplicationShutdown {
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'POST',
-        headers: { 'user-agent': this.options.userAgent, 'content-type': 'application/x-www-form-urlencoded', accept: '*/*' },
-        body: new URLSearchParams(form).toString(),
+        headers: { ...safeHeaders(request.headers), 'user-agent': this.options.userAgent, 'content-type': request.contentType, accept: '*/*' },
+        body: request.body,
         signal: controller.signal,
       });
       const headers = flattenHeaders(response.headers);

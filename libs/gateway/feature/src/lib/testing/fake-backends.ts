@@ -77,6 +77,20 @@ export class FakeBackends {
     listSavedSearches: rpc<StorageClient, 'listSavedSearches'>('storage', 'listSavedSearches'),
     getSavedSearch: rpc<StorageClient, 'getSavedSearch'>('storage', 'getSavedSearch'),
     deleteSavedSearch: rpc<StorageClient, 'deleteSavedSearch'>('storage', 'deleteSavedSearch'),
+    listPushEvents: rpc<StorageClient, 'listPushEvents'>('storage', 'listPushEvents'),
+    listPushRules: rpc<StorageClient, 'listPushRules'>('storage', 'listPushRules'),
+    createPushRule: rpc<StorageClient, 'createPushRule'>('storage', 'createPushRule'),
+    getPushRule: rpc<StorageClient, 'getPushRule'>('storage', 'getPushRule'),
+    updatePushRule: rpc<StorageClient, 'updatePushRule'>('storage', 'updatePushRule'),
+    deletePushRule: rpc<StorageClient, 'deletePushRule'>('storage', 'deletePushRule'),
+    listWebhooks: rpc<StorageClient, 'listWebhooks'>('storage', 'listWebhooks'),
+    createWebhook: rpc<StorageClient, 'createWebhook'>('storage', 'createWebhook'),
+    updateWebhook: rpc<StorageClient, 'updateWebhook'>('storage', 'updateWebhook'),
+    deleteWebhook: rpc<StorageClient, 'deleteWebhook'>('storage', 'deleteWebhook'),
+    testWebhook: rpc<StorageClient, 'testWebhook'>('storage', 'testWebhook'),
+    listWebhookDeliveries: rpc<StorageClient, 'listWebhookDeliveries'>('storage', 'listWebhookDeliveries'),
+    getDigestSettings: rpc<StorageClient, 'getDigestSettings'>('storage', 'getDigestSettings'),
+    putDigestSettings: rpc<StorageClient, 'putDigestSettings'>('storage', 'putDigestSettings'),
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),
@@ -99,6 +113,7 @@ export class FakeBackends {
     deleteFeedRule: rpc<RecommenderClient, 'deleteFeedRule'>('recommender', 'deleteFeedRule'),
     putFeedBlend: rpc<RecommenderClient, 'putFeedBlend'>('recommender', 'putFeedBlend'),
     putArticleFeedback: rpc<RecommenderClient, 'putArticleFeedback'>('recommender', 'putArticleFeedback'),
+    getDigest: rpc<RecommenderClient, 'getDigest'>('recommender', 'getDigest'),
   };
   readonly analysis = {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),

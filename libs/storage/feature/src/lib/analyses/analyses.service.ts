@@ -10,6 +10,7 @@ import { parseSimhash } from '../stories/simhash';
 import { StoryClustering } from '../stories/story-clustering';
 import { isUuid } from '../shared/ids';
 import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
+import { PushTrigger } from '../push/push-trigger';
 
 const MAX_EMBEDDING_IDS = 1000;
 /** Items per SaveAnalyses / GetAnalysisInputs request. */
@@ -60,6 +61,7 @@ export class AnalysesService {
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
     private readonly hnsw: HnswIndexes,
     private readonly stories: StoryClustering,
+    private readonly push: PushTrigger,
   ) {}
 
   /** Keeps an article's LLM summary, replacing the previous one (a replayed job leaves one row). */
@@ -154,6 +156,9 @@ export class AnalysesService {
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
     for (const dims of new Set(wellFormed.flatMap((row) => (row.embedding && found.has(row.articleId) ? [row.embedding.length] : [])))) {
       await this.hnsw.ensure(dims);
+    }
+    for (const articleId of new Set(wellFormed.filter((row) => found.has(row.articleId)).map((row) => row.articleId))) {
+      await this.push.articleAnalysed(articleId);
     }
     return rows.filter((row) => !found.has(row.articleId)).map((row) => row.articleId);
   }

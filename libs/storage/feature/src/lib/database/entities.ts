@@ -19,6 +19,13 @@ import { UserEntity } from './user.entity';
 import { ArticleFeedbackEntity } from './article-feedback.entity';
 import { FeedBlendEntity } from './feed-blend.entity';
 import { FeedRuleEntity } from './feed-rule.entity';
+import { DigestSettingEntity } from './digest-setting.entity';
+import { PushEventEntity } from './push-event.entity';
+import { PushRuleHitEntity } from './push-rule-hit.entity';
+import { PushRuleEntity } from './push-rule.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
 export const STORAGE_ENTITIES = [
@@ -43,4 +50,11 @@ export const STORAGE_ENTITIES = [
   FeedBlendEntity,
   ArticleFeedbackEntity,
   ArticleLlmSummaryEntity,
+  PushRuleEntity,
+  PushRuleHitEntity,
+  PushEventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  DigestSettingEntity,
 ];

@@ -15,6 +15,7 @@ import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
 import { AddFeedControls1795950000000 } from './1795950000000-AddFeedControls';
 import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicateOf';
 import { AddArticleLlmSummaries1795940000000 } from './1795940000000-AddArticleLlmSummaries';
+import { AddPushRulesWebhooksDigests1795910000000 } from './1795910000000-AddPushRulesWebhooksDigests';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const STORAGE_MIGRATIONS = [
   AddFeedControls1795950000000,
   AddNearDuplicateOf1795950000001,
   AddArticleLlmSummaries1795940000000,
+  AddPushRulesWebhooksDigests1795910000000,
 ];

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { InProcessQueueFactory } from '@autoglm/shared-queue';
 import { AnalysesService } from '../analyses/analyses.service';
+import { PushTrigger } from '../push/push-trigger';
 import { openStorageDatabase, type StorageDatabase } from '../database/storage-database';
 import { SearchSegmenter } from '../search/search-segmenter';
 import { systemClock } from '../shared/clock';
@@ -124,7 +126,7 @@ describe('kNN over an HNSW index (PGlite, pgvector)', () => {
   });
 
   it('creates the index when the first embedding of another dimension is saved', async () => {
-    const analyses = new AnalysesService(db, systemClock, hnsw, new StoryClustering(db));
+    const analyses = new AnalysesService(db, systemClock, hnsw, new StoryClustering(db), new PushTrigger(new InProcessQueueFactory()));
     const [{ id }] = (await db.dataSource.query(`SELECT id FROM articles LIMIT 1`)) as Array<{ id: string }>;
 
     await analyses.save({

@@ -8,6 +8,7 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import {
   ArticleFeedback,
   ArticleRef,
@@ -94,6 +95,25 @@ export interface PutArticleFeedbackResponse {
   feedback?: ArticleFeedback | undefined;
 }
 
+export interface GetDigestRequest {
+  period: string;
+}
+
+export interface DigestItem {
+  article: ArticleRef | undefined;
+  reason: string;
+  score: number;
+}
+
+export interface GetDigestResponse {
+  period: string;
+  since: Timestamp | undefined;
+  until: Timestamp | undefined;
+  items: DigestItem[];
+  html: string;
+  text: string;
+}
+
 /** RecommenderService learns from reading events and ranks articles per user. */
 
 export interface RecommenderServiceClient {
@@ -115,6 +135,13 @@ export interface RecommenderServiceClient {
   putFeedBlend(request: PutFeedBlendRequest, metadata?: Metadata): Observable<PutFeedBlendResponse>;
 
   putArticleFeedback(request: PutArticleFeedbackRequest, metadata?: Metadata): Observable<PutArticleFeedbackResponse>;
+
+  /**
+   * GetDigest composes the actor's digest for a period ("hourly" or "daily"): the top stories of that period for
+   * them (rule hits with the digest action first, then the For-You ranking), with summaries, as items, HTML and text.
+   */
+
+  getDigest(request: GetDigestRequest, metadata?: Metadata): Observable<GetDigestResponse>;
 }
 
 /** RecommenderService learns from reading events and ranks articles per user. */
@@ -159,6 +186,16 @@ export interface RecommenderServiceController {
     request: PutArticleFeedbackRequest,
     metadata?: Metadata,
   ): Promise<PutArticleFeedbackResponse> | Observable<PutArticleFeedbackResponse> | PutArticleFeedbackResponse;
+
+  /**
+   * GetDigest composes the actor's digest for a period ("hourly" or "daily"): the top stories of that period for
+   * them (rule hits with the digest action first, then the For-You ranking), with summaries, as items, HTML and text.
+   */
+
+  getDigest(
+    request: GetDigestRequest,
+    metadata?: Metadata,
+  ): Promise<GetDigestResponse> | Observable<GetDigestResponse> | GetDigestResponse;
 }
 
 export function RecommenderServiceControllerMethods() {
@@ -171,6 +208,7 @@ export function RecommenderServiceControllerMethods() {
       "deleteFeedRule",
       "putFeedBlend",
       "putArticleFeedback",
+      "getDigest",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

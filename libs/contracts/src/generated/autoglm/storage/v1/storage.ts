@@ -962,6 +962,321 @@ export interface SaveLlmSummaryRequest {
 export interface SaveLlmSummaryResponse {
 }
 
+/**
+ * PushRuleInput: what a user writes. keywords are words or phrases (matched case-folded on word boundaries in
+ * the title, summary, keywords and text); topics and source_ids are exact. Every non-empty list must match (one
+ * of its entries); at least one list is non-empty. actions: notify, webhook, digest, mark_read, mute.
+ */
+export interface PushRuleInput {
+  name: string;
+  keywords: string[];
+  topics: string[];
+  sourceIds: string[];
+  actions: string[];
+  enabled: boolean;
+}
+
+export interface PushRule {
+  id: string;
+  name: string;
+  keywords: string[];
+  topics: string[];
+  sourceIds: string[];
+  actions: string[];
+  enabled: boolean;
+  createdAt: Timestamp | undefined;
+  updatedAt: Timestamp | undefined;
+}
+
+export interface CreatePushRuleRequest {
+  rule: PushRuleInput | undefined;
+}
+
+export interface GetPushRuleRequest {
+  id: string;
+}
+
+export interface UpdatePushRuleRequest {
+  id: string;
+  rule: PushRuleInput | undefined;
+}
+
+export interface CreatePushRuleResponse {
+  rule: PushRule | undefined;
+}
+
+export interface GetPushRuleResponse {
+  rule: PushRule | undefined;
+}
+
+export interface UpdatePushRuleResponse {
+  rule: PushRule | undefined;
+}
+
+export interface ListPushRulesRequest {
+}
+
+export interface ListPushRulesResponse {
+  rules: PushRule[];
+}
+
+export interface DeletePushRuleRequest {
+  id: string;
+}
+
+export interface DeletePushRuleResponse {
+}
+
+export interface ApplyPushRulesRequest {
+  articleIds: string[];
+}
+
+export interface ApplyPushRulesResponse {
+  /** hits: new (rule, article) pairs; events: stream events added; deliveries: webhook deliveries queued. */
+  hits: number;
+  events: number;
+  deliveries: number;
+}
+
+export interface ForYouCandidate {
+  userId: string;
+  articleId: string;
+  score: number;
+  reason: string;
+}
+
+export interface AppendPushEventsRequest {
+  events: ForYouCandidate[];
+}
+
+export interface AppendPushEventsResponse {
+  added: number;
+}
+
+/** PushEvent is one event of a user's stream; kind is "for_you" or "rule_hit". */
+export interface PushEvent {
+  /** id: a decimal number, increasing (the stream's event id). */
+  id: string;
+  kind: string;
+  article: ArticleRef | undefined;
+  ruleId: string;
+  ruleName: string;
+  score: number;
+  reason: string;
+  createdAt: Timestamp | undefined;
+}
+
+export interface ListPushEventsRequest {
+  /** after_id: a decimal event id; empty or "0": from the oldest. */
+  afterId: string;
+  limit: number;
+}
+
+export interface ListPushEventsResponse {
+  events: PushEvent[];
+  /** latest_id: the user's newest event id ("0" when none), whatever after_id and limit were. */
+  latestId: string;
+}
+
+export interface ListPushAudienceRequest {
+  limit: number;
+}
+
+export interface ListPushAudienceResponse {
+  userIds: string[];
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  enabled: boolean;
+  consecutiveFailures: number;
+  disabledReason: string;
+  createdAt: Timestamp | undefined;
+}
+
+export interface CreateWebhookRequest {
+  url: string;
+  description: string;
+  /** secret: the HMAC-SHA256 key (made by the gateway, shown to the user once). */
+  secret: string;
+}
+
+export interface CreateWebhookResponse {
+  webhook: Webhook | undefined;
+}
+
+export interface UpdateWebhookResponse {
+  webhook: Webhook | undefined;
+}
+
+export interface ListWebhooksRequest {
+}
+
+export interface ListWebhooksResponse {
+  webhooks: Webhook[];
+}
+
+export interface UpdateWebhookRequest {
+  id: string;
+  url?: string | undefined;
+  description?:
+    | string
+    | undefined;
+  /** enabled: true re-enables an endpoint that was disabled after failures (its failure count restarts). */
+  enabled?: boolean | undefined;
+}
+
+export interface DeleteWebhookRequest {
+  id: string;
+}
+
+export interface DeleteWebhookResponse {
+}
+
+export interface TestWebhookRequest {
+  id: string;
+}
+
+export interface TestWebhookResponse {
+  delivery: WebhookDelivery | undefined;
+}
+
+export interface WebhookAttempt {
+  attempt: number;
+  /** status_code: the receiver's HTTP status; 0 when there was no answer (see error). */
+  statusCode: number;
+  error: string;
+  durationMs: number;
+  createdAt: Timestamp | undefined;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventType: string;
+  /** state: pending, delivered or failed. */
+  state: string;
+  attempts: number;
+  nextAttemptAt: Timestamp | undefined;
+  createdAt: Timestamp | undefined;
+  attemptLog: WebhookAttempt[];
+}
+
+export interface ListWebhookDeliveriesRequest {
+  webhookId: string;
+  limit: number;
+}
+
+export interface ListWebhookDeliveriesResponse {
+  deliveries: WebhookDelivery[];
+}
+
+export interface GetWebhookDeliveryRequest {
+  deliveryId: string;
+}
+
+export interface GetWebhookDeliveryResponse {
+  /** deliverable: pending, and its endpoint enabled; else nothing is sent. */
+  deliverable: boolean;
+  url: string;
+  secret: string;
+  body: string;
+  eventType: string;
+  attempts: number;
+}
+
+export interface RecordWebhookAttemptRequest {
+  deliveryId: string;
+  /** attempt: 1 for the first; an attempt that is not the delivery's next one is ignored. */
+  attempt: number;
+  ok: boolean;
+  statusCode: number;
+  error: string;
+  durationMs: number;
+}
+
+export interface RecordWebhookAttemptResponse {
+  state: string;
+  /** retry_in_ms: when state is pending, the wait before the next attempt. */
+  retryInMs: number;
+  endpointDisabled: boolean;
+}
+
+export interface ListDueWebhookDeliveriesRequest {
+  limit: number;
+}
+
+export interface DueWebhookDelivery {
+  deliveryId: string;
+  attempts: number;
+}
+
+export interface ListDueWebhookDeliveriesResponse {
+  deliveries: DueWebhookDelivery[];
+}
+
+/** DigestSettings: period is "off", "hourly" or "daily"; email receives it when SMTP is configured. */
+export interface DigestSettings {
+  period: string;
+  email: string;
+  lastSentAt: Timestamp | undefined;
+}
+
+export interface GetDigestSettingsRequest {
+}
+
+export interface PutDigestSettingsRequest {
+  period: string;
+  email: string;
+}
+
+export interface GetDigestSettingsResponse {
+  settings: DigestSettings | undefined;
+}
+
+export interface PutDigestSettingsResponse {
+  settings: DigestSettings | undefined;
+}
+
+export interface ClaimDueDigestsRequest {
+  limit: number;
+  leaseSeconds: number;
+}
+
+export interface DueDigest {
+  userId: string;
+  userName: string;
+  email: string;
+  period: string;
+  /** window_start: the hour or day (UTC) this digest is for; since: where its period begins. */
+  windowStart: Timestamp | undefined;
+  since: Timestamp | undefined;
+}
+
+export interface ClaimDueDigestsResponse {
+  digests: DueDigest[];
+}
+
+export interface RecordDigestSentRequest {
+  userId: string;
+  windowStart: Timestamp | undefined;
+}
+
+export interface RecordDigestSentResponse {
+  recorded: boolean;
+}
+
+export interface ListDigestHitsRequest {
+  since: Timestamp | undefined;
+  limit: number;
+}
+
+export interface ListDigestHitsResponse {
+  articles: ArticleRef[];
+}
+
 /** StorageService is the only owner of the database. */
 
 export interface StorageServiceClient {
@@ -1186,6 +1501,105 @@ export interface StorageServiceClient {
     request: RecordFullTextResultRequest,
     metadata?: Metadata,
   ): Observable<RecordFullTextResultResponse>;
+
+  /**
+   * Push to users: rules, the per-user event stream, webhooks and digests. Calls marked (actor) act for the
+   * call's x-autoglm-actor and only see that user's rows (another user's id is NOT_FOUND); the others are
+   * service calls of the push worker, the webhook sender and the digest sender.
+   * CreatePushRule (actor) makes a rule: conditions (keywords, topics, source ids) and actions.
+   */
+
+  createPushRule(request: CreatePushRuleRequest, metadata?: Metadata): Observable<CreatePushRuleResponse>;
+
+  getPushRule(request: GetPushRuleRequest, metadata?: Metadata): Observable<GetPushRuleResponse>;
+
+  /** UpdatePushRule (actor) replaces a rule's name, conditions, actions and enabled flag. */
+
+  updatePushRule(request: UpdatePushRuleRequest, metadata?: Metadata): Observable<UpdatePushRuleResponse>;
+
+  listPushRules(request: ListPushRulesRequest, metadata?: Metadata): Observable<ListPushRulesResponse>;
+
+  deletePushRule(request: DeletePushRuleRequest, metadata?: Metadata): Observable<DeletePushRuleResponse>;
+
+  /**
+   * ApplyPushRules matches every enabled rule against newly analysed articles; each new (rule, article) hit runs
+   * the rule's actions once (notify: a stream event; webhook: a delivery per enabled endpoint; digest; mark read;
+   * mute: a hide event), in one transaction. A replay of the same articles changes nothing.
+   */
+
+  applyPushRules(request: ApplyPushRulesRequest, metadata?: Metadata): Observable<ApplyPushRulesResponse>;
+
+  /** AppendPushEvents adds For-You events (one per user and article at most) and announces them on the push bus. */
+
+  appendPushEvents(request: AppendPushEventsRequest, metadata?: Metadata): Observable<AppendPushEventsResponse>;
+
+  /** ListPushEvents (actor): the user's events after after_id, oldest first, at most limit, and the newest id. */
+
+  listPushEvents(request: ListPushEventsRequest, metadata?: Metadata): Observable<ListPushEventsResponse>;
+
+  /** ListPushAudience: users with reading events, most recently active first (the For-You push scores them). */
+
+  listPushAudience(request: ListPushAudienceRequest, metadata?: Metadata): Observable<ListPushAudienceResponse>;
+
+  /** Webhook endpoints (actor). The secret is given on creation and never returned. */
+
+  createWebhook(request: CreateWebhookRequest, metadata?: Metadata): Observable<CreateWebhookResponse>;
+
+  listWebhooks(request: ListWebhooksRequest, metadata?: Metadata): Observable<ListWebhooksResponse>;
+
+  updateWebhook(request: UpdateWebhookRequest, metadata?: Metadata): Observable<UpdateWebhookResponse>;
+
+  deleteWebhook(request: DeleteWebhookRequest, metadata?: Metadata): Observable<DeleteWebhookResponse>;
+
+  /** TestWebhook (actor) queues a "ping" delivery to the endpoint. */
+
+  testWebhook(request: TestWebhookRequest, metadata?: Metadata): Observable<TestWebhookResponse>;
+
+  /** ListWebhookDeliveries (actor): an endpoint's deliveries, newest first, each with its attempts. */
+
+  listWebhookDeliveries(
+    request: ListWebhookDeliveriesRequest,
+    metadata?: Metadata,
+  ): Observable<ListWebhookDeliveriesResponse>;
+
+  /** GetWebhookDelivery: what the sender needs for the next attempt (deliverable false: nothing to do). */
+
+  getWebhookDelivery(request: GetWebhookDeliveryRequest, metadata?: Metadata): Observable<GetWebhookDeliveryResponse>;
+
+  /**
+   * RecordWebhookAttempt logs an attempt and decides what follows: delivered, a retry after retry_in_ms, or
+   * failed; consecutive failures past the limit disable the endpoint. A stale attempt number changes nothing.
+   */
+
+  recordWebhookAttempt(
+    request: RecordWebhookAttemptRequest,
+    metadata?: Metadata,
+  ): Observable<RecordWebhookAttemptResponse>;
+
+  /** ListDueWebhookDeliveries: pending deliveries whose attempt is due (work lost with a queue is found again). */
+
+  listDueWebhookDeliveries(
+    request: ListDueWebhookDeliveriesRequest,
+    metadata?: Metadata,
+  ): Observable<ListDueWebhookDeliveriesResponse>;
+
+  /** Digest settings (actor). */
+
+  getDigestSettings(request: GetDigestSettingsRequest, metadata?: Metadata): Observable<GetDigestSettingsResponse>;
+
+  putDigestSettings(request: PutDigestSettingsRequest, metadata?: Metadata): Observable<PutDigestSettingsResponse>;
+
+  /** ClaimDueDigests: users whose digest window has not been sent, claimed for lease_seconds (FOR UPDATE SKIP LOCKED). */
+
+  claimDueDigests(request: ClaimDueDigestsRequest, metadata?: Metadata): Observable<ClaimDueDigestsResponse>;
+
+  /** RecordDigestSent marks a window sent (only a newer window than the last one recorded counts). */
+
+  recordDigestSent(request: RecordDigestSentRequest, metadata?: Metadata): Observable<RecordDigestSentResponse>;
+
+  /** ListDigestHits (actor): articles that rules with the digest action put aside since a time, newest first. */
+
+  listDigestHits(request: ListDigestHitsRequest, metadata?: Metadata): Observable<ListDigestHitsResponse>;
 }
 
 /** StorageService is the only owner of the database. */
@@ -1565,6 +1979,168 @@ export interface StorageServiceController {
     request: RecordFullTextResultRequest,
     metadata?: Metadata,
   ): Promise<RecordFullTextResultResponse> | Observable<RecordFullTextResultResponse> | RecordFullTextResultResponse;
+
+  /**
+   * Push to users: rules, the per-user event stream, webhooks and digests. Calls marked (actor) act for the
+   * call's x-autoglm-actor and only see that user's rows (another user's id is NOT_FOUND); the others are
+   * service calls of the push worker, the webhook sender and the digest sender.
+   * CreatePushRule (actor) makes a rule: conditions (keywords, topics, source ids) and actions.
+   */
+
+  createPushRule(
+    request: CreatePushRuleRequest,
+    metadata?: Metadata,
+  ): Promise<CreatePushRuleResponse> | Observable<CreatePushRuleResponse> | CreatePushRuleResponse;
+
+  getPushRule(
+    request: GetPushRuleRequest,
+    metadata?: Metadata,
+  ): Promise<GetPushRuleResponse> | Observable<GetPushRuleResponse> | GetPushRuleResponse;
+
+  /** UpdatePushRule (actor) replaces a rule's name, conditions, actions and enabled flag. */
+
+  updatePushRule(
+    request: UpdatePushRuleRequest,
+    metadata?: Metadata,
+  ): Promise<UpdatePushRuleResponse> | Observable<UpdatePushRuleResponse> | UpdatePushRuleResponse;
+
+  listPushRules(
+    request: ListPushRulesRequest,
+    metadata?: Metadata,
+  ): Promise<ListPushRulesResponse> | Observable<ListPushRulesResponse> | ListPushRulesResponse;
+
+  deletePushRule(
+    request: DeletePushRuleRequest,
+    metadata?: Metadata,
+  ): Promise<DeletePushRuleResponse> | Observable<DeletePushRuleResponse> | DeletePushRuleResponse;
+
+  /**
+   * ApplyPushRules matches every enabled rule against newly analysed articles; each new (rule, article) hit runs
+   * the rule's actions once (notify: a stream event; webhook: a delivery per enabled endpoint; digest; mark read;
+   * mute: a hide event), in one transaction. A replay of the same articles changes nothing.
+   */
+
+  applyPushRules(
+    request: ApplyPushRulesRequest,
+    metadata?: Metadata,
+  ): Promise<ApplyPushRulesResponse> | Observable<ApplyPushRulesResponse> | ApplyPushRulesResponse;
+
+  /** AppendPushEvents adds For-You events (one per user and article at most) and announces them on the push bus. */
+
+  appendPushEvents(
+    request: AppendPushEventsRequest,
+    metadata?: Metadata,
+  ): Promise<AppendPushEventsResponse> | Observable<AppendPushEventsResponse> | AppendPushEventsResponse;
+
+  /** ListPushEvents (actor): the user's events after after_id, oldest first, at most limit, and the newest id. */
+
+  listPushEvents(
+    request: ListPushEventsRequest,
+    metadata?: Metadata,
+  ): Promise<ListPushEventsResponse> | Observable<ListPushEventsResponse> | ListPushEventsResponse;
+
+  /** ListPushAudience: users with reading events, most recently active first (the For-You push scores them). */
+
+  listPushAudience(
+    request: ListPushAudienceRequest,
+    metadata?: Metadata,
+  ): Promise<ListPushAudienceResponse> | Observable<ListPushAudienceResponse> | ListPushAudienceResponse;
+
+  /** Webhook endpoints (actor). The secret is given on creation and never returned. */
+
+  createWebhook(
+    request: CreateWebhookRequest,
+    metadata?: Metadata,
+  ): Promise<CreateWebhookResponse> | Observable<CreateWebhookResponse> | CreateWebhookResponse;
+
+  listWebhooks(
+    request: ListWebhooksRequest,
+    metadata?: Metadata,
+  ): Promise<ListWebhooksResponse> | Observable<ListWebhooksResponse> | ListWebhooksResponse;
+
+  updateWebhook(
+    request: UpdateWebhookRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateWebhookResponse> | Observable<UpdateWebhookResponse> | UpdateWebhookResponse;
+
+  deleteWebhook(
+    request: DeleteWebhookRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteWebhookResponse> | Observable<DeleteWebhookResponse> | DeleteWebhookResponse;
+
+  /** TestWebhook (actor) queues a "ping" delivery to the endpoint. */
+
+  testWebhook(
+    request: TestWebhookRequest,
+    metadata?: Metadata,
+  ): Promise<TestWebhookResponse> | Observable<TestWebhookResponse> | TestWebhookResponse;
+
+  /** ListWebhookDeliveries (actor): an endpoint's deliveries, newest first, each with its attempts. */
+
+  listWebhookDeliveries(
+    request: ListWebhookDeliveriesRequest,
+    metadata?: Metadata,
+  ): Promise<ListWebhookDeliveriesResponse> | Observable<ListWebhookDeliveriesResponse> | ListWebhookDeliveriesResponse;
+
+  /** GetWebhookDelivery: what the sender needs for the next attempt (deliverable false: nothing to do). */
+
+  getWebhookDelivery(
+    request: GetWebhookDeliveryRequest,
+    metadata?: Metadata,
+  ): Promise<GetWebhookDeliveryResponse> | Observable<GetWebhookDeliveryResponse> | GetWebhookDeliveryResponse;
+
+  /**
+   * RecordWebhookAttempt logs an attempt and decides what follows: delivered, a retry after retry_in_ms, or
+   * failed; consecutive failures past the limit disable the endpoint. A stale attempt number changes nothing.
+   */
+
+  recordWebhookAttempt(
+    request: RecordWebhookAttemptRequest,
+    metadata?: Metadata,
+  ): Promise<RecordWebhookAttemptResponse> | Observable<RecordWebhookAttemptResponse> | RecordWebhookAttemptResponse;
+
+  /** ListDueWebhookDeliveries: pending deliveries whose attempt is due (work lost with a queue is found again). */
+
+  listDueWebhookDeliveries(
+    request: ListDueWebhookDeliveriesRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<ListDueWebhookDeliveriesResponse>
+    | Observable<ListDueWebhookDeliveriesResponse>
+    | ListDueWebhookDeliveriesResponse;
+
+  /** Digest settings (actor). */
+
+  getDigestSettings(
+    request: GetDigestSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<GetDigestSettingsResponse> | Observable<GetDigestSettingsResponse> | GetDigestSettingsResponse;
+
+  putDigestSettings(
+    request: PutDigestSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<PutDigestSettingsResponse> | Observable<PutDigestSettingsResponse> | PutDigestSettingsResponse;
+
+  /** ClaimDueDigests: users whose digest window has not been sent, claimed for lease_seconds (FOR UPDATE SKIP LOCKED). */
+
+  claimDueDigests(
+    request: ClaimDueDigestsRequest,
+    metadata?: Metadata,
+  ): Promise<ClaimDueDigestsResponse> | Observable<ClaimDueDigestsResponse> | ClaimDueDigestsResponse;
+
+  /** RecordDigestSent marks a window sent (only a newer window than the last one recorded counts). */
+
+  recordDigestSent(
+    request: RecordDigestSentRequest,
+    metadata?: Metadata,
+  ): Promise<RecordDigestSentResponse> | Observable<RecordDigestSentResponse> | RecordDigestSentResponse;
+
+  /** ListDigestHits (actor): articles that rules with the digest action put aside since a time, newest first. */
+
+  listDigestHits(
+    request: ListDigestHitsRequest,
+    metadata?: Metadata,
+  ): Promise<ListDigestHitsResponse> | Observable<ListDigestHitsResponse> | ListDigestHitsResponse;
 }
 
 export function StorageServiceControllerMethods() {
@@ -1624,6 +2200,29 @@ export function StorageServiceControllerMethods() {
       "saveWebSubSubscription",
       "claimFullTextWork",
       "recordFullTextResult",
+      "createPushRule",
+      "getPushRule",
+      "updatePushRule",
+      "listPushRules",
+      "deletePushRule",
+      "applyPushRules",
+      "appendPushEvents",
+      "listPushEvents",
+      "listPushAudience",
+      "createWebhook",
+      "listWebhooks",
+      "updateWebhook",
+      "deleteWebhook",
+      "testWebhook",
+      "listWebhookDeliveries",
+      "getWebhookDelivery",
+      "recordWebhookAttempt",
+      "listDueWebhookDeliveries",
+      "getDigestSettings",
+      "putDigestSettings",
+      "claimDueDigests",
+      "recordDigestSent",
+      "listDigestHits",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
