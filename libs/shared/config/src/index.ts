@@ -1,3 +1,4 @@
 export * from './lib/app-config';
 export * from './lib/load-config';
 export * from './lib/rate-limit-config';
+export * from './lib/deployment-config';

@@ -11,18 +11,14 @@ import {
   type ServiceName,
   type WebPageOptions,
 } from './app-config';
+import { ConfigError } from './config-error';
+import { validateDistinctPorts, type Deployment } from './deployment-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
 
 /** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
 const xpath = require('xpath') as { parse(expression: string): unknown };
 
-/** A configuration problem, named precisely so the operator can fix it. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -394,9 +390,6 @@ function validateGrpcSecurity(security: AppConfig['grpcSecurity']): void {
   }
 }
 
-/** How a process runs the services: all in one process (apps/autoglm), or one service per process. */
-export type Deployment = 'embedded' | 'distributed';
-
 /**
  * Checks, at start-up, that the services of a distributed deployment authenticate each other: a
  * process that serves one service must be given the shared token, or be told explicitly to run
@@ -418,6 +411,7 @@ function validate(config: AppConfig): void {
       throw new ConfigError(`grpc.${s} must be host:port, got "${config.grpc[s]}" (GRPC_${s.toUpperCase()}_URL)`);
     }
   }
+  validateDistinctPorts(config);
   if (config.database.url && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
