@@ -61,6 +61,7 @@ export function defaultConfig(): AppConfig {
     runtime: { heapGrowingPercent: 50 },
     database: { url: '', dataDir: './data/pglite' },
     redis: { url: '' },
+    queue: { sweepIntervalMs: 30_000 },
     sources: [],
     secrets: {},
     scheduler: {
@@ -297,6 +298,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (env['DATABASE_URL'] !== undefined) config.database.url = env['DATABASE_URL'];
   if (env['DATA_DIR']) config.database.dataDir = env['DATA_DIR'];
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
+  const sweepInterval = int('QUEUE_SWEEP_INTERVAL_MS');
+  if (sweepInterval !== undefined) config.queue.sweepIntervalMs = sweepInterval;
   if (env['MODEL_DIR']) config.analysis.modelDir = env['MODEL_DIR'];
   if (env['AUTOGLM_ALLOW_HOSTS']) config.crawler.allowHosts = env['AUTOGLM_ALLOW_HOSTS'].split(',').map((s) => s.trim()).filter(Boolean);
   if (env['CRAWLER_ROBOTS_TXT'] !== undefined) config.crawler.robotsTxt.enabled = env['CRAWLER_ROBOTS_TXT'] !== 'false';
@@ -417,6 +420,10 @@ function validate(config: AppConfig): void {
   }
   if (config.redis.url && !/^rediss?:\/\//.test(config.redis.url)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  }
+  const sweepInterval = config.queue?.sweepIntervalMs;
+  if (!isWholeNumber(sweepInterval) || sweepInterval < 200 || sweepInterval > 3_600_000) {
+    throw new ConfigError(`queue.sweepIntervalMs must be an integer between 200 and 3600000, got ${JSON.stringify(sweepInterval)} (QUEUE_SWEEP_INTERVAL_MS)`);
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   validateGrpcSecurity(config.grpcSecurity);
