@@ -21,13 +21,20 @@ export function rssFeed(feed: number, items: number): string {
 /** A route of the fixture server: answers a request, or returns false to pass it on. */
 export type FeedRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-/** `/feed-<n>.xml` → rssFeed(n, items), after `delayMs(n)` (so crawls are still running when a fault comes). */
-export function numberedFeeds(items: number, delayMs: (feed: number) => number = () => 0): FeedRoute {
+/**
+ * `/feed-<n>.xml` → rssFeed(n, items), after `delayMs(n, request)` where `request` counts the
+ * requests for that feed from 1 (the first is the probe of the source's creation): crawls can be
+ * kept in flight when a fault comes without slowing down adding the source.
+ */
+export function numberedFeeds(items: number, delayMs: (feed: number, request: number) => number = () => 0): FeedRoute {
+  const requests = new Map<number, number>();
   return (req, res) => {
     const match = /^\/feed-(\d+)\.xml$/.exec(req.url ?? '');
     if (!match) return false;
     const feed = Number(match[1]);
-    setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed(feed, items)), delayMs(feed));
+    const request = (requests.get(feed) ?? 0) + 1;
+    requests.set(feed, request);
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed(feed, items)), delayMs(feed, request));
     return true;
   };
 }
