@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { checkQueueConfiguration, ConfigError, loadConfig, type AppConfig } from '@autoglm/shared-config';
+import { freePort } from '@autoglm/shared-grpc';
 import { parseReplicas, planDistributed, serviceCommand } from './distributed/launch-plan';
-import { freePort, ServiceSupervisor } from './distributed/service-supervisor';
+import { ServiceSupervisor } from './distributed/service-supervisor';
 
 /**
  * `npm run start:distributed [-- --replicas crawler=2,analysis=2]`: every service as its own

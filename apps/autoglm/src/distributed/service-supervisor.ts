@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { ServiceProcessPlan } from './launch-plan';
 
 /** Where the supervisor's own lines and its children's prefixed lines go. */
@@ -44,19 +44,6 @@ function accepts(host: string, port: number): Promise<boolean> {
 }
 
 const MAX_RESTART_DELAY_MS = 30_000;
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (for the extra replicas' gRPC servers). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * Runs each service of a distributed deployment as a child process (its own process group, so a

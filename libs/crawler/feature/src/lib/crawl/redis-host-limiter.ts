@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createClient } from 'redis';
+import { failFastRedisClient, type FailFastRedis } from '@autoglm/shared-cache';
 import { KeyedSemaphore, type HostLimiter } from './keyed-semaphore';
 
 /**
@@ -54,7 +54,7 @@ const WARNING_INTERVAL_MS = 60_000;
  * slow, fetches go ahead under the process's own limit (a warning at most once a minute).
  */
 export class RedisHostLimiter implements HostLimiter, OnModuleInit, OnApplicationShutdown {
-  private readonly client: ReturnType<typeof createClient>;
+  private readonly client: FailFastRedis;
   private readonly local: KeyedSemaphore;
   private readonly logger: Pick<Logger, 'warn' | 'log'>;
   private lastWarningAt = Number.NEGATIVE_INFINITY;
@@ -62,12 +62,7 @@ export class RedisHostLimiter implements HostLimiter, OnModuleInit, OnApplicatio
   constructor(private readonly options: RedisHostLimiterOptions) {
     this.local = new KeyedSemaphore(options.limit);
     this.logger = options.logger ?? new Logger(RedisHostLimiter.name);
-    this.client = createClient({
-      url: options.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3_000) },
-    });
-    this.client.on('error', (error: Error) => this.warn(`Redis error: ${error.message}`));
+    this.client = failFastRedisClient(options.url, (error) => this.warn(`Redis error: ${error.message}`));
   }
 
   /** Waits a moment for the first connection; without it the crawler starts anyway (the client keeps reconnecting). */
