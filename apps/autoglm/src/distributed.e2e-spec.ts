@@ -7,6 +7,7 @@ import { numberedFeeds, serveFeeds, type FeedRoute } from './testing/feed-server
 import { LauncherProcess } from './testing/launcher-process';
 import { completeCounts, pipelineCounts, queuedForAnalysis } from './testing/pipeline-counts';
 import { TestRedisServer } from './testing/redis-server';
+import { TcpProxy } from './testing/tcp-proxy';
 import { startServerBackend, type ServerBackend } from './testing/server-backend';
 
 /**
@@ -17,6 +18,7 @@ import { startServerBackend, type ServerBackend } from './testing/server-backend
  * - kill -9 of a crawler and of an analysis worker mid-job (the launcher restarts them; BullMQ hands
  *   their stalled jobs to a worker);
  * - Redis killed and started again empty (queues lost; storage's sweeper recreates the work);
+ * - PostgreSQL unreachable for a while (a TCP proxy in front of it is cut; the machine's server runs on);
  * - a poison feed and a tarpit feed server dripping one byte a second (bounded by the fetch deadline);
  * - the recommender killed while the gateway serves it (503 within the RPC deadline, 200 after);
  * - SIGTERM to the whole deployment (every process exits 0).
@@ -26,6 +28,9 @@ import { startServerBackend, type ServerBackend } from './testing/server-backend
 const ITEMS_PER_FEED = 30;
 const FIRST_FEEDS = [1, 2, 3, 4, 5, 6];
 const LATER_FEEDS = [7, 8];
+const OUTAGE_FEEDS = [9, 10];
+/** How long PostgreSQL stays unreachable for the services. */
+const OUTAGE_MS = 20_000;
 const RPC_DEADLINE_MS = 5_000;
 /** Seven processes transpile their sources and two load the models, on a loaded 2-core machine. */
 const START_TIMEOUT_MS = 240_000;
@@ -68,6 +73,7 @@ async function query<T>(databaseUrl: string, sql: string, params: unknown[] = []
 describe('distributed mode: every service its own process, through faults', () => {
   let backend: ServerBackend;
   let redis: TestRedisServer;
+  let postgres: TcpProxy;
   let feeds: Awaited<ReturnType<typeof serveFeeds>>;
   let dir: string;
   let launcher: LauncherProcess;
@@ -90,13 +96,15 @@ describe('distributed mode: every service its own process, through faults', () =
   beforeAll(async () => {
     backend = await startServerBackend('autoglm_distributed', 13);
     redis = await TestRedisServer.start();
+    // The services reach PostgreSQL through a proxy the spec can cut; the spec itself reads it directly.
+    postgres = await TcpProxy.start({ host: '127.0.0.1', port: 5432 });
     // The feeds answer after a while, so crawls are in flight when a crawler is killed.
     feeds = await serveFeeds(numberedFeeds(ITEMS_PER_FEED, (_feed, request) => (request === 1 ? 0 : 2_500)), tarpit(), poison);
     dir = mkdtempSync(join(tmpdir(), 'autoglm-distributed-'));
     writeFileSync(join(dir, 'config.yaml'), 'crawler:\n  timeoutMs: 4000\nsources: []\n');
     const [http, ...grpc] = await Promise.all([0, 1, 2, 3, 4, 5].map(() => freePort()));
     const env: Record<string, string> = {
-      DATABASE_URL: backend.databaseUrl,
+      DATABASE_URL: backend.databaseUrl.replace('127.0.0.1:5432', `127.0.0.1:${postgres.port}`),
       REDIS_URL: redis.url,
       AUTOGLM_CONFIG: join(dir, 'config.yaml'),
       HOST: '127.0.0.1',
@@ -118,6 +126,7 @@ describe('distributed mode: every service its own process, through faults', () =
     launcher?.kill();
     await feeds?.close();
     await redis?.stop();
+    await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
     await backend?.cleanup();
   });
@@ -189,6 +198,27 @@ describe('distributed mode: every service its own process, through faults', () =
       expect(events[0].n).toBe(1);
     },
     RECOVERY_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    `survives PostgreSQL unreachable for ${OUTAGE_MS / 1000} s during ingestion, with no operator action`,
+    async () => {
+      for (const feed of OUTAGE_FEEDS) await addFeed(`/feed-${feed}.xml`);
+      await waitFor('crawls of the new feeds claimed', async () => ((await query(backend.databaseUrl, `SELECT 1 FROM sources WHERE claimed_at IS NOT NULL AND url LIKE '%/feed-%'`)).length > 0 ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
+      await postgres.stop();
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      await postgres.start();
+
+      const total = (FIRST_FEEDS.length + LATER_FEEDS.length + OUTAGE_FEEDS.length) * ITEMS_PER_FEED;
+      expect(await allStoredAndAnalysed(total)).toEqual(completeCounts(total));
+      const events = await query<{ n: number }>(backend.databaseUrl, `SELECT count(*)::int AS n FROM reading_events`);
+      expect(events[0].n).toBe(1);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    },
+    OUTAGE_MS + RECOVERY_TIMEOUT_MS + 30_000,
   );
 
   it(
