@@ -37,7 +37,6 @@ export class QueueSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(QueueSweeper.name);
   private readonly analyze: JobQueue<AnalyzeJob>;
   private readonly crawl: JobQueue<CrawlJob>;
-  private last: SweepResult | undefined;
   private readonly runs = new SerialRuns(() => this.sweepOnce());
 
   constructor(
@@ -57,18 +56,9 @@ export class QueueSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     await this.runs.stop();
   }
 
-  /** Runs a sweep (or waits for the one running and one more); resolves with what it did, undefined if it failed. */
-  async sweep(): Promise<SweepResult | undefined> {
-    this.last = undefined;
-    await this.runs.request();
-    return this.last;
-  }
-
   private async sweepOnce(): Promise<void> {
     try {
-      const result: SweepResult = { analyses: await this.sweepAnalyses(), crawls: await this.sweepCrawls() };
-      this.last = result;
-      const { analyses, crawls } = result;
+      const { analyses, crawls }: SweepResult = { analyses: await this.sweepAnalyses(), crawls: await this.sweepCrawls() };
       if (analyses.added + analyses.retried + crawls.added + crawls.retried > 0) {
         this.logger.warn(
           `recreated lost queue work from the database: ${analyses.added} analysis job(s) added, ${analyses.retried} retried ` +
