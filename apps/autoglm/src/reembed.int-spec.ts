@@ -42,6 +42,8 @@ class HeldQueues implements QueueFactory {
       stopConsuming: async () => [],
       // Held on purpose: nothing to hand back to the database.
       takeUnfinished: async () => [],
+      // Held: nothing was lost, so the sweeper has nothing to recreate.
+      ensure: async () => ({ added: 0, retried: 0 }),
       close: async () => undefined,
     };
   }

@@ -1,1 +1,2 @@
 export * from './lib/two-level-cache';
+export * from './lib/fail-fast-redis';

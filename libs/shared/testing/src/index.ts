@@ -1,3 +1,3 @@
-export * from './lib/free-port';
+export { freePort } from '@autoglm/shared-grpc';
 export * from './lib/source-fixture';
 export * from './lib/wait-for';

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders, startGrpcService, type RunningService } from '@autoglm/shared-grpc';
-import { QueueModule } from '@autoglm/shared-queue';
+import { DEFAULT_QUEUE_PREFIX, QueueModule } from '@autoglm/shared-queue';
 import { CrawlQueueConsumer } from './crawl/crawl-queue.consumer';
 import { CrawlRunner, MAX_FETCHES_PER_HOST } from './crawl/crawl-runner.service';
 import { FullTextEnricher } from './crawl/full-text-enricher';
 import { FullTextRounds } from './crawl/full-text-rounds';
 import { KeyedSemaphore, PER_HOST_FETCHES } from './crawl/keyed-semaphore';
+import { RedisHostLimiter } from './crawl/redis-host-limiter';
 import { CrawlerController } from './crawler.controller';
 import { GuardedFetcher } from './fetch/guarded-fetcher';
 import { RobotsTxtRules } from './fetch/robots-txt';
@@ -35,7 +36,19 @@ export class CrawlerModule {
         },
         UrlProbe,
         HubRequest,
-        { provide: PER_HOST_FETCHES, useFactory: () => new KeyedSemaphore(MAX_FETCHES_PER_HOST) },
+        // Shared by the crawler replicas through Redis in distributed mode; a slot outlives a killed crawler by at most one fetch deadline.
+        {
+          provide: PER_HOST_FETCHES,
+          useFactory: () =>
+            config.redis.url
+              ? new RedisHostLimiter({
+                  url: config.redis.url,
+                  keyPrefix: `${DEFAULT_QUEUE_PREFIX}:host-fetches:`,
+                  limit: MAX_FETCHES_PER_HOST,
+                  leaseMs: config.crawler.timeoutMs + 5_000,
+                })
+              : new KeyedSemaphore(MAX_FETCHES_PER_HOST),
+        },
         FullTextEnricher,
         FullTextRounds,
         CrawlRunner,

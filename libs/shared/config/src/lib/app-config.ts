@@ -84,6 +84,10 @@ export interface AppConfig {
   };
   /** Redis for BullMQ; empty means the in-process queue. */
   redis: { url: string };
+  queue: {
+    /** How often storage recreates the jobs PostgreSQL shows as pending and the queue lost (QUEUE_SWEEP_INTERVAL_MS); it also sweeps at start-up. */
+    sweepIntervalMs: number;
+  };
   sources: ConfiguredSource[];
   /**
    * Values of the environment variables that config.yaml references as "env:VAR" (source request

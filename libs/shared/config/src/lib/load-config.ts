@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { type AppConfig, type ConfiguredSource, type ConfiguredSourceKind, type JsonApiOptions, type ServiceName, type WebPageOptions } from './app-config';
+import { ConfigError } from './config-error';
+import { validateDistinctPorts, type Deployment } from './deployment-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
 import { isMapping, readJsonApiOptions, readWebPageOptions, SECRET_NAME, SECRET_REFERENCE, SourceOptionsError } from './source-definition';
 import { applyPushEnv, defaultPushConfig, validatePush } from './push-config';
@@ -9,13 +11,7 @@ import { applyPushEnv, defaultPushConfig, validatePush } from './push-config';
 /** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
 const xpath = require('xpath') as { parse(expression: string): unknown };
 
-/** A configuration problem, named precisely so the operator can fix it. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -58,6 +54,7 @@ export function defaultConfig(): AppConfig {
     runtime: { heapGrowingPercent: 50 },
     database: { url: '', dataDir: './data/pglite', preparedStatements: 500 },
     redis: { url: '' },
+    queue: { sweepIntervalMs: 30_000 },
     sources: [],
     secrets: {},
     sourceSecrets: [],
@@ -255,6 +252,8 @@ function applyEnv(config: AppConfig, env: Env): void {
   const preparedStatements = int('DATABASE_PREPARED_STATEMENTS');
   if (preparedStatements !== undefined) config.database.preparedStatements = preparedStatements;
   if (env['REDIS_URL'] !== undefined) config.redis.url = env['REDIS_URL'];
+  const sweepInterval = int('QUEUE_SWEEP_INTERVAL_MS');
+  if (sweepInterval !== undefined) config.queue.sweepIntervalMs = sweepInterval;
   if (env['MODEL_DIR']) config.analysis.modelDir = env['MODEL_DIR'];
   if (env['AUTOGLM_ALLOW_HOSTS']) config.crawler.allowHosts = env['AUTOGLM_ALLOW_HOSTS'].split(',').map((s) => s.trim()).filter(Boolean);
   if (env['CRAWLER_ROBOTS_TXT'] !== undefined) config.crawler.robotsTxt.enabled = env['CRAWLER_ROBOTS_TXT'] !== 'false';
@@ -349,9 +348,6 @@ function validateGrpcSecurity(security: AppConfig['grpcSecurity']): void {
   }
 }
 
-/** How a process runs the services: all in one process (apps/autoglm), or one service per process. */
-export type Deployment = 'embedded' | 'distributed';
-
 /**
  * Checks, at start-up, that the services of a distributed deployment authenticate each other: a
  * process that serves one service must be given the shared token, or be told explicitly to run
@@ -373,6 +369,7 @@ function validate(config: AppConfig): void {
       throw new ConfigError(`grpc.${s} must be host:port, got "${config.grpc[s]}" (GRPC_${s.toUpperCase()}_URL)`);
     }
   }
+  validateDistinctPorts(config);
   if (config.database.url && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
@@ -382,6 +379,10 @@ function validate(config: AppConfig): void {
   }
   if (config.redis.url && !/^rediss?:\/\//.test(config.redis.url)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  }
+  const sweepInterval = config.queue?.sweepIntervalMs;
+  if (!isWholeNumber(sweepInterval) || sweepInterval < 200 || sweepInterval > 3_600_000) {
+    throw new ConfigError(`queue.sweepIntervalMs must be an integer between 200 and 3600000, got ${JSON.stringify(sweepInterval)} (QUEUE_SWEEP_INTERVAL_MS)`);
   }
   if (config.rpcDeadlineMs < 100) throw new ConfigError('rpcDeadlineMs must be at least 100 (RPC_DEADLINE_MS)');
   validateGrpcSecurity(config.grpcSecurity);

@@ -28,14 +28,14 @@ describe(`${runServiceProcess.name} and gRPC authentication`, () => {
   });
 
   /** Runs a service whose start only records that it was called; resolves once the process would exit or the service started. */
-  async function run(deployment?: 'embedded' | 'distributed'): Promise<{ started: boolean }> {
+  async function run(deployment?: 'embedded' | 'distributed', name = 'probe'): Promise<{ started: boolean }> {
     let started = false;
     const start = async (): Promise<RunningService> => {
       started = true;
       return { name: 'probe', close: async () => undefined };
     };
-    if (deployment) runServiceProcess('probe', start, deployment);
-    else runServiceProcess('probe', start);
+    if (deployment) runServiceProcess(name, start, deployment);
+    else runServiceProcess(name, start);
     await new Promise((resolve) => setImmediate(resolve));
     return { started };
   }
@@ -66,5 +66,13 @@ describe(`${runServiceProcess.name} and gRPC authentication`, () => {
   it('starts the embedded launcher without a token (its process makes one)', async () => {
     expect(await run('embedded')).toEqual({ started: true });
     expect(exit).not.toHaveBeenCalled();
+  });
+
+  it('refuses a queue service of a distributed deployment without REDIS_URL instead of giving it a private queue', async () => {
+    process.env['GRPC_AUTH_TOKEN'] = 'a'.repeat(48);
+    delete process.env['REDIS_URL'];
+    expect(await run('distributed', 'crawler')).toEqual({ started: false });
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(fatal).toHaveBeenCalledWith(expect.stringMatching(/^invalid configuration: REDIS_URL is not set: crawler runs on its own/));
   });
 });

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
-import { checkGrpcAuthentication, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
+import { checkGrpcAuthentication, checkQueueConfiguration, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { closeGrpcClients, type RunningService } from './grpc-service-host';
 import { shutdownDeadlines } from './shutdown';
@@ -42,6 +42,8 @@ export function runServiceProcess(
     if (config.runtime.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.runtime.heapGrowingPercent}`);
     // A service process of a distributed deployment must not open its port to every caller by default.
     checkGrpcAuthentication(config, deployment);
+    // Nor take its queue jobs from a private in-process queue no other process reads.
+    checkQueueConfiguration(config, deployment, name);
     const running = await start(config);
     stop = (signal) => {
       const startedAt = Date.now();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BullMqQueueFactory } from './bullmq-job-queue';
+import { Queue } from 'bullmq';
+import { bullConnection, BullMqQueueFactory } from './bullmq-job-queue';
 import { QUEUE_NAMES } from './job-queue';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -83,6 +84,39 @@ describe(BullMqQueueFactory.name, () => {
     await started;
 
     expect(await queue.stopConsuming(Date.now() + 50)).toEqual(['crawl%3Astuck']);
+    await sut.close();
+  });
+
+  it('ensure() adds the jobs Redis lost, retries the failed ones, and leaves live ones alone', async () => {
+    const prefix = `autoglm-test-${randomUUID()}`;
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, prefix);
+    const queue = sut.get<{ n: number }>(QUEUE_NAMES.analyze);
+    await queue.add({ n: 1 }, { jobId: 'analyze:a:1' });
+    const jobs = [
+      { id: 'analyze:a:1', data: { n: 1 } },
+      { id: 'analyze:b:2', data: { n: 2 } },
+    ];
+    // One waits already, the other was lost.
+    expect(await queue.ensure(jobs)).toEqual({ added: 1, retried: 0 });
+    expect(await queue.ensure(jobs)).toEqual({ added: 0, retried: 0 });
+    expect(await queue.depth()).toBe(2);
+
+    // Both fail for good (3 attempts), then a sweep retries them and they run.
+    let failing = true;
+    const done: number[] = [];
+    queue.process(async (job) => {
+      if (failing) throw new Error('storage unavailable');
+      done.push(job.n);
+    });
+    const observer = new Queue(QUEUE_NAMES.analyze, { connection: bullConnection(REDIS_URL), prefix });
+    const failedCount = () => observer.getFailedCount();
+    for (let i = 0; i < 100 && (await failedCount()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await failedCount()).toBe(2);
+    failing = false;
+    expect(await queue.ensure(jobs)).toEqual({ added: 0, retried: 2 });
+    for (let i = 0; i < 100 && done.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(done.sort()).toEqual([1, 2]);
+    await observer.close();
     await sut.close();
   });
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
+import type { EnqueueOptions, EnsureOutcome, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
 
 /** Parses a redis:// URL into BullMQ connection options. */
 export function bullConnection(redisUrl: string): ConnectionOptions {
@@ -23,6 +23,9 @@ export function bullConnection(redisUrl: string): ConnectionOptions {
 export function bullJobId(jobId: string): string {
   return jobId.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
+
+/** Jobs looked up at once by ensure(). */
+const ENSURE_CHUNK = 100;
 
 /** The distributed-mode queue on Redis (a BullMQ Queue, plus a Worker once a consumer registers). */
 export class BullMqJobQueue<T> implements JobQueue<T> {
@@ -51,6 +54,31 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       removeOnComplete: true,
       removeOnFail: 1000,
     });
+  }
+
+  /**
+   * One look-up of the job's hash per job (no scan of the waiting list): absent → added; finished
+   * and failed → retried; finished and completed but kept → replaced; otherwise it is live.
+   */
+  async ensure(jobs: Array<QueuedJob<T>>): Promise<EnsureOutcome> {
+    const outcome: EnsureOutcome = { added: 0, retried: 0 };
+    for (let i = 0; i < jobs.length; i += ENSURE_CHUNK) {
+      await Promise.all(
+        jobs.slice(i, i + ENSURE_CHUNK).map(async ({ id, data }) => {
+          const existing = await this.queue.getJob(bullJobId(id));
+          if (existing && !existing.finishedOn) return;
+          if (existing && (await existing.getState()) === 'failed') {
+            await existing.retry('failed');
+            outcome.retried++;
+            return;
+          }
+          if (existing) await existing.remove();
+          await this.add(data, { jobId: id });
+          outcome.added++;
+        }),
+      );
+    }
+    return outcome;
   }
 
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {

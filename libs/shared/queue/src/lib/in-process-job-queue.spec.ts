@@ -18,6 +18,23 @@ describe(InProcessJobQueue.name, () => {
     await sut.close();
   });
 
+  it('ensure() adds only the jobs it no longer holds (finished or failed for good)', async () => {
+    const sut = new InProcessJobQueue<number>('analyze', { maxAttempts: 1, backoffMs: 1 });
+    await sut.add(1, { jobId: 'a' });
+    expect(await sut.ensure([{ id: 'a', data: 1 }, { id: 'b', data: 2 }])).toEqual({ added: 1, retried: 0 });
+    expect(await sut.ensure([{ id: 'a', data: 1 }, { id: 'b', data: 2 }])).toEqual({ added: 0, retried: 0 });
+    const seen: number[] = [];
+    sut.process(async (n) => {
+      seen.push(n);
+      if (n === 2) throw new Error('boom');
+    });
+    await flush();
+    await flush();
+    expect(seen.sort()).toEqual([1, 2]);
+    expect(await sut.ensure([{ id: 'b', data: 2 }])).toEqual({ added: 1, retried: 0 });
+    await sut.close();
+  });
+
   it('retries a failing job with backoff up to maxAttempts', async () => {
     const sut = new InProcessJobQueue<string>('analyze', { maxAttempts: 3, backoffMs: 1 });
     let calls = 0;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
+import type { EnqueueOptions, EnsureOutcome, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
 
 interface PendingJob<T> {
   id: string;
@@ -58,6 +58,17 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     }
     this.waiting.push(job);
     this.pump();
+  }
+
+  /** A job this queue still knows (waiting, retrying, running) is left alone; one it forgot (finished or failed for good) is added. */
+  async ensure(jobs: Array<QueuedJob<T>>): Promise<EnsureOutcome> {
+    let added = 0;
+    for (const job of jobs) {
+      if (this.known.has(job.id)) continue;
+      await this.add(job.data, { jobId: job.id });
+      added++;
+    }
+    return { added, retried: 0 };
   }
 
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {

@@ -21,6 +21,17 @@ export interface WebhookJob {
   attempt: number;
 }
 
+/** The job id of a source's crawl: one crawl of a source waits or runs at a time. */
+export function crawlJobId(sourceId: string): string {
+  return `crawl:${sourceId}`;
+}
+
+/** What JobQueue.ensure did: jobs added because the queue no longer had them, and failed jobs retried. */
+export interface EnsureOutcome {
+  added: number;
+  retried: number;
+}
+
 export interface EnqueueOptions {
   /** A deterministic id: adding a job whose id is still waiting or running is a no-op. */
   jobId?: string;
@@ -42,6 +53,12 @@ export interface JobQueue<T> {
   add(data: T, options?: EnqueueOptions): Promise<void>;
   /** Registers the handler that consumes this queue. */
   process(handler: JobHandler<T>, options?: { concurrency?: number }): void;
+  /**
+   * Makes each job live again, for the sweeper that recreates work Redis lost: a job id the queue
+   * does not hold is added, a job that failed for good is retried, one waiting, delayed or running
+   * is left alone — so a sweep while the jobs exist changes nothing.
+   */
+  ensure(jobs: Array<QueuedJob<T>>): Promise<EnsureOutcome>;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
   /**

@@ -2,14 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { PeriodicRound } from './periodic-round';
-import { QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
+import { crawlJobId, QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, type QueueFactory } from '@autoglm/shared-queue';
 
 /** How long a claimed source stays invisible to other scheduler replicas while its crawl runs. */
 export const CLAIM_LEASE_SECONDS = 600;
-
-export function crawlJobId(sourceId: string): string {
-  return `crawl:${sourceId}`;
-}
 
 /**
  * The scheduler tick: claims due sources from storage (FOR UPDATE SKIP LOCKED, so replicas never

@@ -14,6 +14,7 @@ import {
   type JobQueue,
   type QueueFactory,
   type QueueName,
+  type QueuedJob,
 } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { STORAGE_MIGRATIONS } from './migrations';
@@ -53,6 +54,7 @@ class RecordingQueueFactory implements QueueFactory {
       depth: () => queue.depth(),
       stopConsuming: (deadline: number) => queue.stopConsuming(deadline),
       takeUnfinished: () => queue.takeUnfinished(),
+      ensure: (jobs: Array<QueuedJob<T>>) => queue.ensure(jobs),
       close: () => queue.close(),
     };
   }

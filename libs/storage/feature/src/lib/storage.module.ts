@@ -14,6 +14,7 @@ import { FeedControlsService } from './feed-controls/feed-controls.service';
 import { UsersService } from './users/users.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { QueueHandback } from './outbox/queue-handback';
+import { QueueSweeper } from './outbox/queue-sweeper';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
 import { EmbeddedMaintenance } from './database/embedded-maintenance';
 import { SearchIndexBackfill } from './search/search-index-backfill';
@@ -61,6 +62,7 @@ export class StorageModule {
         StorageResources,
         OutboxRelay,
         QueueHandback,
+        QueueSweeper,
         SourcesService,
         WebSubSubscriptionsService,
         ArticlesService,

@@ -28,6 +28,9 @@ class FakeQueue implements JobQueue<CrawlJob> {
   async takeUnfinished(): Promise<[]> {
     return [];
   }
+  async ensure(): Promise<{ added: number; retried: number }> {
+    return { added: 0, retried: 0 };
+  }
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -17,7 +17,7 @@ import { readWebPage, WEB_PAGE_ARTICLES_PER_CRAWL, type ArticlePage } from '../k
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
 import { FullTextRounds } from './full-text-rounds';
 import { HostPacer } from './host-pacer';
-import { hostKey, KeyedSemaphore, PER_HOST_FETCHES } from './keyed-semaphore';
+import { hostKey, KeyedSemaphore, PER_HOST_FETCHES, type HostLimiter } from './keyed-semaphore';
 import { medianPublishGapSeconds } from './publish-gap';
 
 /** What a reader got from a response: the items, and for a feed its title and WebSub hub. */
@@ -68,7 +68,7 @@ const ARTICLE_TIMEOUT_MS = 10_000;
 @Injectable()
 export class CrawlRunner {
   private readonly logger = new Logger(CrawlRunner.name);
-  private readonly perHost: KeyedSemaphore;
+  private readonly perHost: HostLimiter;
   /** Crawl-delay of robots.txt, for the pages of web-page sources. */
   private readonly pacer: HostPacer;
 
@@ -82,7 +82,7 @@ export class CrawlRunner {
     /** robots.txt of web-page sources' sites; without it (or when disabled in config) every page may be fetched. */
     @Optional() private readonly robots?: RobotsTxtRules,
     /** The per-host limit shared with the full-text rounds; a limit of its own when none is given. */
-    @Optional() @Inject(PER_HOST_FETCHES) perHost?: KeyedSemaphore,
+    @Optional() @Inject(PER_HOST_FETCHES) perHost?: HostLimiter,
   ) {
     this.pacer = new HostPacer(clock);
     this.perHost = perHost ?? new KeyedSemaphore(MAX_FETCHES_PER_HOST);

@@ -9,7 +9,7 @@ import { declaredCanonicalUrl } from '../normalize/canonical-url';
 import { contentHash } from '../normalize/item-identity';
 import { decodeDocument } from '../parse/charset';
 import { CRAWL_CLOCK, systemCrawlClock, type CrawlClock } from './crawl-clock';
-import { hostKey, type KeyedSemaphore } from './keyed-semaphore';
+import { hostKey, type HostLimiter } from './keyed-semaphore';
 
 /** A page fetch for full text gets this deadline (the crawler's timeout still caps it). */
 const PAGE_TIMEOUT_MS = 10_000;
@@ -45,7 +45,7 @@ export class FullTextEnricher {
     @Optional() @Inject(CRAWL_CLOCK) private readonly clock: CrawlClock = systemCrawlClock,
   ) {}
 
-  async read(work: storage.FullTextWork, perHost: KeyedSemaphore): Promise<FullTextOutcome> {
+  async read(work: storage.FullTextWork, perHost: HostLimiter): Promise<FullTextOutcome> {
     if (!work.url) return final('the item has no link to a page');
     try {
       const page = await perHost.run(hostKey(work.url), () => this.fetcher.fetch(work.url, { timeoutMs: PAGE_TIMEOUT_MS }));

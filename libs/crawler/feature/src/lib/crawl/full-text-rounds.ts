@@ -3,7 +3,7 @@ import type { storage } from '@autoglm/contracts';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { SerialRuns } from '@autoglm/shared-queue';
 import { FullTextEnricher, type FullTextOutcome } from './full-text-enricher';
-import { KeyedSemaphore, PER_HOST_FETCHES } from './keyed-semaphore';
+import { PER_HOST_FETCHES, type HostLimiter } from './keyed-semaphore';
 
 /** Pages read per round at most: a round's length stays bounded whatever the backlog. */
 export const FULL_TEXT_PAGES_PER_ROUND = 20;
@@ -27,7 +27,7 @@ export class FullTextRounds implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     private readonly enricher: FullTextEnricher,
-    @Inject(PER_HOST_FETCHES) private readonly perHost: KeyedSemaphore,
+    @Inject(PER_HOST_FETCHES) private readonly perHost: HostLimiter,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,11 @@
 /** The crawler's one per-host limit, shared by crawls and full-text rounds so a host sees both within it. */
 export const PER_HOST_FETCHES = Symbol('PER_HOST_FETCHES');
 
+/** At most a number of tasks at a time per key: in this process (KeyedSemaphore) or across crawler replicas (RedisHostLimiter). */
+export interface HostLimiter {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
 interface Slot {
   active: number;
   waiting: Array<() => void>;
@@ -10,7 +15,7 @@ interface Slot {
  * At most `limit` tasks at a time per key (per host, for politeness); further tasks for the same
  * key wait in arrival order. Keys with nothing running are forgotten, so the map stays small.
  */
-export class KeyedSemaphore {
+export class KeyedSemaphore implements HostLimiter {
   private readonly slots = new Map<string, Slot>();
 
   constructor(readonly limit: number) {

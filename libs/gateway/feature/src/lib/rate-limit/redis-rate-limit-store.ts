@@ -1,9 +1,9 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { createClient } from 'redis';
+import { failFastRedisClient, type FailFastRedis } from '@autoglm/shared-cache';
 import { InMemoryRateLimitStore, recordOf, type ThrottlerStorageRecord } from './in-memory-rate-limit-store';
 
-export type RateLimitRedis = ReturnType<typeof createClient>;
+export type RateLimitRedis = FailFastRedis;
 
 /**
  * One hit on a fixed window, atomically: count it, start the window's expiry on the first hit,
@@ -58,13 +58,7 @@ export class RedisRateLimitStore implements ThrottlerStorage, OnModuleInit, OnAp
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? new Logger('rate-limit');
     this.fallback = new InMemoryRateLimitStore(this.now);
-    this.client = createClient({
-      url: options.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3_000) },
-    });
-    // Without a listener a connection error would be an unhandled 'error' event.
-    this.client.on('error', (error: Error) => this.warn(`Redis error: ${error.message}`));
+    this.client = failFastRedisClient(options.url, (error) => this.warn(`Redis error: ${error.message}`));
   }
 
   async onModuleInit(): Promise<void> {

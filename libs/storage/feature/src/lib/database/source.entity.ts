@@ -40,6 +40,10 @@ export class SourceEntity {
   @Column('timestamptz', { name: 'next_check_at' })
   nextCheckAt!: Date;
 
+  /** When the scheduler claimed the source for a crawl that has not reported back yet (null: not claimed). */
+  @Column('timestamptz', { name: 'claimed_at', nullable: true })
+  claimedAt!: Date | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 

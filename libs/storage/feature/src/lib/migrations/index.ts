@@ -16,6 +16,7 @@ import { AddFeedControls1795950000000 } from './1795950000000-AddFeedControls';
 import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicateOf';
 import { AddArticleLlmSummaries1795940000000 } from './1795940000000-AddArticleLlmSummaries';
 import { AddPushRulesWebhooksDigests1795910000000 } from './1795910000000-AddPushRulesWebhooksDigests';
+import { AddSourceClaimedAt1795930000000 } from './1795930000000-AddSourceClaimedAt';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const STORAGE_MIGRATIONS = [
   AddNearDuplicateOf1795950000001,
   AddArticleLlmSummaries1795940000000,
   AddPushRulesWebhooksDigests1795910000000,
+  AddSourceClaimedAt1795930000000,
 ];

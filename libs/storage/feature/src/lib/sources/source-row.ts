@@ -1,7 +1,7 @@
 import type { SourceEntity } from '../database/source.entity';
 
-/** A source as read from the database (feed_number aside: only subscriptions need it), with the number of its articles and of those waiting for full text (int8 → string). */
-export type SourceRow = Omit<SourceEntity, 'feedNumber'> & { articleCount: string; fullTextPending: string };
+/** A source as read from the database (feed_number aside: only subscriptions need it; claimed_at: only the queue sweeper), with the number of its articles and of those waiting for full text (int8 → string). */
+export type SourceRow = Omit<SourceEntity, 'feedNumber' | 'claimedAt'> & { articleCount: string; fullTextPending: string };
 
 /** Columns of `sources s` aliased to the entity's property names, plus the article count. */
 export const SOURCE_COLUMNS = `

@@ -100,7 +100,8 @@ export class SourcesService {
 
   /**
    * Claims due sources (or one named source, regardless of its schedule) by pushing their
-   * next_check_at out by the lease, in one statement: with SKIP LOCKED, concurrent claimers
+   * next_check_at out by the lease and recording when (claimed_at, cleared by the check's result:
+   * the queue sweeper recreates the crawl job of a claim whose job Redis lost), in one statement: with SKIP LOCKED, concurrent claimers
    * (scheduler replicas) never receive the same source.
    */
   async claimDue(limit: number, leaseSeconds: number, sourceId: string): Promise<SourceRow[]> {
@@ -115,7 +116,7 @@ export class SourcesService {
 
     if (sourceId) {
       if (!isUuid(sourceId)) throw sourceNotFound(sourceId);
-      const rows = await this.updateReturning(`SET next_check_at = $2 WHERE id = $1`, [sourceId, leaseUntil]);
+      const rows = await this.updateReturning(`SET next_check_at = $2, claimed_at = $3 WHERE id = $1`, [sourceId, leaseUntil, now]);
       if (rows.length === 0) throw sourceNotFound(sourceId);
       return rows;
     }
@@ -129,7 +130,7 @@ export class SourcesService {
           LIMIT $1
           FOR UPDATE SKIP LOCKED),
        s AS (
-         UPDATE sources u SET next_check_at = $3 FROM due WHERE u.id = due.id RETURNING u.*)
+         UPDATE sources u SET next_check_at = $3, claimed_at = $2 FROM due WHERE u.id = due.id RETURNING u.*)
        SELECT ${SOURCE_COLUMNS} FROM s`,
       [limit || DEFAULT_CLAIM_LIMIT, now, leaseUntil, SourceStatus.SOURCE_STATUS_PAUSED],
     )) as SourceRow[];
@@ -145,7 +146,7 @@ export class SourcesService {
     if (ids.length === 0) return 0;
     const now = this.clock.now();
     const rows = (await this.db.dataSource.query(
-      `WITH s AS (UPDATE sources SET next_check_at = $2 WHERE id = ANY($1::uuid[]) AND next_check_at > $2 RETURNING id) SELECT id FROM s`,
+      `WITH s AS (UPDATE sources SET next_check_at = $2, claimed_at = NULL WHERE id = ANY($1::uuid[]) AND next_check_at > $2 RETURNING id) SELECT id FROM s`,
       [ids, now],
     )) as unknown[];
     return rows.length;
@@ -194,21 +195,21 @@ export class SourcesService {
       const schedule = [result.sourceId, next.status, next.consecutiveFailures, next.lastError, next.nextCheckAt, next.effectiveIntervalSeconds];
       if (!result.ok) {
         await manager.query(
-          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5, claimed_at = NULL,
                   effective_interval_seconds = $6
             WHERE id = $1`,
           schedule,
         );
       } else if (result.notModified) {
         await manager.query(
-          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5, claimed_at = NULL,
                   effective_interval_seconds = $6, last_fetched_at = $7
             WHERE id = $1`,
           [...schedule, now],
         );
       } else {
         await manager.query(
-          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5,
+          `UPDATE sources SET status = $2, consecutive_failures = $3, last_error = $4, next_check_at = $5, claimed_at = NULL,
                   effective_interval_seconds = $6, last_fetched_at = $7, etag = $8, last_modified = $9,
                   title = CASE WHEN title = '' THEN $10 ELSE title END
             WHERE id = $1`,

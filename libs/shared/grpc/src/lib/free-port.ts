@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (for services started by tests). */
+/** A TCP port on 127.0.0.1 that was free a moment ago (for services started by tests, and the extra replicas of start:distributed). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
