@@ -11,6 +11,7 @@ import { EventsService } from './events/events.service';
 import { FullTextWorkService } from './full-text/full-text-work.service';
 import { LibraryService } from './users/library.service';
 import { UsersService } from './users/users.service';
+import { SessionsService } from './users/sessions.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { QueueHandback } from './outbox/queue-handback';
 import { STORAGE_CLOCK, systemClock, type Clock } from './shared/clock';
@@ -64,6 +65,7 @@ export class StorageModule {
         SimilarityService,
         EventsService,
         UsersService,
+        SessionsService,
         LibraryService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },
         SearchService,

@@ -77,6 +77,11 @@ export class FakeBackends {
     listSavedSearches: rpc<StorageClient, 'listSavedSearches'>('storage', 'listSavedSearches'),
     getSavedSearch: rpc<StorageClient, 'getSavedSearch'>('storage', 'getSavedSearch'),
     deleteSavedSearch: rpc<StorageClient, 'deleteSavedSearch'>('storage', 'deleteSavedSearch'),
+    setPassword: rpc<StorageClient, 'setPassword'>('storage', 'setPassword'),
+    getPasswordHash: rpc<StorageClient, 'getPasswordHash'>('storage', 'getPasswordHash'),
+    createSession: rpc<StorageClient, 'createSession'>('storage', 'createSession'),
+    authenticateSession: rpc<StorageClient, 'authenticateSession'>('storage', 'authenticateSession'),
+    deleteSessions: rpc<StorageClient, 'deleteSessions'>('storage', 'deleteSessions'),
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),

@@ -15,6 +15,7 @@ import { ArticleStateEntity } from './article-state.entity';
 import { SavedSearchEntity } from './saved-search.entity';
 import { SubscriptionEntity } from './subscription.entity';
 import { UserEntity } from './user.entity';
+import { UserSessionEntity } from './user-session.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
 export const STORAGE_ENTITIES = [
@@ -35,4 +36,5 @@ export const STORAGE_ENTITIES = [
   ArticleStateEntity,
   SavedSearchEntity,
   ArticleFullTextEntity,
+  UserSessionEntity,
 ];

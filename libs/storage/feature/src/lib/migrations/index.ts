@@ -12,6 +12,7 @@ import { AddUsersAndLibrary1795820000000 } from './1795820000000-AddUsersAndLibr
 import { RecomputeSimhashBands1795830000000 } from './1795830000000-RecomputeSimhashBands';
 import { AddArticleFullText1795840000000 } from './1795840000000-AddArticleFullText';
 import { AddItemNumbers1795850000000 } from './1795850000000-AddItemNumbers';
+import { AddPasswordsAndSessions1795900000000 } from './1795900000000-AddPasswordsAndSessions';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const STORAGE_MIGRATIONS = [
   RecomputeSimhashBands1795830000000,
   AddArticleFullText1795840000000,
   AddItemNumbers1795850000000,
+  AddPasswordsAndSessions1795900000000,
 ];
