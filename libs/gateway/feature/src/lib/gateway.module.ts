@@ -42,6 +42,12 @@ import { FeverKeyController } from './feed-readers/fever-key.controller';
 import { FeverController } from './feed-readers/fever.controller';
 import { GoogleReaderController } from './feed-readers/google-reader.controller';
 import { ReaderLibrary } from './feed-readers/reader-library.service';
+import { SessionAuthenticator } from './auth/session-authenticator.service';
+import { AccountController } from './web/account.controller';
+import { SessionController } from './web/session.controller';
+import { WebAssets } from './web/web-assets.service';
+import { WebReaderController } from './web/web-reader.controller';
+import { WebSessions } from './web/web-sessions.service';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
@@ -71,6 +77,9 @@ export class GatewayModule {
         FeverKeyController,
         GoogleReaderController,
         FeverController,
+        SessionController,
+        AccountController,
+        WebReaderController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -79,6 +88,9 @@ export class GatewayModule {
         { provide: HEALTH_REFRESH_INTERVAL_MS, useValue: HEALTH_REFRESH_MS },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
+        SessionAuthenticator,
+        WebSessions,
+        WebAssets,
         InstanceAccounts,
         ...rateLimitProviders(config),
         // Global guards run in the order they are provided: the rate limit first, so it also counts
