@@ -131,7 +131,7 @@ const NAV: Array<[string, MessageKey]> = [
 ];
 
 function languageButton(redraw: () => void): HTMLElement {
-  const button = h('button', { type: 'button', class: 'lang', 'aria-label': t('languageLabel'), lang: language() === 'zh' ? 'en' : 'zh-CN' }, t('language'));
+  const button = h('button', { type: 'button', class: 'lang', title: t('languageLabel'), lang: language() === 'zh' ? 'en' : 'zh-CN' }, t('language'));
   button.addEventListener('click', () => {
     setLanguage(language() === 'zh' ? 'en' : 'zh');
     redraw();
