@@ -36,22 +36,36 @@ function notify(message: string, isError = false): void {
 
 const main = h('main', { id: 'main', tabindex: '-1' });
 
-const context: ViewContext = {
-  main,
-  notify,
-  sourceTitle: (id) => sources.get(id)?.title ?? '',
-  setList(items, route) {
-    list = items;
-    listRoute = route;
-    selected = -1;
-  },
-  listItems: () => list,
-  listRoute: () => listRoute,
-  select,
-  get isAdmin() {
-    return current.user?.isAdmin === true;
-  },
-};
+/** Counts navigations: a view whose data arrives after the reader moved on draws into a detached element. */
+let navigation = 0;
+
+/** The context of one navigation: its own element inside <main>, and list updates only while it is current. */
+function viewContext(): { context: ViewContext; current: () => boolean } {
+  const id = ++navigation;
+  const current = () => id === navigation;
+  const view = h('div', { class: 'view' });
+  replaceChildren(main, view);
+  const context: ViewContext = {
+    main: view,
+    notify,
+    sourceTitle: (sourceId) => sources.get(sourceId)?.title ?? '',
+    setList(items, route) {
+      if (!current()) return;
+      list = items;
+      listRoute = route;
+      selected = -1;
+    },
+    listItems: () => list,
+    listRoute: () => listRoute,
+    select,
+    isAdmin: sessionIsAdmin(),
+  };
+  return { context, current };
+}
+
+function sessionIsAdmin(): boolean {
+  return current.user?.isAdmin === true;
+}
 
 function select(index: number): void {
   const items = main.querySelectorAll<HTMLElement>('li.item');
@@ -206,7 +220,7 @@ function drawHelp(): void {
   );
 }
 
-function accountView(): void {
+function accountView(context: ViewContext): void {
   const user = current.user;
   if (!user) return;
   context.setList([], '#/account');
@@ -238,7 +252,7 @@ function accountView(): void {
       .then(restart, restart),
   );
   replaceChildren(
-    main,
+    context.main,
     h('div', { class: 'view-head' }, h('h1', { id: 'view-title', tabindex: '-1' }, t('account'))),
     h('p', {}, `${t('signedInAs')} `, h('strong', {}, user.name), user.isAdmin ? ` (${t('admin')})` : ''),
     form,
@@ -257,6 +271,8 @@ async function route(): Promise<void> {
   const [path = '', query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   const [, view = 'foryou', id = ''] = path.split('/');
+  const { context, current: stillCurrent } = viewContext();
+  if (view !== 'search') searchBox.value = '';
   try {
     switch (view) {
       case 'foryou':
@@ -281,22 +297,24 @@ async function route(): Promise<void> {
         break;
       }
       case 'account':
-        accountView();
+        accountView(context);
         break;
-      case 'article':
-        openArticle = await articleView(context, decodeURIComponent(id));
+      case 'article': {
+        const shown = await articleView(context, decodeURIComponent(id));
+        if (stillCurrent()) openArticle = shown;
         break;
+      }
       default:
         location.hash = '#/foryou';
         return;
     }
-    if (view !== 'search') main.querySelector<HTMLElement>('#view-title')?.focus({ preventScroll: true });
+    if (view !== 'search' && stillCurrent()) main.querySelector<HTMLElement>('#view-title')?.focus({ preventScroll: true });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       await restart();
       return;
     }
-    replaceChildren(main, h('p', { class: 'error-text', role: 'alert' }, errorText(error)));
+    replaceChildren(context.main, h('p', { class: 'error-text', role: 'alert' }, errorText(error)));
   }
 }
 
