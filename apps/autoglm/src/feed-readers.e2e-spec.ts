@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { serveFixtureFeeds } from './testing/fixture-feeds';
 import { startServerBackend } from './testing/server-backend';
 
 /**
@@ -25,7 +26,6 @@ const MODES: Array<[string, () => Promise<Backend>]> = [
   ['with servers', () => startServerBackend('autoglm_readers', 11)],
 ];
 
-const FIXTURES = join(__dirname, 'fixtures');
 const READING_LIST = 'user/-/state/com.google/reading-list';
 const READ = 'user/-/state/com.google/read';
 const STARRED = 'user/-/state/com.google/starred';
@@ -36,21 +36,6 @@ interface Answer {
   text: string;
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- protocol answers are checked field by field below
   headers: Headers;
-}
-
-function serveFixtures(): Promise<{ server: Server; base: string }> {
-  const feeds: Record<string, Buffer> = { '/en.xml': readFileSync(join(FIXTURES, 'en-feed.xml')), '/zh.xml': readFileSync(join(FIXTURES, 'zh-feed.xml')) };
-  const server = createServer((req, res) => {
-    const body = feeds[(req.url ?? '').split('?')[0] ?? ''];
-    if (!body) res.writeHead(404).end('not found');
-    else res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(body);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
-    }),
-  );
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -93,7 +78,7 @@ describe.each(MODES)('feed apps syncing through the Google Reader and Fever APIs
 
   beforeAll(async () => {
     backend = await makeBackend();
-    fixtures = await serveFixtures();
+    fixtures = await serveFixtureFeeds();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-readers-'));
     system = await startEmbedded(await embeddedTestConfig(dataDir, { database: { url: backend.databaseUrl }, redis: { url: backend.redisUrl } }));
     const alice = await call('POST', '/api/v1/users', { body: JSON.stringify({ name: 'alice' }) });

@@ -5,6 +5,7 @@ import express from 'express';
 import type { ApiConfig } from '@autoglm/shared-config';
 import { jsonBodyParserOptions } from './common/json-body-limits';
 import { FEED_READER_PATHS } from './feed-readers/feed-reader-paths';
+import { WEB_READER_PATHS } from './web/web-reader.controller';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
@@ -38,8 +39,9 @@ export function configureGatewayApp(app: INestApplication, api: ApiConfig): void
   // all its values (edit-tag's i=…&i=…, up to 10,000 ids); no nested objects from brackets.
   (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, parameterLimit: FORM_PARAMETER_LIMIT, limit: FORM_BODY_LIMIT });
   // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>. Nor are the
-  // feed-reader protocols: apps call /accounts/ClientLogin, /reader/api/0/… and /fever/.
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId', ...FEED_READER_PATHS] });
+  // feed-reader protocols: apps call /accounts/ClientLogin, /reader/api/0/… and /fever/. Nor is the web
+  // reader's page (/) and its files (/assets/…).
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId', ...FEED_READER_PATHS, ...WEB_READER_PATHS] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

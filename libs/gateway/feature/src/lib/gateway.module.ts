@@ -51,6 +51,12 @@ import { PushRulesResolver } from './push/push-rules.resolver';
 import { PushStreamController } from './push/push-stream.controller';
 import { PushStreams } from './push/push-streams.service';
 import { WebhooksController } from './push/webhooks.controller';
+import { SessionAuthenticator } from './auth/session-authenticator.service';
+import { AccountController } from './web/account.controller';
+import { SessionController } from './web/session.controller';
+import { WebAssets } from './web/web-assets.service';
+import { WebReaderController } from './web/web-reader.controller';
+import { WebSessions } from './web/web-sessions.service';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
 const MAX_HEALTH_PROBE_MS = 2_000;
@@ -85,6 +91,9 @@ export class GatewayModule {
         PushRulesController,
         WebhooksController,
         DigestController,
+        SessionController,
+        AccountController,
+        WebReaderController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -93,6 +102,9 @@ export class GatewayModule {
         { provide: HEALTH_REFRESH_INTERVAL_MS, useValue: HEALTH_REFRESH_MS },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
+        SessionAuthenticator,
+        WebSessions,
+        WebAssets,
         InstanceAccounts,
         ...rateLimitProviders(config),
         // Global guards run in the order they are provided: the rate limit first, so it also counts

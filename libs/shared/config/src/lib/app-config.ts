@@ -136,6 +136,8 @@ export interface AppConfig {
   llm: LlmConfig;
   /** WebSub (push) subscriptions to the hubs that feeds advertise. */
   websub: WebSubConfig;
+  /** The web reader the gateway serves at / and its sign-in sessions. */
+  web: WebConfig;
   /** Request budgets of the gateway's REST and GraphQL API, per API key and per client address. */
   rateLimit: RateLimitConfig;
   /** The per-user event stream, rules, webhooks and digests. */
@@ -241,6 +243,18 @@ export interface WebSubConfig {
   leaseSeconds: number;
   /** Polling interval of a source while its subscription is active: a slow safety poll, since the hub pushes new items. */
   pollIntervalSeconds: number;
+}
+
+/** When the session cookie carries `Secure`: `auto` = when the request came over https (as Express sees it, TRUST_PROXY included). */
+export type CookieSecurity = 'auto' | 'always' | 'never';
+
+export interface WebConfig {
+  /** The built web reader (index.html, JavaScript, CSS), served at / and /assets/ (WEB_ASSETS_DIR). */
+  assetsDir: string;
+  /** How long a sign-in lasts, in days (WEB_SESSION_DAYS). */
+  sessionDays: number;
+  /** WEB_COOKIE_SECURE. */
+  cookieSecure: CookieSecurity;
 }
 
 /** Whether WebSub subscriptions are made, or why not (logged once by the service that subscribes). */

@@ -97,6 +97,7 @@ export function defaultConfig(): AppConfig {
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
     push: defaultPushConfig(),
+    web: { assetsDir: 'dist/web', sessionDays: 30, cookieSecure: 'auto' },
   };
 }
 
@@ -268,6 +269,10 @@ function applyEnv(config: AppConfig, env: Env): void {
   if (maxInterval !== undefined) config.scheduler.maxIntervalSeconds = maxInterval;
   if (env['WEBSUB_ENABLED'] !== undefined) config.websub.enabled = env['WEBSUB_ENABLED'] !== 'false';
   if (env['WEBSUB_CALLBACK_BASE_URL'] !== undefined) config.websub.callbackBaseUrl = env['WEBSUB_CALLBACK_BASE_URL'];
+  if (env['WEB_ASSETS_DIR']) config.web.assetsDir = env['WEB_ASSETS_DIR'];
+  const sessionDays = int('WEB_SESSION_DAYS');
+  if (sessionDays !== undefined) config.web.sessionDays = sessionDays;
+  if (env['WEB_COOKIE_SECURE']) config.web.cookieSecure = env['WEB_COOKIE_SECURE'].trim() as AppConfig['web']['cookieSecure'];
   if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
   if (env['SUMMARY_SENTENCE_VECTORS']) config.analysis.summarySentenceVectors = env['SUMMARY_SENTENCE_VECTORS'] as AppConfig['analysis']['summarySentenceVectors'];
   if (env['EMBEDDING_MODELS']) config.analysis.embeddingModels = env['EMBEDDING_MODELS'].split(',').map((m) => m.trim()).filter(Boolean);
@@ -408,6 +413,7 @@ function validate(config: AppConfig): void {
   validateScheduler(config.scheduler);
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
+  validateWeb(config.web);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
   validatePush(config.push, (message) => new ConfigError(message));
 }
@@ -435,6 +441,16 @@ function validateApi(api: AppConfig['api']): void {
   if (typeof api.graphQlIntrospection !== 'boolean') throw new ConfigError('api.graphQlIntrospection must be true or false (GRAPHQL_INTROSPECTION)');
   if (!Number.isInteger(api.readCacheMs) || api.readCacheMs < 0 || api.readCacheMs > 60_000) {
     throw new ConfigError('api.readCacheMs must be an integer between 0 and 60000 (API_READ_CACHE_MS)');
+  }
+}
+
+function validateWeb(web: AppConfig['web']): void {
+  if (typeof web.assetsDir !== 'string' || !web.assetsDir.trim()) throw new ConfigError('web.assetsDir must be a directory (WEB_ASSETS_DIR)');
+  if (!Number.isInteger(web.sessionDays) || web.sessionDays < 1 || web.sessionDays > 365) {
+    throw new ConfigError(`web.sessionDays must be an integer between 1 and 365, got ${String(web.sessionDays)} (WEB_SESSION_DAYS)`);
+  }
+  if (!['auto', 'always', 'never'].includes(web.cookieSecure)) {
+    throw new ConfigError(`web.cookieSecure must be auto, always or never, got "${String(web.cookieSecure)}" (WEB_COOKIE_SECURE)`);
   }
 }
 

@@ -7,7 +7,7 @@ export interface RateBudget {
 }
 
 /** Routes that cost far more than a read and get their own, smaller budget on top of the per-client one. */
-export const EXPENSIVE_ROUTES = ['search', 'opmlImport', 'sourceRefresh', 'modelPull', 'userCreation'] as const;
+export const EXPENSIVE_ROUTES = ['search', 'opmlImport', 'sourceRefresh', 'modelPull', 'userCreation', 'signIn'] as const;
 export type ExpensiveRoute = (typeof EXPENSIVE_ROUTES)[number];
 
 /**
@@ -50,6 +50,8 @@ export function defaultRateLimitConfig(): RateLimitConfig {
       sourceRefresh: { limit: 60, windowSeconds: 600 },
       modelPull: { limit: 10, windowSeconds: 3_600 },
       userCreation: { limit: 20, windowSeconds: 3_600 },
+      // Each attempt costs a scrypt hash (tens of ms of CPU, 32 MiB): bounds password guessing too.
+      signIn: { limit: 10, windowSeconds: 60 },
     },
     redisKeyPrefix: 'autoglm:ratelimit:',
     redisTimeoutMs: 200,
@@ -63,6 +65,7 @@ export const ROUTE_BUDGET_VARIABLES: Record<ExpensiveRoute, string> = {
   sourceRefresh: 'RATE_LIMIT_SOURCE_REFRESH',
   modelPull: 'RATE_LIMIT_MODEL_PULL',
   userCreation: 'RATE_LIMIT_USER_CREATION',
+  signIn: 'RATE_LIMIT_SIGN_IN',
 };
 
 type Env = Record<string, string | undefined>;

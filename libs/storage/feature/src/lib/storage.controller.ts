@@ -21,7 +21,8 @@ import { mapSource } from './sources/source.mapper';
 import { SourcesService } from './sources/sources.service';
 import { StoriesService } from './stories/stories.service';
 import { LibraryService } from './users/library.service';
-import { mapApiKey, mapMarks, mapSavedSearch, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
+import { mapApiKey, mapMarks, mapSavedSearch, mapSession, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
+import { SessionsService } from './users/sessions.service';
 import { UsersService } from './users/users.service';
 import { mapStory } from './stories/story.mapper';
 import { ReembeddingService } from './reembed/reembedding.service';
@@ -48,6 +49,7 @@ export class StorageController implements storage.StorageServiceController {
     private readonly articleCache: ArticleCache,
     private readonly stories: StoriesService,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
     private readonly library: LibraryService,
     private readonly webSub: WebSubSubscriptionsService,
     private readonly reembedding: ReembeddingService,
@@ -223,6 +225,30 @@ export class StorageController implements storage.StorageServiceController {
 
   async revokeApiKey(request: storage.RevokeApiKeyRequest, metadata?: Metadata): Promise<storage.RevokeApiKeyResponse> {
     return { apiKey: mapApiKey(await this.users.revokeApiKey(requireActor(metadata), request.apiKeyId)) };
+  }
+
+  async setPassword(request: storage.SetPasswordRequest, metadata?: Metadata): Promise<storage.SetPasswordResponse> {
+    const { user, sessionsEnded } = await this.sessions.setPassword(requireActor(metadata), request.passwordHash, request.keepTokenHash);
+    return { user: mapUser(user), sessionsEnded };
+  }
+
+  async getPasswordHash(request: storage.GetPasswordHashRequest): Promise<storage.GetPasswordHashResponse> {
+    const { user, passwordHash } = await this.sessions.passwordHash(request.name);
+    return { user: mapUser(user), passwordHash };
+  }
+
+  async createSession(request: storage.CreateSessionRequest, metadata?: Metadata): Promise<storage.CreateSessionResponse> {
+    const expiresAt = request.expiresAt ? fromTimestamp(request.expiresAt) : undefined;
+    return { session: mapSession(await this.sessions.create(requireActor(metadata), request.tokenHash, expiresAt)) };
+  }
+
+  async authenticateSession(request: storage.AuthenticateSessionRequest): Promise<storage.AuthenticateSessionResponse> {
+    const { user, session } = await this.sessions.authenticate(request.tokenHash);
+    return { user: mapUser(user), session: mapSession(session) };
+  }
+
+  async deleteSessions(request: storage.DeleteSessionsRequest, metadata?: Metadata): Promise<storage.DeleteSessionsResponse> {
+    return { sessionsEnded: await this.sessions.delete(requireActor(metadata), request.tokenHash) };
   }
 
   async putSubscription(request: storage.PutSubscriptionRequest, metadata?: Metadata): Promise<storage.PutSubscriptionResponse> {

@@ -12,6 +12,7 @@ import { FullTextWorkService } from './full-text/full-text-work.service';
 import { LibraryService } from './users/library.service';
 import { FeedControlsService } from './feed-controls/feed-controls.service';
 import { UsersService } from './users/users.service';
+import { SessionsService } from './users/sessions.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { QueueHandback } from './outbox/queue-handback';
 import { QueueSweeper } from './outbox/queue-sweeper';
@@ -77,6 +78,7 @@ export class StorageModule {
         SimilarityService,
         EventsService,
         UsersService,
+        SessionsService,
         LibraryService,
         FeedControlsService,
         { provide: SearchSegmenter, useValue: new SearchSegmenter() },

@@ -13,6 +13,7 @@ import { graphQl, send, startTestGateway, type TestGateway } from '../testing/ga
 import { ACCESS_RULE, AccessPolicy, type AccessRule } from './access';
 import { AccessGuard } from './access.guard';
 import { generateApiKey } from './api-key';
+import { csrfTokenFor, generateSessionToken, hashSessionToken, SESSION_COOKIE } from './session-token';
 
 /*
  * Every route and GraphQL root field of the gateway, with the policy it must declare and a request
@@ -39,6 +40,8 @@ interface RouteCase {
   protocol?: 'google-reader' | 'client-login' | 'fever';
   /** A Google Reader route that answers from the key alone (token, user-info): 200 for a key's owner, no backend call. */
   fromKeyAlone?: true;
+  /** The web reader's page and files: outside the API and its OpenAPI document. */
+  web?: true;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -155,6 +158,13 @@ const ROUTES: Record<string, RouteCase> = {
     path: '/reader/api/0/mark-all-as-read',
     raw: { type: FORM, text: 's=user/-/state/com.google/reading-list' },
   },
+  'GET /api/v1/session': { policy: AccessPolicy.Visitor, path: '/api/v1/session' },
+  'POST /api/v1/session': { policy: AccessPolicy.Public, path: '/api/v1/session', body: { name: 'alice', password: 'correct horse' } },
+  'DELETE /api/v1/session': { policy: AccessPolicy.Visitor, path: '/api/v1/session' },
+  'PUT /api/v1/me/password': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/password', body: { password: 'correct horse battery' } },
+  'DELETE /api/v1/me/sessions': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/sessions' },
+  'GET /': { policy: AccessPolicy.Public, path: '/', web: true },
+  'GET /assets/:file': { policy: AccessPolicy.Public, path: '/assets/app.js', web: true },
   'GET /fever{/}': { policy: AccessPolicy.Public, protocol: 'fever', path: '/fever/?api&groups' },
   'POST /fever{/}': { policy: AccessPolicy.Public, protocol: 'fever', path: '/fever/?api&items', raw: { type: FORM, text: 'api_key=' } },
 };
@@ -207,6 +217,8 @@ const ALICE: storage.User = { id: '11111111-1111-4111-8111-111111111111', name: 
 const BOB: storage.User = { id: '44444444-4444-4444-8444-444444444444', name: 'bob', isAdmin: false, createdAt: CREATED };
 const ROOT: storage.User = { id: '22222222-2222-4222-8222-222222222222', name: 'root', isAdmin: true, createdAt: CREATED };
 const KEYS = { alice: generateApiKey().key, root: generateApiKey().key };
+/** Web-reader sessions (cookies) of the same two users. */
+const SESSIONS = { alice: generateSessionToken(), root: generateSessionToken() };
 
 /** Who calls, and which user an Owner route names. */
 type Form = 'anonymous' | 'user' | 'other-user' | 'administrator' | 'administrator for another';
@@ -224,6 +236,7 @@ function allowed(policy: AccessPolicy, form: Form, instance: Instance): boolean 
   const admin = form.startsWith('administrator');
   switch (policy) {
     case AccessPolicy.Public:
+    case AccessPolicy.Visitor:
       return true;
     case AccessPolicy.Reader:
       return !(anonymous && instance.authRequired);
@@ -279,6 +292,11 @@ function namedUser(form: Form): string {
   return form === 'other-user' || form === 'administrator for another' ? BOB.id : 'me';
 }
 
+/** Policies under which every caller is let through (the handler may still find nothing to do). */
+function answersAnyone(policy: AccessPolicy): boolean {
+  return policy === AccessPolicy.Public || policy === AccessPolicy.Visitor;
+}
+
 const BACKEND_REACHED = 'backend reached';
 /** Thousands of calls from one address: the rate limits (specified in their own spec) would answer 429. */
 const NO_RATE_LIMIT = { ...defaultRateLimitConfig(), enabled: false };
@@ -297,7 +315,7 @@ function instrument(gateway: TestGateway, accounts: boolean): () => number {
   const rpcs: Array<FakeRpc<unknown, unknown>> = [];
   for (const service of [gateway.backends.storage, gateway.backends.sources, gateway.backends.recommender, gateway.backends.analysis]) {
     for (const [name, fake] of Object.entries(service) as Array<[string, FakeRpc<unknown, unknown>]>) {
-      if (name === 'authenticateApiKey' || name === 'countUsers') continue;
+      if (name === 'authenticateApiKey' || name === 'authenticateSession' || name === 'countUsers') continue;
       fake.fails(new RemoteCallError(ErrorCode.Unavailable, BACKEND_REACHED, 14, name));
       rpcs.push(fake);
     }
@@ -308,6 +326,16 @@ function instrument(gateway: TestGateway, accounts: boolean): () => number {
     return user
       ? Promise.resolve({ user, apiKeyId: 'key-1' })
       : Promise.reject(new RemoteCallError(ErrorCode.Unauthenticated, 'the API key is not valid (unknown or revoked)', 16, 'x'));
+  });
+  const sessions = new Map([
+    [hashSessionToken(SESSIONS.alice), ALICE],
+    [hashSessionToken(SESSIONS.root), ROOT],
+  ]);
+  gateway.backends.storage.authenticateSession.answers((request) => {
+    const user = sessions.get(request.tokenHash);
+    return user
+      ? Promise.resolve({ user, session: { id: 'session-1', createdAt: CREATED, expiresAt: toTimestamp(new Date(Date.now() + 3_600_000)) } })
+      : Promise.reject(new RemoteCallError(ErrorCode.Unauthenticated, 'the session is not valid (unknown, ended or expired)', 16, 'x'));
   });
   return () => rpcs.reduce((sum, rpc) => sum + rpc.requests.length, 0);
 }
@@ -370,8 +398,10 @@ function registeredRoutes(gateway: TestGateway): Map<string, AccessRule | undefi
         for (const path of Array.isArray(declared) ? declared : [declared]) {
           const full = ['', base, path].filter((part, i) => i === 0 || (part && part !== '/')).join('/');
           // Outside the API prefix: health probes, WebSub callbacks and the feed-reader protocols.
-          const unprefixed = base === 'health' || base === 'websub' || /^\/(accounts|reader|fever)\b/.test(full);
-          routes.set(`${methods[requestMethod]} ${unprefixed ? full : `/api/v1${full}`}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
+          // And the web reader's page and files.
+          const web = (base === '' || base === '/') && (full === '' || full.startsWith('/assets/'));
+          const unprefixed = web || base === 'health' || base === 'websub' || /^\/(accounts|reader|fever)\b/.test(full);
+          routes.set(`${methods[requestMethod]} ${unprefixed ? full || '/' : `/api/v1${full}`}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
         }
       }
     }
@@ -414,9 +444,9 @@ describe(AccessGuard.name, () => {
 
     it('documents each operation\'s policy in the OpenAPI document', async () => {
       const doc = (await send(sut, 'GET', '/docs-json')).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
-      for (const [route, { policy, protocol }] of Object.entries(ROUTES)) {
+      for (const [route, { policy, protocol, web }] of Object.entries(ROUTES)) {
         const [method = '', path = ''] = route.split(' ');
-        if (path.startsWith('/websub') || protocol) continue; // not part of the API document
+        if (path.startsWith('/websub') || protocol || web) continue; // not part of the API document
         const operation = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
         expect({ route, access: operation?.['x-autoglm-access'] }).toEqual({ route, access: policy });
       }
@@ -455,8 +485,9 @@ describe(AccessGuard.name, () => {
         const outcome = { route, form, status: answer.status, reached };
         if (routeCase.protocol) {
           expectProtocolAnswer(route, routeCase, form, { ...outcome, text: answer.text });
-        } else if (expected === true && routeCase.policy === AccessPolicy.Public) {
-          // Health answers from backend states probed in the background: allowed means not refused.
+        } else if (expected === true && answersAnyone(routeCase.policy)) {
+          // Health answers from backend states probed in the background, the web reader from its files, the
+          // session routes about the caller (or nobody): allowed means not refused.
           expect({ route, form, refused: [401, 403, 500].includes(outcome.status) }).toEqual({ route, form, refused: false });
         } else if (expected === true) {
           expect(outcome).toMatchObject({ reached: true });
@@ -484,7 +515,7 @@ describe(AccessGuard.name, () => {
         const status = await absoluteForm(sut, method, routeCase.path.replace('{user}', namedUser(form)), headersOf(form));
         const expected = allowed(routeCase.policy, form, instance);
         if (routeCase.protocol) expectProtocolAnswer(route, routeCase, form, { status, reached: backendCalls() > before });
-        else if (expected === true && routeCase.policy === AccessPolicy.Public) expect({ route, form, refused: [401, 403, 500].includes(status) }).toEqual({ route, form, refused: false });
+        else if (expected === true && answersAnyone(routeCase.policy)) expect({ route, form, refused: [401, 403, 500].includes(status) }).toEqual({ route, form, refused: false });
         else if (expected === true) expect({ route, form, reached: backendCalls() > before }).toEqual({ route, form, reached: true });
         else expect({ route, form, status, reached: backendCalls() > before }).toEqual({ route, form, status: expected === 'not found' ? 404 : form === 'anonymous' ? 401 : 403, reached: false });
       }
@@ -508,7 +539,7 @@ describe(AccessGuard.name, () => {
 
   it('refuses a handler that declares no policy, for every caller', async () => {
     const config = { auth: { required: false, allowAnonymousWrites: true, keyCacheSeconds: 0 } } as never;
-    const sut = new AccessGuard(new Reflector(), {} as never, {} as never, config);
+    const sut = new AccessGuard(new Reflector(), {} as never, {} as never, {} as never, config);
     class Undeclared {
       handle(): void {
         return undefined;
@@ -545,6 +576,82 @@ describe(AccessGuard.name, () => {
         else if (routeCase.policy === AccessPolicy.Public) expect({ route, status: answer.status }).not.toEqual({ route, status: 401 });
         else expect({ route, status: answer.status }).toEqual({ route, status: 401 });
       }
+    });
+  });
+
+  describe('web-reader sessions', () => {
+    let sut: TestGateway;
+    let backendCalls: () => number;
+    const instance: Instance = { accounts: true, authRequired: false, allowAnonymousWrites: false };
+    const cookie = (token: string) => ({ cookie: `${SESSION_COOKIE}=${token}` });
+    const withCsrf = (token: string) => ({ ...cookie(token), 'x-csrf-token': csrfTokenFor(token) });
+
+    beforeAll(async () => {
+      sut = await startTestGateway({ rateLimit: NO_RATE_LIMIT, keyCacheSeconds: 0 });
+      backendCalls = instrument(sut, true);
+    });
+    afterAll(() => sut.close());
+
+    const SESSION_FORMS: Array<[string, 'user' | 'administrator', string]> = [
+      ['a user', 'user', SESSIONS.alice],
+      ['an administrator', 'administrator', SESSIONS.root],
+    ];
+
+    it.each(SESSION_FORMS)('take the session cookie of %s as its identity, like its API key, and ask for the CSRF token wherever something may change', async (_who, form, token) => {
+      for (const [route, routeCase] of Object.entries(ROUTES)) {
+        if (routeCase.protocol || answersAnyone(routeCase.policy)) continue;
+        const [method = 'GET'] = route.split(' ');
+        const target = routeCase.path.replace('{user}', 'me');
+        const body = routeCase.raw ? routeCase.raw.text : routeCase.body === undefined ? undefined : JSON.parse(JSON.stringify(routeCase.body).replace('{user}', 'me'));
+        const type: Record<string, string> = routeCase.raw ? { 'content-type': routeCase.raw.type } : {};
+        const expected = allowed(routeCase.policy, form, instance);
+        const safe = method === 'GET';
+
+        let before = backendCalls();
+        const bare = await send(sut, method, target, body, { ...cookie(token), ...type });
+        const bareReached = backendCalls() > before;
+        if (safe && expected === true) expect({ route, reached: bareReached }).toEqual({ route, reached: true });
+        else if (safe) expect({ route, status: bare.status, reached: bareReached }).toEqual({ route, status: 403, reached: false });
+        else expect({ route, status: bare.status, reached: bareReached }).toEqual({ route, status: 403, reached: false });
+
+        before = backendCalls();
+        const forged = await send(sut, method, target, body, { ...cookie(token), 'x-csrf-token': csrfTokenFor(SESSIONS.alice === token ? SESSIONS.root : SESSIONS.alice), ...type });
+        if (!safe) expect({ route, status: forged.status, reached: backendCalls() > before }).toEqual({ route, status: 403, reached: false });
+
+        before = backendCalls();
+        const sent = await send(sut, method, target, body, { ...withCsrf(token), ...type });
+        const reached = backendCalls() > before;
+        if (expected === true) expect({ route, reached }).toEqual({ route, reached: true });
+        else expect({ route, status: sent.status, reached }).toEqual({ route, status: 403, reached: false });
+      }
+    });
+
+    it('treat an unknown, ended or malformed session cookie as no identity at all', async () => {
+      for (const token of [generateSessionToken(), 'not-a-token']) {
+        const before = backendCalls();
+        expect((await send(sut, 'GET', '/api/v1/me', undefined, cookie(token))).status).toBe(401);
+        expect((await send(sut, 'PUT', `/api/v1/me/articles/${ID}/state`, { read: true }, withCsrf(token))).status).toBe(401);
+        expect((await send(sut, 'POST', '/api/v1/sources', { url: 'https://example.org/feed.xml' }, withCsrf(token))).status).toBe(401);
+        expect(backendCalls()).toBe(before);
+      }
+    });
+
+    it('need the CSRF token for GraphQL too, whose every request is a POST', async () => {
+      const query = `mutation { setArticleState(articleId: "${ID}", read: true) { read } }`;
+      let before = backendCalls();
+      const bare = await graphQl(sut, query, {}, cookie(SESSIONS.alice));
+      expect({ code: bare.errors?.[0]?.extensions?.code, reached: backendCalls() > before }).toEqual({ code: 'FORBIDDEN', reached: false });
+      before = backendCalls();
+      const sent = await graphQl(sut, query, {}, withCsrf(SESSIONS.alice));
+      expect({ code: sent.errors?.[0]?.extensions?.code, reached: backendCalls() > before }).toEqual({ code: 'UNAVAILABLE', reached: true });
+    });
+
+    it('let an API key win over a cookie, with no CSRF token needed', async () => {
+      const before = backendCalls();
+      await send(sut, 'PUT', `/api/v1/me/articles/${ID}/state`, { read: true }, { ...cookie(generateSessionToken()), authorization: `Bearer ${KEYS.alice}` });
+      expect(backendCalls()).toBe(before + 1);
+      const bad = await send(sut, 'GET', '/api/v1/me', undefined, { ...cookie(SESSIONS.alice), authorization: 'Bearer nope' });
+      expect(bad.status).toBe(401);
     });
   });
 });

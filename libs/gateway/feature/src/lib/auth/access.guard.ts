@@ -9,6 +9,11 @@ import { presentedApiKey } from './api-key';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 import { missingApiKey, requestOf, type Caller, type CallerRequest } from './caller';
 import { InstanceAccounts } from './instance-accounts.service';
+import { SessionAuthenticator } from './session-authenticator.service';
+import { CSRF_HEADER, isValidCsrfToken, sessionTokenOf } from './session-token';
+
+/** Methods that change nothing; every other one needs the CSRF token when a session cookie is the credential. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The id that means "the caller" wherever a user is named. */
 export const SELF_USER_ID = 'me';
@@ -25,6 +30,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly accounts: InstanceAccounts,
+    private readonly sessions: SessionAuthenticator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -36,17 +42,37 @@ export class AccessGuard implements CanActivate {
     if (rule.policy === AccessPolicy.Public) return true;
     const request = requestOf(context);
     if (!request) throw DomainError.permissionDenied('this operation has no request to authorize');
-    const key = presentedApiKey(request.headers);
-    const caller = key ? await this.authenticator.authenticate(key) : undefined;
+    const caller = await this.identify(request);
     request.caller = caller;
     await this.decide(rule, caller, request, context);
     return true;
+  }
+
+  /**
+   * The caller: an API key when one is presented (it must be valid), else a web-reader session
+   * cookie (a stale one is simply no caller). A cookie is sent by the browser on its own, so a
+   * cookie-identified request that may change something (any method but GET/HEAD/OPTIONS, GraphQL's
+   * POST included) must also carry the session's CSRF token, which only the reader's own page can read.
+   */
+  private async identify(request: CallerRequest): Promise<Caller | undefined> {
+    const key = presentedApiKey(request.headers);
+    if (key) return this.authenticator.authenticate(key);
+    const token = sessionTokenOf(request.headers);
+    if (!token) return undefined;
+    const caller = await this.sessions.authenticate(token);
+    if (!caller) return undefined;
+    if (!SAFE_METHODS.has((request.method ?? 'GET').toUpperCase()) && !isValidCsrfToken(token, request.headers[CSRF_HEADER])) {
+      throw DomainError.permissionDenied(`a request signed in by the session cookie must carry the session's CSRF token in ${CSRF_HEADER}`);
+    }
+    request.sessionToken = token;
+    return caller;
   }
 
   private async decide(rule: AccessRule, caller: Caller | undefined, request: CallerRequest, context: ExecutionContext): Promise<void> {
     const { required, allowAnonymousWrites } = this.config.auth;
     switch (rule.policy) {
       case AccessPolicy.Public:
+      case AccessPolicy.Visitor:
         return;
       case AccessPolicy.Reader:
         if (required && !caller) throw missingApiKey();

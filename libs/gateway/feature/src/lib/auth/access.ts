@@ -8,6 +8,11 @@ import { ApiExtension } from '@nestjs/swagger';
 export enum AccessPolicy {
   /** Anyone, always; a presented key is not even read (health probes, WebSub callbacks: hubs prove themselves by HMAC). */
   Public = 'public',
+  /**
+   * Anyone, always, but the caller is read (an API key must be valid; a session cookie counts when it
+   * is): the web reader's session state and sign-out, which answer whoever asks about themselves.
+   */
+  Visitor = 'visitor',
   /** The instance's shared content: anyone, unless auth.required; a presented key must be valid. */
   Reader = 'reader',
   /** Any valid API key: the caller's own account and library. */

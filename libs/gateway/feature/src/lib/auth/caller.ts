@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError } from '@autoglm/shared-errors';
 
-/** The user a request acts for, from its API key. */
+/** The user a request acts for, from its API key or web-reader session. */
 export interface Caller {
   userId: string;
   name: string;
@@ -14,6 +14,8 @@ export interface CallerRequest {
   caller?: Caller;
   /** The user an Owner route acts for, decided by the AccessGuard. */
   actingUserId?: string;
+  /** The web-reader session token the caller was identified by (absent for API keys and anonymous calls). */
+  sessionToken?: string;
   method?: string;
   params?: unknown;
   query?: unknown;

@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-hash';
 import { ArticleSummaryDto } from '../articles/article.dto';
 import { CreateEventDto } from '../events/event.dto';
 import { MAX_SEARCH_QUERY, READING_LIST_FILTERS, SearchModeName, type ReadingListFilterName } from '../search/search.dto';
@@ -13,6 +14,13 @@ export class CreateUserDto {
   @IsNotEmpty()
   @MaxLength(64)
   name!: string;
+
+  @ApiPropertyOptional({ description: `A password for the web reader (${MIN_PASSWORD_LENGTH}..${MAX_PASSWORD_LENGTH} characters); without one the user signs in with API keys only.` })
+  @IsOptional()
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  password?: string;
 }
 
 @ObjectType('User')
@@ -32,6 +40,10 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' })
   @Field()
   createdAt!: string;
+
+  @ApiProperty({ description: 'Whether the user can sign in to the web reader with a password.' })
+  @Field()
+  hasPassword!: boolean;
 }
 
 export class ApiKeyDto {

@@ -25,7 +25,7 @@ function iso(ts: storage.User['createdAt']): string {
 
 export function mapUser(user: storage.User | undefined): UserDto {
   const u = required(user, 'user');
-  return { id: u.id, name: u.name, isAdmin: u.isAdmin, createdAt: iso(u.createdAt) };
+  return { id: u.id, name: u.name, isAdmin: u.isAdmin, createdAt: iso(u.createdAt), hasPassword: u.hasPassword ?? false };
 }
 
 export function mapApiKey(key: storage.ApiKey | undefined): ApiKeyDto {

@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { generateApiKey } from '../auth/api-key';
+import { hashPassword } from '../auth/password-hash';
 import { OptionalCaller, type Caller } from '../auth/caller';
 import { InstanceAccounts } from '../auth/instance-accounts.service';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -32,8 +33,9 @@ export class UsersController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The name is taken.' })
   async create(@Body() body: CreateUserDto, @OptionalCaller() caller: Caller | undefined): Promise<CreatedUserDto> {
     const generated = generateApiKey();
+    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
     const { user, apiKey } = await this.storage.createUser(
-      { name: body.name, apiKey: { name: 'first key', prefix: generated.prefix, keyHash: generated.keyHash } },
+      { name: body.name, apiKey: { name: 'first key', prefix: generated.prefix, keyHash: generated.keyHash }, passwordHash },
       { actor: caller?.userId ?? '' },
     );
     this.accounts.accountCreated();

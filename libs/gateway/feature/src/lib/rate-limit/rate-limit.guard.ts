@@ -56,6 +56,7 @@ const BUDGET_NAMES: Record<string, string> = {
   sourceRefresh: 'source refreshes',
   modelPull: 'model pulls',
   userCreation: 'user creations',
+  signIn: 'sign-in attempts',
 };
 
 /**

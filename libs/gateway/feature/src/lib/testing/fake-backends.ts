@@ -91,6 +91,11 @@ export class FakeBackends {
     listWebhookDeliveries: rpc<StorageClient, 'listWebhookDeliveries'>('storage', 'listWebhookDeliveries'),
     getDigestSettings: rpc<StorageClient, 'getDigestSettings'>('storage', 'getDigestSettings'),
     putDigestSettings: rpc<StorageClient, 'putDigestSettings'>('storage', 'putDigestSettings'),
+    setPassword: rpc<StorageClient, 'setPassword'>('storage', 'setPassword'),
+    getPasswordHash: rpc<StorageClient, 'getPasswordHash'>('storage', 'getPasswordHash'),
+    createSession: rpc<StorageClient, 'createSession'>('storage', 'createSession'),
+    authenticateSession: rpc<StorageClient, 'authenticateSession'>('storage', 'authenticateSession'),
+    deleteSessions: rpc<StorageClient, 'deleteSessions'>('storage', 'deleteSessions'),
   };
   readonly sources = {
     addSource: rpc<SourcesClient, 'addSource'>('sources', 'addSource'),

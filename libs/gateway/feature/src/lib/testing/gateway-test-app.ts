@@ -26,6 +26,10 @@ export async function startTestGateway(
     readCacheMs?: number;
     rateLimit?: RateLimitConfig;
     redisUrl?: string;
+    /** The built web reader's folder (web.assetsDir). */
+    webAssetsDir?: string;
+    /** auth.keyCacheSeconds (0: every request asks the fake storage). */
+    keyCacheSeconds?: number;
   } = {},
 ): Promise<TestGateway> {
   const backends = new FakeBackends();
@@ -33,10 +37,16 @@ export async function startTestGateway(
   const config = {
     ...base,
     http: { host: '127.0.0.1', port: 0 },
-    auth: { ...base.auth, required: options.authRequired ?? false, allowAnonymousWrites: options.allowAnonymousWrites ?? false },
+    auth: {
+      ...base.auth,
+      required: options.authRequired ?? false,
+      allowAnonymousWrites: options.allowAnonymousWrites ?? false,
+      keyCacheSeconds: options.keyCacheSeconds ?? base.auth.keyCacheSeconds,
+    },
     api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection, readCacheMs: options.readCacheMs ?? 0 },
     rateLimit: options.rateLimit ?? base.rateLimit,
     redis: { url: options.redisUrl ?? base.redis.url },
+    web: { ...base.web, assetsDir: options.webAssetsDir ?? base.web.assetsDir },
   };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)

@@ -14,6 +14,10 @@ export class UserEntity {
   @Column('boolean', { name: 'is_admin', default: false })
   isAdmin!: boolean;
 
+  /** The gateway's salted scrypt hash of the user's password; null = API keys only. */
+  @Column('text', { name: 'password_hash', nullable: true })
+  passwordHash!: string | null;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 }

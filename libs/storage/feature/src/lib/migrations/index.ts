@@ -17,6 +17,7 @@ import { AddNearDuplicateOf1795950000001 } from './1795950000001-AddNearDuplicat
 import { AddArticleLlmSummaries1795940000000 } from './1795940000000-AddArticleLlmSummaries';
 import { AddPushRulesWebhooksDigests1795910000000 } from './1795910000000-AddPushRulesWebhooksDigests';
 import { AddSourceClaimedAt1795930000000 } from './1795930000000-AddSourceClaimedAt';
+import { AddPasswordsAndSessions1795900000000 } from './1795900000000-AddPasswordsAndSessions';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const STORAGE_MIGRATIONS = [
   AddArticleLlmSummaries1795940000000,
   AddPushRulesWebhooksDigests1795910000000,
   AddSourceClaimedAt1795930000000,
+  AddPasswordsAndSessions1795900000000,
 ];

@@ -6,9 +6,18 @@ export interface UserRow {
   name: string;
   isAdmin: boolean;
   createdAt: Date;
+  hasPassword: boolean;
 }
 
-export const USER_COLUMNS = `u.id, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt"`;
+export const USER_COLUMNS = `u.id, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt", u.password_hash IS NOT NULL AS "hasPassword"`;
+
+export interface SessionRow {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export const SESSION_COLUMNS = `s.id, s.created_at AS "createdAt", s.expires_at AS "expiresAt"`;
 
 export interface ApiKeyRow {
   id: string;

@@ -3,10 +3,14 @@ import { toTimestamp } from '@autoglm/shared-grpc';
 import { mapArticleRef } from '../articles/article.mapper';
 import { mapSource } from '../sources/source.mapper';
 import { savedFilters } from './library.service';
-import type { ApiKeyRow, MarksRow, SavedSearchRow, SubscriptionRow, UserArticleRow, UserRow } from './user-rows';
+import type { ApiKeyRow, MarksRow, SavedSearchRow, SessionRow, SubscriptionRow, UserArticleRow, UserRow } from './user-rows';
 
 export function mapUser(row: UserRow): storage.User {
-  return { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: toTimestamp(row.createdAt) };
+  return { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: toTimestamp(row.createdAt), hasPassword: row.hasPassword };
+}
+
+export function mapSession(row: SessionRow): storage.Session {
+  return { id: row.id, createdAt: toTimestamp(row.createdAt), expiresAt: toTimestamp(row.expiresAt) };
 }
 
 export function mapApiKey(row: ApiKeyRow): storage.ApiKey {

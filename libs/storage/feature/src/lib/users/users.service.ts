@@ -32,6 +32,14 @@ function checkNewKey(key: storage.NewApiKey | undefined): storage.NewApiKey {
   return { name: name || 'default', prefix: key.prefix, keyHash: key.keyHash };
 }
 
+/** A password hash as the gateway makes it (e.g. `scrypt$15$8$3$<salt>$<hash>`): printable ASCII, bounded. */
+const PASSWORD_HASH = /^[a-z0-9]+\$[\x21-\x7e]{16,500}$/;
+
+export function checkPasswordHash(hash: string): string {
+  if (!PASSWORD_HASH.test(hash)) throw DomainError.invalidArgument('password_hash must be a hash made by the gateway (scheme$parameters…)');
+  return hash;
+}
+
 type Query = (text: string, params?: unknown[]) => Promise<unknown>;
 
 /** Users and their API keys. Keys are stored as SHA-256 only; the caller makes and shows the key. */
@@ -53,6 +61,7 @@ export class UsersService {
       throw DomainError.invalidArgument('name must be 1..64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
     }
     const key = checkNewKey(request.apiKey);
+    const passwordHash = request.passwordHash ? checkPasswordHash(request.passwordHash) : null;
     const now = this.clock.now();
     return this.db.dataSource.transaction(async (manager) => {
       const query: Query = (text, params) => manager.query(text, params);
@@ -63,8 +72,8 @@ export class UsersService {
       const taken = (await query(`SELECT 1 FROM users WHERE name = $1`, [name])) as unknown[];
       if (taken.length > 0) throw DomainError.alreadyExists(`a user named ${name} already exists`);
       const [user] = (await query(
-        `INSERT INTO users AS u (name, is_admin, created_at) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-        [name, count === 0, now],
+        `INSERT INTO users AS u (name, is_admin, created_at, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
+        [name, count === 0, now, passwordHash],
       )) as [UserRow];
       const apiKey = await this.insertKey(query, user.id, key, now);
       return { user, apiKey };
@@ -99,7 +108,7 @@ export class UsersService {
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       await this.db.dataSource.query(`UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, [row.apiKeyId, now]);
     }
-    return { user: { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: row.createdAt }, apiKeyId: row.apiKeyId };
+    return { user: { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: row.createdAt, hasPassword: row.hasPassword }, apiKeyId: row.apiKeyId };
   }
 
   async createApiKey(userId: string, newKey: storage.NewApiKey | undefined): Promise<ApiKeyRow> {

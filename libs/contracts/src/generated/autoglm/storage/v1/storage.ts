@@ -477,7 +477,11 @@ export interface User {
   id: string;
   name: string;
   isAdmin: boolean;
-  createdAt: Timestamp | undefined;
+  createdAt:
+    | Timestamp
+    | undefined;
+  /** has_password: the user can sign in to the web reader with a password. */
+  hasPassword?: boolean | undefined;
 }
 
 export interface ApiKey {
@@ -500,7 +504,11 @@ export interface NewApiKey {
 export interface CreateUserRequest {
   /** name is a handle: 1..64 characters of a-z, 0-9, '.', '_' and '-' (stored lower-case). */
   name: string;
-  apiKey: NewApiKey | undefined;
+  apiKey:
+    | NewApiKey
+    | undefined;
+  /** password_hash: the user's password as the gateway hashed it (empty: no password, API keys only). */
+  passwordHash?: string | undefined;
 }
 
 export interface CreateUserResponse {
@@ -552,6 +560,68 @@ export interface RevokeApiKeyRequest {
 
 export interface RevokeApiKeyResponse {
   apiKey: ApiKey | undefined;
+}
+
+export interface SetPasswordRequest {
+  /** The user is the call's authenticated actor (x-autoglm-actor metadata). */
+  passwordHash: string;
+  /** keep_token_hash: the session that asked stays open (empty: every session ends). */
+  keepTokenHash: string;
+}
+
+export interface SetPasswordResponse {
+  user: User | undefined;
+  sessionsEnded: number;
+}
+
+export interface GetPasswordHashRequest {
+  /** name is the user's handle (case-insensitive). */
+  name: string;
+}
+
+export interface GetPasswordHashResponse {
+  user: User | undefined;
+  passwordHash: string;
+}
+
+export interface Session {
+  id: string;
+  createdAt: Timestamp | undefined;
+  expiresAt: Timestamp | undefined;
+}
+
+export interface CreateSessionRequest {
+  /**
+   * The user is the call's authenticated actor (x-autoglm-actor metadata).
+   * token_hash is the hex SHA-256 of the session's random token (the cookie's value).
+   */
+  tokenHash: string;
+  expiresAt: Timestamp | undefined;
+}
+
+export interface CreateSessionResponse {
+  session: Session | undefined;
+}
+
+export interface AuthenticateSessionRequest {
+  tokenHash: string;
+}
+
+export interface AuthenticateSessionResponse {
+  user: User | undefined;
+  session: Session | undefined;
+}
+
+export interface DeleteSessionsRequest {
+  /**
+   * The user is the call's authenticated actor (x-autoglm-actor metadata).
+   * token_hash: the one session to end; empty ends all of the user's sessions.
+   */
+  tokenHash: string;
+}
+
+export interface DeleteSessionsResponse {
+  sessionsEnded: number;
 }
 
 export interface Subscription {
@@ -1378,6 +1448,39 @@ export interface StorageServiceClient {
 
   revokeApiKey(request: RevokeApiKeyRequest, metadata?: Metadata): Observable<RevokeApiKeyResponse>;
 
+  /**
+   * Passwords and browser sessions (the web reader). The gateway hashes passwords (scrypt, salted) and
+   * session tokens (SHA-256); storage keeps only those hashes.
+   * SetPassword replaces the acting user's password hash and ends their other sessions (all but keep_token_hash).
+   */
+
+  setPassword(request: SetPasswordRequest, metadata?: Metadata): Observable<SetPasswordResponse>;
+
+  /**
+   * GetPasswordHash returns a user's password hash by name, for signing in (which has no actor yet); NOT_FOUND
+   * when there is no such user or the user has no password.
+   */
+
+  getPasswordHash(request: GetPasswordHashRequest, metadata?: Metadata): Observable<GetPasswordHashResponse>;
+
+  /** CreateSession opens a session for the acting user (and drops their expired ones). */
+
+  createSession(request: CreateSessionRequest, metadata?: Metadata): Observable<CreateSessionResponse>;
+
+  /** AuthenticateSession finds the user of an unexpired session by its token's SHA-256 (UNAUTHENTICATED otherwise). */
+
+  authenticateSession(
+    request: AuthenticateSessionRequest,
+    metadata?: Metadata,
+  ): Observable<AuthenticateSessionResponse>;
+
+  /**
+   * DeleteSessions ends the acting user's session with token_hash, or every one of their sessions when token_hash
+   * is empty ("log out everywhere"); another user's session is left alone.
+   */
+
+  deleteSessions(request: DeleteSessionsRequest, metadata?: Metadata): Observable<DeleteSessionsResponse>;
+
   putSubscription(request: PutSubscriptionRequest, metadata?: Metadata): Observable<PutSubscriptionResponse>;
 
   deleteSubscription(request: DeleteSubscriptionRequest, metadata?: Metadata): Observable<DeleteSubscriptionResponse>;
@@ -1793,6 +1896,51 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<RevokeApiKeyResponse> | Observable<RevokeApiKeyResponse> | RevokeApiKeyResponse;
 
+  /**
+   * Passwords and browser sessions (the web reader). The gateway hashes passwords (scrypt, salted) and
+   * session tokens (SHA-256); storage keeps only those hashes.
+   * SetPassword replaces the acting user's password hash and ends their other sessions (all but keep_token_hash).
+   */
+
+  setPassword(
+    request: SetPasswordRequest,
+    metadata?: Metadata,
+  ): Promise<SetPasswordResponse> | Observable<SetPasswordResponse> | SetPasswordResponse;
+
+  /**
+   * GetPasswordHash returns a user's password hash by name, for signing in (which has no actor yet); NOT_FOUND
+   * when there is no such user or the user has no password.
+   */
+
+  getPasswordHash(
+    request: GetPasswordHashRequest,
+    metadata?: Metadata,
+  ): Promise<GetPasswordHashResponse> | Observable<GetPasswordHashResponse> | GetPasswordHashResponse;
+
+  /** CreateSession opens a session for the acting user (and drops their expired ones). */
+
+  createSession(
+    request: CreateSessionRequest,
+    metadata?: Metadata,
+  ): Promise<CreateSessionResponse> | Observable<CreateSessionResponse> | CreateSessionResponse;
+
+  /** AuthenticateSession finds the user of an unexpired session by its token's SHA-256 (UNAUTHENTICATED otherwise). */
+
+  authenticateSession(
+    request: AuthenticateSessionRequest,
+    metadata?: Metadata,
+  ): Promise<AuthenticateSessionResponse> | Observable<AuthenticateSessionResponse> | AuthenticateSessionResponse;
+
+  /**
+   * DeleteSessions ends the acting user's session with token_hash, or every one of their sessions when token_hash
+   * is empty ("log out everywhere"); another user's session is left alone.
+   */
+
+  deleteSessions(
+    request: DeleteSessionsRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteSessionsResponse> | Observable<DeleteSessionsResponse> | DeleteSessionsResponse;
+
   putSubscription(
     request: PutSubscriptionRequest,
     metadata?: Metadata,
@@ -2176,6 +2324,11 @@ export function StorageServiceControllerMethods() {
       "createApiKey",
       "listApiKeys",
       "revokeApiKey",
+      "setPassword",
+      "getPasswordHash",
+      "createSession",
+      "authenticateSession",
+      "deleteSessions",
       "putSubscription",
       "deleteSubscription",
       "listSubscriptions",
