@@ -11,3 +11,4 @@ export * from './lib/transport-security';
 export * from './lib/health/health-service';
 export * from './lib/shutdown';
 export * from './lib/draining-grpc-server';
+export * from './lib/rpc-observability';

@@ -123,6 +123,29 @@ export interface AppConfig {
   websub: WebSubConfig;
   /** Request budgets of the gateway's REST and GraphQL API, per API key and per client address. */
   rateLimit: RateLimitConfig;
+  /** Logs, health and metrics endpoints. */
+  observability: ObservabilityConfig;
+}
+
+/** The processes that can open an HTTP port of their own for health and metrics (distributed mode). */
+export type OpsProcessName = ServiceName | 'gateway';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ObservabilityConfig {
+  /** Lowest level written (LOG_LEVEL, default info). */
+  logLevel: LogLevel;
+  /** Human-readable lines instead of JSON (LOG_PRETTY=true; refused when NODE_ENV=production). */
+  logPretty: boolean;
+  /** Address the health/metrics port binds to (HEALTH_HOST, default 0.0.0.0). */
+  healthHost: string;
+  /**
+   * The health/metrics HTTP port of each process in distributed mode (HEALTH_PORT for whichever
+   * service the process runs, HEALTH_PORT_<SERVICE> for one); null: no such port (embedded mode
+   * serves health and metrics on the gateway's port). 0 picks a free port.
+   */
+  healthPorts: Record<OpsProcessName, number | null>;
 }
 
 /**

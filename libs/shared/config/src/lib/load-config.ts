@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import {
+  LOG_LEVELS,
   XPATH_SELECTOR_PREFIX,
   type AppConfig,
+  type LogLevel,
+  type OpsProcessName,
   type ConfiguredSource,
   type ConfiguredSourceKind,
   type JsonApiFields,
@@ -105,6 +108,12 @@ export function defaultConfig(): AppConfig {
     llm: { baseUrl: '', model: '', apiKey: '', dailyTokenBudget: 200_000, timeoutMs: 30_000, maxOutputTokens: 400 },
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
+    observability: {
+      logLevel: 'info',
+      logPretty: false,
+      healthHost: '0.0.0.0',
+      healthPorts: { gateway: null, storage: null, sources: null, crawler: null, analysis: null, recommender: null },
+    },
   };
 }
 
@@ -335,6 +344,38 @@ function applyEnv(config: AppConfig, env: Env): void {
     if (v) config.grpc[s] = v;
   }
   applyGrpcSecurityEnv(config.grpcSecurity, env, int);
+  applyObservabilityEnv(config.observability, env, int);
+}
+
+const OPS_PROCESSES: OpsProcessName[] = ['gateway', ...SERVICES];
+
+function applyObservabilityEnv(observability: AppConfig['observability'], env: Env, int: (name: string) => number | undefined): void {
+  if (env['LOG_LEVEL']) observability.logLevel = env['LOG_LEVEL'].trim().toLowerCase() as LogLevel;
+  const pretty = booleanEnv(env, 'LOG_PRETTY');
+  if (pretty !== undefined) {
+    if (pretty && env['NODE_ENV'] === 'production') throw new ConfigError('LOG_PRETTY=true is for development only: production logs are JSON (unset LOG_PRETTY or NODE_ENV)');
+    observability.logPretty = pretty;
+  }
+  if (env['HEALTH_HOST']) observability.healthHost = env['HEALTH_HOST'];
+  const all = int('HEALTH_PORT');
+  for (const name of OPS_PROCESSES) {
+    const one = int(`HEALTH_PORT_${name.toUpperCase()}`);
+    const port = one ?? all;
+    if (port !== undefined) observability.healthPorts[name] = port;
+  }
+}
+
+function validateObservability(observability: AppConfig['observability']): void {
+  if (!(LOG_LEVELS as readonly string[]).includes(observability.logLevel)) {
+    throw new ConfigError(`observability.logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${observability.logLevel}" (LOG_LEVEL)`);
+  }
+  if (typeof observability.logPretty !== 'boolean') throw new ConfigError('observability.logPretty must be true or false (LOG_PRETTY)');
+  for (const name of OPS_PROCESSES) {
+    const port = observability.healthPorts[name];
+    if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      throw new ConfigError(`observability.healthPorts.${name} must be an integer between 0 and 65535 (HEALTH_PORT_${name.toUpperCase()})`);
+    }
+  }
 }
 
 function applyGrpcSecurityEnv(security: AppConfig['grpcSecurity'], env: Env, int: (name: string) => number | undefined): void {
@@ -449,6 +490,7 @@ function validate(config: AppConfig): void {
   validateRobotsTxt(config.crawler.robotsTxt);
   validateWebSub(config.websub);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
+  validateObservability(config.observability);
 }
 
 function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {
