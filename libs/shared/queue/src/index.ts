@@ -5,3 +5,4 @@ export * from './lib/queue-factory';
 export * from './lib/queue.module';
 export * from './lib/serial-runs';
 export * from './lib/queue-observability';
+export * from './lib/observed-job-queue';

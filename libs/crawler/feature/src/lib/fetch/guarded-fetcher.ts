@@ -5,6 +5,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { fetchedBytes, fetchOutcomes } from '@autoglm/shared-observability';
 import { AddressPolicy, normalizeHost } from './address-policy';
 import { FetchError, FetchFailure } from './fetch-error';
 
@@ -94,7 +95,20 @@ export class GuardedFetcher implements OnApplicationShutdown {
     });
   }
 
+  /** Fetches `url` within the guards; each fetch's outcome (ok, not_modified or the failure kind) and body size are counted. */
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
+    try {
+      const result = await this.fetchGuarded(url, options);
+      fetchOutcomes.inc({ outcome: result.status === 304 ? 'not_modified' : 'ok' });
+      fetchedBytes.inc(result.body.length);
+      return result;
+    } catch (error) {
+      fetchOutcomes.inc({ outcome: error instanceof FetchError ? error.reason.toLowerCase() : 'error' });
+      throw error;
+    }
+  }
+
+  private async fetchGuarded(url: string, options: FetchOptions): Promise<FetchResult> {
     let current = this.validate(url);
     const conditional = conditionalHeaders(options.validators);
     const origin = current.origin;

@@ -86,15 +86,15 @@ export function reportQueueDepth(queue: string, read: () => Promise<number>): ()
   };
 }
 
-export const batchSize = new Histogram({
+export const batcherBatchSize = new Histogram({
   name: 'autoglm_batcher_batch_size',
-  help: 'Dynamic batcher: texts per batch sent to a model, by priority lane.',
+  help: 'Dynamic batcher: texts per batch sent to a model, by the highest priority lane in the batch.',
   labelNames: ['lane'] as const,
   buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
   registers: [metricsRegistry],
 });
 
-export const batchQueueWait = new Histogram({
+export const batcherQueueWait = new Histogram({
   name: 'autoglm_batcher_queue_wait_seconds',
   help: 'Dynamic batcher: time a request waited in the batch queue before its batch started, by priority lane.',
   labelNames: ['lane'] as const,
@@ -110,11 +110,36 @@ export const modelInferenceDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** What a cache counts itself (kept by the cache on its hot path; read at scrape time). */
+export interface CacheCounts {
+  readonly l1Hits: number;
+  readonly l2Hits: number;
+  readonly misses: number;
+}
+
+const cacheCounts = new Map<string, () => CacheCounts>();
+
+/** Reports the counts of `cache` at every scrape until the returned function is called. */
+export function reportCacheCounts(cache: string, read: () => CacheCounts): () => void {
+  cacheCounts.set(cache, read);
+  return () => {
+    if (cacheCounts.get(cache) === read) cacheCounts.delete(cache);
+  };
+}
+
 export const cacheHits = new Counter({
   name: 'autoglm_cache_hits_total',
   help: 'Cache lookups answered from the cache, by cache and level (l1 in-process, l2 Redis).',
   labelNames: ['cache', 'level'] as const,
   registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [cache, read] of cacheCounts) {
+      const counts = read();
+      this.inc({ cache, level: 'l1' }, counts.l1Hits);
+      this.inc({ cache, level: 'l2' }, counts.l2Hits);
+    }
+  },
 });
 
 export const cacheMisses = new Counter({
@@ -122,6 +147,10 @@ export const cacheMisses = new Counter({
   help: 'Cache lookups that had to load the value, by cache.',
   labelNames: ['cache'] as const,
   registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [cache, read] of cacheCounts) this.inc({ cache }, read().misses);
+  },
 });
 
 export const fetchOutcomes = new Counter({
@@ -149,20 +178,3 @@ export const articlesAnalysed = new Counter({
   help: 'Articles whose analysis results storage recorded.',
   registers: [metricsRegistry],
 });
-
-/** Runs `work` and records its duration in seconds with the labels `labelsOf` gives for its result or error. */
-export async function timed<T, L extends string>(
-  histogram: Histogram<L>,
-  work: () => Promise<T>,
-  labelsOf: (error: unknown | undefined) => Partial<Record<L, string>>,
-): Promise<T> {
-  const end = histogram.startTimer();
-  try {
-    const result = await work();
-    end(labelsOf(undefined));
-    return result;
-  } catch (error) {
-    end(labelsOf(error ?? new Error('rejected')));
-    throw error;
-  }
-}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
+import { articlesAnalysed } from '@autoglm/shared-observability';
 import { articleNotFound } from '../articles/articles.service';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { HnswIndexes } from '../similarity/hnsw-indexes';
@@ -74,6 +75,7 @@ export class AnalysesService {
       return true;
     });
     if (!found) throw articleNotFound(input.articleId);
+    articlesAnalysed.inc();
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
     if (embedding) await this.hnsw.ensure(embedding.length);
   }

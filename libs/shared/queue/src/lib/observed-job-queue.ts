@@ -1,0 +1,72 @@
+import { currentRequestId, newRequestId, queueJobDuration, queueJobWait, runWithRequestId } from '@autoglm/shared-observability';
+import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueName } from './job-queue';
+
+/** Where a job's data carries the unit of work that added it (absent in jobs added before it existed). */
+export const JOB_CONTEXT_FIELD = '_context';
+
+export interface JobContext {
+  /** Correlation id of the request, RPC or tick that added the job. */
+  requestId: string;
+  /** Epoch ms when the job was added. */
+  enqueuedAt: number;
+}
+
+export type WithContext<T> = T & { [JOB_CONTEXT_FIELD]?: JobContext };
+
+/**
+ * A JobQueue whose jobs carry the correlation id of the work that added them: the handler runs
+ * under it (its logs and calls carry it on), and each job's wait and run time are recorded by queue.
+ * The handler sees the data as it was added, without the context field.
+ */
+export class ObservedJobQueue<T> implements JobQueue<T> {
+  constructor(
+    private readonly inner: JobQueue<WithContext<T>>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get name(): QueueName {
+    return this.inner.name;
+  }
+
+  add(data: T, options?: EnqueueOptions): Promise<void> {
+    const context: JobContext = { requestId: currentRequestId() ?? newRequestId(), enqueuedAt: this.now() };
+    return this.inner.add({ ...data, [JOB_CONTEXT_FIELD]: context }, options);
+  }
+
+  process(handler: JobHandler<T>, options?: { concurrency?: number }): void {
+    this.inner.process((stored) => {
+      const { data, context } = split(stored);
+      if (context) queueJobWait.observe({ queue: this.name }, Math.max(0, this.now() - context.enqueuedAt) / 1000);
+      const end = queueJobDuration.startTimer({ queue: this.name });
+      return runWithRequestId(context?.requestId ?? newRequestId(), () => handler(data)).then(
+        () => void end({ outcome: 'completed' }),
+        (error: unknown) => {
+          end({ outcome: 'failed' });
+          throw error;
+        },
+      );
+    }, options);
+  }
+
+  depth(): Promise<number> {
+    return this.inner.depth();
+  }
+
+  stopConsuming(deadline: number): Promise<string[]> {
+    return this.inner.stopConsuming(deadline);
+  }
+
+  async takeUnfinished(): Promise<Array<QueuedJob<T>>> {
+    return (await this.inner.takeUnfinished()).map((job) => ({ id: job.id, data: split(job.data).data }));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+function split<T>(stored: WithContext<T>): { data: T; context: JobContext | undefined } {
+  if (stored === null || typeof stored !== 'object' || !(JOB_CONTEXT_FIELD in stored)) return { data: stored, context: undefined };
+  const { [JOB_CONTEXT_FIELD]: context, ...data } = stored;
+  return { data: data as T, context };
+}
