@@ -5,3 +5,5 @@ export * from './lib/metrics/metrics';
 export * from './lib/health/readiness';
 export * from './lib/health/health-probes.service';
 export * from './lib/health/ops-http-server';
+export * from './lib/tracing/spans';
+export * from './lib/tracing/install-tracing';

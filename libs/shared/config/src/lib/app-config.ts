@@ -146,6 +146,19 @@ export interface ObservabilityConfig {
    * serves health and metrics on the gateway's port). 0 picks a free port.
    */
   healthPorts: Record<OpsProcessName, number | null>;
+  /** OpenTelemetry traces, set by the standard OTEL_* variables. */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /**
+   * Where spans are sent (OTLP over HTTP): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else http://localhost:4318/v1/traces when
+   * OTEL_TRACES_EXPORTER=otlp. Empty: tracing is off (the default), also with OTEL_TRACES_EXPORTER=none.
+   */
+  otlpEndpoint: string;
+  /** OTEL_SERVICE_NAME; empty: the name of the service the process runs. */
+  serviceName: string;
 }
 
 /**

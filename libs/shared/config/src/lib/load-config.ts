@@ -113,6 +113,7 @@ export function defaultConfig(): AppConfig {
       logPretty: false,
       healthHost: '0.0.0.0',
       healthPorts: { gateway: null, storage: null, sources: null, crawler: null, analysis: null, recommender: null },
+      tracing: { otlpEndpoint: '', serviceName: '' },
     },
   };
 }
@@ -357,12 +358,32 @@ function applyObservabilityEnv(observability: AppConfig['observability'], env: E
     observability.logPretty = pretty;
   }
   if (env['HEALTH_HOST']) observability.healthHost = env['HEALTH_HOST'];
+  observability.tracing = tracingOf(env);
   const all = int('HEALTH_PORT');
   for (const name of OPS_PROCESSES) {
     const one = int(`HEALTH_PORT_${name.toUpperCase()}`);
     const port = one ?? all;
     if (port !== undefined) observability.healthPorts[name] = port;
   }
+}
+
+const DEFAULT_OTLP_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+
+/** The standard OpenTelemetry variables, as far as this project uses them (traces over OTLP/HTTP). */
+function tracingOf(env: Env): AppConfig['observability']['tracing'] {
+  const exporter = (env['OTEL_TRACES_EXPORTER'] ?? '').trim().toLowerCase();
+  const serviceName = (env['OTEL_SERVICE_NAME'] ?? '').trim();
+  if (exporter && exporter !== 'otlp' && exporter !== 'none') {
+    throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
+  }
+  const traces = (env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? '').trim();
+  const base = (env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '').trim();
+  if (exporter === 'none') return { otlpEndpoint: '', serviceName };
+  const otlpEndpoint = traces || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : exporter === 'otlp' ? DEFAULT_OTLP_TRACES_ENDPOINT : '');
+  if (otlpEndpoint && !/^https?:\/\/[^\s]+$/.test(otlpEndpoint)) {
+    throw new ConfigError(`the OTLP traces endpoint must be an http(s) URL, got "${otlpEndpoint}" (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`);
+  }
+  return { otlpEndpoint, serviceName };
 }
 
 function validateObservability(observability: AppConfig['observability']): void {

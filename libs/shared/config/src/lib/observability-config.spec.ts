@@ -9,7 +9,22 @@ describe('observability configuration', () => {
       logPretty: false,
       healthHost: '0.0.0.0',
       healthPorts: { gateway: null, storage: null, sources: null, crawler: null, analysis: null, recommender: null },
+      tracing: { otlpEndpoint: '', serviceName: '' },
     });
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }, 'http://collector:4318/v1/traces'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' }, 'http://collector:4318/custom'],
+    [{ OTEL_TRACES_EXPORTER: 'otlp' }, 'http://localhost:4318/v1/traces'],
+    [{ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, ''],
+  ])('turns traces on from the standard OTEL variables (%o)', (env, endpoint) => {
+    expect(load(env).observability.tracing.otlpEndpoint).toBe(endpoint);
+  });
+
+  it('refuses an exporter it does not have and an endpoint that is not a URL', () => {
+    expect(() => load({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/OTEL_TRACES_EXPORTER must be otlp or none/);
+    expect(() => load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/must be an http\(s\) URL/);
   });
 
   it('takes LOG_LEVEL in any case', () => {

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { checkGrpcAuthentication, ConfigError, loadConfig, type AppConfig, type Deployment, type OpsProcessName } from '@autoglm/shared-config';
-import { installProcessLogging, registerReadinessCheck, startOpsHttpServer, type OpsHttpServer } from '@autoglm/shared-observability';
+import { installProcessLogging, installTracing, registerReadinessCheck, startOpsHttpServer, type OpsHttpServer } from '@autoglm/shared-observability';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { closeGrpcClients, type RunningService } from './grpc-service-host';
 import { shutdownDeadlines } from './shutdown';
@@ -21,7 +21,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Logs are pino JSON lines from the moment the configuration is valid. In distributed mode, with
  * a health port configured for the service (HEALTH_PORT), the process also serves /health/live,
  * /health/ready and /metrics there from before start-up: ready once started, not ready from the
- * signal on (so load balancers stop sending work before the drain).
+ * signal on (so load balancers stop sending work before the drain). With an OTLP endpoint in the
+ * OTEL_* variables, spans go there (the last ones are sent before the exit).
  */
 export function runServiceProcess(
   name: string,
@@ -45,6 +46,7 @@ export function runServiceProcess(
   const main = async () => {
     const config = loadConfig();
     installProcessLogging(config.observability, name);
+    const tracing = installTracing(config.observability.tracing, name);
     let phase: 'starting' | 'started' | 'stopping' = 'starting';
     registerReadinessCheck(name, async () => {
       if (phase !== 'started') throw new Error(`${name} is ${phase}`);
@@ -72,6 +74,8 @@ export function runServiceProcess(
         closeGrpcClients();
         await closeInProcessQueues();
         await opsServer?.close();
+        step = 'sending the last spans';
+        await tracing?.shutdown();
       })().then(
         () => {
           clearTimeout(watchdog);

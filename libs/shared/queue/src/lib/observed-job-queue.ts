@@ -1,4 +1,15 @@
-import { currentRequestId, newRequestId, queueJobDuration, queueJobWait, runWithRequestId } from '@autoglm/shared-observability';
+import {
+  currentRequestId,
+  extractTraceContext,
+  inSpan,
+  injectTraceContext,
+  newRequestId,
+  queueJobDuration,
+  queueJobWait,
+  runWithRequestId,
+  SpanKind,
+  type TraceCarrier,
+} from '@autoglm/shared-observability';
 import type { EnqueueOptions, JobHandler, JobQueue, QueuedJob, QueueName } from './job-queue';
 
 /** Where a job's data carries the unit of work that added it (absent in jobs added before it existed). */
@@ -9,13 +20,16 @@ export interface JobContext {
   requestId: string;
   /** Epoch ms when the job was added. */
   enqueuedAt: number;
+  /** W3C trace context of the work that added it: the job's span continues that trace. */
+  trace?: TraceCarrier;
 }
 
 export type WithContext<T> = T & { [JOB_CONTEXT_FIELD]?: JobContext };
 
 /**
- * A JobQueue whose jobs carry the correlation id of the work that added them: the handler runs
- * under it (its logs and calls carry it on), and each job's wait and run time are recorded by queue.
+ * A JobQueue whose jobs carry the correlation id and trace context of the work that added them:
+ * the handler runs under that id (its logs and calls carry it on) in a span continuing that trace,
+ * and each job's wait and run time are recorded by queue.
  * The handler sees the data as it was added, without the context field.
  */
 export class ObservedJobQueue<T> implements JobQueue<T> {
@@ -29,7 +43,7 @@ export class ObservedJobQueue<T> implements JobQueue<T> {
   }
 
   add(data: T, options?: EnqueueOptions): Promise<void> {
-    const context: JobContext = { requestId: currentRequestId() ?? newRequestId(), enqueuedAt: this.now() };
+    const context: JobContext = { requestId: currentRequestId() ?? newRequestId(), enqueuedAt: this.now(), trace: injectTraceContext() };
     return this.inner.add({ ...data, [JOB_CONTEXT_FIELD]: context }, options);
   }
 
@@ -38,7 +52,11 @@ export class ObservedJobQueue<T> implements JobQueue<T> {
       const { data, context } = split(stored);
       if (context) queueJobWait.observe({ queue: this.name }, Math.max(0, this.now() - context.enqueuedAt) / 1000);
       const end = queueJobDuration.startTimer({ queue: this.name });
-      return runWithRequestId(context?.requestId ?? newRequestId(), () => handler(data)).then(
+      const run = () =>
+        inSpan(`${this.name} process`, { kind: SpanKind.CONSUMER, parent: extractTraceContext(context?.trace), attributes: { 'messaging.destination.name': this.name } }, () =>
+          handler(data),
+        );
+      return runWithRequestId(context?.requestId ?? newRequestId(), run).then(
         () => void end({ outcome: 'completed' }),
         (error: unknown) => {
           end({ outcome: 'failed' });

@@ -1,6 +1,18 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
-import { acceptRequestId, httpRequestDuration, processPinoLogger, REQUEST_ID_HEADER, runWithRequestId } from '@autoglm/shared-observability';
+import {
+  acceptRequestId,
+  extractTraceContext,
+  httpRequestDuration,
+  processPinoLogger,
+  REQUEST_ID_HEADER,
+  runWithRequestId,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  traceContext,
+  tracer,
+} from '@autoglm/shared-observability';
 
 /** The route label of a request no route matched: the raw path would make one series per URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -10,7 +22,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * caller's `x-request-id` when it is plain and short, else a new one), echoed in the response
  * header; everything the request does — its logs, the gRPC calls and jobs it starts — runs in that
  * unit of work. When the response ends, its duration is recorded by method, route template
- * (Express's matched route, e.g. /api/v1/articles/:id) and status code.
+ * (Express's matched route, e.g. /api/v1/articles/:id) and status code, and its server span (a
+ * child of the caller's `traceparent`, if any) ends.
  */
 export function requestObservability(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -18,8 +31,17 @@ export function requestObservability(): RequestHandler {
     req.id = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const end = httpRequestDuration.startTimer();
-    res.once('finish', () => end({ method: req.method, route: routeTemplate(req), status_code: String(res.statusCode) }));
-    runWithRequestId(requestId, next);
+    const parent = extractTraceContext(req.headers);
+    const span = tracer().startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    res.once('finish', () => {
+      const route = routeTemplate(req);
+      end({ method: req.method, route, status_code: String(res.statusCode) });
+      span.updateName(`${req.method} ${route}`);
+      span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    traceContext.with(trace.setSpan(parent, span), () => runWithRequestId(requestId, next));
   };
 }
 
