@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import * as grpc from '@grpc/grpc-js';
 import { Controller, Module } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { crawler } from '@autoglm/contracts';
@@ -8,6 +7,7 @@ import { currentRequestId, metricsRegistry, readinessChecks, runWithRequestId } 
 import { createGrpcClient, type GrpcClientHandle } from './grpc-client';
 import { startGrpcService, type RunningService } from './grpc-service-host';
 import { RpcObservabilityInterceptor, rpcLabels } from './rpc-observability';
+import { freeGrpcPort } from './testing/free-grpc-port';
 
 /** The correlation id each call that reached the handler ran under. */
 const seen: Array<string | undefined> = [];
@@ -25,15 +25,6 @@ class ProbeController {
 
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
-
-async function freeGrpcPort(): Promise<number> {
-  const server = new grpc.Server();
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
-  server.forceShutdown();
-  return port;
-}
 
 async function sampleCount(metric: string, labels: Record<string, string>): Promise<number> {
   const found = (await metricsRegistry.getSingleMetric(metric)?.get())?.values.find(
