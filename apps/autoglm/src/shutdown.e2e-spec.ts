@@ -148,7 +148,7 @@ class SystemProcess {
   async started(): Promise<string> {
     return waitFor('the system to start', async () => {
       if (this.child.exitCode !== null) throw new Error(`the process exited during start-up:\n${this.lines.slice(-30).join('\n')}`);
-      return this.lines.map((line) => /Open-AutoGLM is running .*: (http:\/\/\S+)/.exec(line)?.[1]).find(Boolean);
+      return this.lines.map((line) => /Open-AutoGLM is running .*: (http:\/\/[^\s"]+)/.exec(line)?.[1]).find(Boolean);
     }, START_TIMEOUT_MS);
   }
 

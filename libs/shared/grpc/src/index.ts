@@ -12,3 +12,4 @@ export * from './lib/health/health-service';
 export * from './lib/shutdown';
 export * from './lib/draining-grpc-server';
 export * from './lib/free-port';
+export * from './lib/rpc-observability';

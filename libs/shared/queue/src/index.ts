@@ -4,3 +4,5 @@ export * from './lib/bullmq-job-queue';
 export * from './lib/queue-factory';
 export * from './lib/queue.module';
 export * from './lib/serial-runs';
+export * from './lib/queue-observability';
+export * from './lib/observed-job-queue';

@@ -65,6 +65,9 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/users/{id}/recommendations',
       '/health',
       '/health/live',
+      '/health/ready',
+      '/health/status',
+      '/metrics',
     ]);
     expect(Object.keys(spec.paths['/api/v1/sources'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds', 'fullText']);

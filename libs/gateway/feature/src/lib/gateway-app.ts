@@ -6,9 +6,12 @@ import type { ApiConfig } from '@autoglm/shared-config';
 import { jsonBodyParserOptions } from './common/json-body-limits';
 import { FEED_READER_PATHS } from './feed-readers/feed-reader-paths';
 import { WEB_READER_PATHS } from './web/web-reader.controller';
+import { requestLogging, requestObservability } from './observability/request-observability';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
+/** Probes and scrapers use these at the root, as they do on every service's health port. */
+const HEALTH_PATHS = ['health', 'health/live', 'health/ready', 'health/status'];
 /** Form bodies: enough for 10,000 item ids and a few other fields. */
 const FORM_PARAMETER_LIMIT = 10_100;
 const FORM_BODY_LIMIT = '1mb';
@@ -24,6 +27,10 @@ export function gatewayHttpAdapter(): ExpressAdapter {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   app.disable('x-powered-by');
+  // Before every route: the correlation id, request metrics and request logs cover all requests.
+  app.use(requestObservability());
+  const logging = requestLogging();
+  if (logging) app.use(logging);
   return new ExpressAdapter(app);
 }
 
@@ -41,7 +48,7 @@ export function configureGatewayApp(app: INestApplication, api: ApiConfig): void
   // WebSub callbacks are not part of the API: hubs call <public base>/websub/<source id>. Nor are the
   // feed-reader protocols: apps call /accounts/ClientLogin, /reader/api/0/… and /fever/. Nor is the web
   // reader's page (/) and its files (/assets/…).
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'websub/:sourceId', ...FEED_READER_PATHS, ...WEB_READER_PATHS] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...HEALTH_PATHS, 'metrics', 'websub/:sourceId', ...FEED_READER_PATHS, ...WEB_READER_PATHS] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthProbes } from '@autoglm/shared-observability';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { grpcClientProviders } from '@autoglm/shared-grpc';
@@ -23,6 +25,7 @@ import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { EventsController } from './events/events.controller';
 import { gatewayGraphQlOptions } from './graphql/graphql-options';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './observability/metrics.controller';
 import { HEALTH_PROBE_TIMEOUT_MS, HEALTH_REFRESH_INTERVAL_MS, ServiceHealth } from './health/service-health.service';
 import { RecommendationsController } from './recommendations/recommendations.controller';
 import { RecommendationsResolver } from './recommendations/recommendations.resolver';
@@ -68,7 +71,7 @@ export class GatewayModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions(config.api))],
+      imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions(config.api)), TerminusModule.forRoot({ logger: false })],
       controllers: [
         SourcesController,
         ArticlesController,
@@ -79,6 +82,7 @@ export class GatewayModule {
         SystemController,
         ModelAdminController,
         HealthController,
+        MetricsController,
         WebSubController,
         UsersController,
         MeController,
@@ -100,6 +104,7 @@ export class GatewayModule {
         ...grpcClientProviders('sources', 'storage', 'recommender', 'analysis'),
         { provide: HEALTH_PROBE_TIMEOUT_MS, useValue: Math.min(MAX_HEALTH_PROBE_MS, config.rpcDeadlineMs) },
         { provide: HEALTH_REFRESH_INTERVAL_MS, useValue: HEALTH_REFRESH_MS },
+        HealthProbes,
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyAuthenticator,
         SessionAuthenticator,

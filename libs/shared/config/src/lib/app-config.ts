@@ -142,6 +142,42 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   /** The per-user event stream, rules, webhooks and digests. */
   push: PushConfig;
+  /** Logs, health and metrics endpoints. */
+  observability: ObservabilityConfig;
+}
+
+/** The processes that can open an HTTP port of their own for health and metrics (distributed mode). */
+export type OpsProcessName = ServiceName | 'gateway';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ObservabilityConfig {
+  /** Lowest level written (LOG_LEVEL, default info). */
+  logLevel: LogLevel;
+  /** Human-readable lines instead of JSON (LOG_PRETTY=true; refused when NODE_ENV=production). */
+  logPretty: boolean;
+  /** Address the health/metrics port binds to (HEALTH_HOST, default 0.0.0.0). */
+  healthHost: string;
+  /**
+   * The health/metrics HTTP port of each process in distributed mode (HEALTH_PORT for whichever
+   * service the process runs, HEALTH_PORT_<SERVICE> for one); null: no such port (embedded mode
+   * serves health and metrics on the gateway's port). 0 picks a free port.
+   */
+  healthPorts: Record<OpsProcessName, number | null>;
+  /** OpenTelemetry traces, set by the standard OTEL_* variables. */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /**
+   * Where spans are sent (OTLP over HTTP): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else http://localhost:4318/v1/traces when
+   * OTEL_TRACES_EXPORTER=otlp. Empty: tracing is off (the default), also with OTEL_TRACES_EXPORTER=none.
+   */
+  otlpEndpoint: string;
+  /** OTEL_SERVICE_NAME; empty: the name of the service the process runs. */
+  serviceName: string;
 }
 
 /**

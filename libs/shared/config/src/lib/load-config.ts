@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
-import { type AppConfig, type ConfiguredSource, type ConfiguredSourceKind, type JsonApiOptions, type ServiceName, type WebPageOptions } from './app-config';
+import {
+  LOG_LEVELS,
+  type AppConfig,
+  type LogLevel,
+  type OpsProcessName, type ConfiguredSource, type ConfiguredSourceKind, type JsonApiOptions, type ServiceName, type WebPageOptions } from './app-config';
 import { ConfigError } from './config-error';
 import { validateDistinctPorts, type Deployment } from './deployment-config';
 import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './rate-limit-config';
@@ -98,6 +102,13 @@ export function defaultConfig(): AppConfig {
     rateLimit: defaultRateLimitConfig(),
     push: defaultPushConfig(),
     web: { assetsDir: 'dist/web', sessionDays: 30, cookieSecure: 'auto' },
+    observability: {
+      logLevel: 'info',
+      logPretty: false,
+      healthHost: '0.0.0.0',
+      healthPorts: { gateway: null, storage: null, sources: null, crawler: null, analysis: null, recommender: null },
+      tracing: { otlpEndpoint: '', serviceName: '' },
+    },
   };
 }
 
@@ -294,6 +305,58 @@ function applyEnv(config: AppConfig, env: Env): void {
     if (v) config.grpc[s] = v;
   }
   applyGrpcSecurityEnv(config.grpcSecurity, env, int);
+  applyObservabilityEnv(config.observability, env, int);
+}
+
+const OPS_PROCESSES: OpsProcessName[] = ['gateway', ...SERVICES];
+
+function applyObservabilityEnv(observability: AppConfig['observability'], env: Env, int: (name: string) => number | undefined): void {
+  if (env['LOG_LEVEL']) observability.logLevel = env['LOG_LEVEL'].trim().toLowerCase() as LogLevel;
+  const pretty = booleanEnv(env, 'LOG_PRETTY');
+  if (pretty !== undefined) {
+    if (pretty && env['NODE_ENV'] === 'production') throw new ConfigError('LOG_PRETTY=true is for development only: production logs are JSON (unset LOG_PRETTY or NODE_ENV)');
+    observability.logPretty = pretty;
+  }
+  if (env['HEALTH_HOST']) observability.healthHost = env['HEALTH_HOST'];
+  observability.tracing = tracingOf(env);
+  const all = int('HEALTH_PORT');
+  for (const name of OPS_PROCESSES) {
+    const one = int(`HEALTH_PORT_${name.toUpperCase()}`);
+    const port = one ?? all;
+    if (port !== undefined) observability.healthPorts[name] = port;
+  }
+}
+
+const DEFAULT_OTLP_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+
+/** The standard OpenTelemetry variables, as far as this project uses them (traces over OTLP/HTTP). */
+function tracingOf(env: Env): AppConfig['observability']['tracing'] {
+  const exporter = (env['OTEL_TRACES_EXPORTER'] ?? '').trim().toLowerCase();
+  const serviceName = (env['OTEL_SERVICE_NAME'] ?? '').trim();
+  if (exporter && exporter !== 'otlp' && exporter !== 'none') {
+    throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
+  }
+  const traces = (env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? '').trim();
+  const base = (env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '').trim();
+  if (exporter === 'none') return { otlpEndpoint: '', serviceName };
+  const otlpEndpoint = traces || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : exporter === 'otlp' ? DEFAULT_OTLP_TRACES_ENDPOINT : '');
+  if (otlpEndpoint && !/^https?:\/\/[^\s]+$/.test(otlpEndpoint)) {
+    throw new ConfigError(`the OTLP traces endpoint must be an http(s) URL, got "${otlpEndpoint}" (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`);
+  }
+  return { otlpEndpoint, serviceName };
+}
+
+function validateObservability(observability: AppConfig['observability']): void {
+  if (!(LOG_LEVELS as readonly string[]).includes(observability.logLevel)) {
+    throw new ConfigError(`observability.logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${observability.logLevel}" (LOG_LEVEL)`);
+  }
+  if (typeof observability.logPretty !== 'boolean') throw new ConfigError('observability.logPretty must be true or false (LOG_PRETTY)');
+  for (const name of OPS_PROCESSES) {
+    const port = observability.healthPorts[name];
+    if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      throw new ConfigError(`observability.healthPorts.${name} must be an integer between 0 and 65535 (HEALTH_PORT_${name.toUpperCase()})`);
+    }
+  }
 }
 
 function applyGrpcSecurityEnv(security: AppConfig['grpcSecurity'], env: Env, int: (name: string) => number | undefined): void {
@@ -416,6 +479,7 @@ function validate(config: AppConfig): void {
   validateWeb(config.web);
   validateRateLimit(config.rateLimit, (message) => new ConfigError(message));
   validatePush(config.push, (message) => new ConfigError(message));
+  validateObservability(config.observability);
 }
 
 function applyApiEnv(api: AppConfig['api'], env: Env, int: (name: string) => number | undefined): void {

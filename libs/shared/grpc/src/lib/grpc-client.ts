@@ -4,6 +4,7 @@ import { firstValueFrom, type Observable } from 'rxjs';
 import type { GrpcSecurityConfig } from '@autoglm/shared-config';
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { errorCodeOfGrpcStatus } from './grpc-status';
+import { observedCallInterceptor } from './rpc-observability';
 import { grpcLoaderOptions } from './loader-options';
 import { ACTOR_METADATA, serviceCallInterceptor, serviceTokenOf } from './service-auth';
 import { GRPC_SERVICES, protoPath, type GrpcServiceName } from './services';
@@ -60,7 +61,10 @@ export interface GrpcClientOptions {
 export function grpcChannelSetup(security: GrpcSecurityConfig, deadlineMs: number): { credentials: ChannelCredentials; options: ClientOptions } {
   return {
     credentials: channelCredentialsOf(security),
-    options: { ...messageLimitOptions(security), interceptors: [serviceCallInterceptor(serviceTokenOf(security), deadlineMs)] },
+    options: {
+      ...messageLimitOptions(security),
+      interceptors: [serviceCallInterceptor(serviceTokenOf(security), deadlineMs), observedCallInterceptor()],
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { HEALTH_LOADER_OPTIONS, HEALTH_PROTO_DESCRIPTOR, ServingStatus, type Hea
 import { grpcLoaderOptions } from './loader-options';
 import { actorOf, SERVICE_TOKEN_METADATA } from './service-auth';
 import { protoPath } from './services';
+import { freeGrpcPort } from './testing/free-grpc-port';
 
 /** What the probe handler saw: one entry per call that reached it. */
 const handled: Array<{ url: string; actor: string }> = [];
@@ -30,16 +31,6 @@ class ProbeController {
 
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
-
-/** A loopback port grpc-js just bound and released (shared-testing is off limits to a util lib). */
-async function freeGrpcPort(): Promise<number> {
-  const server = new grpc.Server();
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
-  server.forceShutdown();
-  return port;
-}
 
 const TOKEN = 'test-service-token-0123456789abcdefghijklmnop';
 

@@ -5,9 +5,11 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { analysis, crawler, recommender, sources, storage } from '@autoglm/contracts';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { nestLoggerOption, registerReadinessCheck } from '@autoglm/shared-observability';
 import { DrainingGrpcServer } from './draining-grpc-server';
 import { createGrpcClient, type GrpcClientHandle, type PromiseClient } from './grpc-client';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { RpcObservabilityInterceptor } from './rpc-observability';
 import { HealthStatusBoard, ServingStatus } from './health/health-service';
 import { serviceAuthInterceptor, serviceTokenOf } from './service-auth';
 import { GRPC_SERVICES, grpcServerOptions, type GrpcServiceName } from './services';
@@ -60,9 +62,11 @@ export async function startGrpcService(
   const def = GRPC_SERVICES[name];
   const health = new HealthStatusBoard({ '': ServingStatus.SERVING, [`${def.package}.${def.service}`]: ServingStatus.SERVING });
   const server = new DrainingGrpcServer({ ...grpcServerOptions(name, config.grpc[name]), ...hardenedServerOptions(config, health) });
-  const app = await NestFactory.createMicroservice(module, { strategy: server, logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createMicroservice(module, { strategy: server, logger: nestLoggerOption() });
   app.useGlobalFilters(new GrpcExceptionFilter());
+  app.useGlobalInterceptors(new RpcObservabilityInterceptor());
   await app.listen();
+  const unregister = observeService(name, health, `${def.package}.${def.service}`);
   const logger = new Logger(name);
   logger.log(`gRPC ${name} listening on ${config.grpc[name]}`);
   let closed: Promise<void> | undefined;
@@ -74,6 +78,7 @@ export async function startGrpcService(
     const [calls] = await Promise.all([server.drain(drainBy), drainWork(drainBy)]);
     if (calls.cancelled) logger.warn(`gRPC calls still running at the drain deadline were cancelled`);
     onStep?.(`${name}: releasing clients, connections and the data it holds`);
+    unregister();
     await app.close();
   };
   const stopTakingWork = (drainBy: number) => {
@@ -81,6 +86,13 @@ export async function startGrpcService(
     drainWork(drainBy).catch(() => undefined);
   };
   return { app, running: { name, stopTakingWork, close: (options) => (closed ??= close(options)) }, health };
+}
+
+/** A started service is ready while its gRPC server serves (not stopping); the queues and the database add their own checks. */
+function observeService(name: GrpcServiceName, health: HealthStatusBoard, grpcService: string): () => void {
+  return registerReadinessCheck(`${name}.grpc`, async () => {
+    if (health.get(grpcService) !== ServingStatus.SERVING) throw new Error(`gRPC ${grpcService} is not serving`);
+  });
 }
 
 /** Injection tokens of the typed, deadline-bound clients of each service. */

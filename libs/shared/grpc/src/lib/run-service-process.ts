@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
-import { checkGrpcAuthentication, checkQueueConfiguration, ConfigError, loadConfig, type AppConfig, type Deployment } from '@autoglm/shared-config';
+import { checkGrpcAuthentication, checkQueueConfiguration, ConfigError, loadConfig, type AppConfig, type Deployment, type OpsProcessName } from '@autoglm/shared-config';
+import { installProcessLogging, installTracing, registerReadinessCheck, startOpsHttpServer, type OpsHttpServer } from '@autoglm/shared-observability';
 import { closeInProcessQueues } from '@autoglm/shared-queue';
 import { closeGrpcClients, type RunningService } from './grpc-service-host';
 import { shutdownDeadlines } from './shutdown';
@@ -16,6 +17,12 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * work drained, then every client channel and queue of the process released — and the process
  * exits 0, within config.shutdown.timeoutMs: past it, it says what was still stopping and exits 1.
  * A second signal while stopping changes nothing (the deadline already bounds the wait).
+ *
+ * Logs are pino JSON lines from the moment the configuration is valid. In distributed mode, with
+ * a health port configured for the service (HEALTH_PORT), the process also serves /health/live,
+ * /health/ready and /metrics there from before start-up: ready once started, not ready from the
+ * signal on (so load balancers stop sending work before the drain). With an OTLP endpoint in the
+ * OTEL_* variables, spans go there (the last ones are sent before the exit).
  */
 export function runServiceProcess(
   name: string,
@@ -38,6 +45,13 @@ export function runServiceProcess(
 
   const main = async () => {
     const config = loadConfig();
+    installProcessLogging(config.observability, name);
+    const tracing = installTracing(config.observability.tracing, name);
+    let phase: 'starting' | 'started' | 'stopping' = 'starting';
+    registerReadinessCheck(name, async () => {
+      if (phase !== 'started') throw new Error(`${name} is ${phase}`);
+    });
+    const opsServer = await startOpsServer(name, config, deployment);
     // Before the services allocate: V8 reads the factor whenever it sizes the heap after a collection.
     if (config.runtime.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.runtime.heapGrowingPercent}`);
     // A service process of a distributed deployment must not open its port to every caller by default.
@@ -45,7 +59,9 @@ export function runServiceProcess(
     // Nor take its queue jobs from a private in-process queue no other process reads.
     checkQueueConfiguration(config, deployment, name);
     const running = await start(config);
+    phase = 'started';
     stop = (signal) => {
+      phase = 'stopping';
       const startedAt = Date.now();
       const { drainBy, exitBy } = shutdownDeadlines(config.shutdown, startedAt);
       let step = `stopping ${running.name}`;
@@ -59,6 +75,9 @@ export function runServiceProcess(
         step = 'closing client channels and queues';
         closeGrpcClients();
         await closeInProcessQueues();
+        await opsServer?.close();
+        step = 'sending the last spans';
+        await tracing?.shutdown();
       })().then(
         () => {
           clearTimeout(watchdog);
@@ -79,4 +98,11 @@ export function runServiceProcess(
     else logger.fatal(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
+}
+
+/** The health/metrics port of a distributed-mode process, when one is configured for it. */
+async function startOpsServer(name: string, config: AppConfig, deployment: Deployment): Promise<OpsHttpServer | undefined> {
+  if (deployment !== 'distributed' || !(name in config.observability.healthPorts)) return undefined;
+  const port = config.observability.healthPorts[name as OpsProcessName];
+  return port === null ? undefined : startOpsHttpServer(name, config.observability.healthHost, port);
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { EnqueueOptions, EnsureOutcome, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
+import { ObservedJobQueue, type WithContext } from './observed-job-queue';
 
 /** Parses a redis:// URL into BullMQ connection options. */
 export function bullConnection(redisUrl: string): ConnectionOptions {
@@ -144,7 +145,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
 }
 
 export class BullMqQueueFactory implements QueueFactory {
-  private readonly queues = new Map<QueueName, BullMqJobQueue<unknown>>();
+  private readonly queues = new Map<QueueName, JobQueue<object>>();
 
   private constructor(
     private readonly make: (name: QueueName) => { queue: Queue; owned: boolean },
@@ -170,7 +171,7 @@ export class BullMqQueueFactory implements QueueFactory {
     let q = this.queues.get(name);
     if (!q) {
       const { queue, owned } = this.make(name);
-      q = new BullMqJobQueue<unknown>(name, queue, owned);
+      q = new ObservedJobQueue<object>(new BullMqJobQueue<WithContext<object>>(name, queue, owned));
       this.queues.set(name, q);
     }
     return q as JobQueue<T>;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EnqueueOptions, EnsureOutcome, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
+import { ObservedJobQueue, type WithContext } from './observed-job-queue';
 
 interface PendingJob<T> {
   id: string;
@@ -172,13 +173,13 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
  * One registry per process: in embedded mode every service runs in this process and must
  * see the same queues, so the registry is shared (keyed by queue name) rather than per module.
  */
-const sharedQueues = new Map<QueueName, InProcessJobQueue<unknown>>();
+const sharedQueues = new Map<QueueName, JobQueue<object>>();
 
 export class InProcessQueueFactory implements QueueFactory {
   get<T>(name: QueueName): JobQueue<T> {
     let queue = sharedQueues.get(name);
     if (!queue) {
-      queue = new InProcessJobQueue<unknown>(name);
+      queue = new ObservedJobQueue<object>(new InProcessJobQueue<WithContext<object>>(name));
       sharedQueues.set(name, queue);
     }
     return queue as JobQueue<T>;

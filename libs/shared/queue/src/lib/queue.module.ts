@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { bullConnection, BullMqQueueFactory } from './bullmq-job-queue';
 import { InProcessQueueFactory } from './in-process-job-queue';
 import { QUEUE_FACTORY, QUEUE_NAMES } from './job-queue';
+import { QueueObservability } from './queue-observability';
 
 export const DEFAULT_QUEUE_PREFIX = 'autoglm';
 
@@ -18,7 +19,7 @@ export class QueueModule {
     if (!redisUrl) {
       return {
         module: QueueModule,
-        providers: [{ provide: QUEUE_FACTORY, useFactory: () => new InProcessQueueFactory() }],
+        providers: [{ provide: QUEUE_FACTORY, useFactory: () => new InProcessQueueFactory() }, QueueObservability],
         exports: [QUEUE_FACTORY],
       };
     }
@@ -35,6 +36,7 @@ export class QueueModule {
           inject: names.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) => BullMqQueueFactory.fromQueues(queues),
         },
+        QueueObservability,
       ],
       exports: [QUEUE_FACTORY],
     };

@@ -1,7 +1,11 @@
+import { newRequestId, runWithRequestId } from '@autoglm/shared-observability';
+
 /**
  * A round of work run every intervalMs (timer unref'd) and on demand, never twice at once and
  * never after stop(): a round asked for while one runs, or after stop, does nothing and counts 0.
- * A failed round is reported to onError and counts 0; the next one runs as usual.
+ * A failed round is reported to onError and counts 0; the next one runs as usual. A round the
+ * timer starts is a unit of work of its own (a new correlation id, carried by the calls and jobs it
+ * makes); one asked for runs in the asker's.
  */
 export class PeriodicRound {
   private timer: NodeJS.Timeout | undefined;
@@ -14,9 +18,10 @@ export class PeriodicRound {
   ) {}
 
   start(intervalMs: number, options: { now?: boolean } = {}): void {
-    this.timer = setInterval(() => void this.run(), intervalMs);
+    const tick = () => void runWithRequestId(newRequestId(), () => this.run());
+    this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
-    if (options.now) setImmediate(() => void this.run());
+    if (options.now) setImmediate(tick);
   }
 
   /** No round starts after this; resolves once the round running now (if any) has ended. */

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
+import { batcherBatchSize, batcherQueueWait } from '@autoglm/shared-observability';
 import { batchSizeBuckets, Distribution, LATENCY_BUCKETS_MS, type DistributionSnapshot } from './distribution';
 
 /** Runs one batch; must return exactly one result per input, in input order. */
@@ -377,9 +378,11 @@ export class DynamicBatcher<TIn, TOut> {
     this.running++;
     this.counters.batches++;
     this.batchSizes.observe(batch.length);
+    batcherBatchSize.observe({ lane: PRIORITY_LANES.find((lane) => batch.some((p) => p.lane.priority === lane)) ?? 'unknown' }, batch.length);
     let longest = 0;
     for (const p of batch) {
       this.queueWait.observe(now - p.enqueuedAt);
+      batcherQueueWait.observe({ lane: p.lane.priority }, (now - p.enqueuedAt) / 1000);
       this.realTokens += p.length;
       if (p.length > longest) longest = p.length;
     }

@@ -1,3 +1,4 @@
+import { modelInferenceDuration } from '@autoglm/shared-observability';
 import { modelVersionOf, type ModelManifest } from './model-manifest';
 import type { FeedTensor, ModelRunRequest } from './onnx-session';
 import { poolHiddenStates, type HiddenStatePooling } from './pooling';
@@ -69,7 +70,9 @@ export class EmbeddingModel<T extends TextTokenizer = TextTokenizer> {
     const batch = inputs.length;
     const sequence = Math.max(1, ...inputs.map((t) => t.ids.length));
     const request = this.pooling ? hiddenStateFeeds(inputs, batch, sequence, this.output) : pooledFeeds(inputs, batch, sequence, this.output);
+    const end = modelInferenceDuration.startTimer({ model: this.name, provider: this.executionProvider });
     const out = await this.sessions.run(request);
+    end();
     const dim = this.manifest.dimension;
     if (this.pooling) {
       const masks = inputs.map((t) => t.ids.map(() => 1));

@@ -1,5 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { fetchOutcomes } from '@autoglm/shared-observability';
 import { freePort } from '@autoglm/shared-testing';
 import { FixtureServer } from '../testing/fixture-server';
 import { FetchError, FetchFailure } from './fetch-error';
@@ -44,6 +45,25 @@ describe(GuardedFetcher.name, () => {
   });
   afterEach(async () => {
     await sut.close();
+  });
+
+  describe('outcome metrics', () => {
+    async function outcomes(): Promise<Record<string, number>> {
+      return Object.fromEntries((await fetchOutcomes.get()).values.map((v) => [String(v.labels.outcome), v.value]));
+    }
+
+    it('counts each fetch by outcome: ok, or the kind of failure', async () => {
+      server.serve('/feed.xml', '<rss/>', 'application/rss+xml');
+      const before = await outcomes();
+
+      await sut.fetch(server.url('/feed.xml'));
+      await failure(sut.fetch(server.url('/missing')));
+      await failure(sut.fetch('ftp://example.org/'));
+
+      const after = await outcomes();
+      const grew = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+      expect({ ok: grew('ok'), http: grew('http_status'), scheme: grew('unsupported_scheme') }).toEqual({ ok: 1, http: 1, scheme: 1 });
+    });
   });
 
   describe('successful fetches', () => {

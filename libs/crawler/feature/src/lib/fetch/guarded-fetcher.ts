@@ -5,6 +5,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { fetchedBytes, fetchOutcomes, inSpan, SpanKind } from '@autoglm/shared-observability';
 import { AddressPolicy, normalizeHost } from './address-policy';
 import { FetchError, FetchFailure } from './fetch-error';
 
@@ -94,7 +95,24 @@ export class GuardedFetcher implements OnApplicationShutdown {
     });
   }
 
+  /** Fetches `url` within the guards; each fetch's outcome (ok, not_modified or the failure kind) and body size are counted. */
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
+    // The host only: paths and queries may carry tokens of JSON API sources.
+    return inSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'server.address': hostOf(url) } }, async (span) => {
+      try {
+        const result = await this.fetchGuarded(url, options);
+        fetchOutcomes.inc({ outcome: result.status === 304 ? 'not_modified' : 'ok' });
+        fetchedBytes.inc(result.body.length);
+        span.setAttribute('http.response.status_code', result.status);
+        return result;
+      } catch (error) {
+        fetchOutcomes.inc({ outcome: error instanceof FetchError ? error.reason.toLowerCase() : 'error' });
+        throw error;
+      }
+    });
+  }
+
+  private async fetchGuarded(url: string, options: FetchOptions): Promise<FetchResult> {
     let current = this.validate(url);
     const conditional = conditionalHeaders(options.validators);
     const origin = current.origin;
@@ -434,4 +452,12 @@ function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<str
 
 function truncate(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }

@@ -42,6 +42,8 @@ interface RouteCase {
   fromKeyAlone?: true;
   /** The web reader's page and files: outside the API and its OpenAPI document. */
   web?: true;
+  /** Answers from the gateway process itself (metrics): allowed means 200 without a backend call. */
+  local?: true;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -50,6 +52,9 @@ const ITEM = 'tag:google.com,2005:reader/item/000a000000000007';
 const ROUTES: Record<string, RouteCase> = {
   'GET /health': { policy: AccessPolicy.Public, path: '/health' },
   'GET /health/live': { policy: AccessPolicy.Public, path: '/health/live' },
+  'GET /health/ready': { policy: AccessPolicy.Public, path: '/health/ready' },
+  'GET /health/status': { policy: AccessPolicy.Public, path: '/health/status' },
+  'GET /metrics': { policy: AccessPolicy.Administrator, path: '/metrics', local: true },
   'GET /websub/:sourceId': { policy: AccessPolicy.Public, path: `/websub/${ID}?hub.mode=subscribe&hub.topic=x&hub.challenge=c` },
   'POST /websub/:sourceId': { policy: AccessPolicy.Public, path: `/websub/${ID}`, raw: { type: 'application/atom+xml', text: '<feed/>' } },
   'GET /api/v1/sources': { policy: AccessPolicy.Reader, path: '/api/v1/sources' },
@@ -397,10 +402,10 @@ function registeredRoutes(gateway: TestGateway): Map<string, AccessRule | undefi
         const declared = (Reflect.getMetadata(PATH_METADATA, handler) ?? '') as string | string[];
         for (const path of Array.isArray(declared) ? declared : [declared]) {
           const full = ['', base, path].filter((part, i) => i === 0 || (part && part !== '/')).join('/');
-          // Outside the API prefix: health probes, WebSub callbacks and the feed-reader protocols.
+          // Outside the API prefix: health probes, metrics, WebSub callbacks and the feed-reader protocols.
           // And the web reader's page and files.
           const web = (base === '' || base === '/') && (full === '' || full.startsWith('/assets/'));
-          const unprefixed = web || base === 'health' || base === 'websub' || /^\/(accounts|reader|fever)\b/.test(full);
+          const unprefixed = web || base === 'health' || base === 'metrics' || base === 'websub' || /^\/(accounts|reader|fever)\b/.test(full);
           routes.set(`${methods[requestMethod]} ${unprefixed ? full || '/' : `/api/v1${full}`}`, reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [handler, controller]));
         }
       }
@@ -489,6 +494,8 @@ describe(AccessGuard.name, () => {
           // Health answers from backend states probed in the background, the web reader from its files, the
           // session routes about the caller (or nobody): allowed means not refused.
           expect({ route, form, refused: [401, 403, 500].includes(outcome.status) }).toEqual({ route, form, refused: false });
+        } else if (expected === true && routeCase.local) {
+          expect(outcome).toMatchObject({ status: 200, reached: false });
         } else if (expected === true) {
           expect(outcome).toMatchObject({ reached: true });
           expect(outcome.status).not.toBe(500);
@@ -516,6 +523,7 @@ describe(AccessGuard.name, () => {
         const expected = allowed(routeCase.policy, form, instance);
         if (routeCase.protocol) expectProtocolAnswer(route, routeCase, form, { status, reached: backendCalls() > before });
         else if (expected === true && answersAnyone(routeCase.policy)) expect({ route, form, refused: [401, 403, 500].includes(status) }).toEqual({ route, form, refused: false });
+        else if (expected === true && routeCase.local) expect({ route, form, status }).toEqual({ route, form, status: 200 });
         else if (expected === true) expect({ route, form, reached: backendCalls() > before }).toEqual({ route, form, reached: true });
         else expect({ route, form, status, reached: backendCalls() > before }).toEqual({ route, form, status: expected === 'not found' ? 404 : form === 'anonymous' ? 401 : 403, reached: false });
       }

@@ -1,5 +1,6 @@
 import { ErrorCode } from '@autoglm/shared-errors';
 import { RemoteCallError } from '@autoglm/shared-grpc';
+import { registerReadinessCheck } from '@autoglm/shared-observability';
 import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
 import { HealthController } from './health.controller';
 
@@ -124,6 +125,51 @@ describe(HealthController.name, () => {
 
       expect(answer).toMatchObject({ status: 200, body: { status: 'ok' } });
       expect(probeCount()).toBe(0);
+    });
+
+    it('lists the backends on /health/status with 200 even when storage is down', async () => {
+      allUp();
+      sut.backends.storage.listArticles.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'x'));
+
+      const answer = await send(sut, 'GET', '/health/status');
+
+      expect(answer).toMatchObject({ status: 200, body: { status: 'unavailable', services: { storage: 'down', sources: 'up' } } });
+    });
+
+    it('stays ready while every backend is down: readiness is the process, not what it calls', async () => {
+      for (const call of [sut.backends.storage.listArticles, sut.backends.sources.getSource, sut.backends.recommender.getRecommendations, sut.backends.analysis.getModelInfo]) {
+        call.fails(new RemoteCallError(ErrorCode.Unavailable, 'service unavailable', 14, 'x'));
+      }
+
+      const answer = await send(sut, 'GET', '/health/ready');
+
+      expect(answer).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(probeCount()).toBe(0);
+    });
+
+    it('is not ready while a check of its own process fails, and says which and why', async () => {
+      const unregister = registerReadinessCheck('spec.dependency', async () => {
+        throw new Error('connection refused');
+      });
+      try {
+        const answer = await send(sut, 'GET', '/health/ready');
+
+        expect(answer).toMatchObject({ status: 503, body: { status: 'error', error: { 'spec.dependency': { status: 'down', message: 'connection refused' } } } });
+      } finally {
+        unregister();
+      }
+      expect((await send(sut, 'GET', '/health/ready')).status).toBe(200);
+    });
+
+    it('counts a check that does not answer in time as down', async () => {
+      const unregister = registerReadinessCheck('spec.hanging', () => new Promise(() => undefined));
+      try {
+        const answer = await send(sut, 'GET', '/health/ready');
+
+        expect(answer).toMatchObject({ status: 503, body: { error: { 'spec.hanging': { status: 'down', message: expect.stringMatching(/did not answer within/) } } } });
+      } finally {
+        unregister();
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
+import { articlesAnalysed } from '@autoglm/shared-observability';
 import { articleNotFound } from '../articles/articles.service';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { HnswIndexes } from '../similarity/hnsw-indexes';
@@ -157,9 +158,9 @@ export class AnalysesService {
     for (const dims of new Set(wellFormed.flatMap((row) => (row.embedding && found.has(row.articleId) ? [row.embedding.length] : [])))) {
       await this.hnsw.ensure(dims);
     }
-    for (const articleId of new Set(wellFormed.filter((row) => found.has(row.articleId)).map((row) => row.articleId))) {
-      await this.push.articleAnalysed(articleId);
-    }
+    const analysed = new Set(wellFormed.filter((row) => found.has(row.articleId)).map((row) => row.articleId));
+    if (analysed.size > 0) articlesAnalysed.inc(analysed.size);
+    for (const articleId of analysed) await this.push.articleAnalysed(articleId);
     return rows.filter((row) => !found.has(row.articleId)).map((row) => row.articleId);
   }
 

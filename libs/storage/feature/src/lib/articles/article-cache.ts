@@ -4,6 +4,7 @@ import type { storage } from '@autoglm/contracts';
 import { TwoLevelCache, type CacheRedis } from '@autoglm/shared-cache';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
 import { isDomainError, ErrorCode } from '@autoglm/shared-errors';
+import { reportCacheCounts } from '@autoglm/shared-observability';
 
 /** Reads of one article are cached: L1 briefly per replica, L2 (Redis) longer and shared. */
 export const ARTICLE_CACHE_L1_TTL_MS = 30_000;
@@ -22,6 +23,7 @@ export class ArticleCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ArticleCache.name);
   private readonly redis: CacheRedis | undefined;
   private readonly cache: TwoLevelCache<storage.Article>;
+  private unreport: (() => void) | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (config.redis.url) {
@@ -46,12 +48,14 @@ export class ArticleCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    this.unreport = reportCacheCounts('article', () => this.cache.stats);
     if (!this.redis) return;
     await Promise.all([this.redis.client.connect(), this.redis.subscriber.connect()]);
     await this.cache.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unreport?.();
     if (!this.redis) return;
     await this.cache.stop();
     await Promise.all([this.redis.client.quit(), this.redis.subscriber.quit()]);

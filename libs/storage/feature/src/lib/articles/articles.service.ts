@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
+import { articlesIngested } from '@autoglm/shared-observability';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { recordFullTextPending } from '../full-text/full-text-work.service';
 import { ANALYZE_TOPIC, OutboxRelay } from '../outbox/outbox-relay';
@@ -198,6 +199,9 @@ export class ArticlesService {
       return { inserted, updated, unchanged: valid.length - inserted - updated - skipped, skipped, articleIds: ids, insertedIds };
     });
     if (!outcome) throw sourceNotFound(sourceId);
+    // Counted once committed: a rolled-back transaction wrote nothing.
+    articlesIngested.inc({ result: 'inserted' }, outcome.inserted);
+    articlesIngested.inc({ result: 'updated' }, outcome.updated);
     if (outcome.inserted + outcome.updated > 0) void this.outbox.kick();
     return outcome;
   }

@@ -1,0 +1,28 @@
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { TracingConfig } from '@autoglm/shared-config';
+
+export interface InstalledTracing {
+  /** Sends the spans still buffered and stops the exporter (on shutdown). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the OpenTelemetry SDK for this process when traces are configured (an OTLP endpoint,
+ * from the standard OTEL_* variables), or with `exporter` (specs: an in-memory exporter, spans
+ * exported as each ends). Context lives in AsyncLocalStorage and travels as W3C trace context
+ * (traceparent) through HTTP, gRPC metadata and job data; the spans are made by the services' own
+ * instrumentation (libs/shared/observability tracing/spans). Without configuration nothing is
+ * registered and every span is a no-op.
+ */
+export function installTracing(settings: TracingConfig, service: string, exporter?: SpanExporter): InstalledTracing | undefined {
+  if (!exporter && !settings.otlpEndpoint) return undefined;
+  const processor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.otlpEndpoint }));
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName || `open-autoglm-${service}` }),
+    spanProcessors: [processor],
+  });
+  provider.register();
+  return { shutdown: () => provider.shutdown() };
+}
