@@ -12,9 +12,6 @@ import { applyRateLimitEnv, defaultRateLimitConfig, validateRateLimit } from './
 import { isMapping, readJsonApiOptions, readWebPageOptions, SECRET_NAME, SECRET_REFERENCE, SourceOptionsError } from './source-definition';
 import { applyPushEnv, defaultPushConfig, validatePush } from './push-config';
 
-/** The XPath 1.0 parser of the `xpath` package (its own typings pull in the DOM lib, which this code does not use). */
-const xpath = require('xpath') as { parse(expression: string): unknown };
-
 export { ConfigError };
 
 type Env = Record<string, string | undefined>;
