@@ -31,7 +31,12 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/me/api-keys',
       '/api/v1/me/api-keys/{id}',
       '/api/v1/me/articles',
+      '/api/v1/me/articles/{id}/feedback',
       '/api/v1/me/articles/{id}/state',
+      '/api/v1/me/controls',
+      '/api/v1/me/controls/blend',
+      '/api/v1/me/controls/rules',
+      '/api/v1/me/controls/rules/{id}',
       '/api/v1/me/digest',
       '/api/v1/me/digest/settings',
       '/api/v1/me/events',
@@ -43,8 +48,8 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/me/saved-searches',
       '/api/v1/me/saved-searches/{id}',
       '/api/v1/me/saved-searches/{id}/results',
-      '/api/v1/me/stream',
       '/api/v1/me/sessions',
+      '/api/v1/me/stream',
       '/api/v1/me/subscriptions',
       '/api/v1/me/subscriptions/{sourceId}',
       '/api/v1/me/webhooks',
@@ -56,6 +61,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/sources',
       '/api/v1/sources/export',
       '/api/v1/sources/import',
+      '/api/v1/sources/preview',
       '/api/v1/sources/{id}',
       '/api/v1/sources/{id}/refresh',
       '/api/v1/sources/{id}/resume',
@@ -70,7 +76,7 @@ describe(configureGatewayApp.name, () => {
       '/metrics',
     ]);
     expect(Object.keys(spec.paths['/api/v1/sources'] ?? {}).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds', 'fullText']);
+    expect(Object.keys(spec.components.schemas['CreateSourceDto']?.properties ?? {})).toEqual(['url', 'title', 'intervalSeconds', 'fullText', 'kind', 'options']);
     expect(Object.keys(spec.components.schemas['ArticleDto']?.properties ?? {})).toContain('similar');
     expect(Object.keys(spec.components.schemas['HealthDto']?.properties ?? {})).toEqual(['status', 'services']);
     expect(Object.keys(spec.components.schemas['SearchResultDto']?.properties ?? {})).toEqual(['items', 'nextCursor', 'mode', 'notice']);

@@ -19,6 +19,7 @@ function fakeStorage(appended: storage.ForYouCandidate[], applied: string[][]): 
   return {
     applyPushRules: async (request: storage.ApplyPushRulesRequest) => (applied.push(request.articleIds), { hits: 0, events: 0, deliveries: 0 }),
     listPushAudience: async () => ({ userIds: ['u1', 'u2'] }),
+    getFeedControls: async () => ({ controls: undefined }),
     listUserEvents: async (_request: unknown, context?: { actor?: string }) => ({
       events:
         context?.actor === 'u1'
