@@ -18,25 +18,36 @@ import { freePort } from '@autoglm/shared-testing';
 import { startAnalysisService } from './analysis.module';
 import { ensureWordModelDefaultDir } from './model/model-build';
 
-/** A storage service stand-in on loopback: serves GetArticle from a map and records SaveAnalysis. */
+/**
+ * A storage service stand-in on loopback: answers GetAnalysisInputs from a map and records SaveAnalyses.
+ * A read that includes "broken" fails once with UNAVAILABLE (the database is down), as storage does for
+ * the whole call; after that "broken" reads as gone.
+ */
 async function startFakeStorage(articles: Map<string, Partial<storage.Article>>) {
   const definition = grpc.loadPackageDefinition(loadSync(protoPath('storage'), grpcLoaderOptions())) as unknown as {
     autoglm: { storage: { v1: { StorageService: grpc.ServiceClientConstructor } } };
   };
   const saved: storage.SaveAnalysisRequest[] = [];
   const reads: string[] = [];
+  let brokenFailures = 0;
   const server = new grpc.Server();
   server.addService(definition.autoglm.storage.v1.StorageService.service, {
-    GetArticle: (call: grpc.ServerUnaryCall<storage.GetArticleRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
-      reads.push(call.request.id);
-      const article = articles.get(call.request.id);
-      if (article) done(null, { article: { id: call.request.id, ...article } });
-      else if (call.request.id === 'broken') done({ code: grpc.status.UNAVAILABLE, details: 'database down' });
-      else done({ code: grpc.status.NOT_FOUND, details: `article ${call.request.id} not found` });
+    GetAnalysisInputs: (call: grpc.ServerUnaryCall<storage.GetAnalysisInputsRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
+      const ids = call.request.articleIds;
+      reads.push(...ids);
+      if (ids.includes('broken') && brokenFailures++ === 0) {
+        done({ code: grpc.status.UNAVAILABLE, details: 'database down' });
+        return;
+      }
+      const inputs = ids.flatMap((id) => {
+        const article = articles.get(id);
+        return article ? [{ articleId: id, title: article.title ?? '', text: article.text ?? '', llmSummaryInputHash: '' }] : [];
+      });
+      done(null, { inputs });
     },
-    SaveAnalysis: (call: grpc.ServerUnaryCall<storage.SaveAnalysisRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
-      saved.push(call.request);
-      done(null, { saved: true });
+    SaveAnalyses: (call: grpc.ServerUnaryCall<storage.SaveAnalysesRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
+      saved.push(...call.request.analyses);
+      done(null, { missingArticleIds: [] });
     },
   });
   const port = await freePort();
@@ -217,9 +228,12 @@ describe('analysis service over gRPC', () => {
     });
     expect(fakeStorage.saved[0]!.embedding).toHaveLength(100);
     expect(fakeStorage.saved[0]!.summary.length).toBeGreaterThan(20);
-    // UNAVAILABLE from storage fails the job, and the queue tries it again; NOT_FOUND is not retried.
+    // UNAVAILABLE from storage fails the jobs of that read, and the queue tries them again; an article that is
+    // gone is not retried and nothing is saved for it.
     await waitFor(() => fakeStorage.reads.filter((id) => id === 'broken').length >= 2);
-    expect(fakeStorage.reads.filter((id) => id === 'deleted')).toHaveLength(1);
-    expect(fakeStorage.saved).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fakeStorage.reads.filter((id) => id === 'broken')).toHaveLength(2);
+    expect(fakeStorage.reads.filter((id) => id === 'deleted').length).toBeLessThanOrEqual(2);
+    expect(fakeStorage.saved.map((s) => s.articleId)).toEqual(['a1']);
   });
 });
