@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createClient } from 'redis';
+import { failFastRedisClient, type FailFastRedis } from '@autoglm/shared-cache';
 
 /**
  * "User U has new push events up to id N": the whole message. The events themselves are rows in
@@ -55,12 +55,19 @@ export class InProcessPushBus implements PushBus {
   }
 }
 
-/** Distributed mode: one PUBLISH per notice on PUSH_CHANNEL; each replica subscribes once (lazily) and dispatches locally. */
+/**
+ * Distributed mode: one PUBLISH per notice on PUSH_CHANNEL; each replica subscribes once (lazily) and dispatches locally.
+ * Redis being down never holds anything up: the clients connect in the background and reconnect by
+ * themselves (the subscription is renewed on reconnect), a publish while disconnected fails at once
+ * (the caller logs it; streams catch up from the database on the next notice or resume).
+ */
 export class RedisPushBus implements PushBus {
   private readonly logger = new Logger('push-bus');
   private readonly handlers = new Set<PushNoticeHandler>();
-  private publisher: ReturnType<typeof createClient> | undefined;
-  private subscriber: Promise<ReturnType<typeof createClient>> | undefined;
+  private publisher: FailFastRedis | undefined;
+  private publisherReady: Promise<unknown> = Promise.resolve();
+  private subscriber: FailFastRedis | undefined;
+  private subscribed: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -69,41 +76,58 @@ export class RedisPushBus implements PushBus {
 
   async publish(notice: PushNotice): Promise<void> {
     if (!this.publisher) {
-      const client = createClient({ url: this.url });
-      client.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
-      this.publisher = client;
-      await client.connect();
+      this.publisher = failFastRedisClient(this.url, (error) => this.logger.warn(`redis: ${error.message}`));
+      this.publisherReady = this.connectInBackground(this.publisher, 'publisher');
     }
+    await atMost(this.publisherReady, CONNECT_WAIT_MS);
     await this.publisher.publish(this.channel, JSON.stringify(notice));
   }
 
   async subscribe(handler: PushNoticeHandler): Promise<() => void> {
     this.handlers.add(handler);
-    this.subscriber ??= this.connectSubscriber();
-    await this.subscriber;
+    if (!this.subscriber) {
+      const client = failFastRedisClient(this.url, (error) => this.logger.warn(`redis subscriber: ${error.message}`));
+      this.subscriber = client;
+      // node-redis keeps a subscription across reconnects; the first one is made once connected.
+      this.subscribed = new Promise<void>((resolve) => {
+        client.once('ready', () => {
+          client
+            .subscribe(this.channel, (message) => {
+              const notice = parseNotice(message);
+              if (!notice) return;
+              for (const each of [...this.handlers]) each(notice);
+            })
+            .then(resolve, (error: Error) => this.logger.warn(`redis subscribe: ${error.message}`));
+        });
+      });
+      void this.connectInBackground(client, 'subscriber');
+    }
+    // Up to a moment for the subscription, so notices published right after count; never longer.
+    await atMost(this.subscribed, CONNECT_WAIT_MS);
     return () => this.handlers.delete(handler);
   }
 
   async close(): Promise<void> {
     this.handlers.clear();
-    const subscriber = this.subscriber;
+    const clients = [this.subscriber, this.publisher].filter((c): c is FailFastRedis => c !== undefined);
     this.subscriber = undefined;
-    const publisher = this.publisher;
     this.publisher = undefined;
-    await Promise.allSettled([subscriber?.then((c) => c.quit()), publisher?.quit()]);
+    await Promise.allSettled(clients.map(async (c) => (c.isOpen ? c.disconnect() : undefined)));
   }
 
-  private async connectSubscriber(): Promise<ReturnType<typeof createClient>> {
-    const client = createClient({ url: this.url });
-    client.on('error', (error: Error) => this.logger.warn(`redis subscriber: ${error.message}`));
-    await client.connect();
-    await client.subscribe(this.channel, (message) => {
-      const notice = parseNotice(message);
-      if (!notice) return;
-      for (const handler of [...this.handlers]) handler(notice);
-    });
-    return client;
+  private connectInBackground(client: FailFastRedis, role: string): Promise<unknown> {
+    return client.connect().catch((error: Error) => this.logger.warn(`redis ${role} not connected yet: ${error.message}`));
   }
+}
+
+/** How long a publish or subscribe waits for Redis before going on without it. */
+const CONNECT_WAIT_MS = 2_000;
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A notice from the channel, or undefined for anything else (the channel is shared; never trust its shape). */
