@@ -10,11 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SourceKind, type storage } from '@autoglm/contracts';
+import type { storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type RunningService, type StorageClient } from '@autoglm/shared-grpc';
 import { InProcessQueueFactory } from '@autoglm/shared-queue';
-import { freePort } from '@autoglm/shared-testing';
+import { freePort, newSourceRequest } from '@autoglm/shared-testing';
 import { startStorageService } from '@autoglm/storage-feature';
 import { seededRandom } from './seeded-random';
 
@@ -45,16 +45,7 @@ async function startTarget(mode: Mode, dir: string, queues: InProcessQueueFactor
   };
   const service = await startStorageService(config, { queueFactory: queues });
   const handle = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 120_000 });
-  const { source } = await handle.client.createSource({
-    url: `https://bench.example.org/${mode}.xml`,
-    title: mode,
-    kind: SourceKind.SOURCE_KIND_UNSPECIFIED,
-    intervalSeconds: 0,
-    origin: '',
-    ifMissing: false,
-    category: '',
-    fullText: false,
-  });
+  const { source } = await handle.client.createSource(newSourceRequest({ url: `https://bench.example.org/${mode}.xml`, title: mode }));
   if (!source) throw new Error('no source created');
   return { mode, service, client: handle.client, close: () => handle.close(), sourceId: source.id };
 }
