@@ -14,6 +14,8 @@ import { NEWEST_EMBEDDINGS_SQL, type EmbeddingRow } from './embedding-row';
 import { PushTrigger } from '../push/push-trigger';
 
 const MAX_EMBEDDING_IDS = 1000;
+/** The advisory lock that serialises saving analyses (and so story assignment) across sessions. */
+const STORY_ASSIGNMENT_LOCK = 7_303_001;
 /** Items per SaveAnalyses / GetAnalysisInputs request. */
 export const MAX_ANALYSES_PER_BATCH = 100;
 
@@ -109,6 +111,9 @@ export class AnalysesService {
     const now = this.clock.now();
 
     const found = await this.db.dataSource.transaction(async (manager) => {
+      // One batch at a time assigns stories (across storage replicas): two batches would otherwise take
+      // the locks of the same stories in different orders (deadlock), or start two stories for one event.
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [STORY_ASSIGNMENT_LOCK]);
       // Locked in id order, so that concurrent batches cannot deadlock.
       const existing = new Set(
         (
