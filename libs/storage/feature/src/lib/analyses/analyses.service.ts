@@ -15,7 +15,7 @@ import { PushTrigger } from '../push/push-trigger';
 
 const MAX_EMBEDDING_IDS = 1000;
 /** The advisory lock that serialises saving analyses (and so story assignment) across sessions. */
-const STORY_ASSIGNMENT_LOCK = 7_303_001;
+export const STORY_ASSIGNMENT_LOCK = 7_303_001;
 /** Items per SaveAnalyses / GetAnalysisInputs request. */
 export const MAX_ANALYSES_PER_BATCH = 100;
 
@@ -59,6 +59,9 @@ const MAX_LLM_SUMMARY_CHARS = 20_000;
 
 @Injectable()
 export class AnalysesService {
+  /** Settles when the batch this process queued last is saved (see batchTurn). */
+  private batchTail: Promise<void> = Promise.resolve();
+
   constructor(
     @Inject(STORAGE_DATABASE) private readonly db: StorageDatabase,
     @Inject(STORAGE_CLOCK) private readonly clock: Clock,
@@ -110,6 +113,7 @@ export class AnalysesService {
     if (wellFormed.length === 0) return rows.map((row) => row.articleId);
     const now = this.clock.now();
 
+    const done = await this.batchTurn();
     const found = await this.db.dataSource.transaction(async (manager) => {
       // One batch at a time assigns stories (across storage replicas): two batches would otherwise take
       // the locks of the same stories in different orders (deadlock), or start two stories for one event.
@@ -158,7 +162,7 @@ export class AnalysesService {
         });
       }
       return existing;
-    });
+    }).finally(done);
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).
     for (const dims of new Set(wellFormed.flatMap((row) => (row.embedding && found.has(row.articleId) ? [row.embedding.length] : [])))) {
       await this.hnsw.ensure(dims);
@@ -167,6 +171,21 @@ export class AnalysesService {
     if (analysed.size > 0) articlesAnalysed.inc(analysed.size);
     for (const articleId of analysed) await this.push.articleAnalysed(articleId);
     return rows.filter((row) => !found.has(row.articleId)).map((row) => row.articleId);
+  }
+
+  /**
+   * Waits until the batches this process started earlier are saved; call the returned function when
+   * this one is. The advisory lock alone would serialise batches too, but each waiter would hold a
+   * pooled connection meanwhile: a burst of batches then takes the whole pool, and reads (article
+   * lists, searches) wait behind them until their deadline. Queued here, a process holds at most one
+   * connection waiting for the lock (for another replica's batch).
+   */
+  private async batchTurn(): Promise<() => void> {
+    const previous = this.batchTail;
+    let done = (): void => undefined;
+    this.batchTail = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    return done;
   }
 
   /**

@@ -68,6 +68,8 @@ export interface StorageHarness {
   readonly sut: StorageClient;
   /** host:port of the service, for clients made by hand. */
   readonly url: string;
+  /** The database's connection URL ('' for PGlite). */
+  readonly databaseUrl: string;
   /** The queues storage publishes to (nothing consumes them: jobs stay queued). */
   readonly queues: QueueFactory;
   createSource(): Promise<Source>;
@@ -91,6 +93,7 @@ export async function startStorageHarness(backend: TestBackend, clock?: Clock): 
   return {
     sut: handle.client,
     url: config.grpc.storage,
+    databaseUrl: database.config.url,
     queues,
     async createSource() {
       const { source } = await handle.client.createSource(newSourceRequest());
