@@ -18,11 +18,27 @@ export interface InstalledTracing {
  */
 export function installTracing(settings: TracingConfig, service: string, exporter?: SpanExporter): InstalledTracing | undefined {
   if (!exporter && !settings.otlpEndpoint) return undefined;
+  installed = true;
   const processor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.otlpEndpoint }));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName || `open-autoglm-${service}` }),
     spanProcessors: [processor],
   });
   provider.register();
-  return { shutdown: () => provider.shutdown() };
+  return {
+    shutdown: () => {
+      installed = false;
+      return provider.shutdown();
+    },
+  };
+}
+
+let installed = false;
+
+/**
+ * True while this process traces (installTracing registered the SDK): instrumentation that costs
+ * something even as a no-op (wrapping every database query) is set up only then.
+ */
+export function tracingInstalled(): boolean {
+  return installed;
 }
