@@ -65,7 +65,8 @@ describe('traces across the services (embedded, in-memory exporter)', () => {
 
     const queries = await waitFor('the database query spans', async () => {
       const found = childrenOf(served).filter(isQuery);
-      return found.some((q) => String(q.attributes['db.query.summary']).startsWith('SELECT articles sources')) ? found : undefined;
+      const listing = (q: ReadableSpan) => q.attributes['db.operation.name'] === 'SELECT' && String(q.attributes['db.query.summary']).split(' ').includes('sources');
+      return found.some(listing) ? found : undefined;
     });
 
     expect(parentOf(request)).toBe('00f067aa0ba902b7');

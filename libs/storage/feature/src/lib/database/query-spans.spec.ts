@@ -34,7 +34,7 @@ describe(traceQueriesOf.name, () => {
   afterAll(() => tracing?.shutdown());
   beforeEach(() => exporter.reset());
   const spans = () => exporter.getFinishedSpans();
-  const underParent = <T>(work: () => Promise<T>) => inSpan('parent', { kind: SpanKind.SERVER }, work);
+  const underParent = <T>(work: () => T) => inSpan('parent', { kind: SpanKind.SERVER }, async () => work());
 
   it('makes each query a client span under the span that runs it, with the database attributes and no values', async () => {
     const { ran, checkout } = setup();

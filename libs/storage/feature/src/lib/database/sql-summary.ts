@@ -97,6 +97,11 @@ function sanitizedText(tokens: Token[]): string {
   return text;
 }
 
+const PLACEHOLDER = /\$\d+/y;
+const DOLLAR_TAG = /\$[A-Za-z_]?\w*\$/y;
+const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const WORD = /[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/y;
+
 /** PostgreSQL's lexical structure, as far as the description needs it; whitespace and comments are dropped. */
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
@@ -109,7 +114,11 @@ function tokenize(sql: string): Token[] {
   while (i < sql.length) {
     const c = sql[i];
     const next = sql[i + 1] ?? '';
-    const rest = () => sql.slice(i);
+    /** What the sticky `pattern` matches here; every caller has checked the first character, so at least that. */
+    const lexeme = (pattern: RegExp) => {
+      pattern.lastIndex = i;
+      return pattern.exec(sql)?.[0] ?? c;
+    };
     if (/\s/.test(c)) {
       space = true;
       i += 1;
@@ -125,11 +134,11 @@ function tokenize(sql: string): Token[] {
       i = skipQuoted(sql, c === "'" ? i : i + 1, c !== "'");
       push('literal', '?');
     } else if (c === '$' && /[0-9]/.test(next)) {
-      const placeholder = /^\$\d+/.exec(rest())![0];
+      const placeholder = lexeme(PLACEHOLDER);
       push('other', placeholder);
       i += placeholder.length;
-    } else if (c === '$' && /^\$[A-Za-z_]?\w*\$/.test(rest())) {
-      const tag = /^\$[A-Za-z_]?\w*\$/.exec(rest())![0];
+    } else if (c === '$' && lexeme(DOLLAR_TAG) !== c) {
+      const tag = lexeme(DOLLAR_TAG);
       const end = sql.indexOf(tag, i + tag.length);
       i = end < 0 ? sql.length : end + tag.length;
       push('literal', '?');
@@ -138,10 +147,10 @@ function tokenize(sql: string): Token[] {
       push('name', sql.slice(i + 1, end - 1).replace(/""/g, '"'), sql.slice(i, end));
       i = end;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(next))) {
-      i += /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(rest())![0].length;
+      i += lexeme(NUMBER).length;
       push('literal', '?');
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      const word = /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/.exec(rest())![0];
+      const word = lexeme(WORD);
       push('word', word);
       i += word.length;
     } else {
