@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -26,9 +27,13 @@ export function installTracing(settings: TracingConfig, service: string, exporte
   });
   provider.register();
   return {
-    shutdown: () => {
+    // Also unregisters the SDK (tracer provider, context manager, propagator), so tracing can be installed again.
+    shutdown: async () => {
       installed = false;
-      return provider.shutdown();
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
     },
   };
 }

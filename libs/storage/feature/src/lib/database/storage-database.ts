@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresExit } from './embedded-pos
 import { STORAGE_ENTITIES } from './entities';
 import type { HookablePool } from './pool-clients';
 import { prepareStatementsOf } from './prepared-statements';
+import { StorageQueryLogger } from './query-logger';
 import { traceQueriesOf } from './query-spans';
 
 /** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
@@ -97,7 +98,8 @@ function baseOptions() {
     synchronize: false,
     // Extensions are the migrations' business (gen_random_uuid is built in since PostgreSQL 13).
     installExtensions: false,
-    logging: ['error' as const],
+    // Failed queries without their parameters, through the process's logger.
+    logger: new StorageQueryLogger(),
   };
 }
 
