@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 import { StorageQueryLogger } from './query-logger';
 
 describe(StorageQueryLogger.name, () => {
@@ -10,7 +11,8 @@ describe(StorageQueryLogger.name, () => {
   it('logs a failed query with its SQLSTATE and summary, never its parameters or the value the server quotes', () => {
     const error = Object.assign(new Error('invalid input syntax for type uuid: "whsec_secret-1"'), { code: '22P02' });
 
-    new StorageQueryLogger().logQueryError(error, `INSERT INTO webhook_endpoints (secret, url) VALUES ($1, 'https://x.example/?token=t2')`, ['whsec_secret-1', 'hunter2']);
+    const sut: TypeOrmLogger = new StorageQueryLogger();
+    sut.logQueryError(error, `INSERT INTO webhook_endpoints (secret, url) VALUES ($1, 'https://x.example/?token=t2')`, ['whsec_secret-1', 'hunter2']);
 
     expect(warn).toHaveBeenCalledTimes(1);
     const [line] = warn.mock.calls[0] as [string];
