@@ -1,4 +1,4 @@
-import { describeSql, MAX_SANITIZED_TEXT_LENGTH, MAX_SUMMARY_LENGTH } from './sql-summary';
+import { describeSql, MAX_DESCRIBED_TEXTS, MAX_SANITIZED_TEXT_LENGTH, MAX_SUMMARY_LENGTH } from './sql-summary';
 
 describe(describeSql.name, () => {
   it.each([
@@ -43,5 +43,21 @@ describe(describeSql.name, () => {
     expect(describeSql("SELECT 'open")).toEqual({ operation: 'SELECT', summary: 'SELECT', text: 'SELECT ?' });
     expect(describeSql('')).toEqual({ operation: '', summary: '', text: '' });
     expect(describeSql('SELECT "unterminated')).toMatchObject({ operation: 'SELECT' });
+  });
+
+  it('describes a text once, and keeps the MAX_DESCRIBED_TEXTS most recently used', () => {
+    const hot = 'SELECT id FROM users WHERE id = $1';
+    const first = describeSql(hot);
+    expect(describeSql(hot)).toBe(first);
+    const cold = `SELECT 'x' FROM cold_table`;
+    const coldFirst = describeSql(cold);
+    for (let i = 0; i < MAX_DESCRIBED_TEXTS; i++) {
+      describeSql(`SELECT ${i} FROM t${i}`);
+      if (i % 100 === 0) describeSql(hot);
+    }
+
+    expect(describeSql(hot)).toBe(first);
+    expect(describeSql(cold)).not.toBe(coldFirst);
+    expect(describeSql(cold)).toEqual({ operation: 'SELECT', summary: 'SELECT cold_table', text: 'SELECT ? FROM cold_table' });
   });
 });

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * What a span may say about an SQL text without its values (OpenTelemetry database semantic
  * conventions): the operation, a low-cardinality summary ("SELECT articles", "INSERT articles") and
@@ -17,15 +19,30 @@ export interface SqlDescription {
 export const MAX_SUMMARY_LENGTH = 255;
 export const MAX_SANITIZED_TEXT_LENGTH = 2_048;
 
-/** `text`: a word or name as meant (quotes removed); `raw`: as written (a literal: `?`); `space`: whitespace or a comment before it. */
-type Token = { kind: 'word' | 'name' | 'literal' | 'other'; text: string; raw: string; space: boolean };
+/**
+ * `text`: a word or name as meant (quotes removed); `upper`: a word in capitals (keywords compare so), else
+ * the text; `raw`: as written (a literal: `?`); `space`: whitespace or a comment before it.
+ */
+type Token = { kind: 'word' | 'name' | 'literal' | 'other'; text: string; upper: string; raw: string; space: boolean };
 
 const DML = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 const TARGET_BEFORE = new Set(['FROM', 'JOIN', 'INTO', 'UPDATE']);
 
+/**
+ * Descriptions kept by SQL text, the most recently used first: the texts are mostly the code's own
+ * templates, so each is described once; texts with literals or list lengths written into them, which
+ * could be endless, only push out the least used.
+ */
+export const MAX_DESCRIBED_TEXTS = 1_000;
+const described = new LRUCache<string, SqlDescription>({ max: MAX_DESCRIBED_TEXTS });
+
 export function describeSql(sql: string): SqlDescription {
+  const known = described.get(sql);
+  if (known) return known;
   const tokens = tokenize(sql);
-  return { operation: operationOf(tokens), summary: summaryOf(tokens), text: sanitizedText(tokens) };
+  const description = { operation: operationOf(tokens), summary: summaryOf(tokens), text: sanitizedText(tokens) };
+  described.set(sql, description);
+  return description;
 }
 
 function operationOf(tokens: Token[]): string {
@@ -34,12 +51,12 @@ function operationOf(tokens: Token[]): string {
   for (const [i, token] of tokens.entries()) {
     if (token.text === '(') depth += 1;
     else if (token.text === ')') depth = Math.max(0, depth - 1);
-    else if (token.kind === 'word' && DML.has(token.text.toUpperCase()) && !isClauseUpdate(tokens, i)) {
-      if (depth === 0) return token.text.toUpperCase();
-      firstDml ||= token.text.toUpperCase();
+    else if (token.kind === 'word' && DML.has(token.upper) && !isClauseUpdate(tokens, i)) {
+      if (depth === 0) return token.upper;
+      firstDml ||= token.upper;
     }
   }
-  return firstDml || (tokens.find((t) => t.kind === 'word')?.text.toUpperCase() ?? '');
+  return firstDml || (tokens.find((t) => t.kind === 'word')?.upper ?? '');
 }
 
 function summaryOf(tokens: Token[]): string {
@@ -49,13 +66,13 @@ function summaryOf(tokens: Token[]): string {
   };
   tokens.forEach((token, i) => {
     if (token.kind !== 'word' || isClauseUpdate(tokens, i)) return;
-    const upper = token.text.toUpperCase();
+    const upper = token.upper;
     if (DML.has(upper)) push(upper);
     if (!TARGET_BEFORE.has(upper)) return;
     const target = tokens[i + 1];
     // A function call (FROM unnest(…), EXTRACT(epoch FROM now())) names no table; INTO t(…) lists columns.
     const call = tokens[i + 2]?.text === '(' && upper !== 'INTO';
-    if (target && (target.kind === 'name' || (target.kind === 'word' && !isKeyword(target.text))) && !call) push(target.text);
+    if (target && (target.kind === 'name' || (target.kind === 'word' && !isKeyword(target))) && !call) push(target.text);
   });
   const summary = parts.length ? parts.join(' ') : leadingWords(tokens);
   return summary.length > MAX_SUMMARY_LENGTH ? summary.slice(0, MAX_SUMMARY_LENGTH) : summary;
@@ -63,16 +80,16 @@ function summaryOf(tokens: Token[]): string {
 
 /** UPDATE in FOR [NO KEY] UPDATE (a row lock) or ON CONFLICT … DO UPDATE (part of an INSERT) is no operation of its own. */
 function isClauseUpdate(tokens: Token[], i: number): boolean {
-  const before = tokens[i - 1]?.text.toUpperCase();
-  return tokens[i].text.toUpperCase() === 'UPDATE' && (before === 'FOR' || before === 'KEY' || before === 'DO');
+  const before = tokens[i - 1]?.upper;
+  return tokens[i].upper === 'UPDATE' && (before === 'FOR' || before === 'KEY' || before === 'DO');
 }
 
 /** BEGIN, START TRANSACTION, SET, CREATE INDEX …: the statement's first two keywords. */
 function leadingWords(tokens: Token[]): string {
   const words: string[] = [];
   for (const token of tokens) {
-    if (token.kind !== 'word' || !isKeyword(token.text)) break;
-    words.push(token.text.toUpperCase());
+    if (!isKeyword(token)) break;
+    words.push(token.upper);
     if (words.length === 2) break;
   }
   return words.join(' ');
@@ -84,8 +101,8 @@ const KEYWORDS = new Set([
   'ANALYZE', 'SHOW', 'LOCK', 'TABLE', 'INDEX', 'EXTENSION', 'ISOLATION', 'LEVEL', 'TO', 'ON', 'DO', 'NOTHING', 'RETURNING',
 ]);
 
-function isKeyword(word: string): boolean {
-  return KEYWORDS.has(word.toUpperCase());
+function isKeyword(token: Token): boolean {
+  return token.kind === 'word' && KEYWORDS.has(token.upper);
 }
 
 function sanitizedText(tokens: Token[]): string {
@@ -97,6 +114,9 @@ function sanitizedText(tokens: Token[]): string {
   return text;
 }
 
+const isDigit = (c: string) => c >= '0' && c <= '9';
+const isWordStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c >= '\u0080';
+
 const PLACEHOLDER = /\$\d+/y;
 const DOLLAR_TAG = /\$[A-Za-z_]?\w*\$/y;
 const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
@@ -107,7 +127,7 @@ function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let space = false;
   const push = (kind: Token['kind'], text: string, raw = text) => {
-    tokens.push({ kind, text, raw, space });
+    tokens.push({ kind, text, upper: kind === 'word' ? text.toUpperCase() : text, raw, space });
     space = false;
   };
   let i = 0;
@@ -119,7 +139,7 @@ function tokenize(sql: string): Token[] {
       pattern.lastIndex = i;
       return pattern.exec(sql)?.[0] ?? c;
     };
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') {
       space = true;
       i += 1;
     } else if (c === '-' && next === '-') {
@@ -133,7 +153,7 @@ function tokenize(sql: string): Token[] {
     } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'")) {
       i = skipQuoted(sql, c === "'" ? i : i + 1, c !== "'");
       push('literal', '?');
-    } else if (c === '$' && /[0-9]/.test(next)) {
+    } else if (c === '$' && isDigit(next)) {
       const placeholder = lexeme(PLACEHOLDER);
       push('other', placeholder);
       i += placeholder.length;
@@ -146,10 +166,10 @@ function tokenize(sql: string): Token[] {
       const end = skipQuoted(sql, i, false, '"');
       push('name', sql.slice(i + 1, end - 1).replace(/""/g, '"'), sql.slice(i, end));
       i = end;
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(next))) {
+    } else if (isDigit(c) || (c === '.' && isDigit(next))) {
       i += lexeme(NUMBER).length;
       push('literal', '?');
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
+    } else if (isWordStart(c)) {
       const word = lexeme(WORD);
       push('word', word);
       i += word.length;
@@ -183,7 +203,8 @@ function joinQualifiedNames(tokens: Token[]): Token[] {
     const previous = out[out.length - 1];
     const following = tokens[i + 1];
     if (token.text === '.' && !token.space && previous && isName(previous) && following && !following.space && isName(following)) {
-      out[out.length - 1] = { kind: 'name', text: `${previous.text}.${following.text}`, raw: `${previous.raw}.${following.raw}`, space: previous.space };
+      const text = `${previous.text}.${following.text}`;
+      out[out.length - 1] = { kind: 'name', text, upper: text, raw: `${previous.raw}.${following.raw}`, space: previous.space };
       i += 1;
     } else {
       out.push(token);
