@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DCLinter } from 'dclint';
 import { load } from 'js-yaml';
-import { configEnvNames, unknownEnvNames } from './config-env';
+import type { OpsProcessName } from '@autoglm/shared-config';
+import { configEnvNames, configFromEnv, unknownEnvNames } from './config-env';
+import { healthServerStatuses } from './health-server';
 
 /** Static checks of deploy/compose (no Docker engine here): the compose-spec schema, dclint's rules, then ours. */
 const ROOT = join(__dirname, '..', '..');
@@ -20,6 +22,7 @@ interface ComposeService {
   read_only?: boolean;
   user?: string;
   cap_drop?: string[];
+  healthcheck?: { test?: string[]; disable?: boolean };
 }
 
 interface ScrapeConfig {
@@ -33,6 +36,20 @@ const service = (name: string): ComposeService => compose.services[name];
 /** A host path of a bind mount, resolved like compose does: relative to the compose file. */
 const mounts = (name: string) =>
   (service(name).volumes ?? []).filter((v) => v.startsWith('.')).map((v) => ({ host: resolve(COMPOSE_DIR, v.split(':')[0]), target: v.split(':')[1] }));
+
+/** A compose service's environment as compose interpolates it with nothing exported: ${VAR:-default} is the default, a required ${VAR:?…} a value of its form. */
+function interpolated(name: string): Record<string, string> {
+  const required = (variable: string) => (variable === 'GRPC_AUTH_TOKEN' ? 'k'.repeat(48) : 'x');
+  const env = service(name).environment ?? {};
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, variable: string, kind?: string, rest = '') => (kind === '-' ? rest : required(variable)))]),
+  );
+}
+
+/** The health port the service's process opens, from its configuration given that environment (null: none). */
+function healthPortOf(name: string): number | null {
+  return configFromEnv(interpolated(name)).observability.healthPorts[name as OpsProcessName];
+}
 
 describe('docker compose deploy/compose/docker-compose.yml', () => {
   it('meets the compose-spec schema and dclint rules (ordering rules off: the file follows the pipeline)', () => {
@@ -87,10 +104,21 @@ describe('docker compose deploy/compose/docker-compose.yml', () => {
     }
   });
 
-  it('checks the gateway on the liveness path the Helm chart probes', () => {
-    const values = load(readFileSync(join(ROOT, 'deploy/helm/autoglm/values.yaml'), 'utf8')) as { health: { livenessPath: string } };
-    const test = (service('gateway') as ComposeService & { healthcheck: { test: string[] } }).healthcheck.test.join(' ');
-    expect(test).toContain(`http://127.0.0.1:${service('gateway').environment!['PORT']}${values.health.livenessPath}`);
+  it('checks every service where its process serves health: the port its configuration reads, a path its health server answers', async () => {
+    const values = load(readFileSync(join(ROOT, 'deploy/helm/autoglm/values.yaml'), 'utf8')) as { health: { livenessPath: string; readinessPath: string } };
+    const paths = [values.health.livenessPath, values.health.readinessPath];
+    const statuses = await healthServerStatuses(paths);
+    expect(paths.map((path) => statuses[path])).toEqual([200, 200]);
+    for (const name of SERVICES) {
+      const port = healthPortOf(name);
+      expect(port).toEqual(expect.any(Number));
+      const test = (service(name).healthcheck?.test ?? []).join(' ');
+      const asked = /http:\/\/127\.0\.0\.1:(\d+)(\/[\w/]*)/.exec(test);
+      expect({ service: name, port: Number(asked?.[1]) }).toEqual({ service: name, port });
+      expect(paths).toContain(asked?.[2]);
+    }
+    // The one-off migration has no health port, so no check.
+    expect(service('migrate').healthcheck).toEqual({ disable: true });
   });
 
   it('migrates the database before storage starts, and gives the database URL to those two only', () => {
@@ -114,14 +142,14 @@ describe('docker compose deploy/compose/docker-compose.yml', () => {
     }
   });
 
-  it('has Prometheus scrape every service on its HTTP port and Grafana read that Prometheus', () => {
+  it('has Prometheus scrape every service on its health port and Grafana read that Prometheus', () => {
     const prometheusMount = mounts('prometheus').find((m) => m.target === '/etc/prometheus/prometheus.yml')!;
     const config = load(readFileSync(prometheusMount.host, 'utf8')) as { scrape_configs: ScrapeConfig[] };
     const job = config.scrape_configs.find((c) => c.job_name === 'autoglm')!;
     expect(job.metrics_path).toBe('/metrics');
     const targets = Object.fromEntries(job.static_configs.map((c) => [c.labels!['service'], c.targets]));
     expect(Object.keys(targets).sort()).toEqual([...SERVICES].sort());
-    for (const name of SERVICES) expect(targets[name]).toEqual([`${name}:${service(name).environment!['PORT']}`]);
+    for (const name of SERVICES) expect(targets[name]).toEqual([`${name}:${healthPortOf(name)}`]);
 
     const provisioning = mounts('grafana').find((m) => m.target === '/etc/grafana/provisioning')!;
     const datasources = load(readFileSync(join(provisioning.host, 'datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ type: string; url: string }> };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@autoglm/shared-config';
+import { loadConfig, type AppConfig } from '@autoglm/shared-config';
 
 /**
  * The environment variables the configuration reads: loadConfig runs once on an environment that records every
@@ -16,15 +16,23 @@ export function configEnvNames(): Set<string> {
     get: (_, key) => (record(key), undefined),
     has: (_, key) => (record(key), false),
   });
+  configFromEnv(env);
+  return read;
+}
+
+/**
+ * The configuration a process started with `env` (and no config.yaml) would run with: what it listens on is
+ * read from here, not from a copy of the defaults.
+ */
+export function configFromEnv(env: Record<string, string | undefined>): AppConfig {
   const dir = mkdtempSync(join(tmpdir(), 'autoglm-config-'));
   try {
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, '');
-    loadConfig({ env, configPath });
+    return loadConfig({ env, configPath });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return read;
 }
 
 /** Variables read by other than the configuration: APP by the image's CMD, OTEL_* by the OpenTelemetry SDK. */

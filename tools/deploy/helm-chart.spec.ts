@@ -12,7 +12,9 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { load } from 'js-yaml';
 import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES } from '@autoglm/shared-queue';
-import { configEnvNames, unknownEnvNames } from './config-env';
+import type { OpsProcessName, ServiceName } from '@autoglm/shared-config';
+import { configEnvNames, configFromEnv, unknownEnvNames } from './config-env';
+import { healthServerStatuses } from './health-server';
 import { ChartError, renderChart, type RenderedChart } from './helm-chart';
 import { loadFieldLists, unknownFields } from './k8s-fields';
 import { schemaProblem } from './k8s-schemas';
@@ -48,15 +50,69 @@ function containerOf(deployment: IDeployment) {
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   Object.keys(selector ?? {}).length > 0 && Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 
+/** Values of the credentials a process reads from the Secret (it only checks their form). */
+const SECRET_PLACEHOLDERS: Record<string, string> = {
+  DATABASE_URL: CREDENTIALS.secrets.databaseUrl,
+  REDIS_URL: CREDENTIALS.secrets.redisUrl,
+  GRPC_AUTH_TOKEN: CREDENTIALS.secrets.grpcAuthToken,
+  LLM_API_KEY: 'llm-key',
+};
+
+/** The environment of a Deployment's container as Kubernetes gives it: the ConfigMap, then the container's own variables. */
+function processEnv(chart: RenderedChart, deployment: IDeployment): Record<string, string> {
+  const [configMap] = kinds<IConfigMap>(chart, 'ConfigMap');
+  const env: Record<string, string> = { ...configMap.data };
+  for (const variable of containerOf(deployment).env ?? []) {
+    const key = variable.valueFrom?.secretKeyRef?.key;
+    env[variable.name] = key ? SECRET_PLACEHOLDERS[key] : variable.value!;
+  }
+  return env;
+}
+
+/**
+ * Where the chart's probes and Prometheus annotations point that the process does not serve: the port is
+ * compared with the health port its configuration reads from that environment (HEALTH_PORT), the paths with
+ * the chart's health values (which the real health server is checked to answer).
+ */
+function healthMismatches(chart: RenderedChart, deployment: IDeployment): string[] {
+  const container = containerOf(deployment);
+  const config = configFromEnv(processEnv(chart, deployment));
+  const port = config.observability.healthPorts[container.name as OpsProcessName];
+  const ports = Object.fromEntries((container.ports ?? []).map((p) => [p.name, p.containerPort]));
+  const health = chart.values['health'] as { livenessPath: string; readinessPath: string };
+  const problems: string[] = [];
+  const expected: Array<[string, { httpGet?: { path?: string; port: number | string } } | undefined, string]> = [
+    ['startupProbe', container.startupProbe, health.livenessPath],
+    ['livenessProbe', container.livenessProbe, health.livenessPath],
+    ['readinessProbe', container.readinessProbe, health.readinessPath],
+  ];
+  if (port === null) problems.push(`${container.name}: the process serves no health port (HEALTH_PORT unset)`);
+  for (const [name, probe, path] of expected) {
+    const get = probe?.httpGet;
+    const probed = typeof get?.port === 'string' ? ports[get.port] : get?.port;
+    if (!get || probed !== port || get.path !== path) problems.push(`${container.name}: ${name} asks ${String(probed)}${get?.path ?? ''}, the process serves ${String(port)}${path}`);
+  }
+  const annotations = deployment.spec!.template.metadata!.annotations ?? {};
+  if (annotations['prometheus.io/port'] !== String(port)) problems.push(`${container.name}: Prometheus scrapes port ${annotations['prometheus.io/port']}, the health port is ${String(port)}`);
+  if (container.name === 'gateway' && ports['http'] !== config.http.port) problems.push(`gateway: container port ${ports['http']}, the API listens on ${config.http.port}`);
+  if (container.name !== 'gateway' && ports['grpc'] !== Number(config.grpc[container.name as ServiceName].split(':').pop())) {
+    problems.push(`${container.name}: container port ${ports['grpc']}, gRPC listens on ${config.grpc[container.name as ServiceName]}`);
+  }
+  return problems;
+}
+
+/** What the real health server answers on the chart's default paths (filled once, before the checks). */
+let served: Record<string, number> = {};
+
 const VARIANTS: Record<string, Array<Record<string, unknown>>> = {
   defaults: [],
-  'KEDA queue scaling, ingress, OTEL, HTTP health ports': [
+  'KEDA queue scaling, ingress, OTEL, another health port': [
     {
       queueScaling: { enabled: true, redis: { address: 'redis:6379', passwordSecret: { name: 'redis', key: 'password' } } },
       networkPolicy: { enabled: true },
       ingress: { enabled: true, className: 'nginx', tls: [{ hosts: ['news.example.org'], secretName: 'news-tls' }] },
       otel: { enabled: true, endpoint: 'http://collector:4318', resourceAttributes: 'deployment.environment=prod' },
-      services: Object.fromEntries(SERVICES.filter((s) => s !== 'gateway').map((s) => [s, { httpPort: 9464 }])),
+      health: { port: 9100 },
       config: { llm: { baseUrl: 'http://llm:8080/v1', model: 'qwen' }, trustProxy: '1', extraEnv: { SCHEDULER_TICK_MS: 5000 } },
     },
   ],
@@ -73,6 +129,10 @@ describe('Helm chart deploy/helm/autoglm', () => {
   const known = configEnvNames();
   // The TypeScript compiler reads kubernetes-models' declarations once: seconds on a busy machine.
   beforeAll(() => loadFieldLists(), 120_000);
+  beforeAll(async () => {
+    const { health, metrics } = render().values as { health: { livenessPath: string; readinessPath: string }; metrics: { path: string } };
+    served = await healthServerStatuses([health.livenessPath, health.readinessPath, metrics.path, '/health/nothing']);
+  });
 
   describe.each(Object.entries(VARIANTS))('with %s', (_, values) => {
     const chart = render(...values);
@@ -111,23 +171,11 @@ describe('Helm chart deploy/helm/autoglm', () => {
       }
     });
 
-    it('probes every service: HTTP on its health paths when it has an HTTP port, the gRPC health protocol otherwise', () => {
-      for (const deployment of deployments) {
-        const container = containerOf(deployment);
-        const ports = Object.fromEntries((container.ports ?? []).map((p) => [p.name, p.containerPort]));
-        const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe];
-        expect(probes.every(Boolean)).toBe(true);
-        if (ports['http']) {
-          expect(probes.map((p) => p!.httpGet)).toEqual([
-            { path: '/health/live', port: 'http' },
-            { path: '/health/live', port: 'http' },
-            { path: '/health/ready', port: 'http' },
-          ]);
-          expect(deployment.spec!.template.metadata!.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(ports['http']) });
-        } else {
-          for (const probe of probes) expect(probe!.grpc).toEqual({ port: ports['grpc'] });
-        }
-      }
+    it('probes and scrapes every service where its process serves them: the port its configuration reads, the paths its health server answers', () => {
+      const health = chart.values['health'] as { livenessPath: string; readinessPath: string };
+      const metricsPath = (chart.values['metrics'] as { path: string }).path;
+      expect([health.livenessPath, health.readinessPath, metricsPath].map((path) => served[path])).toEqual([200, 200, 200]);
+      for (const deployment of deployments) expect(healthMismatches(chart, deployment)).toEqual([]);
     });
 
     it('sets requests and a memory limit on every container, the Job included', () => {
@@ -235,6 +283,24 @@ describe('Helm chart deploy/helm/autoglm', () => {
     });
   });
 
+  it('reports probes and scrapes aimed where the process serves nothing', () => {
+    const chart = render();
+    const gateway = structuredClone(named(kinds<IDeployment>(chart, 'Deployment'), 'news-autoglm-gateway'));
+    const container = containerOf(gateway);
+    container.readinessProbe = { httpGet: { path: '/health/ready', port: 'http' } };
+    container.env = container.env!.filter((e) => e.name !== 'HEALTH_PORT');
+    gateway.spec!.template.metadata!.annotations!['prometheus.io/port'] = '3000';
+
+    expect(healthMismatches(chart, gateway)).toEqual([
+      'gateway: the process serves no health port (HEALTH_PORT unset)',
+      'gateway: startupProbe asks 9464/health/live, the process serves null/health/live',
+      'gateway: livenessProbe asks 9464/health/live, the process serves null/health/live',
+      'gateway: readinessProbe asks 3000/health/ready, the process serves null/health/ready',
+      'gateway: Prometheus scrapes port 3000, the health port is null',
+    ]);
+    expect(served['/health/nothing']).toBe(404);
+  });
+
   it('names the chart after its folder, and gives it the version of package.json as the default image tag', () => {
     const chartYaml = load(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'));
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -243,19 +309,19 @@ describe('Helm chart deploy/helm/autoglm', () => {
   });
 
   it('routes the ingress to the gateway HTTP port and sets the OTEL variables per service', () => {
-    const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, HTTP health ports']);
+    const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, another health port']);
     const [ingress] = kinds<IIngress>(chart, 'Ingress');
     const backend = ingress.spec!.rules![0].http!.paths[0].backend.service!;
     const gateway = named(kinds<IService>(chart, 'Service'), backend.name);
     expect(gateway.spec!.ports!.map((p) => p.name)).toContain(backend.port!.name);
     expect(kinds<IConfigMap>(chart, 'ConfigMap')[0].data).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', LLM_MODEL: 'qwen', TRUST_PROXY: '1' });
     const analysis = containerOf(named(kinds<IDeployment>(chart, 'Deployment'), 'news-autoglm-analysis'));
-    expect(analysis.env).toEqual(expect.arrayContaining([{ name: 'OTEL_SERVICE_NAME', value: 'autoglm-analysis' }, { name: 'PORT', value: '9464' }]));
+    expect(analysis.env).toEqual(expect.arrayContaining([{ name: 'OTEL_SERVICE_NAME', value: 'autoglm-analysis' }, { name: 'HEALTH_PORT', value: '9100' }]));
     expect(chart.notes).toContain('https://autoglm.example.com/');
   });
 
   it('opens gRPC ports to the release pods only and HTTP ports to all, when network policies are on', () => {
-    const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, HTTP health ports']);
+    const chart = render(...VARIANTS['KEDA queue scaling, ingress, OTEL, another health port']);
     const deployments = kinds<IDeployment>(chart, 'Deployment');
     const policies = kinds<INetworkPolicy>(chart, 'NetworkPolicy');
     expect(policies).toHaveLength(SERVICES.length);
@@ -270,7 +336,7 @@ describe('Helm chart deploy/helm/autoglm', () => {
         const from = grpcRule.from![0].podSelector!.matchLabels;
         expect(deployments.every((d) => matches(from, d.spec!.template.metadata!.labels))).toBe(true);
       }
-      expect(rules.find((r) => r.ports!.some((p) => p.port === 'http'))?.from).toBeUndefined();
+      expect(rules.find((r) => r.ports!.some((p) => p.port === 'health'))?.from).toBeUndefined();
     }
     expect(kinds(render(), 'NetworkPolicy')).toEqual([]);
   });

@@ -7,6 +7,9 @@ import { crawlJobId, QUEUE_FACTORY, QUEUE_NAMES, type CrawlJob, type JobQueue, t
 /** How long a claimed source stays invisible to other scheduler replicas while its crawl runs. */
 export const CLAIM_LEASE_SECONDS = 600;
 
+/** The span of each scheduler tick (the root of the trace its crawl jobs continue). */
+export const CRAWL_SCHEDULING_ROUND = 'crawl scheduling round';
+
 /**
  * The scheduler tick: claims due sources from storage (FOR UPDATE SKIP LOCKED, so replicas never
  * claim the same source twice) and enqueues one crawl job per source with a deterministic id.
@@ -16,6 +19,7 @@ export class CrawlScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CrawlScheduler.name);
   private readonly queue: JobQueue<CrawlJob>;
   private readonly rounds = new PeriodicRound(
+    CRAWL_SCHEDULING_ROUND,
     () => this.claimAndEnqueue(),
     (error) => this.logger.warn(`scheduler tick failed: ${error.message}`),
   );

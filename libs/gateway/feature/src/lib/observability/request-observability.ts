@@ -5,6 +5,7 @@ import {
   extractTraceContext,
   httpRequestDuration,
   processPinoLogger,
+  redactRequestLog,
   REQUEST_ID_HEADER,
   runWithRequestId,
   SpanKind,
@@ -56,8 +57,7 @@ export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?:
  * redacted) through the process's pino logger, when the process installed one; specs that start
  * the gateway alone keep quiet.
  */
-export function requestLogging(): RequestHandler | undefined {
-  const logger = processPinoLogger();
+export function requestLogging(logger = processPinoLogger()): RequestHandler | undefined {
   if (!logger) return undefined;
   return pinoHttp({
     logger,
@@ -65,5 +65,7 @@ export function requestLogging(): RequestHandler | undefined {
     genReqId: (req) => req.id ?? acceptRequestId(undefined),
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     quietReqLogger: true,
+    // Credentials some clients put in the URL (?api_key=, ?Passwd=) stay out of the line.
+    serializers: { req: redactRequestLog },
   });
 }

@@ -60,6 +60,24 @@ describe(createPinoLogger.name, () => {
     expect(JSON.stringify(line)).not.toMatch(/Bearer k|sid=|k2|k3/);
   });
 
+  it('redacts secrets two levels down, Google Reader\'s Passwd and the CSRF header', () => {
+    const { sut, lines } = capture();
+
+    sut.info({ webhook: { endpoint: { secret: 'whsec_1', url: 'https://hooks.example.org/' } }, form: { Passwd: 'agl_2' }, req: { headers: { 'x-csrf-token': 'c3' } } }, 'nested');
+
+    const [line] = lines();
+    expect(line).toMatchObject({ webhook: { endpoint: { secret: REDACTED, url: 'https://hooks.example.org/' } }, form: { Passwd: REDACTED }, req: { headers: { 'x-csrf-token': REDACTED } } });
+    expect(JSON.stringify(line)).not.toMatch(/whsec_1|agl_2|c3/);
+  });
+
+  it('redacts passwords and secret query parameters of the URLs a message names', () => {
+    const { sut, lines } = capture();
+
+    sut.warn('full text of https://reader:pw9@news.example.org/a?token=t0k&id=7 unavailable');
+
+    expect(lines()[0]['msg']).toBe(`full text of https://reader:${REDACTED}@news.example.org/a?token=${REDACTED}&id=7 unavailable`);
+  });
+
   it('writes nothing below the configured level', () => {
     const { sut, lines } = capture('warn');
 

@@ -3,7 +3,7 @@ import { Logger as NestPinoLogger, PinoLogger, type Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger as Pino, type LoggerOptions } from 'pino';
 import type { ObservabilityConfig } from '@autoglm/shared-config';
 import { currentRequestId } from '../request-context';
-import { REDACTED, REDACTED_PATHS } from './redaction';
+import { REDACTED, REDACTED_PATHS, redactUrlsInText } from './redaction';
 
 export type LogSettings = Pick<ObservabilityConfig, 'logLevel' | 'logPretty'>;
 
@@ -22,6 +22,12 @@ export function pinoOptions(settings: LogSettings, service: string): LoggerOptio
     mixin: () => {
       const requestId = currentRequestId();
       return requestId ? { requestId } : {};
+    },
+    // Messages name URLs (feeds, hubs, endpoints): their passwords and secret query parameters go too.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactUrlsInText(arg) : arg)) as Parameters<typeof method>);
+      },
     },
   };
 }

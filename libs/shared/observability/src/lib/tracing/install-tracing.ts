@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -18,11 +19,31 @@ export interface InstalledTracing {
  */
 export function installTracing(settings: TracingConfig, service: string, exporter?: SpanExporter): InstalledTracing | undefined {
   if (!exporter && !settings.otlpEndpoint) return undefined;
+  installed = true;
   const processor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.otlpEndpoint }));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName || `open-autoglm-${service}` }),
     spanProcessors: [processor],
   });
   provider.register();
-  return { shutdown: () => provider.shutdown() };
+  return {
+    // Also unregisters the SDK (tracer provider, context manager, propagator), so tracing can be installed again.
+    shutdown: async () => {
+      installed = false;
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
+}
+
+let installed = false;
+
+/**
+ * True while this process traces (installTracing registered the SDK): instrumentation that costs
+ * something even as a no-op (wrapping every database query) is set up only then.
+ */
+export function tracingInstalled(): boolean {
+  return installed;
 }

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 
 /** The tracer of every service: spans are no-ops until installTracing registered an SDK. */
 export function tracer() {
@@ -55,4 +55,5 @@ export function failSpan(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-export { SpanKind, SpanStatusCode, context as traceContext, trace };
+export { ROOT_CONTEXT, SpanKind, SpanStatusCode, context as traceContext, trace };
+export type { Attributes, Span };

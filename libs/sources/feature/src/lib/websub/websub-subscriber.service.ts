@@ -23,6 +23,7 @@ const CLAIM_LEASE_SECONDS = 300;
 export class WebSubSubscriber implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebSubSubscriber.name);
   private readonly rounds = new PeriodicRound(
+    'websub renewal round',
     () => this.renewDue(),
     (error) => this.logger.warn(`WebSub tick failed: ${error.message}`),
   );

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
+import { onEachClient, type HookablePool, type PoolClientLike } from './pool-clients';
 
 /** The part of a pg client this module touches. */
-export interface PreparableClient {
-  query: (...args: unknown[]) => unknown;
-}
+export type PreparableClient = PoolClientLike;
 
-/** The part of a pg Pool this module touches (TypeORM checks clients out with the callback form). */
-export interface PreparablePool {
-  connect: (...args: unknown[]) => unknown;
-}
+/** The part of a pg Pool this module touches. */
+export type PreparablePool = HookablePool;
 
 const PREPARED = Symbol('autoglm.preparedStatements');
 
@@ -27,20 +24,7 @@ export function statementName(text: string): string {
  * stay simple-protocol queries.
  */
 export function prepareStatementsOf(pool: PreparablePool, maxPerSession: number): void {
-  const connect = pool.connect.bind(pool);
-  pool.connect = (...args: unknown[]) => {
-    const callback = args[0];
-    if (typeof callback === 'function') {
-      return connect((error: unknown, client: PreparableClient | undefined, release: unknown) => {
-        if (client) nameStatementsOf(client, maxPerSession);
-        (callback as (...a: unknown[]) => void)(error, client, release);
-      });
-    }
-    return (connect() as Promise<PreparableClient>).then((client) => {
-      nameStatementsOf(client, maxPerSession);
-      return client;
-    });
-  };
+  onEachClient(pool, (client) => nameStatementsOf(client, maxPerSession));
 }
 
 function nameStatementsOf(client: PreparableClient & { [PREPARED]?: Set<string> }, maxPerSession: number): void {

@@ -3,11 +3,15 @@ import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@autoglm/shared-config';
+import { tracingInstalled } from '@autoglm/shared-observability';
 import { STORAGE_MIGRATIONS } from '../migrations';
 import { SESSION_HNSW_EF_SEARCH } from '../similarity/nearest-query';
 import { startEmbeddedPostgres, type EmbeddedPostgresExit } from './embedded-postgres';
 import { STORAGE_ENTITIES } from './entities';
-import { prepareStatementsOf, type PreparablePool } from './prepared-statements';
+import type { HookablePool } from './pool-clients';
+import { prepareStatementsOf } from './prepared-statements';
+import { StorageQueryLogger } from './query-logger';
+import { traceQueriesOf } from './query-spans';
 
 /** The opened database: a TypeORM DataSource on PostgreSQL or on embedded PGlite. */
 export interface StorageDatabase {
@@ -94,7 +98,8 @@ function baseOptions() {
     synchronize: false,
     // Extensions are the migrations' business (gen_random_uuid is built in since PostgreSQL 13).
     installExtensions: false,
-    logging: ['error' as const],
+    // Failed queries without their parameters, through the process's logger.
+    logger: new StorageQueryLogger(),
   };
 }
 
@@ -111,7 +116,10 @@ async function finish(
   release: () => Promise<void>,
 ): Promise<StorageDatabase> {
   // After the migrations: statements are prepared against the schema they leave.
-  if (preparedStatements > 0) prepareStatementsOf((dataSource.driver as unknown as { master: PreparablePool }).master, preparedStatements);
+  const pool = (dataSource.driver as unknown as { master: HookablePool }).master;
+  if (preparedStatements > 0) prepareStatementsOf(pool, preparedStatements);
+  // Last, so the span covers what the other hooks add and sees the query as the code wrote it.
+  if (tracingInstalled()) traceQueriesOf(pool, embedded ? 'pglite' : 'postgresql');
   const rows = (await dataSource.query(
     `SELECT 1 FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = 'article_embeddings' AND column_name = 'vec'`,
