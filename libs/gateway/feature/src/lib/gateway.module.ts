@@ -35,6 +35,7 @@ import { SearchResolver } from './search/search.resolver';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
+import { StoriesResolver } from './stories/stories.resolver';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -125,6 +126,7 @@ export class GatewayModule {
         SimilarArticlesLoader,
         ArticleSummaryResolver,
         SourcesResolver,
+        StoriesResolver,
         RecommendationsResolver,
         ArticleSearch,
         SearchResolver,

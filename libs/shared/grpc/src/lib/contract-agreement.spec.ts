@@ -35,6 +35,7 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   lastModified: true,
   sourceOptionsJson: true,
   fullTextPending: true,
+  pausedAt: true,
 };
 
 describe('generated contracts vs the runtime loader', () => {

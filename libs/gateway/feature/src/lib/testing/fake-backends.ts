@@ -58,6 +58,7 @@ export class FakeBackends {
     search: rpc<StorageClient, 'search'>('storage', 'search'),
     deleteArticle: rpc<StorageClient, 'deleteArticle'>('storage', 'deleteArticle'),
     getStory: rpc<StorageClient, 'getStory'>('storage', 'getStory'),
+    listStories: rpc<StorageClient, 'listStories'>('storage', 'listStories'),
     createUser: rpc<StorageClient, 'createUser'>('storage', 'createUser'),
     getUser: rpc<StorageClient, 'getUser'>('storage', 'getUser'),
     // An instance without accounts (open single-user mode) unless a spec says otherwise.
@@ -105,6 +106,7 @@ export class FakeBackends {
     getSource: rpc<SourcesClient, 'getSource'>('sources', 'getSource'),
     refreshSource: rpc<SourcesClient, 'refreshSource'>('sources', 'refreshSource'),
     resumeSource: rpc<SourcesClient, 'resumeSource'>('sources', 'resumeSource'),
+    pauseSource: rpc<SourcesClient, 'pauseSource'>('sources', 'pauseSource'),
     importOpml: rpc<SourcesClient, 'importOpml'>('sources', 'importOpml'),
     exportOpml: rpc<SourcesClient, 'exportOpml'>('sources', 'exportOpml'),
     verifyWebSubIntent: rpc<SourcesClient, 'verifyWebSubIntent'>('sources', 'verifyWebSubIntent'),
@@ -169,6 +171,7 @@ export function aSource(overrides: Partial<Source> = {}): Source {
     createdAt: toTimestamp(new Date('2026-11-01T00:00:00.000Z')),
     articleCount: '12',
     fullTextPending: '0',
+    pausedAt: undefined,
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',
