@@ -108,6 +108,7 @@ describe('generated contracts vs the runtime loader', () => {
       etag: '',
       lastModified: '',
       fullTextPending: '0',
+      pausedAt: null,
     });
     // int64 beyond 2^53 survives as a string (forceLong=string ↔ longs: String).
     expect(typeof source!.articleCount).toBe('string');
