@@ -55,6 +55,11 @@ export interface Story {
   timeline: Array<{ article: ArticleSummary; joinedAt: string | null; similarity: number }>;
 }
 
+export interface StoryPage {
+  items: Story[];
+  nextCursor: string | null;
+}
+
 export interface Source {
   id: string;
   url: string;
@@ -65,7 +70,23 @@ export interface Source {
   lastError: string | null;
   consecutiveFailures: number;
   lastFetchedAt: string | null;
+  nextCheckAt: string | null;
+  intervalSeconds: number;
+  effectiveIntervalSeconds: number;
   articleCount: number;
+  fullText: boolean;
+  fullTextPending: number;
+  pausedAt: string | null;
+}
+
+/** An item a source definition would produce (POST /api/v1/sources/preview). */
+export interface ItemPreview {
+  guid: string;
+  url: string;
+  title: string;
+  author: string;
+  publishedAt: string | null;
+  text: string;
 }
 
 export interface SearchResult {

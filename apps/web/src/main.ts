@@ -1,7 +1,8 @@
 import { api, ApiError, session as fetchSession, useCsrfToken, type ListItem, type Session, type Source } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { initialLanguage, language, setLanguage, t, type MessageKey } from './i18n.js';
-import { articleView, errorText, listView, searchView, sourcesView, storiesView, toggle, type ListKind, type ViewContext } from './views.js';
+import { sourcesView } from './sources.js';
+import { articleView, errorText, listView, searchView, storiesView, toggle, type ListKind, type ViewContext } from './views.js';
 
 type Theme = 'light' | 'dark';
 const THEME_KEY = 'autoglm.theme';
@@ -282,7 +283,7 @@ async function route(): Promise<void> {
         await listView(context, view as ListKind);
         break;
       case 'stories':
-        await storiesView(context);
+        await storiesView(context, params.get('cursor') ?? '');
         break;
       case 'search':
         searchBox.value = params.get('q') ?? '';
