@@ -179,8 +179,9 @@ function addSourceForm(ctx: ViewContext, added: () => Promise<void>): HTMLElemen
           body: { ...definition(), ...(title.value.trim() ? { title: title.value.trim() } : {}), fullText: fullText.checked },
         });
         await api('PUT', `/api/v1/me/subscriptions/${encodeURIComponent(source.id)}`, { body: { category: category.value.trim() } });
-        ctx.notify(t('feedAdded'));
+        // The view is drawn again first: the notice means the list (and a fresh form) are there.
         await added();
+        ctx.notify(t('feedAdded'));
       } catch (error) {
         ctx.notify(errorText(error), true);
       }
@@ -244,8 +245,8 @@ export async function sourcesView(ctx: ViewContext, reload: () => Promise<void>)
   const subscribed = new Set(subscriptions.map((s) => s.source.id));
   const run = (action: () => Promise<unknown>, done: MessageKey) => {
     action()
-      .then(() => ctx.notify(t(done)))
       .then(reload)
+      .then(() => ctx.notify(t(done)))
       .catch((error: unknown) => ctx.notify(errorText(error), true));
   };
   const action = (source: Source, verb: string, label: MessageKey, done: MessageKey) =>

@@ -246,6 +246,11 @@ export class StorageController implements storage.StorageServiceController {
     return { user: mapUser(user), passwordHash };
   }
 
+  async signInWithIdentity(request: storage.SignInWithIdentityRequest): Promise<storage.SignInWithIdentityResponse> {
+    const { user, created } = await this.users.signInWithIdentity(request);
+    return { user: mapUser(user), created };
+  }
+
   async createSession(request: storage.CreateSessionRequest, metadata?: Metadata): Promise<storage.CreateSessionResponse> {
     const expiresAt = request.expiresAt ? fromTimestamp(request.expiresAt) : undefined;
     return { session: mapSession(await this.sessions.create(requireActor(metadata), request.tokenHash, expiresAt)) };

@@ -19,6 +19,7 @@ import { AddPushRulesWebhooksDigests1795910000000 } from './1795910000000-AddPus
 import { AddSourceClaimedAt1795930000000 } from './1795930000000-AddSourceClaimedAt';
 import { AddPasswordsAndSessions1795900000000 } from './1795900000000-AddPasswordsAndSessions';
 import { AddSourcePauseAndStoryOrder1795970000000 } from './1795970000000-AddSourcePauseAndStoryOrder';
+import { AddUserIdentities1795970000001 } from './1795970000001-AddUserIdentities';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -43,4 +44,5 @@ export const STORAGE_MIGRATIONS = [
   AddFeedControls1795950000000,
   AddNearDuplicateOf1795950000001,
   AddSourcePauseAndStoryOrder1795970000000,
+  AddUserIdentities1795970000001,
 ];

@@ -609,6 +609,25 @@ export interface GetPasswordHashResponse {
   passwordHash: string;
 }
 
+export interface SignInWithIdentityRequest {
+  /** issuer: the provider's issuer identifier (its URL); subject: the provider's id of the person (sub claim). */
+  issuer: string;
+  subject: string;
+  /**
+   * name_hint: what the provider calls the person (preferred_username, email or name); a new user's handle is
+   * made from it.
+   */
+  nameHint: string;
+}
+
+export interface SignInWithIdentityResponse {
+  user:
+    | User
+    | undefined;
+  /** created: the identity was new, and so is the user. */
+  created: boolean;
+}
+
 export interface Session {
   id: string;
   createdAt: Timestamp | undefined;
@@ -1502,6 +1521,15 @@ export interface StorageServiceClient {
 
   getPasswordHash(request: GetPasswordHashRequest, metadata?: Metadata): Observable<GetPasswordHashResponse>;
 
+  /**
+   * SignInWithIdentity finds the user linked to an external identity (an OpenID Connect issuer and subject) or,
+   * for an identity seen first, creates a user named after name_hint (made valid and unique) and links it — the
+   * first user of an instance is its administrator. For signing in (which has no actor yet); INVALID_ARGUMENT
+   * for an empty or overlong issuer or subject.
+   */
+
+  signInWithIdentity(request: SignInWithIdentityRequest, metadata?: Metadata): Observable<SignInWithIdentityResponse>;
+
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
   createSession(request: CreateSessionRequest, metadata?: Metadata): Observable<CreateSessionResponse>;
@@ -1976,6 +2004,18 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<GetPasswordHashResponse> | Observable<GetPasswordHashResponse> | GetPasswordHashResponse;
 
+  /**
+   * SignInWithIdentity finds the user linked to an external identity (an OpenID Connect issuer and subject) or,
+   * for an identity seen first, creates a user named after name_hint (made valid and unique) and links it — the
+   * first user of an instance is its administrator. For signing in (which has no actor yet); INVALID_ARGUMENT
+   * for an empty or overlong issuer or subject.
+   */
+
+  signInWithIdentity(
+    request: SignInWithIdentityRequest,
+    metadata?: Metadata,
+  ): Promise<SignInWithIdentityResponse> | Observable<SignInWithIdentityResponse> | SignInWithIdentityResponse;
+
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
   createSession(
@@ -2387,6 +2427,7 @@ export function StorageServiceControllerMethods() {
       "revokeApiKey",
       "setPassword",
       "getPasswordHash",
+      "signInWithIdentity",
       "createSession",
       "authenticateSession",
       "deleteSessions",
