@@ -12,6 +12,8 @@ export interface Session {
   via: 'session' | 'api-key' | null;
   csrfToken: string | null;
   accounts: boolean;
+  /** The OpenID Connect provider to sign in with, by name; null when none is configured. */
+  oidc?: string | null;
 }
 
 export interface ArticleSummary {

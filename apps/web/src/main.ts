@@ -101,6 +101,9 @@ function authView(): void {
     ...field('auth-password', 'password', password),
     error,
     h('button', { type: 'submit', class: 'primary' }, first ? t('createAccount') : t('signIn')),
+    // The provider's sign-in is a plain navigation: the gateway redirects there and back.
+    current.oidc ? h('p', { class: 'or' }, t('or')) : null,
+    current.oidc ? h('a', { class: 'button oidc', href: '/api/v1/session/oidc', 'data-action': 'oidc' }, t('signInWith').replace('{name}', current.oidc)) : null,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -58,6 +58,8 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/me/webhooks/{id}/test',
       '/api/v1/search',
       '/api/v1/session',
+      '/api/v1/session/oidc',
+      '/api/v1/session/oidc/callback',
       '/api/v1/sources',
       '/api/v1/sources/export',
       '/api/v1/sources/import',

@@ -60,6 +60,7 @@ import { AccountController } from './web/account.controller';
 import { SessionController } from './web/session.controller';
 import { WebAssets } from './web/web-assets.service';
 import { WebReaderController } from './web/web-reader.controller';
+import { OidcSignIn } from './web/oidc-sign-in.service';
 import { WebSessions } from './web/web-sessions.service';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -110,6 +111,7 @@ export class GatewayModule {
         ApiKeyAuthenticator,
         SessionAuthenticator,
         WebSessions,
+        OidcSignIn,
         WebAssets,
         InstanceAccounts,
         ...rateLimitProviders(config),

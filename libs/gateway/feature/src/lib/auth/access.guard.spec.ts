@@ -168,6 +168,8 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/session': { policy: AccessPolicy.Visitor, path: '/api/v1/session' },
   'POST /api/v1/session': { policy: AccessPolicy.Public, path: '/api/v1/session', body: { name: 'alice', password: 'correct horse' } },
   'DELETE /api/v1/session': { policy: AccessPolicy.Visitor, path: '/api/v1/session' },
+  'GET /api/v1/session/oidc': { policy: AccessPolicy.Public, path: '/api/v1/session/oidc' },
+  'GET /api/v1/session/oidc/callback': { policy: AccessPolicy.Public, path: '/api/v1/session/oidc/callback?code=c&state=s' },
   'PUT /api/v1/me/password': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/password', body: { password: 'correct horse battery' } },
   'DELETE /api/v1/me/sessions': { policy: AccessPolicy.KeyHolder, path: '/api/v1/me/sessions' },
   'GET /': { policy: AccessPolicy.Public, path: '/', web: true },

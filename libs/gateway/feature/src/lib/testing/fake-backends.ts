@@ -94,6 +94,7 @@ export class FakeBackends {
     putDigestSettings: rpc<StorageClient, 'putDigestSettings'>('storage', 'putDigestSettings'),
     setPassword: rpc<StorageClient, 'setPassword'>('storage', 'setPassword'),
     getPasswordHash: rpc<StorageClient, 'getPasswordHash'>('storage', 'getPasswordHash'),
+    signInWithIdentity: rpc<StorageClient, 'signInWithIdentity'>('storage', 'signInWithIdentity'),
     createSession: rpc<StorageClient, 'createSession'>('storage', 'createSession'),
     authenticateSession: rpc<StorageClient, 'authenticateSession'>('storage', 'authenticateSession'),
     deleteSessions: rpc<StorageClient, 'deleteSessions'>('storage', 'deleteSessions'),
