@@ -331,6 +331,7 @@ describe('the web reader in Chromium', () => {
     await page.locator('.preview h3').filter({ hasText: 'Preview: 2 items' }).waitFor(WAIT);
     await expect(page.locator('.preview-items strong').allTextContents()).resolves.toEqual(['API story 1', 'API story 2']);
     await axeClean('sources, JSON API preview');
+    await page.locator('.preview-items').scrollIntoViewIfNeeded();
     await shot('sources-add');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Feed added.' }).waitFor(WAIT);
