@@ -4,19 +4,8 @@ import { SourceStatus, type Source, type storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp } from '@autoglm/shared-grpc';
 import { newSourceRequest } from '@autoglm/shared-testing';
-import type { Clock } from '../shared/clock';
+import { ManualClock } from '../testing/manual-clock';
 import { rejection, startStorageHarness, TEST_BACKENDS, type StorageHarness } from '../testing/storage-harness';
-
-/** A clock the spec moves by hand (storage reads it for every schedule). */
-class ManualClock implements Clock {
-  private at = Date.parse('2026-11-25T12:00:00.000Z');
-  now(): Date {
-    return new Date(this.at);
-  }
-  advance(seconds: number): void {
-    this.at += seconds * 1000;
-  }
-}
 
 const CHECK: Omit<storage.RecordFetchResultRequest, 'sourceId'> = {
   ok: true,

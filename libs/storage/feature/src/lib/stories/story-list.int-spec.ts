@@ -1,19 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ErrorCode } from '@autoglm/shared-errors';
-import type { Clock } from '../shared/clock';
+import { ManualClock } from '../testing/manual-clock';
 import { rejection, startStorageHarness, TEST_BACKENDS, testAnalysis, testFeedItem, type StorageHarness } from '../testing/storage-harness';
-
-/** A clock the spec moves by hand: each story's updated_at is when its last article joined. */
-class ManualClock implements Clock {
-  private at = Date.parse('2026-11-25T12:00:00.000Z');
-  now(): Date {
-    return new Date(this.at);
-  }
-  advance(seconds: number): void {
-    this.at += seconds * 1000;
-  }
-}
 
 const at = (iso: string) => ({ seconds: String(Math.floor(Date.parse(iso) / 1000)), nanos: 0 });
 
