@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfiguredSource } from '@autoglm/shared-config';
 import { waitFor } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
+import { NEWS_API_SECRET, startNewsSiteFixtures, type NewsSiteFixtures } from './testing/news-site-fixtures';
 import { jsonCaller } from './testing/json-api-caller';
 
 /**
@@ -16,59 +16,10 @@ import { jsonCaller } from './testing/json-api-caller';
  * takes them at the next start.
  */
 
-const SECRET = 'Bearer e2e-news-token-4f1c';
-const BODY = 'The regional council approved a new budget for bridges, rivers and public transport after a long debate.';
-
-interface Fixtures {
-  server: Server;
-  base: string;
-  /** Authorization headers the JSON API received. */
-  authorizations: string[];
-}
-
-function articlePage(title: string): string {
-  return `<!doctype html><html><head><title>${title}</title></head><body><article><h1>${title}</h1>
-    <p>${BODY}</p><p>${BODY} The vote passed with a clear majority on Tuesday evening.</p>
-    <p>Engineers said the first works on the eastern bridge would begin in spring, with the river quays next.</p></article></body></html>`;
-}
-
-async function startFixtures(): Promise<Fixtures> {
-  const authorizations: string[] = [];
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === '/api/posts') {
-      authorizations.push(String(req.headers['authorization'] ?? ''));
-      if (req.headers['authorization'] !== SECRET) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
-        return;
-      }
-      const posts = [1, 2].map((n) => ({
-        uid: `post-${n}`,
-        attributes: { headline: `API story ${n}`, name: `Renamed story ${n}`, body: `${BODY} (${n})`, date: '2026-12-01T10:00:00Z' },
-        links: { self: `/api/posts/${n}` },
-      }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { items: posts } }));
-      return;
-    }
-    if (path === '/news/') {
-      const links = [1, 2, 3].map((n) => `<li class="teaser"><a href="/news/${n}.html">Site story ${n}</a></li>`).join('');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body><ul>${links}</ul></body></html>`);
-      return;
-    }
-    const article = /^\/news\/(\d)\.html$/.exec(path);
-    if (article) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(`Site story ${article[1]}`));
-      return;
-    }
-    res.writeHead(404).end('not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, authorizations };
-}
+const SECRET = NEWS_API_SECRET;
 
 describe('sources defined through the API, all services in one process', () => {
-  let fixtures: Fixtures;
+  let fixtures: NewsSiteFixtures;
   let system: EmbeddedSystem | undefined;
   let dataDir: string;
 
@@ -91,7 +42,7 @@ describe('sources defined through the API, all services in one process', () => {
   });
 
   beforeAll(async () => {
-    fixtures = await startFixtures();
+    fixtures = await startNewsSiteFixtures();
     dataDir = mkdtempSync(join(tmpdir(), 'autoglm-api-sources-e2e-'));
     await start();
   });

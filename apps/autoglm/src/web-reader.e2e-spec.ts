@@ -8,6 +8,7 @@ import { waitFor } from '@autoglm/shared-testing';
 import { startEmbedded, type EmbeddedSystem } from './embedded';
 import { embeddedTestConfig } from './testing/embedded-test-config';
 import { serveFixtureFeeds } from './testing/fixture-feeds';
+import { NEWS_API_SECRET, startNewsSiteFixtures, type NewsSiteFixtures } from './testing/news-site-fixtures';
 
 /**
  * The web reader in a real browser: Debian's Chromium (/usr/bin/chromium, installed by .ci/run) driven by
@@ -52,6 +53,7 @@ async function seriousViolations(page: Page): Promise<Array<{ id: string; impact
 
 describe('the web reader in Chromium', () => {
   let fixtures: { server: Server; base: string };
+  let site: NewsSiteFixtures;
   let system: EmbeddedSystem;
   let dataDir: string;
   let browser: Browser;
@@ -75,7 +77,10 @@ describe('the web reader in Chromium', () => {
     const assetsDir = join(dataDir, 'web');
     execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-web.js'), '--out', assetsDir], { stdio: 'pipe' });
     fixtures = await serveFixtureFeeds();
-    system = await startEmbedded(await embeddedTestConfig(dataDir, { web: { assetsDir } }));
+    site = await startNewsSiteFixtures();
+    system = await startEmbedded(
+      await embeddedTestConfig(dataDir, { web: { assetsDir }, secrets: { NEWS_TOKEN: NEWS_API_SECRET }, sourceSecrets: ['NEWS_TOKEN'], scheduler: { tickMs: 300 } }),
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', colorScheme: 'light' });
     page = await context.newPage();
@@ -91,6 +96,7 @@ describe('the web reader in Chromium', () => {
     await browser?.close();
     await system?.close();
     fixtures?.server.close();
+    site?.server.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -156,12 +162,14 @@ describe('the web reader in Chromium', () => {
         await go('#/latest');
         await go('#/sources');
         await page.getByRole('heading', { name: 'Sources' }).waitFor(WAIT);
-        const meta = await page.locator('li.source .meta').allTextContents();
-        return meta.some((text) => text.startsWith('6 articles')) ? true : undefined;
+        const counts = await page.locator('li.source .health dt:text-is("Articles") + dd').allTextContents();
+        return counts.includes('6') ? true : undefined;
       },
       { timeoutMs: 120_000 },
     );
     await expect(page.locator('li.source .badge').first().textContent()).resolves.toBe('Active');
+    const health = page.locator('li.source').first().locator('.health');
+    await expect(health.locator('dt').allTextContents()).resolves.toEqual(['Kind', 'Articles', 'Last checked', 'Next check', 'Checked every']);
     await axeClean('sources');
     await shot('sources');
   });
@@ -298,6 +306,84 @@ describe('the web reader in Chromium', () => {
     await axeClean('latest, phone');
     await shot('latest-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('defines a JSON API and a web-page source from the Sources view, previews their items, pauses and resumes', async () => {
+    await go('#/sources');
+    await page.getByRole('heading', { name: 'Add a source' }).waitFor(WAIT);
+
+    // A JSON API: field mapping, and the Authorization header naming the configured secret.
+    await page.getByLabel('Kind', { exact: true }).selectOption('jsonApi');
+    await page.getByLabel('API URL').fill(`${site.base}/api/posts`);
+    await page.getByLabel('Items path (optional)').fill('data.items');
+    await page.getByLabel('Title path').fill('attributes.headline');
+    await page.getByLabel('Link path').fill('links.self');
+    await page.getByLabel('Id path').fill('uid');
+    await page.getByLabel('Date path').fill('attributes.date');
+    await page.getByLabel('Content path').fill('attributes.body');
+    await page.getByRole('button', { name: '+ Add a header' }).click();
+    await page.getByLabel('Header', { exact: true }).fill('Authorization');
+    await page.getByLabel('Value or secret name').fill('NOPE');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('.preview .error-text').filter({ hasText: 'is not a configured source secret' }).waitFor(WAIT);
+    await page.getByLabel('Value or secret name').fill('NEWS_TOKEN');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('.preview h3').filter({ hasText: 'Preview: 2 items' }).waitFor(WAIT);
+    await expect(page.locator('.preview-items strong').allTextContents()).resolves.toEqual(['API story 1', 'API story 2']);
+    await axeClean('sources, JSON API preview');
+    await page.locator('.preview-items').scrollIntoViewIfNeeded();
+    await shot('sources-add');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Feed added.' }).waitFor(WAIT);
+
+    // A web page: an item selector; the preview lists the linked articles.
+    await page.getByLabel('Kind', { exact: true }).selectOption('webPage');
+    await page.getByLabel('Page URL').fill(`${site.base}/news/`);
+    await page.getByLabel('Item selector').fill('li.zero');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('.preview .error-text').waitFor(WAIT);
+    await page.getByLabel('Item selector').fill('li.teaser');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('.preview h3').filter({ hasText: 'Preview: 3 items' }).waitFor(WAIT);
+    await expect(page.locator('.preview-items strong').allTextContents()).resolves.toEqual(['Site story 1', 'Site story 2', 'Site story 3']);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Feed added.' }).waitFor(WAIT);
+
+    // Each source shows its kind; the JSON API source is paused (badge, "Paused since") and resumed.
+    const apiSource = page.locator('li.source').filter({ hasText: `${site.base}/api/posts` });
+    await apiSource.waitFor(WAIT);
+    await expect(apiSource.locator('.health dt:text-is("Kind") + dd').textContent()).resolves.toBe('JSON API');
+    await expect(page.locator('li.source').filter({ hasText: `${site.base}/news/` }).locator('.health dt:text-is("Kind") + dd').textContent()).resolves.toBe('Web page');
+    await apiSource.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('status').filter({ hasText: 'Paused.' }).waitFor(WAIT);
+    await apiSource.locator('.badge').filter({ hasText: 'Paused' }).waitFor(WAIT);
+    await apiSource.locator('.health dt').filter({ hasText: 'Paused since' }).waitFor(WAIT);
+    const sources = (await page.evaluate(() => fetch('/api/v1/sources').then((r) => r.json()))) as { items: Array<{ url: string; status: string; pausedAt: string | null }> };
+    expect(sources.items.find((s) => s.url === `${site.base}/api/posts`)).toMatchObject({ status: 'paused', pausedAt: expect.any(String) });
+    await apiSource.getByRole('button', { name: 'Resume' }).click();
+    await apiSource.locator('.badge').filter({ hasText: 'Active' }).waitFor(WAIT);
+    await axeClean('sources of three kinds');
+  });
+
+  it('shows the stories timeline: stories most recently joined first, each with its newest articles', async () => {
+    // The news site's pages and posts tell one event each in near-identical words: they become stories.
+    const stories = await waitFor(
+      'a story among the new articles',
+      async () => {
+        const answer = (await page.evaluate(() => fetch('/api/v1/stories?articles=5').then((r) => r.json()))) as { items: Array<{ title: string; size: number; timeline: unknown[] }> };
+        return answer.items.length > 0 ? answer.items : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
+    await go('#/latest');
+    await go('#/stories');
+    await page.getByRole('heading', { name: 'Stories' }).waitFor(WAIT);
+    await page.locator('li.story').first().waitFor(WAIT);
+    const shown = await page.locator('li.story h2').allTextContents();
+    expect(shown.slice(0, stories.length)).toEqual(stories.map((story) => story.title));
+    await expect(page.locator('li.story').first().locator('ol.timeline li').count()).resolves.toBe(Math.min(5, stories[0]!.timeline.length));
+    await axeClean('stories');
+    await shot('stories');
   });
 
   it('logs out everywhere: the session ends for every browser', async () => {

@@ -12,6 +12,8 @@ export interface Session {
   via: 'session' | 'api-key' | null;
   csrfToken: string | null;
   accounts: boolean;
+  /** The OpenID Connect provider to sign in with, by name; null when none is configured. */
+  oidc?: string | null;
 }
 
 export interface ArticleSummary {
@@ -55,6 +57,11 @@ export interface Story {
   timeline: Array<{ article: ArticleSummary; joinedAt: string | null; similarity: number }>;
 }
 
+export interface StoryPage {
+  items: Story[];
+  nextCursor: string | null;
+}
+
 export interface Source {
   id: string;
   url: string;
@@ -65,7 +72,23 @@ export interface Source {
   lastError: string | null;
   consecutiveFailures: number;
   lastFetchedAt: string | null;
+  nextCheckAt: string | null;
+  intervalSeconds: number;
+  effectiveIntervalSeconds: number;
   articleCount: number;
+  fullText: boolean;
+  fullTextPending: number;
+  pausedAt: string | null;
+}
+
+/** An item a source definition would produce (POST /api/v1/sources/preview). */
+export interface ItemPreview {
+  guid: string;
+  url: string;
+  title: string;
+  author: string;
+  publishedAt: string | null;
+  text: string;
 }
 
 export interface SearchResult {

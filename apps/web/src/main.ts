@@ -1,7 +1,8 @@
 import { api, ApiError, session as fetchSession, useCsrfToken, type ListItem, type Session, type Source } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { initialLanguage, language, setLanguage, t, type MessageKey } from './i18n.js';
-import { articleView, errorText, listView, searchView, sourcesView, storiesView, toggle, type ListKind, type ViewContext } from './views.js';
+import { sourcesView } from './sources.js';
+import { articleView, errorText, listView, searchView, storiesView, toggle, type ListKind, type ViewContext } from './views.js';
 
 type Theme = 'light' | 'dark';
 const THEME_KEY = 'autoglm.theme';
@@ -100,6 +101,9 @@ function authView(): void {
     ...field('auth-password', 'password', password),
     error,
     h('button', { type: 'submit', class: 'primary' }, first ? t('createAccount') : t('signIn')),
+    // The provider's sign-in is a plain navigation: the gateway redirects there and back.
+    current.oidc ? h('p', { class: 'or' }, t('or')) : null,
+    current.oidc ? h('a', { class: 'button oidc', href: '/api/v1/session/oidc', 'data-action': 'oidc' }, t('signInWith').replace('{name}', current.oidc)) : null,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -282,7 +286,7 @@ async function route(): Promise<void> {
         await listView(context, view as ListKind);
         break;
       case 'stories':
-        await storiesView(context);
+        await storiesView(context, params.get('cursor') ?? '');
         break;
       case 'search':
         searchBox.value = params.get('q') ?? '';

@@ -1,4 +1,4 @@
-import { api, ApiError, recordEvent, setMarks, type Article, type ArticleSummary, type ListItem, type SearchResult, type Source, type Story } from './api.js';
+import { api, ApiError, recordEvent, setMarks, type Article, type ArticleSummary, type ListItem, type SearchResult, type Story, type StoryPage } from './api.js';
 import { articleContent, h, highlighted, replaceChildren } from './dom.js';
 import { formatDate, t, type MessageKey } from './i18n.js';
 
@@ -24,7 +24,7 @@ export function errorText(error: unknown): string {
   return error instanceof ApiError ? error.message : t('errorGeneric');
 }
 
-function heading(key: MessageKey, ...extra: Array<Node | string>): HTMLElement {
+export function heading(key: MessageKey, ...extra: Array<Node | string>): HTMLElement {
   return h('div', { class: 'view-head' }, h('h1', { id: 'view-title', tabindex: '-1' }, t(key)), ...extra);
 }
 
@@ -153,28 +153,33 @@ function storyTimeline(story: Story, currentId?: string): HTMLElement {
   );
 }
 
-export async function storiesView(ctx: ViewContext): Promise<void> {
+export async function storiesView(ctx: ViewContext, cursor = ''): Promise<void> {
   replaceChildren(ctx.main, heading('stories'), h('p', { class: 'loading' }, t('loading')));
   ctx.setList([], '#/stories');
-  // Stories are found through the latest articles: each article names the story it belongs to.
-  const latest = await loadList('latest');
-  const articles = await Promise.all(latest.slice(0, 20).map((item) => api<Article>('GET', `/api/v1/articles/${encodeURIComponent(item.article.id)}`).catch(() => null)));
-  const storyIds = [...new Set(articles.map((article) => article?.storyId).filter((id): id is string => !!id))];
-  const stories = (await Promise.all(storyIds.map((id) => api<Story>('GET', `/api/v1/stories/${encodeURIComponent(id)}`).catch(() => null))))
-    .filter((story): story is Story => story !== null && story.size > 1)
-    .sort((a, b) => b.size - a.size);
-  if (stories.length === 0) {
+  const page = await api<StoryPage>('GET', `/api/v1/stories?limit=20&articles=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  if (page.items.length === 0) {
     replaceChildren(ctx.main, heading('stories'), h('p', { class: 'empty' }, t('noStories')));
     return;
   }
+  const older = page.nextCursor ? h('a', { class: 'button', href: `#/stories?cursor=${encodeURIComponent(page.nextCursor)}`, 'data-action': 'older' }, `${t('olderStories')} →`) : null;
   replaceChildren(
     ctx.main,
     heading('stories'),
     h(
       'ul',
       { class: 'stories' },
-      ...stories.map((story) => h('li', { class: 'story' }, h('h2', {}, story.title), h('p', { class: 'meta' }, `${story.size} ${t('articles')} · ${formatDate(story.updatedAt)}`), storyTimeline(story))),
+      ...page.items.map((story) =>
+        h(
+          'li',
+          { class: 'story' },
+          h('h2', {}, story.title),
+          h('p', { class: 'meta' }, `${story.size} ${t('articles')} · ${t('storyUpdated')} ${formatDate(story.updatedAt)}`),
+          storyTimeline(story),
+          story.size > story.timeline.length ? h('p', { class: 'meta' }, `+ ${story.size - story.timeline.length} ${t('earlierArticles')}`) : null,
+        ),
+      ),
     ),
+    older,
   );
 }
 
@@ -232,109 +237,4 @@ export async function articleView(ctx: ViewContext, id: string): Promise<ListIte
       .catch(() => undefined);
   }
   return item;
-}
-
-function sourceStatus(source: Source): { key: MessageKey; className: string } {
-  if (source.status === 'paused') return { key: 'statusPaused', className: 'paused' };
-  if (source.consecutiveFailures > 0 || source.lastError) return { key: 'statusError', className: 'failing' };
-  return { key: 'statusActive', className: 'active' };
-}
-
-export async function sourcesView(ctx: ViewContext, reload: () => Promise<void>): Promise<void> {
-  const [{ items: sources }, subscriptions] = await Promise.all([
-    api<{ items: Source[] }>('GET', '/api/v1/sources'),
-    api<Array<{ source: Source; category: string }>>('GET', '/api/v1/me/subscriptions'),
-  ]);
-  ctx.setList([], '#/sources');
-  const subscribed = new Set(subscriptions.map((s) => s.source.id));
-  const run = (action: () => Promise<unknown>, done: MessageKey) => {
-    action()
-      .then(() => ctx.notify(t(done)))
-      .then(reload)
-      .catch((error: unknown) => ctx.notify(errorText(error), true));
-  };
-
-  const url = h('input', { type: 'url', name: 'url', id: 'feed-url', required: true, placeholder: 'https://example.org/feed.xml', maxlength: '2048' });
-  const title = h('input', { type: 'text', name: 'title', id: 'feed-title', maxlength: '300' });
-  const category = h('input', { type: 'text', name: 'category', id: 'feed-category', maxlength: '200' });
-  const fullText = h('input', { type: 'checkbox', name: 'fullText', id: 'feed-fulltext' });
-  const addForm = h(
-    'form',
-    { class: 'add-feed', 'aria-labelledby': 'add-feed-title' },
-    h('h2', { id: 'add-feed-title' }, t('addFeed')),
-    h('label', { for: 'feed-url' }, t('feedUrl')),
-    url,
-    h('label', { for: 'feed-title' }, t('title')),
-    title,
-    h('label', { for: 'feed-category' }, t('category')),
-    category,
-    h('div', { class: 'check' }, fullText, h('label', { for: 'feed-fulltext' }, t('fullText'))),
-    h('button', { type: 'submit' }, t('add')),
-  );
-  addForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    run(async () => {
-      const source = await api<Source>('POST', '/api/v1/sources', { body: { url: url.value.trim(), ...(title.value.trim() ? { title: title.value.trim() } : {}), fullText: fullText.checked } });
-      await api('PUT', `/api/v1/me/subscriptions/${encodeURIComponent(source.id)}`, { body: { category: category.value.trim() } });
-    }, 'feedAdded');
-  });
-
-  const file = h('input', { type: 'file', id: 'opml-file', accept: '.opml,.xml,text/xml,application/xml', class: 'visually-hidden' });
-  file.addEventListener('change', () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    chosen
-      .text()
-      .then((text) => api<{ imported: number; skipped: number }>('POST', '/api/v1/sources/import', { raw: { type: 'text/xml', text } }))
-      .then(async (result) => {
-        // Imported feeds are followed at once, in the folders the document gave them.
-        const { items } = await api<{ items: Source[] }>('GET', '/api/v1/sources');
-        await Promise.all(items.filter((s) => !subscribed.has(s.id)).map((s) => api('PUT', `/api/v1/me/subscriptions/${encodeURIComponent(s.id)}`, { body: { category: s.category ?? '' } })));
-        ctx.notify(`${t('imported')}: ${result.imported}, ${t('skipped')}: ${result.skipped}`);
-        await reload();
-      })
-      .catch((error: unknown) => ctx.notify(errorText(error), true));
-  });
-  const opml = h(
-    'div',
-    { class: 'opml' },
-    h('label', { for: 'opml-file', class: 'button' }, t('importOpml')),
-    file,
-    h('a', { class: 'button', href: '/api/v1/sources/export', download: 'subscriptions.opml' }, t('exportOpml')),
-  );
-
-  const rows = sources.map((source) => {
-    const status = sourceStatus(source);
-    const follow = subscribed.has(source.id);
-    return h(
-      'li',
-      { class: `source ${status.className}` },
-      h('div', { class: 'source-head' }, h('h3', {}, source.title || source.url), h('span', { class: `badge ${status.className}` }, t(status.key))),
-      h('p', { class: 'meta source-url' }, source.url),
-      h('p', { class: 'meta' }, `${source.articleCount} ${t('articles')} · ${t('lastFetched')}: ${formatDate(source.lastFetchedAt) || t('never')}${source.category ? ` · ${source.category}` : ''}`),
-      source.lastError ? h('p', { class: 'error-text' }, `${t('lastError')}: ${source.lastError} (${source.consecutiveFailures} ${t('failures')})`) : null,
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', {
-          type: 'button',
-          onclick: () =>
-            run(
-              () => (follow ? api('DELETE', `/api/v1/me/subscriptions/${encodeURIComponent(source.id)}`) : api('PUT', `/api/v1/me/subscriptions/${encodeURIComponent(source.id)}`, { body: {} })),
-              follow ? 'unsubscribe' : 'subscribe',
-            ),
-        }, follow ? t('unsubscribe') : t('subscribe')),
-        ctx.isAdmin ? h('button', { type: 'button', onclick: () => run(() => api('POST', `/api/v1/sources/${encodeURIComponent(source.id)}/refresh`), 'refreshQueued') }, t('refresh')) : null,
-        ctx.isAdmin && source.status === 'paused'
-          ? h('button', { type: 'button', onclick: () => run(() => api('POST', `/api/v1/sources/${encodeURIComponent(source.id)}/resume`), 'resumed') }, t('resume'))
-          : null,
-      ),
-    );
-  });
-  replaceChildren(
-    ctx.main,
-    heading('sources', opml),
-    ctx.isAdmin ? addForm : null,
-    sources.length ? h('ul', { class: 'sources' }, ...rows) : h('p', { class: 'empty' }, t('empty')),
-  );
 }

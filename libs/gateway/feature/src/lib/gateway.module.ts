@@ -35,6 +35,7 @@ import { SearchResolver } from './search/search.resolver';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
+import { StoriesResolver } from './stories/stories.resolver';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -59,6 +60,7 @@ import { AccountController } from './web/account.controller';
 import { SessionController } from './web/session.controller';
 import { WebAssets } from './web/web-assets.service';
 import { WebReaderController } from './web/web-reader.controller';
+import { OidcSignIn } from './web/oidc-sign-in.service';
 import { WebSessions } from './web/web-sessions.service';
 
 /** Health probes must answer quickly even when the RPC deadline is long. */
@@ -109,6 +111,7 @@ export class GatewayModule {
         ApiKeyAuthenticator,
         SessionAuthenticator,
         WebSessions,
+        OidcSignIn,
         WebAssets,
         InstanceAccounts,
         ...rateLimitProviders(config),
@@ -125,6 +128,7 @@ export class GatewayModule {
         SimilarArticlesLoader,
         ArticleSummaryResolver,
         SourcesResolver,
+        StoriesResolver,
         RecommendationsResolver,
         ArticleSearch,
         SearchResolver,

@@ -291,6 +291,21 @@ export interface WebConfig {
   sessionDays: number;
   /** WEB_COOKIE_SECURE. */
   cookieSecure: CookieSecurity;
+  /** Sign-in with an OpenID Connect provider (authorization code + PKCE); null = off (no OIDC_ISSUER_URL). */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL; its /.well-known/openid-configuration is read at the first sign-in (OIDC_ISSUER_URL). */
+  issuerUrl: string;
+  /** OIDC_CLIENT_ID. */
+  clientId: string;
+  /** OIDC_CLIENT_SECRET; empty for a public client (PKCE only). */
+  clientSecret: string;
+  /** Where the provider sends the browser back: https://your.host/api/v1/session/oidc/callback (OIDC_REDIRECT_URL). */
+  redirectUrl: string;
+  /** The provider's name on the sign-in button (OIDC_NAME). */
+  name: string;
 }
 
 /** Whether WebSub subscriptions are made, or why not (logged once by the service that subscribes). */

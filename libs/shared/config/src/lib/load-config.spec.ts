@@ -24,6 +24,38 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  describe('OpenID Connect sign-in (OIDC_*)', () => {
+    const OIDC = {
+      OIDC_ISSUER_URL: 'https://id.example.org/realms/news',
+      OIDC_CLIENT_ID: 'autoglm',
+      OIDC_CLIENT_SECRET: 's3cret',
+      OIDC_REDIRECT_URL: 'https://news.example.org/api/v1/session/oidc/callback',
+    };
+
+    it('is off without OIDC_ISSUER_URL, and reads every setting with it', () => {
+      expect(loadConfig({ env: {}, configPath: yamlFile('') }).web.oidc).toBeNull();
+      expect(loadConfig({ env: OIDC, configPath: yamlFile('') }).web.oidc).toEqual({
+        issuerUrl: OIDC.OIDC_ISSUER_URL,
+        clientId: 'autoglm',
+        clientSecret: 's3cret',
+        redirectUrl: OIDC.OIDC_REDIRECT_URL,
+        name: 'OpenID Connect',
+      });
+      expect(loadConfig({ env: { ...OIDC, OIDC_NAME: 'Keycloak', OIDC_CLIENT_SECRET: '' }, configPath: yamlFile('') }).web.oidc).toMatchObject({ name: 'Keycloak', clientSecret: '' });
+    });
+
+    it.each([
+      [{ OIDC_ISSUER_URL: 'id.example.org' }, /OIDC_ISSUER_URL must be an http\(s\) URL/],
+      [{ OIDC_CLIENT_ID: '' }, /OIDC_CLIENT_ID is required/],
+      [{ OIDC_REDIRECT_URL: '' }, /OIDC_REDIRECT_URL is required/],
+      [{ OIDC_REDIRECT_URL: 'ftp://news.example.org/api/v1/session/oidc/callback' }, /OIDC_REDIRECT_URL must be an http\(s\) URL/],
+      [{ OIDC_REDIRECT_URL: 'https://news.example.org/callback' }, /OIDC_REDIRECT_URL must end in \/api\/v1\/session\/oidc\/callback/],
+      [{ OIDC_NAME: 'x'.repeat(61) }, /OIDC_NAME must be at most 60 characters/],
+    ])('refuses %p', (bad, message) => {
+      expect(() => loadConfig({ env: { ...OIDC, ...bad }, configPath: yamlFile('') })).toThrow(message);
+    });
+  });
+
   it('bounds the shutdown by SHUTDOWN_TIMEOUT_MS (15 s by default) and refuses values that cannot work', () => {
     expect(loadConfig({ env: {}, configPath: yamlFile('') }).shutdown.timeoutMs).toBe(15_000);
     expect(loadConfig({ env: { SHUTDOWN_TIMEOUT_MS: '30000' }, configPath: yamlFile('') }).shutdown.timeoutMs).toBe(30_000);

@@ -98,7 +98,7 @@ export function defaultConfig(): AppConfig {
     websub: { enabled: true, callbackBaseUrl: '', leaseSeconds: 10 * 86_400, pollIntervalSeconds: 6 * 3_600 },
     rateLimit: defaultRateLimitConfig(),
     push: defaultPushConfig(),
-    web: { assetsDir: 'dist/web', sessionDays: 30, cookieSecure: 'auto' },
+    web: { assetsDir: 'dist/web', sessionDays: 30, cookieSecure: 'auto', oidc: null },
     observability: {
       logLevel: 'info',
       logPretty: false,
@@ -281,6 +281,15 @@ function applyEnv(config: AppConfig, env: Env): void {
   const sessionDays = int('WEB_SESSION_DAYS');
   if (sessionDays !== undefined) config.web.sessionDays = sessionDays;
   if (env['WEB_COOKIE_SECURE']) config.web.cookieSecure = env['WEB_COOKIE_SECURE'].trim() as AppConfig['web']['cookieSecure'];
+  if (env['OIDC_ISSUER_URL']?.trim()) {
+    config.web.oidc = {
+      issuerUrl: env['OIDC_ISSUER_URL'].trim(),
+      clientId: env['OIDC_CLIENT_ID']?.trim() ?? '',
+      clientSecret: env['OIDC_CLIENT_SECRET'] ?? '',
+      redirectUrl: env['OIDC_REDIRECT_URL']?.trim() ?? '',
+      name: env['OIDC_NAME']?.trim() || 'OpenID Connect',
+    };
+  }
   if (env['HF_ENDPOINT']) config.analysis.hubEndpoint = env['HF_ENDPOINT'].trim();
   if (env['SUMMARY_SENTENCE_VECTORS']) config.analysis.summarySentenceVectors = env['SUMMARY_SENTENCE_VECTORS'] as AppConfig['analysis']['summarySentenceVectors'];
   if (env['EMBEDDING_MODELS']) config.analysis.embeddingModels = env['EMBEDDING_MODELS'].split(',').map((m) => m.trim()).filter(Boolean);
@@ -513,6 +522,27 @@ function validateWeb(web: AppConfig['web']): void {
   if (!['auto', 'always', 'never'].includes(web.cookieSecure)) {
     throw new ConfigError(`web.cookieSecure must be auto, always or never, got "${String(web.cookieSecure)}" (WEB_COOKIE_SECURE)`);
   }
+  if (web.oidc) validateOidc(web.oidc);
+}
+
+function validateOidc(oidc: NonNullable<AppConfig['web']['oidc']>): void {
+  const httpUrl = (value: string, variable: string) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ConfigError(`${variable} must be an http(s) URL, got "${value}"`);
+  };
+  httpUrl(oidc.issuerUrl, 'OIDC_ISSUER_URL');
+  if (!oidc.clientId) throw new ConfigError('OIDC_CLIENT_ID is required with OIDC_ISSUER_URL');
+  if (!oidc.redirectUrl) throw new ConfigError('OIDC_REDIRECT_URL is required with OIDC_ISSUER_URL (https://your.host/api/v1/session/oidc/callback)');
+  httpUrl(oidc.redirectUrl, 'OIDC_REDIRECT_URL');
+  if (new URL(oidc.redirectUrl).pathname !== '/api/v1/session/oidc/callback') {
+    throw new ConfigError(`OIDC_REDIRECT_URL must end in /api/v1/session/oidc/callback, got "${oidc.redirectUrl}"`);
+  }
+  if (oidc.name.length > 60) throw new ConfigError('OIDC_NAME must be at most 60 characters');
 }
 
 function validateWebSub(w: AppConfig['websub']): void {

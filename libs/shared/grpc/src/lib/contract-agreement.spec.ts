@@ -35,6 +35,7 @@ const SOURCE_FIELDS: Record<keyof Source, true> = {
   lastModified: true,
   sourceOptionsJson: true,
   fullTextPending: true,
+  pausedAt: true,
 };
 
 describe('generated contracts vs the runtime loader', () => {
@@ -107,6 +108,7 @@ describe('generated contracts vs the runtime loader', () => {
       etag: '',
       lastModified: '',
       fullTextPending: '0',
+      pausedAt: null,
     });
     // int64 beyond 2^53 survives as a string (forceLong=string ↔ longs: String).
     expect(typeof source!.articleCount).toBe('string');

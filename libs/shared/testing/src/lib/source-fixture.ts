@@ -17,6 +17,7 @@ export function testSource(overrides: Partial<Source> = {}): Source {
     createdAt: undefined,
     articleCount: '0',
     fullTextPending: '0',
+    pausedAt: undefined,
     origin: 'api',
     effectiveIntervalSeconds: 900,
     category: '',

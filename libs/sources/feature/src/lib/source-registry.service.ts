@@ -139,6 +139,14 @@ export class SourceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     return source;
   }
 
+  /** Pauses a source by hand: the scheduler skips it until it is resumed. */
+  async pause(id: string): Promise<Source> {
+    if (!id) throw DomainError.invalidArgument('id is required');
+    const { source } = await this.storage.pauseSource({ id });
+    if (!source) throw DomainError.notFound(`source ${id} not found`);
+    return source;
+  }
+
   /**
    * A config.yaml source that already exists takes the file's options, full-text flag, interval and
    * (when the file names one) title; sources added through the API under the same URL are left

@@ -42,6 +42,10 @@ export class SourcesController implements sources.SourcesServiceController {
     return { source: await this.registry.resume(request.id) };
   }
 
+  async pauseSource(request: sources.PauseSourceRequest): Promise<sources.PauseSourceResponse> {
+    return { source: await this.registry.pause(request.id) };
+  }
+
   async importOpml(request: sources.ImportOpmlRequest): Promise<sources.ImportOpmlResponse> {
     return this.opml.import(request.opml);
   }

@@ -92,6 +92,10 @@ export class StorageController implements storage.StorageServiceController {
     return { source: mapSource(await this.sources.resume(request.id)) };
   }
 
+  async pauseSource(request: storage.PauseSourceRequest): Promise<storage.PauseSourceResponse> {
+    return { source: mapSource(await this.sources.pause(request.id)) };
+  }
+
   async updateSource(request: storage.UpdateSourceRequest): Promise<storage.UpdateSourceResponse> {
     const { source, changed } = await this.sources.update(request);
     if (changed) this.reads.changed();
@@ -115,6 +119,11 @@ export class StorageController implements storage.StorageServiceController {
   async getStory(request: storage.GetStoryRequest): Promise<storage.GetStoryResponse> {
     const { story, timeline } = await this.stories.get(request.id);
     return { story: mapStory(story, timeline) };
+  }
+
+  async listStories(request: storage.ListStoriesRequest): Promise<storage.ListStoriesResponse> {
+    const { stories, nextCursor } = await this.stories.list(request);
+    return { stories: stories.map(({ story, timeline }) => mapStory(story, timeline)), nextCursor };
   }
 
   async getArticle(request: storage.GetArticleRequest): Promise<storage.GetArticleResponse> {
@@ -235,6 +244,11 @@ export class StorageController implements storage.StorageServiceController {
   async getPasswordHash(request: storage.GetPasswordHashRequest): Promise<storage.GetPasswordHashResponse> {
     const { user, passwordHash } = await this.sessions.passwordHash(request.name);
     return { user: mapUser(user), passwordHash };
+  }
+
+  async signInWithIdentity(request: storage.SignInWithIdentityRequest): Promise<storage.SignInWithIdentityResponse> {
+    const { user, created } = await this.users.signInWithIdentity(request);
+    return { user: mapUser(user), created };
   }
 
   async createSession(request: storage.CreateSessionRequest, metadata?: Metadata): Promise<storage.CreateSessionResponse> {

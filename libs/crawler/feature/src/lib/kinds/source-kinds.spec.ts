@@ -34,6 +34,7 @@ class FakeStorage {
       createdAt: undefined,
       articleCount: '0',
       fullTextPending: '0',
+      pausedAt: undefined,
       origin: 'config',
       effectiveIntervalSeconds: 900,
       category: '',

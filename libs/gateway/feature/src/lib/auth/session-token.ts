@@ -33,18 +33,28 @@ export function isValidCsrfToken(sessionToken: string, presented: string | strin
 
 /** The session token a request's Cookie header carries; '' when none or malformed. */
 export function sessionTokenOf(headers: Record<string, string | string[] | undefined>): string {
+  const value = cookieOf(headers, SESSION_COOKIE) ?? '';
+  return TOKEN.test(value) ? value : '';
+}
+
+/** The value of the first cookie named `name` in a request's Cookie header; undefined when there is none. */
+export function cookieOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const header = headers['cookie'];
   const cookies = Array.isArray(header) ? header.join('; ') : (header ?? '');
   for (const part of cookies.split(';')) {
     const separator = part.indexOf('=');
-    if (separator < 0 || part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(separator + 1).trim();
-    return TOKEN.test(value) ? value : '';
+    if (separator < 0 || part.slice(0, separator).trim() !== name) continue;
+    return part.slice(separator + 1).trim();
   }
-  return '';
+  return undefined;
+}
+
+/** A Set-Cookie value for an HttpOnly, SameSite=Lax cookie; maxAgeSeconds 0 clears it. */
+export function httpOnlyCookie(name: string, value: string, path: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${name}=${value}`, `Path=${path}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
 }
 
 /** The Set-Cookie value that stores a session (maxAgeSeconds > 0) or clears it (0). */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+  return httpOnlyCookie(SESSION_COOKIE, token, '/', maxAgeSeconds, secure);
 }

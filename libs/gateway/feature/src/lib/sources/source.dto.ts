@@ -183,6 +183,15 @@ export class SourceDto {
   })
   @Field(() => Int)
   fullTextPending!: number;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When an administrator paused the source (POST /sources/{id}/pause); null when it is not paused by hand.',
+  })
+  @Field(() => String, { nullable: true })
+  pausedAt!: string | null;
 }
 
 export const WEBSUB_STATES = ['discovered', 'pending', 'active', 'denied', 'expired', 'unsubscribing', 'unsubscribed'] as const;

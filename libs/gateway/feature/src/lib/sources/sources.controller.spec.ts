@@ -1,6 +1,6 @@
 import { ErrorCode } from '@autoglm/shared-errors';
 import { SourceKind, SourceStatus } from '@autoglm/contracts';
-import { RemoteCallError } from '@autoglm/shared-grpc';
+import { RemoteCallError, toTimestamp } from '@autoglm/shared-grpc';
 import { aSource } from '../testing/fake-backends';
 import { send, startTestGateway, type TestGateway } from '../testing/gateway-test-app';
 import { SourcesController } from './sources.controller';
@@ -46,6 +46,7 @@ describe(SourcesController.name, () => {
         createdAt: '2026-11-01T00:00:00.000Z',
         articleCount: 0,
         fullTextPending: 0,
+        pausedAt: null,
       });
       expect(sut.backends.sources.addSource.requests).toEqual([
         { url: 'https://example.org/feed.xml', title: 'Example', intervalSeconds: 600, category: '', fullText: true, kind: SourceKind.SOURCE_KIND_UNSPECIFIED, optionsJson: '' },
@@ -268,6 +269,27 @@ describe(SourcesController.name, () => {
       );
 
       const answer = await send(sut, 'POST', '/api/v1/sources/src-0/resume');
+
+      expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'source src-0 not found' });
+    });
+  });
+
+  describe('POST /api/v1/sources/:id/pause', () => {
+    it('pauses the source and answers 200 with it, pausedAt set', async () => {
+      sut.backends.sources.pauseSource.returns({
+        source: aSource({ id: 'src-7', status: SourceStatus.SOURCE_STATUS_PAUSED, pausedAt: toTimestamp(new Date('2026-11-25T08:00:00.000Z')) }),
+      });
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-7/pause');
+
+      expect(answer).toMatchObject({ status: 200, body: { id: 'src-7', status: 'paused', pausedAt: '2026-11-25T08:00:00.000Z' } });
+      expect(sut.backends.sources.pauseSource.requests).toEqual([{ id: 'src-7' }]);
+    });
+
+    it('answers 404 for an unknown source', async () => {
+      sut.backends.sources.pauseSource.fails(new RemoteCallError(ErrorCode.NotFound, 'source src-0 not found', 5, 'SourcesService/PauseSource'));
+
+      const answer = await send(sut, 'POST', '/api/v1/sources/src-0/pause');
 
       expect(answer.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'source src-0 not found' });
     });

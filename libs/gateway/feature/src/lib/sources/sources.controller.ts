@@ -130,4 +130,13 @@ export class SourcesController {
     const { source } = await this.sources.resumeSource({ id });
     return mapSource(required(source, 'source'), caller);
   }
+
+  @Post(':id/pause')
+  @Access(AccessPolicy.InstanceWrite)
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SourceDto, description: 'The source, PAUSED with pausedAt set: not checked until POST /sources/{id}/resume.' })
+  async pause(@Param('id') id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
+    const { source } = await this.sources.pauseSource({ id });
+    return mapSource(required(source, 'source'), caller);
+  }
 }

@@ -32,6 +32,7 @@ describe(mapSource.name, () => {
       createdAt: undefined,
       articleCount: '3',
       fullTextPending: '0',
+      pausedAt: undefined,
       origin: 'config',
       effectiveIntervalSeconds: 900,
       category: '',

@@ -27,6 +27,7 @@ export function mapSource(source: Source, caller: Caller | undefined): SourceDto
     createdAt: isoOrNull(source.createdAt),
     articleCount: Number(source.articleCount) || 0,
     fullTextPending: Number(source.fullTextPending) || 0,
+    pausedAt: isoOrNull(source.pausedAt),
   };
 }
 

@@ -55,6 +55,20 @@ export class SourcesResolver {
   }
 
   @Access(AccessPolicy.InstanceWrite)
+  @Mutation(() => SourceDto, { description: 'Pause a source: not checked until resumed (like POST /api/v1/sources/{id}/pause).' })
+  async pauseSource(@Args('id', { type: () => ID }) id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
+    const { source } = await this.client.pauseSource({ id });
+    return mapSource(required(source, 'source'), caller);
+  }
+
+  @Access(AccessPolicy.InstanceWrite)
+  @Mutation(() => SourceDto, { description: 'Resume a paused or failing source: ACTIVE again and due now (like POST /api/v1/sources/{id}/resume).' })
+  async resumeSource(@Args('id', { type: () => ID }) id: string, @OptionalCaller() caller: Caller | undefined): Promise<SourceDto> {
+    const { source } = await this.client.resumeSource({ id });
+    return mapSource(required(source, 'source'), caller);
+  }
+
+  @Access(AccessPolicy.InstanceWrite)
   @Mutation(() => [ItemPreviewDto], { description: 'The items a definition would give now, fetched and read but not stored (like POST /api/v1/sources/preview).' })
   async previewSource(@Args('input') input: SourceDefinitionInput): Promise<ItemPreviewDto[]> {
     const { items } = await this.client.previewSource({ url: input.url, kind: mapSourceKindInput(input.kind), optionsJson: mapOptionsJson(optionsOfInput(input)) });

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { defaultConfig, type RateLimitConfig } from '@autoglm/shared-config';
+import { defaultConfig, type OidcConfig, type RateLimitConfig } from '@autoglm/shared-config';
 import { ANALYSIS_CLIENT, RECOMMENDER_CLIENT, SOURCES_CLIENT, STORAGE_CLIENT } from '@autoglm/shared-grpc';
 import { configureGatewayApp, gatewayHttpAdapter } from '../gateway-app';
 import { GatewayModule } from '../gateway.module';
@@ -30,6 +30,8 @@ export async function startTestGateway(
     webAssetsDir?: string;
     /** auth.keyCacheSeconds (0: every request asks the fake storage). */
     keyCacheSeconds?: number;
+    /** web.oidc: sign-in with an OpenID Connect provider (off unless given). */
+    oidc?: OidcConfig;
   } = {},
 ): Promise<TestGateway> {
   const backends = new FakeBackends();
@@ -46,7 +48,7 @@ export async function startTestGateway(
     api: { ...base.api, graphQlIntrospection: options.graphQlIntrospection ?? base.api.graphQlIntrospection, readCacheMs: options.readCacheMs ?? 0 },
     rateLimit: options.rateLimit ?? base.rateLimit,
     redis: { url: options.redisUrl ?? base.redis.url },
-    web: { ...base.web, assetsDir: options.webAssetsDir ?? base.web.assetsDir },
+    web: { ...base.web, assetsDir: options.webAssetsDir ?? base.web.assetsDir, oidc: options.oidc ?? null },
   };
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule.forRoot(config)] })
     .overrideProvider(STORAGE_CLIENT)

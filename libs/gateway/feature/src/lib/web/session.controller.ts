@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiFoundResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
@@ -7,13 +18,17 @@ import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { Access, AccessPolicy } from '../auth/access';
 import { OptionalCaller, type Caller, type CallerRequest } from '../auth/caller';
 import { InstanceAccounts } from '../auth/instance-accounts.service';
-import { csrfTokenFor, sessionCookie } from '../auth/session-token';
+import { cookieOf, csrfTokenFor, sessionCookie } from '../auth/session-token';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { mapUser } from '../me/me.mapper';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { assertSameOrigin } from './same-origin';
 import { SessionDto, SignInDto } from './web-session.dto';
+import { OIDC_COOKIE, OidcSignIn, pendingCookie, readPendingCookie, type OidcCallbackParams } from './oidc-sign-in.service';
 import { WebSessions } from './web-sessions.service';
+
+/** The callback parameters taken from the query (each only as a single string; providers add others, which are ignored). */
+const CALLBACK_PARAMS = ['code', 'state', 'iss', 'error', 'error_description'] as const;
 
 /** The web reader's sign-in: a session in an HttpOnly, SameSite=Lax cookie. */
 @ApiTags('session')
@@ -24,6 +39,7 @@ export class SessionController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: InstanceAccounts,
     private readonly sessions: WebSessions,
+    private readonly oidc: OidcSignIn,
   ) {}
 
   @Get()
@@ -31,10 +47,45 @@ export class SessionController {
   @ApiOperation({ summary: 'Who is signed in (session cookie or API key), the CSRF token of a signed-in browser, and whether the instance has accounts.' })
   @ApiOkResponse({ type: SessionDto })
   async current(@OptionalCaller() caller: Caller | undefined, @Req() request: CallerRequest): Promise<SessionDto> {
-    if (!caller) return { user: null, via: null, csrfToken: null, accounts: await this.accounts.exist() };
+    const oidc = this.oidc.providerName();
+    if (!caller) return { user: null, via: null, csrfToken: null, accounts: await this.accounts.exist(), oidc };
     const { user } = await this.storage.getUser({}, { actor: caller.userId });
     const token = request.sessionToken;
-    return { user: mapUser(user), via: token ? 'session' : 'api-key', csrfToken: token ? csrfTokenFor(token) : null, accounts: true };
+    return { user: mapUser(user), via: token ? 'session' : 'api-key', csrfToken: token ? csrfTokenFor(token) : null, accounts: true, oidc };
+  }
+
+  // Not rate-limited like signing in: it only builds the provider's URL (its discovery document is read once).
+  @Get('oidc')
+  @Access(AccessPolicy.Public)
+  @ApiOperation({ summary: 'Sign in with the OpenID Connect provider: redirects the browser there (authorization code + PKCE).' })
+  @ApiFoundResponse({ description: "Location: the provider's authorization endpoint; a short-lived cookie keeps the sign-in in progress." })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No provider is configured (OIDC_ISSUER_URL).' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The provider cannot be reached.' })
+  async startOidc(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const { url, pending } = await this.oidc.start();
+    response.setHeader('set-cookie', pendingCookie(pending, this.secure(request)));
+    response.redirect(HttpStatus.FOUND, url);
+  }
+
+  @Get('oidc/callback')
+  @Access(AccessPolicy.Public)
+  @RateLimit('signIn')
+  @ApiOperation({ summary: "The provider's way back (OIDC_REDIRECT_URL): checks the answer, signs the linked account in and redirects to the reader." })
+  @ApiFoundResponse({ description: 'Location: / — signed in (the session cookie is set); the first sign-in of an identity creates its account.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'No sign-in in progress, a state that does not match, no code, another issuer, or a code the provider refuses.' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The provider cannot be reached.' })
+  async finishOidc(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const params: OidcCallbackParams = {};
+    for (const name of CALLBACK_PARAMS) {
+      const value: unknown = request.query[name];
+      if (typeof value === 'string') params[name] = value;
+    }
+    const pending = readPendingCookie(cookieOf(request.headers, OIDC_COOKIE));
+    // The sign-in in progress is used once, whatever the outcome.
+    response.setHeader('set-cookie', pendingCookie(null, this.secure(request)));
+    const opened = await this.oidc.finish(params, pending);
+    response.setHeader('set-cookie', [pendingCookie(null, this.secure(request)), sessionCookie(opened.token, opened.maxAgeSeconds, this.secure(request))]);
+    response.redirect(HttpStatus.FOUND, '/#/foryou');
   }
 
   @Post()
@@ -49,7 +100,7 @@ export class SessionController {
     assertSameOrigin(request.headers);
     const opened = await this.sessions.signIn(body.name, body.password);
     response.setHeader('set-cookie', sessionCookie(opened.token, opened.maxAgeSeconds, this.secure(request)));
-    return { user: mapUser(opened.user), via: 'session', csrfToken: opened.csrfToken, accounts: true };
+    return { user: mapUser(opened.user), via: 'session', csrfToken: opened.csrfToken, accounts: true, oidc: this.oidc.providerName() };
   }
 
   @Delete()

@@ -49,6 +49,13 @@ export class SessionDto {
 
   @ApiProperty({ description: 'Whether the instance has accounts (false: the web reader offers to create the first one).' })
   accounts!: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The OpenID Connect provider one can sign in with (GET /api/v1/session/oidc), by name; null when none is configured.',
+  })
+  oidc?: string | null;
 }
 
 export class SessionsEndedDto {

@@ -44,13 +44,18 @@ export class WebSessions {
     this.decoy ??= hashPassword(generateSessionToken());
     const matches = await verifyPassword(password, found?.passwordHash || (await this.decoy));
     if (!found?.user || !matches) throw wrongCredentials();
+    return this.open(found.user);
+  }
+
+  /** Opens a session for a user whose identity was checked (a password, or an OpenID provider's ID token). */
+  async open(user: storage.User): Promise<OpenedSession> {
     const token = generateSessionToken();
     const maxAgeSeconds = this.config.web.sessionDays * 86_400;
     await this.storage.createSession(
       { tokenHash: hashSessionToken(token), expiresAt: toTimestamp(new Date(Date.now() + this.config.web.sessionDays * DAY_MS)) },
-      { actor: found.user.id },
+      { actor: user.id },
     );
-    return { user: found.user, token, csrfToken: csrfTokenFor(token), maxAgeSeconds };
+    return { user, token, csrfToken: csrfTokenFor(token), maxAgeSeconds };
   }
 
   /** Ends the session a browser is signed in with (nothing for a request without one). */

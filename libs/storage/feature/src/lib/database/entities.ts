@@ -26,6 +26,7 @@ import { PushRuleEntity } from './push-rule.entity';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import { UserIdentityEntity } from './user-identity.entity';
 import { UserSessionEntity } from './user-session.entity';
 
 /** Every entity of the storage schema, listed explicitly (no globs). */
@@ -59,4 +60,5 @@ export const STORAGE_ENTITIES = [
   WebhookAttemptEntity,
   DigestSettingEntity,
   UserSessionEntity,
+  UserIdentityEntity,
 ];

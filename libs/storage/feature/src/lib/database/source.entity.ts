@@ -72,4 +72,8 @@ export class SourceEntity {
   /** interval_seconds adapted to how often the source publishes, within the scheduler's bounds. */
   @Column('integer', { name: 'effective_interval_seconds' })
   effectiveIntervalSeconds!: number;
+
+  /** When an administrator paused the source; null when it is not paused by hand. */
+  @Column('timestamptz', { name: 'paused_at', nullable: true })
+  pausedAt!: Date | null;
 }

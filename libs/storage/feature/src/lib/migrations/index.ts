@@ -18,6 +18,8 @@ import { AddArticleLlmSummaries1795940000000 } from './1795940000000-AddArticleL
 import { AddPushRulesWebhooksDigests1795910000000 } from './1795910000000-AddPushRulesWebhooksDigests';
 import { AddSourceClaimedAt1795930000000 } from './1795930000000-AddSourceClaimedAt';
 import { AddPasswordsAndSessions1795900000000 } from './1795900000000-AddPasswordsAndSessions';
+import { AddSourcePauseAndStoryOrder1795970000000 } from './1795970000000-AddSourcePauseAndStoryOrder';
+import { AddUserIdentities1795970000001 } from './1795970000001-AddUserIdentities';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -41,4 +43,6 @@ export const STORAGE_MIGRATIONS = [
   AddArticleLlmSummaries1795940000000,
   AddFeedControls1795950000000,
   AddNearDuplicateOf1795950000001,
+  AddSourcePauseAndStoryOrder1795970000000,
+  AddUserIdentities1795970000001,
 ];

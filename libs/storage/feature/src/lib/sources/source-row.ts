@@ -10,6 +10,6 @@ export const SOURCE_COLUMNS = `
   s.consecutive_failures AS "consecutiveFailures", s.last_fetched_at AS "lastFetchedAt",
   s.next_check_at AS "nextCheckAt", s.created_at AS "createdAt", s.origin,
   s.etag, s.last_modified AS "lastModified", s.category, s.effective_interval_seconds AS "effectiveIntervalSeconds",
-  s.full_text AS "fullText", s.source_options AS "sourceOptions",
+  s.full_text AS "fullText", s.source_options AS "sourceOptions", s.paused_at AS "pausedAt",
   (SELECT count(*) FROM articles a WHERE a.source_id = s.id)::text AS "articleCount",
   (SELECT count(*) FROM article_full_text f WHERE f.source_id = s.id AND f.state = 1)::text AS "fullTextPending"`;

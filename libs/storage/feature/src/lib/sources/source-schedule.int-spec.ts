@@ -4,19 +4,8 @@ import { SourceStatus, type Source, type storage } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp } from '@autoglm/shared-grpc';
 import { newSourceRequest } from '@autoglm/shared-testing';
-import type { Clock } from '../shared/clock';
+import { ManualClock } from '../testing/manual-clock';
 import { rejection, startStorageHarness, TEST_BACKENDS, type StorageHarness } from '../testing/storage-harness';
-
-/** A clock the spec moves by hand (storage reads it for every schedule). */
-class ManualClock implements Clock {
-  private at = Date.parse('2026-11-25T12:00:00.000Z');
-  now(): Date {
-    return new Date(this.at);
-  }
-  advance(seconds: number): void {
-    this.at += seconds * 1000;
-  }
-}
 
 const CHECK: Omit<storage.RecordFetchResultRequest, 'sourceId'> = {
   ok: true,
@@ -138,6 +127,48 @@ describe.each(TEST_BACKENDS)('source schedule and fetch state on %s', (backend) 
 
     it.each([['an unknown id', randomUUID()], ['a malformed id', 'nope']])('answers NOT_FOUND when resuming %s', async (_label, id) => {
       expect(await rejection(harness.sut.resumeSource({ id }))).toMatchObject({ code: ErrorCode.NotFound, message: `source ${id} not found` });
+    });
+  });
+
+  describe('pausing by hand', () => {
+    it('is never claimed while paused, stays paused through a check result, and resume clears paused_at', async () => {
+      const source = await create();
+      await record(source.id, { ok: false, error: 'HTTP 503' });
+
+      const { source: paused } = await harness.sut.pauseSource({ id: source.id });
+      expect(paused).toMatchObject({ status: SourceStatus.SOURCE_STATUS_PAUSED, consecutiveFailures: 1, lastError: 'HTTP 503' });
+      const pausedAt = fromTimestamp(paused!.pausedAt)!;
+      expect(pausedAt.getTime()).toBe(clock.now().getTime());
+
+      clock.advance(60);
+      const { source: pausedAgain } = await harness.sut.pauseSource({ id: source.id });
+      expect(fromTimestamp(pausedAgain!.pausedAt)!.getTime()).toBe(pausedAt.getTime());
+
+      clock.advance(3 * 86_400);
+      const claimed = await harness.sut.claimDueSources({ limit: 1000, leaseSeconds: 60, sourceId: '' });
+      expect(claimed.sources.map((s) => s.id)).not.toContain(source.id);
+      // A crawl already running when the source was paused reports back: the source stays paused.
+      const checked = await record(source.id, { newItems: 2 });
+      expect(checked).toMatchObject({ status: SourceStatus.SOURCE_STATUS_PAUSED, consecutiveFailures: 0 });
+      expect(fromTimestamp(checked.pausedAt)).toEqual(pausedAt);
+
+      const { source: resumed } = await harness.sut.resumeSource({ id: source.id });
+      expect(resumed).toMatchObject({ status: SourceStatus.SOURCE_STATUS_ACTIVE });
+      expect(fromTimestamp(resumed!.pausedAt)).toBeUndefined();
+      const again = await harness.sut.claimDueSources({ limit: 1000, leaseSeconds: 60, sourceId: '' });
+      expect(again.sources.map((s) => s.id)).toContain(source.id);
+    });
+
+    it('leaves paused_at unset on a source paused after repeated failures', async () => {
+      const source = await create();
+      let last = source;
+      for (let i = 0; i < 10; i++) last = await record(source.id, { ok: false, error: 'HTTP 500' });
+      expect(last.status).toBe(SourceStatus.SOURCE_STATUS_PAUSED);
+      expect(fromTimestamp(last.pausedAt)).toBeUndefined();
+    });
+
+    it.each([['an unknown id', randomUUID()], ['a malformed id', 'nope']])('answers NOT_FOUND when pausing %s', async (_label, id) => {
+      expect(await rejection(harness.sut.pauseSource({ id }))).toMatchObject({ code: ErrorCode.NotFound, message: `source ${id} not found` });
     });
   });
 

@@ -24,6 +24,7 @@ function sourceRow(overrides: Partial<SourceRow> = {}): SourceRow {
     fullText: true,
     sourceOptions: '',
     effectiveIntervalSeconds: 675,
+    pausedAt: null,
     ...overrides,
   };
 }
@@ -53,6 +54,7 @@ describe(mapSource.name, () => {
       etag: 'W/"abc"',
       lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
       sourceOptionsJson: '',
+      pausedAt: undefined,
     });
   });
 
@@ -61,6 +63,12 @@ describe(mapSource.name, () => {
     const sut = mapSource(sourceRow({ kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptions: options }));
 
     expect(sut).toMatchObject({ kind: SourceKind.SOURCE_KIND_JSON_API, sourceOptionsJson: options });
+  });
+
+  it('gives paused_at of a source paused by hand', () => {
+    const sut = mapSource(sourceRow({ status: SourceStatus.SOURCE_STATUS_PAUSED, pausedAt: new Date('2026-11-25T08:00:00.000Z') }));
+
+    expect(sut.pausedAt).toEqual({ seconds: String(Date.parse('2026-11-25T08:00:00Z') / 1000), nanos: 0 });
   });
 
   it('leaves last_fetched_at unset for a source never fetched', () => {

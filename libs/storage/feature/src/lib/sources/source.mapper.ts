@@ -24,5 +24,6 @@ export function mapSource(row: SourceRow): Source {
     fullText: row.fullText,
     sourceOptionsJson: row.sourceOptions,
     fullTextPending: row.fullTextPending,
+    pausedAt: row.pausedAt ? toTimestamp(row.pausedAt) : undefined,
   };
 }

@@ -226,9 +226,25 @@ export class SourcesService {
   async resume(id: string): Promise<SourceRow> {
     if (!isUuid(id)) throw sourceNotFound(id);
     const rows = await this.updateReturning(
-      `SET status = $2, consecutive_failures = 0, last_error = '', next_check_at = $3 WHERE id = $1`,
+      `SET status = $2, consecutive_failures = 0, last_error = '', next_check_at = $3, paused_at = NULL WHERE id = $1`,
       [id, SourceStatus.SOURCE_STATUS_ACTIVE, this.clock.now()],
     );
+    if (!rows[0]) throw sourceNotFound(id);
+    return rows[0];
+  }
+
+  /**
+   * Pauses a source by hand: PAUSED, so the scheduler no longer claims it and check results keep it
+   * paused (see scheduleAfterCheck) until resume. Its failure count and last error stay as they are
+   * (they are its health); pausing again keeps the first paused_at.
+   */
+  async pause(id: string): Promise<SourceRow> {
+    if (!isUuid(id)) throw sourceNotFound(id);
+    const rows = await this.updateReturning(`SET status = $2, paused_at = coalesce(paused_at, $3) WHERE id = $1`, [
+      id,
+      SourceStatus.SOURCE_STATUS_PAUSED,
+      this.clock.now(),
+    ]);
     if (!rows[0]) throw sourceNotFound(id);
     return rows[0];
   }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
+import { decodeArticleCursor, encodeArticleCursor } from '../articles/article-cursor';
 import { ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { isUuid } from '../shared/ids';
@@ -7,6 +9,17 @@ import type { StoryEntryRow, StoryRow } from './story-row';
 
 /** A story's timeline shows at most this many articles (the oldest ones: how the story unfolded). */
 const MAX_TIMELINE = 500;
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 100;
+const DEFAULT_MIN_SIZE = 2;
+const MAX_MIN_SIZE = 1000;
+const MAX_LISTED_ARTICLES = 20;
+
+/** A page of the stories timeline: each story with its newest articles (oldest first). */
+export interface StoryPage {
+  stories: Array<{ story: StoryRow; timeline: StoryEntryRow[] }>;
+  nextCursor: string;
+}
 
 @Injectable()
 export class StoriesService {
@@ -31,6 +44,66 @@ export class StoriesService {
     )) as StoryEntryRow[];
     return { story: stories[0], timeline };
   }
+
+  /**
+   * The stories most recently joined by an article first, keyset-paged on (updated_at, id) — the
+   * cursor has the shape of an article cursor (an exact UTC time and an id) and is read by the same
+   * codec. Each story carries its `articles` newest articles, oldest first.
+   */
+  async list(request: storage.ListStoriesRequest): Promise<StoryPage> {
+    const limit = boundedInteger(request.limit, 'limit', 1, MAX_PAGE) || DEFAULT_PAGE;
+    const minSize = boundedInteger(request.minSize, 'min_size', 1, MAX_MIN_SIZE) || DEFAULT_MIN_SIZE;
+    const articles = boundedInteger(request.articles, 'articles', 0, MAX_LISTED_ARTICLES);
+    const after = request.cursor ? decodeArticleCursor(request.cursor) : undefined;
+    const rows = (await this.db.dataSource.query(
+      `SELECT id, title, created_at AS "createdAt", updated_at AS "updatedAt", size,
+              to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "sortKey"
+         FROM story_clusters
+        WHERE size >= $1 ${after ? 'AND (updated_at, id) < ($3::timestamptz, $4::uuid)' : ''}
+        ORDER BY updated_at DESC, id DESC
+        LIMIT $2`,
+      after ? [minSize, limit + 1, after.sortKey, after.id] : [minSize, limit + 1],
+    )) as Array<StoryRow & { sortKey: string }>;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeArticleCursor({ sortKey: last.sortKey, id: last.id }) : '';
+    const entries = articles > 0 && page.length > 0 ? await this.newestEntries(page.map((story) => story.id), articles) : [];
+    return {
+      stories: page.map(({ sortKey: _sortKey, ...story }) => ({
+        story,
+        timeline: entries
+          .filter((entry) => entry.clusterId === story.id)
+          .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id.localeCompare(b.id))
+          .map(({ clusterId: _clusterId, ...entry }) => entry),
+      })),
+      nextCursor,
+    };
+  }
+
+  /** The `perStory` newest articles of each story (the analysis joined only for those). */
+  private async newestEntries(storyIds: string[], perStory: number): Promise<Array<StoryEntryRow & { clusterId: string }>> {
+    return (await this.db.dataSource.query(
+      `SELECT c.id AS "clusterId", e.*
+         FROM unnest($1::uuid[]) AS c(id)
+        CROSS JOIN LATERAL (
+          SELECT ${ARTICLE_REF_COLUMNS}, r."joinedAt", r.similarity
+            FROM (SELECT m.article_id, m.joined_at AS "joinedAt", m.similarity
+                    FROM story_memberships m JOIN articles a ON a.id = m.article_id
+                   WHERE m.cluster_id = c.id
+                   ORDER BY ${FEED_TIME} DESC, a.id DESC
+                   LIMIT $2) r
+            JOIN articles a ON a.id = r.article_id ${NEWEST_ANALYSIS_JOIN}) e`,
+      [storyIds, perStory],
+    )) as Array<StoryEntryRow & { clusterId: string }>;
+  }
+}
+
+/** 0 (proto3's "not set") or an integer within [min, max]; INVALID_ARGUMENT naming the field otherwise. */
+function boundedInteger(value: number | undefined, field: string, min: number, max: number): number {
+  const number = value ?? 0;
+  if (number === 0) return 0;
+  if (!Number.isInteger(number) || number < min || number > max) throw DomainError.invalidArgument(`${field} must be between ${min} and ${max}`);
+  return number;
 }
 
 export function storyNotFound(id: string): DomainError {

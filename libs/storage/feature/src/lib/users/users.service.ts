@@ -42,6 +42,26 @@ export function checkPasswordHash(hash: string): string {
 
 type Query = (text: string, params?: unknown[]) => Promise<unknown>;
 
+/** Longest issuer or subject kept (OpenID Connect caps the subject at 255 ASCII characters). */
+const MAX_IDENTITY_PART = 1000;
+
+/**
+ * A valid handle made from what a provider calls the person: lower-case, the local part of an
+ * e-mail address, other characters as "-", at most 56 characters (room for a "-N" suffix); "user"
+ * when nothing usable is left.
+ */
+export function handleFrom(hint: string): string {
+  const local = hint.trim().toLowerCase().split('@')[0] ?? '';
+  const cleaned = local
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents dropped: "zoë" → "zoe"
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 56)
+    .replace(/[._-]+$/, '');
+  return cleaned || 'user';
+}
+
 /** Users and their API keys. Keys are stored as SHA-256 only; the caller makes and shows the key. */
 @Injectable()
 export class UsersService {
@@ -77,6 +97,47 @@ export class UsersService {
       )) as [UserRow];
       const apiKey = await this.insertKey(query, user.id, key, now);
       return { user, apiKey };
+    });
+  }
+
+  /**
+   * The user linked to an external identity (issuer + subject), or a new user linked to it: named
+   * after the provider's name for the person, made a valid handle and unique ("ann", "ann-2", …),
+   * administrator when it is the instance's first user (as with CreateUser). Serialised with user
+   * creation, so one identity never makes two users.
+   */
+  async signInWithIdentity(request: storage.SignInWithIdentityRequest): Promise<{ user: UserRow; created: boolean }> {
+    const issuer = request.issuer.trim();
+    const subject = request.subject;
+    if (!issuer || issuer.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`issuer must be 1..${MAX_IDENTITY_PART} characters`);
+    if (!subject || subject.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`subject must be 1..${MAX_IDENTITY_PART} characters`);
+    const linked = async (query: Query) =>
+      ((await query(`SELECT ${USER_COLUMNS} FROM user_identities i JOIN users u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2`, [
+        issuer,
+        subject,
+      ])) as UserRow[])[0];
+    const known = await linked((text, params) => this.db.dataSource.query(text, params));
+    if (known) return { user: known, created: false };
+    const now = this.clock.now();
+    return this.db.dataSource.transaction(async (manager) => {
+      const query: Query = (text, params) => manager.query(text, params);
+      await query(`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`);
+      const raced = await linked(query);
+      if (raced) return { user: raced, created: false };
+      const [{ count }] = (await query(`SELECT count(*)::int AS count FROM users`)) as [{ count: number }];
+      const base = handleFrom(request.nameHint);
+      const taken = new Set(
+        ((await query(`SELECT name FROM users WHERE name = $1 OR name LIKE $2`, [base, `${base}-%`])) as Array<{ name: string }>).map((row) => row.name),
+      );
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+      const [user] = (await query(`INSERT INTO users AS u (name, is_admin, created_at) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`, [
+        name,
+        count === 0,
+        now,
+      ])) as [UserRow];
+      await query(`INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)`, [issuer, subject, user.id, now]);
+      return { user, created: true };
     });
   }
 

@@ -136,6 +136,11 @@ export interface Source {
    * items beyond a round's budget, and pages being retried after a failure).
    */
   fullTextPending: string;
+  /**
+   * paused_at: when an administrator paused the source (PauseSource); absent when it is not paused by hand
+   * (a source PAUSED after repeated failures has none).
+   */
+  pausedAt: Timestamp | undefined;
 }
 
 /** FeedRule is one of a user's follow/mute controls (one per kind and value). */

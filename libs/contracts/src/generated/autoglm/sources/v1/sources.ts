@@ -68,6 +68,14 @@ export interface ResumeSourceResponse {
   source: Source | undefined;
 }
 
+export interface PauseSourceRequest {
+  id: string;
+}
+
+export interface PauseSourceResponse {
+  source: Source | undefined;
+}
+
 export interface ImportOpmlRequest {
   /** opml is the OPML document (XML text). */
   opml: string;
@@ -180,6 +188,10 @@ export interface SourcesServiceClient {
 
   resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
 
+  /** PauseSource stops the scheduler from checking a source until it is resumed (its articles stay). */
+
+  pauseSource(request: PauseSourceRequest, metadata?: Metadata): Observable<PauseSourceResponse>;
+
   /**
    * UpdateSource changes what is set of a source's title, interval, category, full text and options (validated
    * like AddSource's). Changed options make the source due now, without its conditional-GET validators.
@@ -247,6 +259,13 @@ export interface SourcesServiceController {
     metadata?: Metadata,
   ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
 
+  /** PauseSource stops the scheduler from checking a source until it is resumed (its articles stay). */
+
+  pauseSource(
+    request: PauseSourceRequest,
+    metadata?: Metadata,
+  ): Promise<PauseSourceResponse> | Observable<PauseSourceResponse> | PauseSourceResponse;
+
   /**
    * UpdateSource changes what is set of a source's title, interval, category, full text and options (validated
    * like AddSource's). Changed options make the source due now, without its conditional-GET validators.
@@ -307,6 +326,7 @@ export function SourcesServiceControllerMethods() {
       "getSource",
       "refreshSource",
       "resumeSource",
+      "pauseSource",
       "updateSource",
       "previewSource",
       "importOpml",

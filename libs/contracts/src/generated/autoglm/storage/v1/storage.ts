@@ -168,6 +168,14 @@ export interface ResumeSourceResponse {
   source: Source | undefined;
 }
 
+export interface PauseSourceRequest {
+  id: string;
+}
+
+export interface PauseSourceResponse {
+  source: Source | undefined;
+}
+
 export interface RecordFetchResultResponse {
   source: Source | undefined;
 }
@@ -298,6 +306,23 @@ export interface Story {
 
 export interface GetStoryResponse {
   story: Story | undefined;
+}
+
+export interface ListStoriesRequest {
+  /** limit: stories per page, 1–100 (0: 20). */
+  limit: number;
+  /** cursor: next_cursor of the previous page; empty for the first page. */
+  cursor: string;
+  /** min_size: only stories with at least this many articles, 1–1000 (0: 2, a story worth the name). */
+  minSize: number;
+  /** articles: how many of each story's newest articles its timeline carries, 0–20 (oldest first). */
+  articles: number;
+}
+
+export interface ListStoriesResponse {
+  stories: Story[];
+  /** next_cursor: pass it back for the next page; empty on the last one. */
+  nextCursor: string;
 }
 
 export interface ListArticlesRequest {
@@ -582,6 +607,25 @@ export interface GetPasswordHashRequest {
 export interface GetPasswordHashResponse {
   user: User | undefined;
   passwordHash: string;
+}
+
+export interface SignInWithIdentityRequest {
+  /** issuer: the provider's issuer identifier (its URL); subject: the provider's id of the person (sub claim). */
+  issuer: string;
+  subject: string;
+  /**
+   * name_hint: what the provider calls the person (preferred_username, email or name); a new user's handle is
+   * made from it.
+   */
+  nameHint: string;
+}
+
+export interface SignInWithIdentityResponse {
+  user:
+    | User
+    | undefined;
+  /** created: the identity was new, and so is the user. */
+  created: boolean;
 }
 
 export interface Session {
@@ -1365,6 +1409,13 @@ export interface StorageServiceClient {
   resumeSource(request: ResumeSourceRequest, metadata?: Metadata): Observable<ResumeSourceResponse>;
 
   /**
+   * PauseSource makes a source PAUSED by hand (paused_at set): the scheduler skips it and check results keep it
+   * paused until ResumeSource. Pausing a paused source keeps its first paused_at. NOT_FOUND for an unknown id.
+   */
+
+  pauseSource(request: PauseSourceRequest, metadata?: Metadata): Observable<PauseSourceResponse>;
+
+  /**
    * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
    * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
    */
@@ -1385,6 +1436,13 @@ export interface StorageServiceClient {
   /** GetStory returns a story cluster (near-duplicate and same-event articles) with its timeline, oldest first. */
 
   getStory(request: GetStoryRequest, metadata?: Metadata): Observable<GetStoryResponse>;
+
+  /**
+   * ListStories returns the stories most recently joined by an article first (updated_at, then id, descending),
+   * each with its newest articles; INVALID_ARGUMENT for a bad limit, cursor or min_size.
+   */
+
+  listStories(request: ListStoriesRequest, metadata?: Metadata): Observable<ListStoriesResponse>;
 
   listArticles(request: ListArticlesRequest, metadata?: Metadata): Observable<ListArticlesResponse>;
 
@@ -1462,6 +1520,15 @@ export interface StorageServiceClient {
    */
 
   getPasswordHash(request: GetPasswordHashRequest, metadata?: Metadata): Observable<GetPasswordHashResponse>;
+
+  /**
+   * SignInWithIdentity finds the user linked to an external identity (an OpenID Connect issuer and subject) or,
+   * for an identity seen first, creates a user named after name_hint (made valid and unique) and links it — the
+   * first user of an instance is its administrator. For signing in (which has no actor yet); INVALID_ARGUMENT
+   * for an empty or overlong issuer or subject.
+   */
+
+  signInWithIdentity(request: SignInWithIdentityRequest, metadata?: Metadata): Observable<SignInWithIdentityResponse>;
 
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
@@ -1741,6 +1808,16 @@ export interface StorageServiceController {
   ): Promise<ResumeSourceResponse> | Observable<ResumeSourceResponse> | ResumeSourceResponse;
 
   /**
+   * PauseSource makes a source PAUSED by hand (paused_at set): the scheduler skips it and check results keep it
+   * paused until ResumeSource. Pausing a paused source keeps its first paused_at. NOT_FOUND for an unknown id.
+   */
+
+  pauseSource(
+    request: PauseSourceRequest,
+    metadata?: Metadata,
+  ): Promise<PauseSourceResponse> | Observable<PauseSourceResponse> | PauseSourceResponse;
+
+  /**
    * UpdateSource sets the given fields of a source. New options (source_options_json) make it due now and drop
    * its conditional-GET validators, so the next check reads the document with them. NOT_FOUND for an unknown id.
    */
@@ -1776,6 +1853,16 @@ export interface StorageServiceController {
     request: GetStoryRequest,
     metadata?: Metadata,
   ): Promise<GetStoryResponse> | Observable<GetStoryResponse> | GetStoryResponse;
+
+  /**
+   * ListStories returns the stories most recently joined by an article first (updated_at, then id, descending),
+   * each with its newest articles; INVALID_ARGUMENT for a bad limit, cursor or min_size.
+   */
+
+  listStories(
+    request: ListStoriesRequest,
+    metadata?: Metadata,
+  ): Promise<ListStoriesResponse> | Observable<ListStoriesResponse> | ListStoriesResponse;
 
   listArticles(
     request: ListArticlesRequest,
@@ -1916,6 +2003,18 @@ export interface StorageServiceController {
     request: GetPasswordHashRequest,
     metadata?: Metadata,
   ): Promise<GetPasswordHashResponse> | Observable<GetPasswordHashResponse> | GetPasswordHashResponse;
+
+  /**
+   * SignInWithIdentity finds the user linked to an external identity (an OpenID Connect issuer and subject) or,
+   * for an identity seen first, creates a user named after name_hint (made valid and unique) and links it — the
+   * first user of an instance is its administrator. For signing in (which has no actor yet); INVALID_ARGUMENT
+   * for an empty or overlong issuer or subject.
+   */
+
+  signInWithIdentity(
+    request: SignInWithIdentityRequest,
+    metadata?: Metadata,
+  ): Promise<SignInWithIdentityResponse> | Observable<SignInWithIdentityResponse> | SignInWithIdentityResponse;
 
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
@@ -2300,11 +2399,13 @@ export function StorageServiceControllerMethods() {
       "claimDueSources",
       "recordFetchResult",
       "resumeSource",
+      "pauseSource",
       "updateSource",
       "upsertArticles",
       "getArticle",
       "deleteArticle",
       "getStory",
+      "listStories",
       "listArticles",
       "saveAnalysis",
       "getAnalysisInputs",
@@ -2326,6 +2427,7 @@ export function StorageServiceControllerMethods() {
       "revokeApiKey",
       "setPassword",
       "getPasswordHash",
+      "signInWithIdentity",
       "createSession",
       "authenticateSession",
       "deleteSessions",
