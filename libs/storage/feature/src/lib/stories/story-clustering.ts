@@ -4,7 +4,7 @@ import { FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { toVectorLiteral } from '../similarity/nearest-query';
 import { hammingDistance, NEAR_DUPLICATE_MAX_DISTANCE, simhashBands } from './simhash';
-import { chooseStory, storyMinCosine, type SimhashMatch, type StoryLinkage, type StoryScore } from './story-choice';
+import { chooseStory, STORY_MIN_SHARED_KEYWORDS, storyMinCosine, type SimhashMatch, type StoryLinkage, type StoryScore } from './story-choice';
 
 /** How an article joins a story by embedding (StoryLinkage); 'linked' unless a bench asks otherwise. */
 export const STORY_LINKAGE = Symbol('STORY_LINKAGE');
@@ -135,26 +135,43 @@ export class StoryClustering {
       : `(SELECT sum(p.x::float8 * p.y::float8)
                  / nullif(sqrt(sum(p.x::float8 * p.x::float8)) * sqrt(sum(p.y::float8 * p.y::float8)), 0)
             FROM unnest(e.values, $2::real[]) AS p(x, y))`;
+    // Only stories with an article sharing the keywords chooseStory asks for can be chosen: the cosine,
+    // the costly part (exact without pgvector), is computed for their articles alone.
+    const minShared = this.linkage === 'earlier' ? 0 : STORY_MIN_SHARED_KEYWORDS;
     const rows = (await manager.query(
-      `SELECT "clusterId", avg(similarity) AS mean, max(similarity) AS max,
+      `WITH candidates AS MATERIALIZED (
+         SELECT m.cluster_id AS "clusterId", e.article_id AS "articleId",
+                cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest($8::text[]))) AS shared
+           FROM article_embeddings e
+           JOIN articles a ON a.id = e.article_id
+           JOIN story_memberships m ON m.article_id = e.article_id
+           LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
+          WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
+            AND ${FEED_TIME} BETWEEN $5 AND $6)
+       SELECT "clusterId", avg(similarity) AS mean, max(similarity) AS max,
               (array_agg("articleId" ORDER BY similarity DESC, "articleId"))[1] AS "closestArticleId",
               (array_agg(shared ORDER BY similarity DESC, "articleId"))[1] AS "closestSharedKeywords",
               max(shared) AS "maxSharedKeywords"
          FROM (
-           SELECT m.cluster_id AS "clusterId", e.article_id AS "articleId", ${score} AS similarity,
-                  cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest($8::text[]))) AS shared
-             FROM article_embeddings e
-             JOIN articles a ON a.id = e.article_id
-             JOIN story_memberships m ON m.article_id = e.article_id
-             LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
-            WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
-              AND ${FEED_TIME} BETWEEN $5 AND $6) scored
+           SELECT c."clusterId", c."articleId", c.shared, ${score} AS similarity
+             FROM candidates c
+             JOIN article_embeddings e ON e.article_id = c."articleId" AND e.model_version = $4
+            WHERE c."clusterId" IN (SELECT "clusterId" FROM candidates WHERE shared >= $9)) scored
         WHERE similarity IS NOT NULL AND similarity <> 'NaN'::float8
         GROUP BY "clusterId"
        HAVING max(similarity) >= $7
         ORDER BY max DESC
         LIMIT ${MAX_SCORED_STORIES}`,
-      [articleId, this.db.pgvector ? toVectorLiteral(embedding) : embedding, embedding.length, modelVersion, ...window, storyMinCosine(modelVersion), keywords],
+      [
+        articleId,
+        this.db.pgvector ? toVectorLiteral(embedding) : embedding,
+        embedding.length,
+        modelVersion,
+        ...window,
+        storyMinCosine(modelVersion),
+        keywords,
+        minShared,
+      ],
     )) as Array<{ clusterId: string; mean: number; max: number; closestArticleId: string; closestSharedKeywords: number; maxSharedKeywords: number }>;
     return rows.map((row) => ({
       clusterId: row.clusterId,
