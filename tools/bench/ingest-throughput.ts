@@ -29,7 +29,7 @@ import {
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
-import { metricsRegistry } from '@autoglm/shared-observability';
+import { articlesAnalysed, metricsRegistry } from '@autoglm/shared-observability';
 import { startEmbedded } from '../../apps/autoglm/src/embedded';
 import { embeddedTestConfig } from '../../apps/autoglm/src/testing/embedded-test-config';
 import { startServerBackend, type ServerBackend } from '../../apps/autoglm/src/testing/server-backend';
@@ -269,6 +269,26 @@ function stageTable(before: MetricTotals, after: MetricTotals): Record<string, {
   );
 }
 
+/** Analyses storage saved in this process so far. */
+async function analysedTotal(): Promise<number> {
+  return (await articlesAnalysed.get()).values.reduce((n, v) => n + v.value, 0);
+}
+
+/** Articles the REST list shows with a language (list items carry no `analyzed` flag; the language is set by the analysis). */
+async function listedWithLanguage(url: string): Promise<number> {
+  let analysed = 0;
+  let cursor = '';
+  do {
+    const page = (await (await fetch(`${url}/api/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+      items: Array<{ language: string | null }>;
+      nextCursor: string | null;
+    };
+    analysed += page.items.filter((a) => a.language !== null).length;
+    cursor = page.nextCursor ?? '';
+  } while (cursor);
+  return analysed;
+}
+
 /** Seconds from adding the sources until every article is stored and analysed, through the REST API, and when each stage ran. */
 async function systemIngest(
   articles: Article[],
@@ -284,6 +304,7 @@ async function systemIngest(
   let perStage: ReturnType<typeof stageTable> = {};
   const since = new Date();
   const before = await metricTotals();
+  const analysedBefore = await analysedTotal();
   try {
     const started = process.hrtime.bigint();
     for (let f = 0; f < fixtures.feeds; f++) {
@@ -294,22 +315,12 @@ async function systemIngest(
       });
       if (res.status !== 201) throw new Error(`adding feed ${f}: ${res.status} ${await res.text()}`);
     }
-    for (;;) {
-      let analysed = 0;
-      let cursor = '';
-      do {
-        const page = (await (await fetch(`${system.url}/api/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
-          items: Array<{ language: string | null }>;
-          nextCursor: string | null;
-        };
-        // List items carry no `analyzed` flag; the language is set by the analysis.
-        analysed += page.items.filter((a) => a.language !== null).length;
-        cursor = page.nextCursor ?? '';
-      } while (cursor);
-      if (analysed >= articles.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Waits on the process's own counter of saved analyses (polling the REST list would load the system it measures),
+    // then checks once what a user sees: every article listed with its language.
+    while ((await analysedTotal()) - analysedBefore < articles.length) await new Promise((r) => setTimeout(r, 20));
     seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const listed = await listedWithLanguage(system.url);
+    if (listed < articles.length) throw new Error(`${articles.length} analyses saved, but only ${listed} articles are listed with a language`);
     perStage = stageTable(before, await metricTotals());
   } finally {
     await system.close();
