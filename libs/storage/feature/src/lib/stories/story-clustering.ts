@@ -99,26 +99,25 @@ export class StoryClustering {
 
     if (best) {
       const duplicate = best.nearDuplicate;
-      const joined = (await manager.query(
-        `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id`,
+      // Joining counts the article into the story's size, in the same statement (nothing when a replay finds it joined).
+      await manager.query(
+        `WITH joined AS (
+           INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id)
+         UPDATE story_clusters SET size = size + 1, updated_at = $3 WHERE id IN (SELECT cluster_id FROM joined)`,
         [best.clusterId, articleId, input.now, best.similarity, duplicate?.articleId ?? null, duplicate?.distance ?? null, duplicate?.cosine ?? null],
-      )) as unknown[];
-      if (joined.length > 0) {
-        await manager.query(`UPDATE story_clusters SET size = size + 1, updated_at = $2 WHERE id = $1`, [best.clusterId, input.now]);
-      }
+      );
       return best.clusterId;
     }
 
     const [{ id }] = (await manager.query(
-      `INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id`,
-      [article.title, input.now],
+      `WITH story AS (INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id)
+       INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity)
+       SELECT story.id, $3::uuid, $2::timestamptz, 1 FROM story
+       RETURNING cluster_id AS id`,
+      [article.title, input.now, articleId],
     )) as Array<{ id: string }>;
-    await manager.query(
-      `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity) VALUES ($1, $2, $3, 1)`,
-      [id, articleId, input.now],
-    );
     return id;
   }
 
