@@ -269,6 +269,22 @@ function stageTable(before: MetricTotals, after: MetricTotals): Record<string, {
   );
 }
 
+/** The main thread's event-loop delay since the metrics were last collected (the metricTotals() before the ingest), in ms. */
+async function eventLoopDelay(): Promise<{ mean: number; p99: number; max: number }> {
+  const value = async (name: string) => {
+    const metric = metricsRegistry.getSingleMetric(name);
+    const values = metric ? (await metric.get()).values : [];
+    return +(1000 * (values[0]?.value ?? 0)).toFixed(1);
+  };
+  // This gauge's collect sets the others from the delay histogram (and restarts it).
+  await value('nodejs_eventloop_lag_seconds');
+  return {
+    mean: await value('nodejs_eventloop_lag_mean_seconds'),
+    p99: await value('nodejs_eventloop_lag_p99_seconds'),
+    max: await value('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
 /** Analyses storage saved in this process so far. */
 async function analysedTotal(): Promise<number> {
   return (await articlesAnalysed.get()).values.reduce((n, v) => n + v.value, 0);
@@ -294,7 +310,7 @@ async function systemIngest(
   articles: Article[],
   concurrency: number,
   serverMode: boolean,
-): Promise<{ seconds: number; stages: StageTimes; perStage: ReturnType<typeof stageTable> }> {
+): Promise<{ seconds: number; stages: StageTimes; perStage: ReturnType<typeof stageTable>; eventLoopNote: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'autoglm-ingest-'));
   const fixtures = await serveFeeds(articles, 40);
   const server = serverMode ? await startServerBackend('ingest_bench') : undefined;
@@ -302,6 +318,7 @@ async function systemIngest(
   const system = await startEmbedded(config);
   let seconds = 0;
   let perStage: ReturnType<typeof stageTable> = {};
+  let eventLoopNote = '';
   const since = new Date();
   const before = await metricTotals();
   const analysedBefore = await analysedTotal();
@@ -321,13 +338,16 @@ async function systemIngest(
     seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const listed = await listedWithLanguage(system.url);
     if (listed < articles.length) throw new Error(`${articles.length} analyses saved, but only ${listed} articles are listed with a language`);
+    // Read before the metric snapshot below, which restarts prom-client's event-loop delay histogram.
+    const loop = await eventLoopDelay();
     perStage = stageTable(before, await metricTotals());
+    eventLoopNote = `main thread's event-loop delay while ingesting: mean ${loop.mean} ms, p99 ${loop.p99} ms, max ${loop.max} ms`;
   } finally {
     await system.close();
     fixtures.server.close();
   }
   try {
-    return { seconds, stages: await stageTimes(dataDir, config.database.url, since), perStage };
+    return { seconds, stages: await stageTimes(dataDir, config.database.url, since), perStage, eventLoopNote };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await server?.cleanup();
@@ -344,7 +364,7 @@ async function endToEnd(articles: Article[], rounds: number, concurrency: number
     await bareEmbedding(model, articles);
     for (let round = 0; round < rounds; round++) {
       const bare = await bareEmbedding(model, articles);
-      const { seconds: system, stages, perStage } = await systemIngest(articles, concurrency, serverMode);
+      const { seconds: system, stages, perStage, eventLoopNote } = await systemIngest(articles, concurrency, serverMode);
       ratios.push(bare / system);
       console.log(`system round ${round + 1}: ${(articles.length / system).toFixed(1)} articles/s end to end, bare ${(articles.length / bare).toFixed(1)}/s → ${(bare / system).toFixed(2)}×`);
       const analysing = stages.analysed[1] - stages.queued[0];
@@ -354,6 +374,8 @@ async function endToEnd(articles: Article[], rounds: number, concurrency: number
       );
       console.log(`  per stage (${serverMode ? 'PostgreSQL + Redis' : 'embedded PGlite'}; total s sums concurrent calls; bare embedding took ${bare.toFixed(2)} s):`);
       console.table(perStage);
+      // Every storage round trip, gRPC call and model hand-off of the embedded system waits for a turn of this loop.
+      console.log(`  ${eventLoopNote}`);
     }
   } finally {
     await model.release();
