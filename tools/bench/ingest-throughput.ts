@@ -9,8 +9,10 @@
 //              summary, topic vector (word model), keywords + SimHash (CPU only).
 // Prints articles/s per path and the ratio pipeline/bare (goal ≥ 0.6), then what share of the pipeline each stage is.
 // With --system it also times the whole system end to end (embedded: fetched from loopback feeds → stored → analysed)
-// on the same articles, against bare embedding in the same run.
-//   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/ingest-throughput.js [--rounds 3] [--concurrency 16] [--system | --system-only]
+// on the same articles, against bare embedding in the same run, and reports per stage (from the process's metrics)
+// the time spent in crawl jobs, each storage RPC of the pipeline, analyze jobs and model calls. With --server each
+// round runs on a fresh PostgreSQL database and Redis db (127.0.0.1:5432 / :6379) instead of embedded PGlite.
+//   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/ingest-throughput.js [--rounds 3] [--concurrency 16] [--system | --system-only] [--server]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,8 +29,10 @@ import {
   type EmbeddingModel,
 } from '@autoglm/analysis-feature';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
+import { articlesAnalysed, metricsRegistry } from '@autoglm/shared-observability';
 import { startEmbedded } from '../../apps/autoglm/src/embedded';
 import { embeddedTestConfig } from '../../apps/autoglm/src/testing/embedded-test-config';
+import { startServerBackend, type ServerBackend } from '../../apps/autoglm/src/testing/server-backend';
 
 interface Article {
   title: string;
@@ -144,10 +148,10 @@ function serveFeeds(articles: Article[], perFeed: number): Promise<{ server: Ser
   );
 }
 
-function systemConfig(dataDir: string, concurrency: number): Promise<AppConfig> {
+function systemConfig(dataDir: string, concurrency: number, server: ServerBackend | undefined): Promise<AppConfig> {
   return embeddedTestConfig(dataDir, {
-    database: { url: process.env['DATABASE_URL'] ?? '' },
-    redis: { url: process.env['REDIS_URL'] ?? '' },
+    database: { url: server?.databaseUrl ?? '' },
+    redis: { url: server?.redisUrl ?? '' },
     scheduler: { tickMs: 200 },
     analysis: { modelDir: ensureModelBuilt(), concurrency },
   });
@@ -207,14 +211,117 @@ async function stageTimes(dataDir: string, databaseUrl: string, since: Date): Pr
   };
 }
 
+/** Sum and count of every histogram series of the process's metrics, keyed by name and labels. */
+type MetricTotals = Map<string, { sum: number; count: number }>;
+
+async function metricTotals(): Promise<MetricTotals> {
+  const totals: MetricTotals = new Map();
+  for (const metric of await metricsRegistry.getMetricsAsJSON()) {
+    if (String(metric.type) !== 'histogram') continue;
+    for (const value of metric.values) {
+      // Histogram values carry the series name (…_bucket, …_sum, …_count).
+      const series = (value as { metricName?: string }).metricName ?? '';
+      const part = series.endsWith('_sum') ? 'sum' : series.endsWith('_count') ? 'count' : undefined;
+      if (!part) continue;
+      const labels = Object.entries(value.labels)
+        .filter(([name]) => name !== 'code' && name !== 'outcome')
+        .map(([, label]) => String(label))
+        .join(' ');
+      const key = `${metric.name} ${labels}`;
+      const entry = totals.get(key) ?? { sum: 0, count: 0 };
+      entry[part] += value.value;
+      totals.set(key, entry);
+    }
+  }
+  return totals;
+}
+
+/** The pipeline's stages as the metrics name them: label, metric, and a label value that picks the series. */
+const STAGE_METRICS: ReadonlyArray<[string, string, string]> = [
+  ['crawl job (fetch, parse, store)', 'autoglm_queue_job_duration_seconds', 'crawl'],
+  ['storage UpsertArticles', 'autoglm_rpc_server_duration_seconds', 'UpsertArticles'],
+  ['analyze job (read, analyse, save)', 'autoglm_queue_job_duration_seconds', 'analyze'],
+  ['analyze job: wait in queue', 'autoglm_queue_job_wait_seconds', 'analyze'],
+  ['storage GetAnalysisInputs', 'autoglm_rpc_server_duration_seconds', 'GetAnalysisInputs'],
+  ['storage SaveAnalyses', 'autoglm_rpc_server_duration_seconds', 'SaveAnalyses'],
+  ['batcher: wait for a batch', 'autoglm_batcher_queue_wait_seconds', 'bulk'],
+];
+
+/** Per stage: calls, total seconds (summed over concurrent calls) and mean ms per call between two snapshots. */
+function stageTable(before: MetricTotals, after: MetricTotals): Record<string, { calls: number; 'total s': number; 'ms/call': number }> {
+  const delta = (name: string, label: string) => {
+    let sum = 0;
+    let count = 0;
+    for (const [key, value] of after) {
+      const [metric, ...labels] = key.split(' ');
+      if (metric !== name || !labels.includes(label)) continue;
+      sum += value.sum - (before.get(key)?.sum ?? 0);
+      count += value.count - (before.get(key)?.count ?? 0);
+    }
+    return { sum, count };
+  };
+  const rows = STAGE_METRICS.map(([label, name, value]) => [label, delta(name, value)] as const);
+  // Model calls: every model of the process (the embedding model, the word model).
+  const models = new Set([...after.keys()].filter((key) => key.startsWith('autoglm_model_inference_duration_seconds ')).map((key) => key.split(' ')[1] ?? ''));
+  const all = [...rows, ...[...models].map((model) => [`model run: ${model}`, delta('autoglm_model_inference_duration_seconds', model)] as const)];
+  return Object.fromEntries(
+    all.map(([label, { sum, count }]) => [label, { calls: count, 'total s': +sum.toFixed(2), 'ms/call': count ? +((1000 * sum) / count).toFixed(1) : 0 }]),
+  );
+}
+
+/** The main thread's event-loop delay since the metrics were last collected (the metricTotals() before the ingest), in ms. */
+async function eventLoopDelay(): Promise<{ mean: number; p99: number; max: number }> {
+  const value = async (name: string) => {
+    const metric = metricsRegistry.getSingleMetric(name);
+    const values = metric ? (await metric.get()).values : [];
+    return +(1000 * (values[0]?.value ?? 0)).toFixed(1);
+  };
+  // This gauge's collect sets the others from the delay histogram (and restarts it).
+  await value('nodejs_eventloop_lag_seconds');
+  return {
+    mean: await value('nodejs_eventloop_lag_mean_seconds'),
+    p99: await value('nodejs_eventloop_lag_p99_seconds'),
+    max: await value('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+/** Analyses storage saved in this process so far. */
+async function analysedTotal(): Promise<number> {
+  return (await articlesAnalysed.get()).values.reduce((n, v) => n + v.value, 0);
+}
+
+/** Articles the REST list shows with a language (list items carry no `analyzed` flag; the language is set by the analysis). */
+async function listedWithLanguage(url: string): Promise<number> {
+  let analysed = 0;
+  let cursor = '';
+  do {
+    const page = (await (await fetch(`${url}/api/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+      items: Array<{ language: string | null }>;
+      nextCursor: string | null;
+    };
+    analysed += page.items.filter((a) => a.language !== null).length;
+    cursor = page.nextCursor ?? '';
+  } while (cursor);
+  return analysed;
+}
+
 /** Seconds from adding the sources until every article is stored and analysed, through the REST API, and when each stage ran. */
-async function systemIngest(articles: Article[], concurrency: number): Promise<{ seconds: number; stages: StageTimes }> {
+async function systemIngest(
+  articles: Article[],
+  concurrency: number,
+  serverMode: boolean,
+): Promise<{ seconds: number; stages: StageTimes; perStage: ReturnType<typeof stageTable>; eventLoopNote: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'autoglm-ingest-'));
   const fixtures = await serveFeeds(articles, 40);
-  const config = await systemConfig(dataDir, concurrency);
+  const server = serverMode ? await startServerBackend('ingest_bench') : undefined;
+  const config = await systemConfig(dataDir, concurrency, server);
   const system = await startEmbedded(config);
   let seconds = 0;
+  let perStage: ReturnType<typeof stageTable> = {};
+  let eventLoopNote = '';
   const since = new Date();
+  const before = await metricTotals();
+  const analysedBefore = await analysedTotal();
   try {
     const started = process.hrtime.bigint();
     for (let f = 0; f < fixtures.feeds; f++) {
@@ -225,44 +332,39 @@ async function systemIngest(articles: Article[], concurrency: number): Promise<{
       });
       if (res.status !== 201) throw new Error(`adding feed ${f}: ${res.status} ${await res.text()}`);
     }
-    for (;;) {
-      let analysed = 0;
-      let cursor = '';
-      do {
-        const page = (await (await fetch(`${system.url}/api/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
-          items: Array<{ language: string | null }>;
-          nextCursor: string | null;
-        };
-        // List items carry no `analyzed` flag; the language is set by the analysis.
-        analysed += page.items.filter((a) => a.language !== null).length;
-        cursor = page.nextCursor ?? '';
-      } while (cursor);
-      if (analysed >= articles.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Waits on the process's own counter of saved analyses (polling the REST list would load the system it measures),
+    // then checks once what a user sees: every article listed with its language.
+    while ((await analysedTotal()) - analysedBefore < articles.length) await new Promise((r) => setTimeout(r, 20));
     seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const listed = await listedWithLanguage(system.url);
+    if (listed < articles.length) throw new Error(`${articles.length} analyses saved, but only ${listed} articles are listed with a language`);
+    // Read before the metric snapshot below, which restarts prom-client's event-loop delay histogram.
+    const loop = await eventLoopDelay();
+    perStage = stageTable(before, await metricTotals());
+    eventLoopNote = `main thread's event-loop delay while ingesting: mean ${loop.mean} ms, p99 ${loop.p99} ms, max ${loop.max} ms`;
   } finally {
     await system.close();
     fixtures.server.close();
   }
   try {
-    return { seconds, stages: await stageTimes(dataDir, config.database.url, since) };
+    return { seconds, stages: await stageTimes(dataDir, config.database.url, since), perStage, eventLoopNote };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    await server?.cleanup();
   }
 }
 
 const span = ([from, to]: [number, number]) => `${from.toFixed(2)}–${to.toFixed(2)} s`;
 const lag = ([p50, p90]: [number, number]) => `p50 ${p50.toFixed(2)} s, p90 ${p90.toFixed(2)} s`;
 
-async function endToEnd(articles: Article[], rounds: number, concurrency: number): Promise<void> {
+async function endToEnd(articles: Article[], rounds: number, concurrency: number, serverMode: boolean): Promise<void> {
   const model = await loadEmbeddingModel(ensureModelBuilt(), { sessionPoolSize: 1 });
   const ratios: number[] = [];
   try {
     await bareEmbedding(model, articles);
     for (let round = 0; round < rounds; round++) {
       const bare = await bareEmbedding(model, articles);
-      const { seconds: system, stages } = await systemIngest(articles, concurrency);
+      const { seconds: system, stages, perStage, eventLoopNote } = await systemIngest(articles, concurrency, serverMode);
       ratios.push(bare / system);
       console.log(`system round ${round + 1}: ${(articles.length / system).toFixed(1)} articles/s end to end, bare ${(articles.length / bare).toFixed(1)}/s → ${(bare / system).toFixed(2)}×`);
       const analysing = stages.analysed[1] - stages.queued[0];
@@ -270,6 +372,10 @@ async function endToEnd(articles: Article[], rounds: number, concurrency: number
         `  stages (seconds after the sources were added): stored ${span(stages.stored)}, queued ${span(stages.queued)} (relay lag ${lag(stages.relayLag)}), ` +
           `analysed ${span(stages.analysed)} (from queued: ${lag(stages.analysisLag)}); analysis phase ${(articles.length / analysing).toFixed(1)} articles/s = ${(bare / analysing).toFixed(2)}× bare`,
       );
+      console.log(`  per stage (${serverMode ? 'PostgreSQL + Redis' : 'embedded PGlite'}; total s sums concurrent calls; bare embedding took ${bare.toFixed(2)} s):`);
+      console.table(perStage);
+      // Every storage round trip, gRPC call and model hand-off of the embedded system waits for a turn of this loop.
+      console.log(`  ${eventLoopNote}`);
     }
   } finally {
     await model.release();
@@ -282,7 +388,9 @@ async function main(): Promise<void> {
   const concurrency = argValue('--concurrency', defaultConfig().analysis.concurrency);
   const articles = readArticles();
   // The system first: closing the analysis testing module closes this process's in-process queues.
-  if (process.argv.includes('--system') || process.argv.includes('--system-only')) await endToEnd(articles, rounds, concurrency);
+  if (process.argv.includes('--system') || process.argv.includes('--system-only')) {
+    await endToEnd(articles, rounds, concurrency, process.argv.includes('--server'));
+  }
   if (!process.argv.includes('--system-only')) await analysisStages(articles, rounds, concurrency);
 }
 

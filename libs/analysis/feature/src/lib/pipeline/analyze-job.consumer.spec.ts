@@ -77,6 +77,34 @@ describe(AnalyzeJobConsumer.name, () => {
     expect(storageClient.saveAnalyses.mock.calls[0][0].analyses.map((a) => a.articleId)).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('sends one save at a time: the jobs finishing while a save runs go together in the next one', async () => {
+    const { sut, storageClient } = setup(['a1', 'a2', 'a3'].map((articleId) => inputFixture({ articleId })));
+    let endFirstSave = () => undefined as void;
+    storageClient.saveAnalyses.mockImplementationOnce(
+      () => new Promise((resolve) => (endFirstSave = () => resolve({ missingArticleIds: [] }))),
+    );
+
+    const first = sut.handle({ articleId: 'a1' });
+    await waitFor('the first save sent', async () => (storageClient.saveAnalyses.mock.calls.length === 1 ? true : undefined), { timeoutMs: 2000, intervalMs: 5 });
+    const later = [sut.handle({ articleId: 'a2' }), sut.handle({ articleId: 'a3' })];
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(storageClient.saveAnalyses).toHaveBeenCalledTimes(1);
+    endFirstSave();
+    await Promise.all([first, ...later]);
+
+    expect(storageClient.saveAnalyses.mock.calls.map((call) => call[0].analyses.map((a) => a.articleId))).toEqual([['a1'], ['a2', 'a3']]);
+  });
+
+  it('sends the next save after a failed one', async () => {
+    const { sut, storageClient } = setup([inputFixture({ articleId: 'a1' }), inputFixture({ articleId: 'a2' })]);
+    storageClient.saveAnalyses.mockRejectedValueOnce(DomainError.unavailable('storage down'));
+
+    await expect(sut.handle({ articleId: 'a1' })).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    await sut.handle({ articleId: 'a2' });
+
+    expect(storageClient.saveAnalyses).toHaveBeenCalledTimes(2);
+  });
+
   it('saves an empty embedding when the model knew no word', async () => {
     const { sut, storageClient, analysis } = setup();
     analysis.analyze.mockResolvedValue({ ...analysisFixture, embedding: { vector: new Float32Array(0), knownTokens: 0, truncated: false } });

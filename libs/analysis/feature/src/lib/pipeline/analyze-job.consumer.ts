@@ -10,9 +10,34 @@ import { LlmArticleSummaries } from '../llm/llm-article-summaries';
 /**
  * Storage round trips of the jobs running at once are batched: their reads and their writes each
  * go as one call (one transaction for the writes) when they fall within a few milliseconds of each
- * other, which they do because the model's batcher finishes them together.
+ * other, which they do because the model's batcher finishes them together. One call of each kind is
+ * in flight at a time (saves take one lock in storage anyway, and embedded storage is one session):
+ * the jobs that finish while a call runs go together in the next one, so a slow save makes the next
+ * batch larger instead of queueing many small ones.
  */
 const STORAGE_BATCH = { maxItems: 32, delayMs: 5 } as const;
+
+/** DataLoader batch scheduling with one batch in flight: a batch is sent a few ms after it opened, and not before the previous one ended. */
+export class OneBatchInFlight {
+  private previous: Promise<void> = Promise.resolve();
+
+  constructor(private readonly delayMs: number) {}
+
+  readonly schedule = (dispatch: () => void): void => {
+    const previous = this.previous;
+    setTimeout(() => void previous.then(dispatch), this.delayMs);
+  };
+
+  /** Runs a batch; the next one is dispatched after it settles. */
+  run<T>(batch: () => Promise<T>): Promise<T> {
+    const running = batch();
+    this.previous = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    return running;
+  }
+}
 
 /**
  * Consumes the `analyze` queue: loads the article from storage, analyses it and saves the result
@@ -21,19 +46,26 @@ const STORAGE_BATCH = { maxItems: 32, delayMs: 5 } as const;
 @Injectable()
 export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(AnalyzeJobConsumer.name);
+  private readonly reading = new OneBatchInFlight(STORAGE_BATCH.delayMs);
+  private readonly saving = new OneBatchInFlight(STORAGE_BATCH.delayMs);
   private readonly inputs = new DataLoader<string, storage.AnalysisInput | undefined>(
-    async (ids) => {
-      const { inputs } = await this.storage.getAnalysisInputs({ articleIds: [...ids] });
-      const byId = new Map(inputs.map((input) => [input.articleId, input]));
-      return ids.map((id) => byId.get(id.toLowerCase()));
-    },
-    batchOptions<string>(),
+    (ids) =>
+      this.reading.run(async () => {
+        const { inputs } = await this.storage.getAnalysisInputs({ articleIds: [...ids] });
+        const byId = new Map(inputs.map((input) => [input.articleId, input]));
+        return ids.map((id) => byId.get(id.toLowerCase()));
+      }),
+    batchOptions<string>(this.reading),
   );
-  private readonly saves = new DataLoader<storage.SaveAnalysisRequest, boolean>(async (analyses) => {
-    const { missingArticleIds } = await this.storage.saveAnalyses({ analyses: [...analyses] });
-    const missing = new Set(missingArticleIds);
-    return analyses.map((analysis) => !missing.has(analysis.articleId.toLowerCase()));
-  }, batchOptions<storage.SaveAnalysisRequest>());
+  private readonly saves = new DataLoader<storage.SaveAnalysisRequest, boolean>(
+    (analyses) =>
+      this.saving.run(async () => {
+        const { missingArticleIds } = await this.storage.saveAnalyses({ analyses: [...analyses] });
+        const missing = new Set(missingArticleIds);
+        return analyses.map((analysis) => !missing.has(analysis.articleId.toLowerCase()));
+      }),
+    batchOptions<storage.SaveAnalysisRequest>(this.saving),
+  );
 
   constructor(
     private readonly analysis: AnalysisService,
@@ -98,7 +130,7 @@ export class AnalyzeJobConsumer implements OnApplicationBootstrap, OnModuleDestr
   }
 }
 
-/** No caching (every job reads fresh and writes once); a batch waits a few ms for the jobs finishing with it. */
-function batchOptions<K>(): DataLoader.Options<K, never, K> {
-  return { cache: false, maxBatchSize: STORAGE_BATCH.maxItems, batchScheduleFn: (run) => setTimeout(run, STORAGE_BATCH.delayMs) };
+/** No caching (every job reads fresh and writes once); a batch waits a few ms for the jobs finishing with it, and for the previous batch. */
+function batchOptions<K>(inFlight: OneBatchInFlight): DataLoader.Options<K, never, K> {
+  return { cache: false, maxBatchSize: STORAGE_BATCH.maxItems, batchScheduleFn: inFlight.schedule };
 }

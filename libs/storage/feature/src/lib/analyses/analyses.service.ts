@@ -151,16 +151,17 @@ export class AnalysesService {
         ],
       );
       await this.writeEmbeddings(manager, saved);
-      for (const row of saved) {
-        await this.stories.assign(manager, {
+      await this.stories.assignAll(
+        manager,
+        saved.map((row) => ({
           articleId: row.articleId,
           simhash: row.simhash,
           embedding: row.embedding,
           modelVersion: row.modelVersion,
           keywords: row.keywords,
           now,
-        });
-      }
+        })),
+      );
       return existing;
     }).finally(done);
     // The first embedding of a new dimension gets its HNSW index (no-op without pgvector).

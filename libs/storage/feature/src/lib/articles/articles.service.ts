@@ -124,6 +124,65 @@ export class ArticlesService {
       let updated = 0;
       let skipped = 0;
       const insertedIds: string[] = [];
+      /** Indexes of items waiting for the next multi-row INSERT, and their keys (distinct). */
+      let pending: number[] = [];
+      const pendingKeys = new Set<string>();
+      const flush = async () => {
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        pendingKeys.clear();
+        const rows = (await manager.query(
+          `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
+                                     content_html, text, content_hash, search_vector)
+           SELECT $1::uuid, r.item_key, r.guid, r.url, r.title, r.author, r.published_at, $2::timestamptz, $2::timestamptz, r.content_html, r.text, r.content_hash,
+                  ${SEARCH_VECTOR_SQL('r.title_doc', 'r.text_doc')}
+             FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
+                         $11::text[], $12::text[], $13::text[]) WITH ORDINALITY
+                  AS r(item_key, guid, url, title, author, published_at, content_html, text, content_hash, title_doc, text_doc, n)
+            ORDER BY r.n
+           ON CONFLICT (source_id, item_key) DO UPDATE
+              SET guid = EXCLUDED.guid, url = EXCLUDED.url, title = EXCLUDED.title, author = EXCLUDED.author,
+                  published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
+                  content_html = EXCLUDED.content_html, text = EXCLUDED.text, content_hash = EXCLUDED.content_hash,
+                  search_vector = EXCLUDED.search_vector
+            WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+           RETURNING t.id, t.item_key, (t.xmax = 0) AS inserted`,
+          [
+            sourceId,
+            now,
+            ...ARTICLE_VALUE_FIELDS.map((field) => batch.map((i) => valid[i][field])),
+            batch.map((i) => documents[i][0]),
+            batch.map((i) => documents[i][1]),
+          ],
+        )) as Array<{ id: string; item_key: string; inserted: boolean }>;
+        const returned = new Map(rows.map((row) => [row.item_key, row]));
+        // An item whose content a concurrent batch stored first is not returned: its article is looked up.
+        const missed = batch.filter((i) => !returned.has(valid[i].itemKey));
+        const existing = new Map(
+          missed.length === 0
+            ? []
+            : (
+                (await manager.query(`SELECT id, item_key FROM articles WHERE source_id = $1 AND item_key = ANY($2::text[])`, [
+                  sourceId,
+                  missed.map((i) => valid[i].itemKey),
+                ])) as Array<{ id: string; item_key: string }>
+              ).map((row) => [row.item_key, row.id]),
+        );
+        for (const i of batch) {
+          const row = returned.get(valid[i].itemKey);
+          if (!row) {
+            ids[i] = existing.get(valid[i].itemKey) ?? '';
+            continue;
+          }
+          if (row.inserted) {
+            inserted++;
+            insertedIds.push(row.id);
+          } else updated++;
+          ids[i] = row.id;
+          written.set(row.id, valid[i].contentHash);
+        }
+      };
       for (const index of order) {
         const item = valid[index];
         if (tombstoned.has(item.itemKey) || byUrl.tombstoned.has(item.itemKey)) {
@@ -137,6 +196,7 @@ export class ArticlesService {
         }
         const republished = byUrl.articles.get(item.itemKey);
         if (republished) {
+          await flush();
           const changed = republished.content_hash !== item.contentHash;
           // Guarded by the old key: a concurrent batch that re-keyed it first wins, and this item then
           // meets the article under its new key below (ON CONFLICT).
@@ -160,35 +220,13 @@ export class ArticlesService {
             continue;
           }
         }
-        const rows = (await manager.query(
-          `INSERT INTO articles AS t (source_id, item_key, guid, url, title, author, published_at, fetched_at, updated_at,
-                                     content_html, text, content_hash, search_vector)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, ${SEARCH_VECTOR_SQL('$12::text', '$13::text')})
-           ON CONFLICT (source_id, item_key) DO UPDATE
-              SET guid = EXCLUDED.guid, url = EXCLUDED.url, title = EXCLUDED.title, author = EXCLUDED.author,
-                  published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
-                  content_html = EXCLUDED.content_html, text = EXCLUDED.text, content_hash = EXCLUDED.content_hash,
-                  search_vector = EXCLUDED.search_vector
-            WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-           RETURNING t.id, (t.xmax = 0) AS inserted`,
-          [sourceId, ...articleValues(item, now), ...documents[index]],
-        )) as Array<{ id: string; inserted: boolean }>;
-        const row = rows[0];
-        if (row) {
-          if (row.inserted) {
-            inserted++;
-            insertedIds.push(row.id);
-          } else updated++;
-          ids[index] = row.id;
-          written.set(row.id, item.contentHash);
-        } else {
-          const existing = (await manager.query(`SELECT id FROM articles WHERE source_id = $1 AND item_key = $2`, [
-            sourceId,
-            item.itemKey,
-          ])) as Array<{ id: string }>;
-          ids[index] = existing[0].id;
-        }
+        // New keys go in one multi-row INSERT per run of distinct keys (flushed before a re-keying UPDATE and at
+        // a repeated key), which writes what one INSERT per item in the same order would.
+        if (pendingKeys.has(item.itemKey)) await flush();
+        pending.push(index);
+        pendingKeys.add(item.itemKey);
       }
+      await flush();
       if (written.size > 0) {
         await manager.query(
           `INSERT INTO outbox (topic, article_id, created_at) SELECT $1, unnest($2::uuid[]), $3`,
@@ -362,6 +400,9 @@ export class ArticlesService {
 export function articleNotFound(id: string): DomainError {
   return DomainError.notFound(`article ${id} not found`);
 }
+
+/** The item fields an INSERT of new articles takes, as parallel arrays, in its column order. */
+const ARTICLE_VALUE_FIELDS = ['itemKey', 'guid', 'url', 'title', 'author', 'publishedAt', 'contentHtml', 'text', 'contentHash'] as const;
 
 function articleValues(item: ValidFeedItem, now: Date): unknown[] {
   return [

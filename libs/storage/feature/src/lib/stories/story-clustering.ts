@@ -41,27 +41,57 @@ export class StoryClustering {
     @Optional() @Inject(STORY_LINKAGE) private readonly linkage: StoryLinkage = 'linked',
   ) {}
 
-  /** Runs inside the caller's transaction (the analysis write); returns the story id. */
-  async assign(manager: EntityManager, input: StoryAssignmentInput): Promise<string> {
-    const { articleId } = input;
-    await manager.query(`DELETE FROM article_simhash_bands WHERE article_id = $1`, [articleId]);
-    const bands = input.simhash === undefined ? [] : simhashBands(input.simhash);
-    if (bands.length > 0) {
-      await manager.query(
-        `INSERT INTO article_simhash_bands (article_id, band, value) SELECT $1, b - 1, ($2::int[])[b] FROM generate_subscripts($2::int[], 1) b`,
-        [articleId, bands],
-      );
+  /**
+   * Assigns a batch of analysed articles in order (a later one may join the story an earlier one started),
+   * inside the caller's transaction; returns their story ids. What does not depend on the order is done
+   * for the whole batch at once: the SimHash bands are replaced, and the current stories, titles and feed
+   * times are read, in one statement each. (An article's own bands never match itself, and a candidate
+   * must already be in a story, so writing every band first finds what writing them one by one did.)
+   */
+  async assignAll(manager: EntityManager, inputs: readonly StoryAssignmentInput[]): Promise<string[]> {
+    if (inputs.length === 0) return [];
+    const ids = [...new Set(inputs.map((input) => input.articleId))];
+    // The last input of an article sets its bands, as one-by-one writes would leave them.
+    const bandsOf = new Map(inputs.map((input) => [input.articleId, input.simhash === undefined ? [] : simhashBands(input.simhash)]));
+    await manager.query(`DELETE FROM article_simhash_bands WHERE article_id = ANY($1::uuid[])`, [ids]);
+    const banded = [...bandsOf].flatMap(([articleId, bands]) => bands.map((value, band) => ({ articleId, band, value })));
+    if (banded.length > 0) {
+      await manager.query(`INSERT INTO article_simhash_bands (article_id, band, value) SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])`, [
+        banded.map((row) => row.articleId),
+        banded.map((row) => row.band),
+        banded.map((row) => row.value),
+      ]);
     }
+    const stories = new Map(
+      (
+        (await manager.query(`SELECT article_id::text AS "articleId", cluster_id AS "clusterId" FROM story_memberships WHERE article_id = ANY($1::uuid[])`, [
+          ids,
+        ])) as Array<{ articleId: string; clusterId: string }>
+      ).map((row) => [row.articleId, row.clusterId]),
+    );
+    const articles = new Map(
+      (
+        (await manager.query(`SELECT a.id::text AS id, a.title, ${FEED_TIME} AS at FROM articles a WHERE a.id = ANY($1::uuid[])`, [ids])) as Array<{
+          id: string;
+          title: string;
+          at: Date;
+        }>
+      ).map((row) => [row.id, row]),
+    );
+    const assigned: string[] = [];
+    for (const input of inputs) {
+      const article = articles.get(input.articleId);
+      if (!article) throw new Error(`article ${input.articleId} is not in the database`);
+      const clusterId = stories.get(input.articleId) ?? (await this.assignNew(manager, input, bandsOf.get(input.articleId) ?? [], article));
+      stories.set(input.articleId, clusterId);
+      assigned.push(clusterId);
+    }
+    return assigned;
+  }
 
-    const current = (await manager.query(`SELECT cluster_id FROM story_memberships WHERE article_id = $1`, [articleId])) as Array<{
-      cluster_id: string;
-    }>;
-    if (current[0]) return current[0].cluster_id;
-
-    const [article] = (await manager.query(`SELECT a.title, ${FEED_TIME} AS at FROM articles a WHERE a.id = $1`, [articleId])) as Array<{
-      title: string;
-      at: Date;
-    }>;
+  /** Puts an article that is in no story yet into one (see the class); returns the story id. */
+  private async assignNew(manager: EntityManager, input: StoryAssignmentInput, bands: number[], article: { title: string; at: Date }): Promise<string> {
+    const { articleId } = input;
     const window = [new Date(article.at.getTime() - STORY_WINDOW_HOURS * 3600_000), new Date(article.at.getTime() + STORY_WINDOW_HOURS * 3600_000)];
     const simhash = input.simhash === undefined ? [] : await this.simhashMatches(manager, articleId, input.simhash, bands, window);
     const stories = input.embedding ? await this.storyScores(manager, articleId, input.embedding, input.modelVersion, input.keywords, window) : [];
@@ -69,26 +99,25 @@ export class StoryClustering {
 
     if (best) {
       const duplicate = best.nearDuplicate;
-      const joined = (await manager.query(
-        `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id`,
+      // Joining counts the article into the story's size, in the same statement (nothing when a replay finds it joined).
+      await manager.query(
+        `WITH joined AS (
+           INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id)
+         UPDATE story_clusters SET size = size + 1, updated_at = $3 WHERE id IN (SELECT cluster_id FROM joined)`,
         [best.clusterId, articleId, input.now, best.similarity, duplicate?.articleId ?? null, duplicate?.distance ?? null, duplicate?.cosine ?? null],
-      )) as unknown[];
-      if (joined.length > 0) {
-        await manager.query(`UPDATE story_clusters SET size = size + 1, updated_at = $2 WHERE id = $1`, [best.clusterId, input.now]);
-      }
+      );
       return best.clusterId;
     }
 
     const [{ id }] = (await manager.query(
-      `INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id`,
-      [article.title, input.now],
+      `WITH story AS (INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id)
+       INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity)
+       SELECT story.id, $3::uuid, $2::timestamptz, 1 FROM story
+       RETURNING cluster_id AS id`,
+      [article.title, input.now, articleId],
     )) as Array<{ id: string }>;
-    await manager.query(
-      `INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity) VALUES ($1, $2, $3, 1)`,
-      [id, articleId, input.now],
-    );
     return id;
   }
 
