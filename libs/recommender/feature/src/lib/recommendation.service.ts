@@ -4,6 +4,7 @@ import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { CLOCK, type Clock } from './clock';
 import { FOLLOWED_CANDIDATE_RULES, preferencesOf, type FeedPreferences } from './feed-preferences';
+import type { StoryFacts } from './novelty';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
 import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type ProfileFeedback, type UserProfile } from './user-profile';
 
@@ -70,9 +71,20 @@ export class RecommendationService {
     candidates.push(...(await this.lexicalCandidates(profile.liked, size)));
     const [fresh, followed] = await Promise.all([this.freshArticles({ limit: Math.min(100, size * 2) }), this.followedCandidates(preferences, size)]);
     for (const article of [...fresh, ...followed]) candidates.push({ article, vector: [] });
-    const candidateEmbeddings = await this.embeddings([...new Set(candidates.map((c) => c.article.id))]);
+    const candidateIds = [...new Set(candidates.map((c) => c.article.id))];
+    const [candidateEmbeddings, stories] = await Promise.all([
+      this.embeddings(candidateIds),
+      this.storyFacts([...new Set([...candidateIds, ...profile.liked.map((l) => l.articleId)])]),
+    ]);
     for (const c of candidates) c.vector = candidateEmbeddings.get(c.article.id)?.vector ?? [];
-    return { items: rankCandidates(candidates, profile, now, size, {}, preferences), profileEvents: profile.eventCount };
+    return { items: rankCandidates(candidates, profile, now, size, {}, preferences, stories), profileEvents: profile.eventCount };
+  }
+
+  /** Each article's story and near-duplicate link (for novelty: what retells an article the user read). */
+  async storyFacts(ids: string[]): Promise<Map<string, StoryFacts>> {
+    if (ids.length === 0) return new Map();
+    const { stories } = await this.storage.getArticleStories({ articleIds: ids });
+    return new Map(stories.map((s) => [s.articleId, { storyId: s.storyId, nearDuplicateOf: s.nearDuplicateOf }]));
   }
 
   /** The newest articles, optionally of one topic or source. */
