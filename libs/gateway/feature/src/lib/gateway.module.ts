@@ -35,6 +35,8 @@ import { SearchResolver } from './search/search.resolver';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
+import { StoryBriefController } from './stories/story-brief.controller';
+import { StoryBriefResolver } from './stories/story-brief.resolver';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -79,6 +81,7 @@ export class GatewayModule {
         RecommendationsController,
         SearchController,
         StoriesController,
+        StoryBriefController,
         SystemController,
         ModelAdminController,
         HealthController,
@@ -130,6 +133,7 @@ export class GatewayModule {
         SearchResolver,
         MeResolver,
         FeedControlsResolver,
+        StoryBriefResolver,
         FeedReaderAuth,
         ReaderLibrary,
         { provide: FEED_READER_CLOCK, useValue: systemFeedReaderClock },
