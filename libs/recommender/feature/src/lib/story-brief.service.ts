@@ -38,7 +38,7 @@ export class StoryBriefService {
 
   async brief(userId: string, storyId: string, limit: number): Promise<StoryBrief> {
     validateUserId(userId);
-    const size = limit || DEFAULT_BRIEF_SENTENCES;
+    const size = limit === 0 ? DEFAULT_BRIEF_SENTENCES : limit;
     if (!Number.isInteger(size) || size < 1 || size > MAX_BRIEF_SENTENCES) {
       throw DomainError.invalidArgument(`limit must be between 1 and ${MAX_BRIEF_SENTENCES}`);
     }
