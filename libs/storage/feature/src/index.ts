@@ -3,3 +3,4 @@ export { StorageModule, type StorageModuleOptions } from './lib/storage.module';
 export type { Clock } from './lib/shared/clock';
 export { migrateStorageDatabase } from './lib/database/migrate-storage';
 export { startEmbeddedPostgres, EmbeddedPostgresExit, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './lib/database/embedded-postgres';
+export { buildNearestQuery, hnswEfSearch, hnswIndexSql } from './lib/similarity/nearest-query';

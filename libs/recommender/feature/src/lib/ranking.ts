@@ -184,12 +184,18 @@ function explain(c: Candidate, closest: EmbeddedArticle | undefined, preferences
 function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: number, options: RankingOptions): Scored[] {
   const pool = [...scored];
   const picked: Scored[] = [];
+  // Each pool item's highest similarity to a picked item, brought up to date with each new pick only.
+  const redundancyOf = new Map<Scored, number>();
+  let newest: Scored | undefined;
   while (picked.length < limit && pool.length > 0) {
+    if (newest && options.mmr) for (const s of pool) redundancyOf.set(s, Math.max(redundancyOf.get(s) ?? 0, similarity(newest.candidate, s.candidate)));
+    newest = undefined;
     if (options.exploration && (picked.length + 1) % EXPLORATION_EVERY === 0) {
       const explore = explorationPick(pool, profile, now);
       if (explore) {
         pool.splice(pool.indexOf(explore), 1);
         picked.push({ ...explore, reason: `exploring ${explore.article.topic}` });
+        newest = explore;
         continue;
       }
     }
@@ -200,7 +206,7 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
     let best = 0;
     let bestValue = -Infinity;
     for (let i = 0; i < pool.length; i++) {
-      const redundancy = Math.max(0, ...picked.map((p) => similarity(p.candidate, pool[i].candidate)));
+      const redundancy = redundancyOf.get(pool[i] as Scored) ?? 0;
       const duplicate = redundancy >= NEAR_DUPLICATE_SIMILARITY ? 1 : 0;
       const value = options.mmrLambda * pool[i].score - (1 - options.mmrLambda) * redundancy - duplicate;
       if (value > bestValue) {
@@ -208,7 +214,8 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
         best = i;
       }
     }
-    picked.push(pool.splice(best, 1)[0]);
+    newest = pool.splice(best, 1)[0] as Scored;
+    picked.push(newest);
   }
   return picked;
 }
