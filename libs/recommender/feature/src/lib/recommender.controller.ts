@@ -75,11 +75,7 @@ export class RecommenderController implements recommender.RecommenderServiceCont
       title: brief.title,
       since: brief.since ? toTimestamp(brief.since) : undefined,
       newArticles: brief.newArticles,
-      sentences: brief.sentences.map((s) => ({
-        text: s.text,
-        score: s.score,
-        article: { articleId: s.article.id, title: s.article.title, url: s.article.url, publishedAt: s.article.publishedAt ? toTimestamp(s.article.publishedAt) : undefined },
-      })),
+      sentences: brief.sentences,
     };
   }
 }

@@ -58,8 +58,8 @@ describe(StoryBriefService.name, () => {
     ]);
     expect(brief).toMatchObject({ storyId: 'story-1', title: 'The story', since: READ_AT, newArticles: 2 });
     expect(brief.sentences).toEqual([
-      { text: 'Text of zh-new.', score: 1, article: { id: 'zh-new', title: 'Title zh-new', url: 'https://example.org/zh-new', publishedAt: new Date(READ_AT.getTime() + 2 * 3_600_000) } },
-      { text: 'Text of new-1.', score: 0.9, article: { id: 'new-1', title: 'Title new-1', url: 'https://example.org/new-1', publishedAt: new Date(READ_AT.getTime() + 3_600_000) } },
+      { text: 'Text of zh-new.', score: 1, article: entry('zh-new', 2, false).article },
+      { text: 'Text of new-1.', score: 0.9, article: entry('new-1', 1, false).article },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { storage as contracts } from '@autoglm/contracts';
+import type { ArticleRef, storage as contracts } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { ANALYSIS_CLIENT, fromTimestamp, STORAGE_CLIENT, type AnalysisClient, type StorageClient } from '@autoglm/shared-grpc';
 import { validateUserId } from './recommendation.service';
@@ -11,7 +11,8 @@ export const BRIEF_ARTICLES = 50;
 
 export interface StoryBriefSentence {
   text: string;
-  article: { id: string; title: string; url: string; publishedAt: Date | undefined };
+  /** The article the sentence comes from. */
+  article: ArticleRef;
   score: number;
 }
 
@@ -58,7 +59,7 @@ export class StoryBriefService {
     result.sentences = sentences.flatMap((s) => {
       const article = byId.get(s.documentId);
       if (!article) return [];
-      return [{ text: s.text, score: s.score, article: { id: article.id, title: article.title, url: article.url, publishedAt: fromTimestamp(article.publishedAt) } }];
+      return [{ text: s.text, score: s.score, article }];
     });
     return result;
   }

@@ -2,6 +2,7 @@ import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArticleSummaryDto } from '../articles/article.dto';
 
 /** Sentences a brief may have (the recommender's limit). */
 export const MAX_BRIEF_SENTENCES = 20;
@@ -27,34 +28,15 @@ export class StoryBriefArgs extends StoryBriefQueryDto {
   declare limit?: number;
 }
 
-@ObjectType('BriefCitation')
-export class BriefCitationDto {
-  @ApiProperty()
-  @Field(() => ID)
-  id!: string;
-
-  @ApiProperty()
-  @Field()
-  title!: string;
-
-  @ApiProperty()
-  @Field()
-  url!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  @Field(() => String, { nullable: true })
-  publishedAt!: string | null;
-}
-
 @ObjectType('StoryBriefSentence')
 export class StoryBriefSentenceDto {
   @ApiProperty({ description: 'A sentence of the article, as written.' })
   @Field()
   text!: string;
 
-  @ApiProperty({ type: BriefCitationDto, description: 'The article the sentence comes from.' })
-  @Field(() => BriefCitationDto)
-  article!: BriefCitationDto;
+  @ApiProperty({ type: ArticleSummaryDto, description: 'The article the sentence comes from (its citation).' })
+  @Field(() => ArticleSummaryDto)
+  article!: ArticleSummaryDto;
 
   @ApiProperty({ description: 'How central and new the sentence is (higher first).' })
   @Field(() => Float)

@@ -1,4 +1,5 @@
 import type { recommender } from '@autoglm/contracts';
+import { mapArticleSummary } from '../articles/articles.mapper';
 import { isoOrNull } from '../common/values.mapper';
 import type { StoryBriefDto } from './story-brief.dto';
 
@@ -10,7 +11,7 @@ export function mapStoryBrief(brief: recommender.GetStoryBriefResponse): StoryBr
     newArticles: brief.newArticles,
     sentences: brief.sentences.flatMap((s) =>
       s.article
-        ? [{ text: s.text, score: s.score, article: { id: s.article.articleId, title: s.article.title, url: s.article.url, publishedAt: isoOrNull(s.article.publishedAt) } }]
+        ? [{ text: s.text, score: s.score, article: mapArticleSummary(s.article) }]
         : [],
     ),
   };

@@ -121,16 +121,10 @@ export interface GetStoryBriefRequest {
   limit: number;
 }
 
-export interface BriefCitation {
-  articleId: string;
-  title: string;
-  url: string;
-  publishedAt: Timestamp | undefined;
-}
-
 export interface StoryBriefSentence {
   text: string;
-  article: BriefCitation | undefined;
+  /** article is the article the sentence comes from (its citation). */
+  article: ArticleRef | undefined;
   score: number;
 }
 
