@@ -140,47 +140,49 @@ async function load(client: Client, sourceId: string): Promise<void> {
       FROM (VALUES (1, ${NOISE_POOLS[0]}), (2, ${NOISE_POOLS[1]})) pools(p, size), generate_series(0, size - 1) i, generate_series(1, ${DIMS}) d
      GROUP BY p, i`);
   await client.query(`CREATE INDEX ON noise (pool, i)`);
+  // Each batch's articles (id and number) in a small table, so the other inserts join only those.
+  await client.query(`CREATE TEMP TABLE batch_articles (id uuid PRIMARY KEY, n int NOT NULL)`);
   const batch = 5_000;
   for (let from = 0; from < ARTICLES; from += batch) {
     const to = Math.min(ARTICLES, from + batch) - 1;
     await client.query('BEGIN');
+    await client.query('TRUNCATE batch_articles');
     await client.query(
-      `INSERT INTO articles (source_id, item_key, url, title, text, published_at, fetched_at, updated_at, content_hash)
-       SELECT $1, 'bench-' || i, 'https://bench.example.org/' || i, 'Article ' || i || ' about topic ' || (i % ${CLUSTERS}),
-              'Synthetic article ' || i || '.', now() - (i % 43200) * interval '1 minute', now() - (i % 43200) * interval '1 minute', now(), 'h' || i
-         FROM generate_series($2::int, $3::int) i`,
+      `WITH a AS (
+         INSERT INTO articles (source_id, item_key, url, title, text, published_at, fetched_at, updated_at, content_hash)
+         SELECT $1, 'bench-' || i, 'https://bench.example.org/' || i, 'Article ' || i || ' about topic ' || (i % ${CLUSTERS}),
+                'Synthetic article ' || i || '.', now() - (i % 43200) * interval '1 minute', now() - (i % 43200) * interval '1 minute', now(), 'h' || i
+           FROM generate_series($2::int, $3::int) i
+         RETURNING id, substring(item_key from 7)::int AS n)
+       INSERT INTO batch_articles SELECT id, n FROM a`,
       [sourceId, from, to],
     );
     await client.query(
       `INSERT INTO article_analyses (article_id, model_version, language, keywords, topic, summary, simhash, created_at)
-       SELECT a.id, $1, 'en', ARRAY['topic' || (n % ${CLUSTERS})], 'topic' || (n % 12), 'A synthetic summary.', lpad(to_hex(n), 16, '0'), now()
-         FROM articles a, LATERAL (SELECT substring(a.item_key from 7)::int AS n) k
-        WHERE a.item_key LIKE 'bench-%' AND k.n BETWEEN $2 AND $3`,
-      [MODEL, from, to],
+       SELECT b.id, $1, 'en', ARRAY['topic' || (b.n % ${CLUSTERS})], 'topic' || (b.n % 12), 'A synthetic summary.', lpad(to_hex(b.n), 16, '0'), now()
+         FROM batch_articles b`,
+      [MODEL],
     );
     // Each embedding: its topic's centroid plus two noise vectors from coprime pools (~10^6 distinct sums;
     // cosine to the centroid ~0.8), normalised — vector arithmetic in pgvector, no per-element work in SQL.
     await client.query(
       `INSERT INTO article_embeddings (article_id, model_version, dims, values, vec)
        SELECT x.id, $1, ${DIMS}, x.v::real[], x.v
-         FROM (SELECT a.id, l2_normalize(c.v + n1.v + n2.v) AS v
-                 FROM articles a, LATERAL (SELECT substring(a.item_key from 7)::int AS n) k
-                 JOIN centroids c ON c.cluster = k.n % ${CLUSTERS}
-                 JOIN noise n1 ON n1.pool = 1 AND n1.i = k.n % ${NOISE_POOLS[0]}
-                 JOIN noise n2 ON n2.pool = 2 AND n2.i = (k.n / ${CLUSTERS}) % ${NOISE_POOLS[1]}
-                WHERE a.item_key LIKE 'bench-%' AND k.n BETWEEN $2 AND $3) x`,
-      [MODEL, from, to],
+         FROM (SELECT b.id, l2_normalize(c.v + n1.v + n2.v) AS v
+                 FROM batch_articles b
+                 JOIN centroids c ON c.cluster = b.n % ${CLUSTERS}
+                 JOIN noise n1 ON n1.pool = 1 AND n1.i = b.n % ${NOISE_POOLS[0]}
+                 JOIN noise n2 ON n2.pool = 2 AND n2.i = (b.n / ${CLUSTERS}) % ${NOISE_POOLS[1]}) x`,
+      [MODEL],
     );
-    // Stories of up to 4 articles of one topic.
+    // Stories of up to 4 consecutive articles.
     await client.query(
       `WITH s AS (
          INSERT INTO story_clusters (title, created_at, updated_at, size)
          SELECT 'Story ' || g, now(), now(), 4 FROM generate_series($1::int / 4, $2::int / 4) g
          RETURNING id, substring(title from 7)::int AS g)
        INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity)
-       SELECT s.id, a.id, now(), 1
-         FROM articles a JOIN s ON s.g = substring(a.item_key from 7)::int / 4
-        WHERE a.item_key LIKE 'bench-%' AND substring(a.item_key from 7)::int BETWEEN $1 AND $2`,
+       SELECT s.id, b.id, now(), 1 FROM batch_articles b JOIN s ON s.g = b.n / 4`,
       [from, to],
     );
     await client.query('COMMIT');

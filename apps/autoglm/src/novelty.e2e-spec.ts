@@ -31,8 +31,9 @@ const FLOOD =
   'Heavy rain flooded the harbour town of Portbury on Monday night. The river Avel rose two metres above its banks within four hours. ' +
   'Firefighters evacuated three hundred residents from the old quarter by boat. The mayor of Portbury opened the sports hall as a shelter for the night. ' +
   'Trains between Portbury and the coast were stopped because water covered the tracks. Forecasters expect more rain over the harbour on Tuesday.';
-/** A wire copy: the same report under another title, one word changed. */
-const FLOOD_COPY = FLOOD.replace('evacuated', 'rescued');
+/** A wire copy: the same report, its title marked as the agency's. */
+const FLOOD_COPY = FLOOD;
+const COPY_TITLE = 'Floods hit Portbury harbour | Wire';
 const FOLLOW_UP =
   'Heavy rain flooded the harbour town of Portbury on Monday night. ' +
   'On Wednesday the water of the river Avel fell back and residents of Portbury returned to the old quarter. ' +
@@ -80,7 +81,7 @@ describe('Novelty: For You folds what you read, the story brief tells what is ne
   const started = Date.now();
   let items: FeedItem[] = [
     { title: 'Floods hit Portbury harbour', text: FLOOD, publishedAt: new Date(started - 3 * HOUR) },
-    { title: 'Portbury under water after storm', text: FLOOD_COPY, publishedAt: new Date(started - 2 * HOUR) },
+    { title: COPY_TITLE, text: FLOOD_COPY, publishedAt: new Date(started - 2 * HOUR) },
     ...UNRELATED.map((item, i) => ({ ...item, publishedAt: new Date(started - (4 + i) * HOUR) })),
   ];
 
@@ -122,11 +123,11 @@ describe('Novelty: For You folds what you read, the story brief tells what is ne
   });
 
   it('folds a copy of a read article, and briefs what is new in its story since the read', async () => {
-    await analysed('Portbury under water after storm');
+    await analysed(COPY_TITLE);
     for (const item of UNRELATED) await analysed(item.title);
     // Both analysed, so a near-duplicate link either way is in place now.
     const original = await analysed('Floods hit Portbury harbour');
-    const copy = await analysed('Portbury under water after storm');
+    const copy = await analysed(COPY_TITLE);
     // Storage put the copy in the original's story (whether it also links them as near-duplicates or not, their
     // embeddings in one story are within the retelling bar).
     expect(copy.storyId).toBe(original.storyId);
@@ -142,9 +143,9 @@ describe('Novelty: For You folds what you read, the story brief tells what is ne
       expect([original.id, copy.id]).toContain(s.article.id);
       expect(s.article.url).toMatch(new RegExp(`^${feedBase}/posts/`));
       expect(s.article.publishedAt).toEqual(expect.any(String));
-      expect(`${FLOOD} ${FLOOD_COPY}`).toContain(s.text);
+      expect(FLOOD).toContain(s.text);
     }
-    expect(new Set(whole.sentences.map((s) => s.text.replace('rescued', 'evacuated'))).size).toBe(whole.sentences.length);
+    expect(new Set(whole.sentences.map((s) => s.text)).size).toBe(whole.sentences.length);
 
     // Before any read the copy ranks by its merits; after reading the original it is last and says why.
     expect((await api('/api/v1/me/events', { method: 'POST', body: { articleId: original.id, type: 'dwell', dwellSeconds: 120 } })).status).toBe(201);
