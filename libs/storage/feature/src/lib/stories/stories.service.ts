@@ -67,20 +67,22 @@ export class StoriesService {
     const accountId = isUuid(userId) ? userId.toLowerCase() : null;
     const articles = (await this.db.dataSource.query(
       `SELECT * FROM (
-         SELECT ${ARTICLE_REF_COLUMNS}, a.text,
-                greatest(
-                  (SELECT max(e.occurred_at) FROM reading_events e
-                    WHERE e.user_id = $2 AND e.article_id = a.id AND e.type = ANY($4::smallint[])),
-                  (SELECT s.read_at FROM article_states s WHERE s.user_id = $3::uuid AND s.article_id = a.id)) AS "readAt"
-           FROM story_memberships m JOIN articles a ON a.id = m.article_id ${NEWEST_ANALYSIS_JOIN}
-          WHERE m.cluster_id = $1
-          ORDER BY ${FEED_TIME} DESC, a.id DESC
+         -- The last read is over the whole story (the window is computed before the LIMIT).
+         SELECT *, max("readAt") OVER () AS "storyReadAt" FROM (
+           SELECT ${ARTICLE_REF_COLUMNS}, a.text,
+                  greatest(
+                    (SELECT max(e.occurred_at) FROM reading_events e
+                      WHERE e.user_id = $2 AND e.article_id = a.id AND e.type = ANY($4::smallint[])),
+                    (SELECT s.read_at FROM article_states s WHERE s.user_id = $3::uuid AND s.article_id = a.id)) AS "readAt"
+             FROM story_memberships m JOIN articles a ON a.id = m.article_id ${NEWEST_ANALYSIS_JOIN}
+            WHERE m.cluster_id = $1) reads
+          ORDER BY "publishedAt" DESC, id DESC
           LIMIT $5) newest
         ORDER BY "publishedAt", id`,
       [story.id, userId, accountId, READ_EVENT_TYPES, size],
     )) as StoryReadingRow['articles'];
-    const reads = articles.flatMap((a) => (a.readAt ? [new Date(a.readAt).getTime()] : []));
-    return { story, articles, lastReadAt: reads.length ? new Date(Math.max(...reads)) : null };
+    const storyReadAt = articles[0]?.storyReadAt;
+    return { story, articles, lastReadAt: storyReadAt ? new Date(storyReadAt) : null };
   }
 
   private async headOf(id: string): Promise<{ story: StoryRow }> {

@@ -22,6 +22,6 @@ export interface ArticleStoryRow {
 export interface StoryReadingRow {
   story: StoryRow;
   /** Oldest first; readAt is when the actor last read the article (null: never). */
-  articles: Array<ArticleRefRow & { text: string; readAt: Date | null }>;
+  articles: Array<ArticleRefRow & { text: string; readAt: Date | null; storyReadAt: Date | null }>;
   lastReadAt: Date | null;
 }
