@@ -146,7 +146,8 @@ async function load(client: Client, sourceId: string): Promise<void> {
   for (let from = 0; from < ARTICLES; from += batch) {
     const to = Math.min(ARTICLES, from + batch) - 1;
     await client.query('BEGIN');
-    await client.query('TRUNCATE batch_articles');
+    // DELETE, not TRUNCATE: a truncated temporary table left PGlite's catalog files broken on the next open.
+    await client.query('DELETE FROM batch_articles');
     await client.query(
       `WITH a AS (
          INSERT INTO articles (source_id, item_key, url, title, text, published_at, fetched_at, updated_at, content_hash)
@@ -204,7 +205,9 @@ async function load(client: Client, sourceId: string): Promise<void> {
   // The index is built once over all rows (much faster than growing it row by row), in memory.
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(hnswIndexSql(DIMS));
-  await client.query('VACUUM ANALYZE');
+  // Planner statistics only: a VACUUM here (after the temporary tables' catalog churn) left PGlite's catalog
+  // files truncated on the next open ("could not read blocks … base/5/2688").
+  await client.query('ANALYZE');
   console.log(`  indexed and analysed (${seconds(started)} s)`);
 }
 
