@@ -202,8 +202,7 @@ async function load(client: Client, sourceId: string): Promise<void> {
     );
   }
   console.log(`  events loaded (${seconds(started)} s); building the HNSW index…`);
-  // The index is built once over all rows (much faster than growing it row by row), in memory.
-  await client.query(`SET maintenance_work_mem = '512MB'`);
+  // The index is built once over all rows (much faster than growing it row by row).
   await client.query(hnswIndexSql(DIMS));
   // Planner statistics only: a VACUUM here (after the temporary tables' catalog churn) left PGlite's catalog
   // files truncated on the next open ("could not read blocks … base/5/2688").
