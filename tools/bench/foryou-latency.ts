@@ -10,6 +10,10 @@
 // PostgreSQL at --postgres (default postgres://postgres@127.0.0.1:5432/postgres, a scratch database is created)
 // when it has pgvector, else PGlite (which ships it); the output says which ran.
 //
+// Known issue (open): on PGlite, runs since the bulk loader's last changes fail when storage reopens the loaded
+// database ("could not read blocks … base/5/2688", then "prepared statement … already exists"); a run of the
+// first loader (10,000 × 512-d, one round) completed. Not yet found which step of the load leaves it so.
+//
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/foryou-latency.js \
 //     [--articles 100000] [--events 1000] [--users 4] [--dims 128] [--rounds 3] [--calls 40] [--postgres <url>]
 import { mkdtempSync, rmSync } from 'node:fs';
