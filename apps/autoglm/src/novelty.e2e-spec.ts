@@ -166,7 +166,9 @@ describe('Novelty: For You folds what you read, the story brief tells what is ne
     expect(caughtUp).toMatchObject({ newArticles: 0, sentences: [] });
 
     // A follow-up arrives: it joins the story, is news (not folded), and the brief tells only what it adds.
-    items = [{ title: 'Portbury counts the cost of the flood', text: FOLLOW_UP, publishedAt: new Date() }, ...items];
+    // RSS dates have whole seconds: the follow-up is dated two seconds past the read's second, so it is after it.
+    const followUpAt = new Date(Math.floor(Date.parse(caughtUp.since as string) / 1000) * 1000 + 2000);
+    items = [{ title: 'Portbury counts the cost of the flood', text: FOLLOW_UP, publishedAt: followUpAt }, ...items];
     expect((await api(`/api/v1/sources/${sourceId}/refresh`, { method: 'POST' })).status).toBeLessThan(300);
     const followUp = await analysed('Portbury counts the cost of the flood');
     expect(followUp.storyId).toBe(original.storyId);
