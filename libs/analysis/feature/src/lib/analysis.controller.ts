@@ -16,6 +16,7 @@ import { ReembedWorker, type ReembedProgress } from './reembed/reembed-worker';
 import { boundedStream, type StreamFlow } from './streaming/bounded-stream';
 import { LlmArticleSummaries } from './llm/llm-article-summaries';
 import { SummaryService, type SummaryMode } from './summary/summary.service';
+import { isChinese } from './language/language-detector';
 import type { ProviderStatus } from './providers/execution-provider.registry';
 
 /** The part of a grpc-js server call the controller reads: its deadline and its cancellation. */
@@ -150,6 +151,12 @@ export class AnalysisController implements analysis.AnalysisServiceController {
       model: result.model,
       llmTokens: result.llmTokens,
     };
+  }
+
+  async briefSentences(request: analysis.BriefSentencesRequest, _metadata?: Metadata, call?: GrpcCallContext): Promise<analysis.BriefSentencesResponse> {
+    const documents = request.documents.map((d) => ({ id: d.id, title: d.title, text: d.text, chinese: isChinese(d.language), read: d.read }));
+    const sentences = await this.summaries.brief(documents, request.limit, mapCallOptions(call, 'interactive'));
+    return { sentences: sentences.map((s) => ({ documentId: s.documentId, text: s.text, score: s.score, novelty: s.novelty })) };
   }
 }
 

@@ -9,7 +9,7 @@ import { installedModels, type InstalledModelSummary } from './hub/installed-mod
 import { chineseKeywords, wordKeywords } from './keywords/keyword-extractor';
 import { isChinese, type LanguageDetector } from './language/language-detector';
 import { articleSimhash64 } from './simhash/simhash';
-import { embeddingEncoder, extractiveSummary, tfIdfEncoder } from './summary/extractive-summary';
+import { embeddingEncoder, extractiveSummary, tfIdfEncoder, type SentenceEncoder } from './summary/extractive-summary';
 import type { ProviderAttempt, ProviderStatus } from './providers/execution-provider.registry';
 import type { ChineseSegmenter } from './text/chinese-segmenter';
 import { GENERAL_TOPIC } from './topics/topic-taxonomy';
@@ -135,10 +135,15 @@ export class AnalysisService implements OnApplicationShutdown {
    * its title, if given), in their original order.
    */
   async summarize(text: string, chinese: boolean, title = '', options: InferenceOptions = {}): Promise<string> {
-    if (chinese) return extractiveSummary(text, chinese, title, tfIdfEncoder(this.chinese));
+    return extractiveSummary(text, chinese, title, await this.sentenceEncoder(chinese, options));
+  }
+
+  /** Sentence vectors as summaries take them: Chinese TF-IDF over words, else the configured sentence model. */
+  async sentenceEncoder(chinese: boolean, options: InferenceOptions = {}): Promise<SentenceEncoder> {
+    if (chinese) return tfIdfEncoder(this.chinese);
     // A summary embeds every sentence: with the default model that was ~75% of an article's analysis.
     const sentences = this.config.analysis.summarySentenceVectors === 'word' ? await this.catalog.wordModel() : this.embeddings;
-    return extractiveSummary(text, chinese, title, embeddingEncoder((pieces) => sentences.embed(pieces, options)));
+    return embeddingEncoder((pieces) => sentences.embed(pieces, options));
   }
 
   /** Describes the named model ('' = the default one), loading it if it is installed but not loaded yet. */

@@ -49,6 +49,7 @@ describe(configureGatewayApp.name, () => {
       '/api/v1/me/saved-searches/{id}',
       '/api/v1/me/saved-searches/{id}/results',
       '/api/v1/me/sessions',
+      '/api/v1/me/stories/{id}/brief',
       '/api/v1/me/stream',
       '/api/v1/me/subscriptions',
       '/api/v1/me/subscriptions/{sourceId}',

@@ -36,6 +36,8 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesResolver } from './sources/sources.resolver';
 import { StoriesController } from './stories/stories.controller';
 import { StoriesResolver } from './stories/stories.resolver';
+import { StoryBriefController } from './stories/story-brief.controller';
+import { StoryBriefResolver } from './stories/story-brief.resolver';
 import { SystemController } from './system/system.controller';
 import { ModelAdminController } from './admin/model-admin.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -81,6 +83,7 @@ export class GatewayModule {
         RecommendationsController,
         SearchController,
         StoriesController,
+        StoryBriefController,
         SystemController,
         ModelAdminController,
         HealthController,
@@ -134,6 +137,7 @@ export class GatewayModule {
         SearchResolver,
         MeResolver,
         FeedControlsResolver,
+        StoryBriefResolver,
         FeedReaderAuth,
         ReaderLibrary,
         { provide: FEED_READER_CLOCK, useValue: systemFeedReaderClock },

@@ -104,4 +104,26 @@ describe(rankCandidates.name, () => {
     expect(ids(rankCandidates(candidates, profile, NOW, 3, { mmrLambda: 1 }))).toEqual(['story', 'echo', 'aside']);
     expect(ids(rankCandidates(candidates, profile, NOW, 3, { mmrLambda: 0.3 }))).toEqual(['story', 'aside', 'echo']);
   });
+
+  it('novelty: a retelling of a read article goes after the news (MMR on or off), is never explored, and can be switched off', () => {
+    const profile = profileOf([{ id: 'read', vector: [1, 0, 0, 0], topic: 'world' }]);
+    const candidates = [
+      candidate('copy', [0.98, 0.2, 0, 0], 1, 'science'),
+      candidate('news', [0.6, 0.8, 0, 0], 30, 'world'),
+      ...Array.from({ length: EXPLORATION_EVERY }, (_, i) => candidate(`more-${i}`, [0.5, 0, 0.87 * Math.sin(i / 2), 0.87 * Math.cos(i / 2)], 40 + i, 'world')),
+    ];
+    const stories = new Map([
+      ['read', { storyId: 'quake', nearDuplicateOf: '' }],
+      ['copy', { storyId: 'quake', nearDuplicateOf: 'read' }],
+    ]);
+    const limit = candidates.length;
+    expect(ids(rankCandidates(candidates, profile, NOW, limit, {}, undefined, new Map()))[0]).toBe('copy');
+    for (const mmr of [true, false]) {
+      const sut = rankCandidates(candidates, profile, NOW, limit, { mmr }, undefined, stories);
+      // 'copy' is the only item of an unexplored topic, yet the exploration slot does not bring it forward.
+      expect(sut[sut.length - 1]).toMatchObject({ article: { id: 'copy' }, reason: 'retells "read", which you read', controls: ['novelty:read'] });
+    }
+    expect(ids(rankCandidates(candidates, profile, NOW, limit, { novelty: false }, undefined, stories))[0]).toBe('copy');
+  });
 });
+

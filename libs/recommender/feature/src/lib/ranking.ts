@@ -1,6 +1,7 @@
 import type { ArticleRef } from '@autoglm/contracts';
 import { fromTimestamp } from '@autoglm/shared-grpc';
 import { DEFAULT_BLEND, FOLLOW_BOOST, followedBy, followReason, mutedBy, NO_PREFERENCES, ruleName, type FeedPreferences } from './feed-preferences';
+import { judgeNovelty, RETOLD_PENALTY, RETOLD_SIMILARITY, type StoryFactsByArticle } from './novelty';
 import { cosine, type EmbeddedArticle, type UserProfile } from './user-profile';
 
 export interface Candidate {
@@ -32,7 +33,7 @@ const LESS_LIKE_NAMED = 0.5;
 /** Penalty weight of closeness to a "less like this" article: an explicit ask about similar content, twice a hide's. */
 const LESS_LIKE_PENALTY = 2 * WEIGHTS.hidden;
 /** Candidates this similar to an item already picked are the same story told again: they go last. */
-export const NEAR_DUPLICATE_SIMILARITY = 0.985;
+export const NEAR_DUPLICATE_SIMILARITY = RETOLD_SIMILARITY;
 /** Every this many positions, one slot goes to a fresh article from a topic the user has not read. */
 export const EXPLORATION_EVERY = 8;
 /** Topic affinity above which an item is explained by its topic. */
@@ -55,6 +56,8 @@ export interface RankingOptions {
   mmrLambda: number;
   /** The exploration slot every EXPLORATION_EVERY positions. */
   exploration: boolean;
+  /** Novelty: items that retell an article the user read (near-duplicates) go after every item with news. */
+  novelty: boolean;
 }
 
 export const DEFAULT_RANKING_OPTIONS: Readonly<RankingOptions> = {
@@ -64,6 +67,7 @@ export const DEFAULT_RANKING_OPTIONS: Readonly<RankingOptions> = {
   mmr: true,
   mmrLambda: MMR_LAMBDA,
   exploration: true,
+  novelty: true,
 };
 
 export function freshness(article: ArticleRef, now: Date): number {
@@ -75,6 +79,8 @@ export function freshness(article: ArticleRef, now: Date): number {
 
 interface Scored extends RankedItem {
   candidate: Candidate;
+  /** It retells an article the user read (never an exploration pick). */
+  retold: boolean;
 }
 
 /**
@@ -84,6 +90,9 @@ interface Scored extends RankedItem {
  * last) and a few slots explore unread topics.
  * The user's controls apply on top: muted articles never appear, followed ones are lifted, the blend
  * sets the relevance and freshness weights and the MMR trade-off ("more/less like this" is in the profile).
+ * Novelty: an item that retells an article the user read (see judgeNovelty; `stories` holds storage's story
+ * facts of the candidates and the read articles) loses RETOLD_PENALTY, so it comes after every item with news,
+ * and says so; a follow-up in a story the user read says that instead.
  * Every item explains itself and names the controls that moved it.
  */
 export function rankCandidates(
@@ -93,6 +102,7 @@ export function rankCandidates(
   limit: number,
   switches: Partial<RankingOptions> = {},
   preferences: FeedPreferences = NO_PREFERENCES,
+  stories: StoryFactsByArticle = new Map(),
 ): RankedItem[] {
   const options: RankingOptions = {
     ...DEFAULT_RANKING_OPTIONS,
@@ -108,14 +118,21 @@ export function rankCandidates(
       unique.set(c.article.id, { ...c, lexical: c.lexical ?? known?.lexical, vector: c.vector.length ? c.vector : (known?.vector ?? []) });
     }
   }
-  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options, preferences));
+  const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options, preferences, stories));
   scored.sort(byScore);
   const personal = profile.eventCount > 0 || profile.liked.length > 0 || profile.hidden.length > 0 || preferences.blendCustomized;
   if (!personal) return scored.slice(0, limit).map(strip);
   return diversify(scored, profile, now, limit, options).map(strip);
 }
 
-function scoreCandidate(c: Candidate, profile: UserProfile, now: Date, options: RankingOptions, preferences: FeedPreferences): Scored {
+function scoreCandidate(
+  c: Candidate,
+  profile: UserProfile,
+  now: Date,
+  options: RankingOptions,
+  preferences: FeedPreferences,
+  stories: StoryFactsByArticle,
+): Scored {
   const fresh = options.freshness ? freshness(c.article, now) : 0;
   const topic = options.affinity ? (profile.topicAffinity.get(c.article.topic) ?? 0) : 0;
   const source = options.affinity ? (profile.sourceAffinity.get(c.article.sourceId) ?? 0) : 0;
@@ -132,20 +149,26 @@ function scoreCandidate(c: Candidate, profile: UserProfile, now: Date, options: 
     }
   }
   const follows = followedBy(c.article, preferences);
+  const novelty = options.novelty ? judgeNovelty(c.article.id, c.vector, profile.liked, stories) : undefined;
+  const retold = novelty?.kind === 'retold';
   const score =
     preferences.blend.relevance * relevance +
     WEIGHTS.topic * topic +
     WEIGHTS.source * source +
     preferences.blend.freshness * fresh -
     hiddenPenalty +
-    (follows.length > 0 ? FOLLOW_BOOST : 0);
+    (follows.length > 0 ? FOLLOW_BOOST : 0) -
+    (retold ? RETOLD_PENALTY : 0);
   const closest = c.vector.length ? closestLiked(c.vector, profile.liked) : undefined;
   const controls = follows.map(ruleName);
   if (closest && preferences.moreLike.has(closest.articleId) && vectorRelevance > 0) controls.push(`more-like:${closest.articleId}`);
   if (closestHidden && preferences.lessLike.has(closestHidden.articleId)) controls.push(`less-like:${closestHidden.articleId}`);
   if (preferences.blendCustomized) controls.push('blend');
-  const reason = follows[0] ? followReason(follows[0]) : explain(c, closest, preferences, vectorRelevance, topic);
-  return { article: c.article, score, reason, controls, candidate: c };
+  if (retold) controls.push(`novelty:${novelty.read.articleId}`);
+  let reason = follows[0] ? followReason(follows[0]) : explain(c, closest, preferences, vectorRelevance, topic);
+  if (novelty?.kind === 'retold') reason = `retells "${novelty.read.title}", which you read`;
+  else if (novelty?.kind === 'follow-up' && !follows[0]) reason = `new in the story of "${novelty.read.title}", which you read`;
+  return { article: c.article, score, reason, controls, candidate: c, retold };
 }
 
 function explain(c: Candidate, closest: EmbeddedArticle | undefined, preferences: FeedPreferences, vectorRelevance: number, topicAffinity: number): string {
@@ -161,12 +184,18 @@ function explain(c: Candidate, closest: EmbeddedArticle | undefined, preferences
 function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: number, options: RankingOptions): Scored[] {
   const pool = [...scored];
   const picked: Scored[] = [];
+  // Each pool item's highest similarity to a picked item, brought up to date with each new pick only.
+  const redundancyOf = new Map<Scored, number>();
+  let newest: Scored | undefined;
   while (picked.length < limit && pool.length > 0) {
+    if (newest && options.mmr) for (const s of pool) redundancyOf.set(s, Math.max(redundancyOf.get(s) ?? 0, similarity(newest.candidate, s.candidate)));
+    newest = undefined;
     if (options.exploration && (picked.length + 1) % EXPLORATION_EVERY === 0) {
       const explore = explorationPick(pool, profile, now);
       if (explore) {
         pool.splice(pool.indexOf(explore), 1);
         picked.push({ ...explore, reason: `exploring ${explore.article.topic}` });
+        newest = explore;
         continue;
       }
     }
@@ -177,7 +206,7 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
     let best = 0;
     let bestValue = -Infinity;
     for (let i = 0; i < pool.length; i++) {
-      const redundancy = Math.max(0, ...picked.map((p) => similarity(p.candidate, pool[i].candidate)));
+      const redundancy = redundancyOf.get(pool[i] as Scored) ?? 0;
       const duplicate = redundancy >= NEAR_DUPLICATE_SIMILARITY ? 1 : 0;
       const value = options.mmrLambda * pool[i].score - (1 - options.mmrLambda) * redundancy - duplicate;
       if (value > bestValue) {
@@ -185,7 +214,8 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
         best = i;
       }
     }
-    picked.push(pool.splice(best, 1)[0]);
+    newest = pool.splice(best, 1)[0] as Scored;
+    picked.push(newest);
   }
   return picked;
 }
@@ -195,7 +225,7 @@ function explorationPick(pool: Scored[], profile: UserProfile, now: Date): Score
   let best: Scored | undefined;
   for (const s of pool) {
     const topic = s.article.topic;
-    if (!topic || topic === 'general' || profile.topicAffinity.has(topic)) continue;
+    if (s.retold || !topic || topic === 'general' || profile.topicAffinity.has(topic)) continue;
     if (!best || freshness(s.article, now) > freshness(best.article, now)) best = s;
   }
   return best;

@@ -23,9 +23,12 @@ const BASE_ARTICLES: FixtureArticle[] = [
   { id: 'food-1', title: 'Dumplings', vector: [0, 0, 1], hoursAgo: 3 },
 ];
 let controls: FeedControls | undefined;
+/** Storage's story facts: article id → its story and the article it near-duplicates. */
+let stories: Record<string, { storyId: string; nearDuplicateOf: string }> = {};
 beforeEach(() => {
   articles = BASE_ARTICLES;
   controls = undefined;
+  stories = {};
 });
 
 function rule(kind: FeedRuleKind, value: string, action = FeedRuleAction.FEED_RULE_ACTION_FOLLOW): FeedRule {
@@ -91,6 +94,9 @@ function fakeStorage(
     }),
     getArticleRefs: async ({ articleIds }: { articleIds: string[] }) => ({
       articles: articleIds.filter((id) => articles.some((a) => a.id === id)).map(ref),
+    }),
+    getArticleStories: async ({ articleIds }: { articleIds: string[] }) => ({
+      stories: articleIds.filter((id) => stories[id]).map((id) => ({ articleId: id, ...stories[id] })),
     }),
     similarArticles: async ({ articleId }: { articleId: string }) => ({
       articles: (lexical[articleId] ?? []).map((x) => ({ article: ref(x.id), score: x.score })),
@@ -300,6 +306,34 @@ describe(RecommendationService.name, () => {
       expect((await sut.recommend('u', 3)).items.map((i) => i.article.id)).toEqual(['dup-a', 'dup-b', 'other']);
       controls = { rules: [], feedback: [], blend: { relevance: 0.6, freshness: 0.2, diversity: 1 } };
       expect((await sut.recommend('u', 3)).items.map((i) => i.article.id)[1]).toBe('other');
+    });
+  });
+
+  describe('novelty', () => {
+    beforeEach(() => {
+      articles = [
+        { id: 'read', title: 'Quake hits the coast', vector: [1, 0, 0], hoursAgo: 6, topic: 'world' },
+        { id: 'copy', title: 'Quake hits coast (wire copy)', vector: [0.9, 0.3, 0.3], hoursAgo: 2, topic: 'world' },
+        { id: 'follow-up', title: 'Aid arrives after the quake', vector: [0.8, 0.2, 0.55], hoursAgo: 3, topic: 'world' },
+        { id: 'other', title: 'Markets calm', vector: [0.5, 0.85, 0.1], hoursAgo: 4, topic: 'business' },
+      ];
+    });
+
+    it('puts a near-duplicate of a read article after the news, naming it; a follow-up keeps its place', async () => {
+      const withoutStories = (await new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock).recommend('u', 3)).items;
+      expect(withoutStories[0].article.id).toBe('copy');
+
+      stories = {
+        read: { storyId: 'quake', nearDuplicateOf: '' },
+        copy: { storyId: 'quake', nearDuplicateOf: 'read' },
+        'follow-up': { storyId: 'quake', nearDuplicateOf: '' },
+        other: { storyId: 'markets', nearDuplicateOf: '' },
+      };
+      const items = (await new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }]), clock).recommend('u', 3)).items;
+      expect(items.map((i) => i.article.id)).toEqual(['follow-up', 'other', 'copy']);
+      expect(items[2]).toMatchObject({ reason: 'retells "Quake hits the coast", which you read', controls: ['novelty:read'] });
+      expect(items[0].reason).toBe('new in the story of "Quake hits the coast", which you read');
+      expect(items[0].controls).toEqual([]);
     });
   });
 });

@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventType, FeedbackDirection, FeedRuleKind, storage as contracts, type ArticleRef } from '@autoglm/contracts';
 import { DomainError, ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp, STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
+import { ArticleMemo } from './article-memo';
 import { CLOCK, type Clock } from './clock';
 import { FOLLOWED_CANDIDATE_RULES, preferencesOf, type FeedPreferences } from './feed-preferences';
+import type { StoryFacts } from './novelty';
 import { rankCandidates, type Candidate, type RankedItem } from './ranking';
 import { buildProfile, type ArticleFacts, type EmbeddedArticle, type LikedArticle, type ProfileEvent, type ProfileFeedback, type UserProfile } from './user-profile';
 
@@ -21,6 +23,9 @@ export interface Recommendations {
 
 @Injectable()
 export class RecommendationService {
+  private readonly vectors = new ArticleMemo<EmbeddedArticle>();
+  private readonly articleFacts = new ArticleMemo<ArticleFacts>();
+
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -57,22 +62,30 @@ export class RecommendationService {
     const now = this.clock.now();
     const { profile, readIds, preferences } = await this.profile(userId, now);
 
-    const candidates: Candidate[] = [];
-    if (profile.vector.length > 0) {
-      const { articles } = await this.storage.nearestArticles({
-        vector: profile.vector,
-        limit: size * 3,
-        excludeIds: readIds,
-        modelVersion: '',
-      });
-      for (const a of articles) if (a.article) candidates.push({ article: a.article, vector: [] });
-    }
-    candidates.push(...(await this.lexicalCandidates(profile.liked, size)));
-    const [fresh, followed] = await Promise.all([this.freshArticles({ limit: Math.min(100, size * 2) }), this.followedCandidates(preferences, size)]);
+    // The generators are independent: asked at once (PostgreSQL runs them side by side).
+    const [nearest, lexical, fresh, followed] = await Promise.all([
+      profile.vector.length > 0 ? this.storage.nearestArticles({ vector: profile.vector, limit: size * 3, excludeIds: readIds, modelVersion: '' }) : { articles: [] },
+      this.lexicalCandidates(profile.liked, size),
+      this.freshArticles({ limit: Math.min(100, size * 2) }),
+      this.followedCandidates(preferences, size),
+    ]);
+    const candidates: Candidate[] = nearest.articles.flatMap((a) => (a.article ? [{ article: a.article, vector: [] }] : []));
+    candidates.push(...lexical);
     for (const article of [...fresh, ...followed]) candidates.push({ article, vector: [] });
-    const candidateEmbeddings = await this.embeddings([...new Set(candidates.map((c) => c.article.id))]);
+    const candidateIds = [...new Set(candidates.map((c) => c.article.id))];
+    const [candidateEmbeddings, stories] = await Promise.all([
+      this.embeddings(candidateIds),
+      this.storyFacts([...new Set([...candidateIds, ...profile.liked.map((l) => l.articleId)])]),
+    ]);
     for (const c of candidates) c.vector = candidateEmbeddings.get(c.article.id)?.vector ?? [];
-    return { items: rankCandidates(candidates, profile, now, size, {}, preferences), profileEvents: profile.eventCount };
+    return { items: rankCandidates(candidates, profile, now, size, {}, preferences, stories), profileEvents: profile.eventCount };
+  }
+
+  /** Each article's story and near-duplicate link (for novelty: what retells an article the user read). */
+  async storyFacts(ids: string[]): Promise<Map<string, StoryFacts>> {
+    if (ids.length === 0) return new Map();
+    const { stories } = await this.storage.getArticleStories({ articleIds: ids });
+    return new Map(stories.map((s) => [s.articleId, { storyId: s.storyId, nearDuplicateOf: s.nearDuplicateOf }]));
   }
 
   /** The newest articles, optionally of one topic or source. */
@@ -180,19 +193,17 @@ export class RecommendationService {
   }
 
   async embeddings(ids: string[]): Promise<Map<string, EmbeddedArticle>> {
-    const map = new Map<string, EmbeddedArticle>();
-    if (ids.length === 0) return map;
-    const { embeddings } = await this.storage.getEmbeddings({ articleIds: ids });
-    for (const e of embeddings) map.set(e.articleId, { articleId: e.articleId, title: e.title, vector: e.vector });
-    return map;
+    return this.vectors.getMany(ids, async (missing) => {
+      const { embeddings } = await this.storage.getEmbeddings({ articleIds: missing });
+      return new Map(embeddings.map((e) => [e.articleId, { articleId: e.articleId, title: e.title, vector: e.vector }]));
+    });
   }
 
   private async facts(ids: string[]): Promise<Map<string, ArticleFacts>> {
-    const map = new Map<string, ArticleFacts>();
-    if (ids.length === 0) return map;
-    const { articles } = await this.storage.getArticleRefs({ articleIds: ids });
-    for (const a of articles) map.set(a.id, { topic: a.topic, sourceId: a.sourceId, title: a.title });
-    return map;
+    return this.articleFacts.getMany(ids, async (missing) => {
+      const { articles } = await this.storage.getArticleRefs({ articleIds: missing });
+      return new Map(articles.map((a) => [a.id, { topic: a.topic, sourceId: a.sourceId, title: a.title }]));
+    });
   }
 }
 

@@ -1,10 +1,11 @@
 import { Metadata } from '@grpc/grpc-js';
 import { EventType } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
-import { ACTOR_METADATA, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
+import { ACTOR_METADATA, type AnalysisClient, type CallContext, type StorageClient } from '@autoglm/shared-grpc';
 import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 import { RecommenderController } from './recommender.controller';
+import { StoryBriefService } from './story-brief.service';
 import { DigestComposer } from './push/digest-composer';
 import { defaultConfig } from '@autoglm/shared-config';
 
@@ -22,6 +23,7 @@ function recordingStorage(calls: StorageCall[]): StorageClient {
     listArticles: async () => ({ articles: [], nextCursor: '' }),
     getEmbeddings: async () => ({ embeddings: [] }),
     getArticleRefs: async () => ({ articles: [] }),
+    getArticleStories: async () => ({ stories: [] }),
     nearestArticles: async () => ({ articles: [] }),
     similarArticles: async () => ({ articles: [] }),
     getFeedControls: async (request: object, context?: CallContext) => (calls.push({ method: 'getFeedControls', request, context }), { controls: undefined }),
@@ -47,7 +49,8 @@ describe(RecommenderController.name, () => {
     const storage = recordingStorage(calls);
     const clock = { now: () => new Date('2026-12-01T00:00:00Z') };
     const recommendations = new RecommendationService(storage, clock);
-    sut = new RecommenderController(recommendations, new FeedControlsService(storage), new DigestComposer(storage, defaultConfig(), recommendations), clock);
+    const briefs = new StoryBriefService(storage, {} as AnalysisClient);
+    sut = new RecommenderController(recommendations, new FeedControlsService(storage), new DigestComposer(storage, defaultConfig(), recommendations), briefs, clock);
   });
 
   it("acts for the incoming call's actor and passes it on to storage as the actor", async () => {

@@ -7,6 +7,7 @@ import { actorOf, toTimestamp } from '@autoglm/shared-grpc';
 import { DigestComposer, parseDigestPeriod } from './push/digest-composer';
 import { CLOCK, type Clock } from './clock';
 import { RecommendationService } from './recommendation.service';
+import { StoryBriefService } from './story-brief.service';
 
 @Controller()
 @recommender.RecommenderServiceControllerMethods()
@@ -15,6 +16,7 @@ export class RecommenderController implements recommender.RecommenderServiceCont
     private readonly recommendations: RecommendationService,
     private readonly controls: FeedControlsService,
     private readonly digests: DigestComposer,
+    private readonly briefs: StoryBriefService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -63,6 +65,17 @@ export class RecommenderController implements recommender.RecommenderServiceCont
       items: digest.items.map((i) => ({ article: i.article, reason: i.reason, score: i.score })),
       html: digest.html,
       text: digest.text,
+    };
+  }
+
+  async getStoryBrief(request: recommender.GetStoryBriefRequest, metadata?: Metadata): Promise<recommender.GetStoryBriefResponse> {
+    const brief = await this.briefs.brief(actorOf(metadata), request.storyId, request.limit);
+    return {
+      storyId: brief.storyId,
+      title: brief.title,
+      since: brief.since ? toTimestamp(brief.since) : undefined,
+      newArticles: brief.newArticles,
+      sentences: brief.sentences,
     };
   }
 }

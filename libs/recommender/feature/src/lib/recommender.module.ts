@@ -9,6 +9,7 @@ import { CLOCK, systemClock } from './clock';
 import { FeedControlsService } from './feed-controls.service';
 import { RecommendationService } from './recommendation.service';
 import { RecommenderController } from './recommender.controller';
+import { StoryBriefService } from './story-brief.service';
 
 @Module({})
 export class RecommenderModule {
@@ -20,9 +21,10 @@ export class RecommenderModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
-        ...grpcClientProviders('storage'),
+        ...grpcClientProviders('storage', 'analysis'),
         RecommendationService,
         FeedControlsService,
+        StoryBriefService,
         PushWorker,
         DigestComposer,
         DigestMailer,

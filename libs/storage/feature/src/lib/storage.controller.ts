@@ -24,7 +24,7 @@ import { LibraryService } from './users/library.service';
 import { mapApiKey, mapMarks, mapSavedSearch, mapSession, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
 import { SessionsService } from './users/sessions.service';
 import { UsersService } from './users/users.service';
-import { mapStory } from './stories/story.mapper';
+import { mapArticleStory, mapStory, mapStoryReading } from './stories/story.mapper';
 import { ReembeddingService } from './reembed/reembedding.service';
 import { ReadCoalescing } from './shared/read-coalescing';
 import { mapWebSubSubscription } from './websub/websub-subscription.mapper';
@@ -186,6 +186,14 @@ export class StorageController implements storage.StorageServiceController {
 
   async getArticleRefs(request: storage.GetArticleRefsRequest): Promise<storage.GetArticleRefsResponse> {
     return { articles: (await this.articles.refs(request.articleIds)).map(mapArticleRef) };
+  }
+
+  async getArticleStories(request: storage.GetArticleStoriesRequest): Promise<storage.GetArticleStoriesResponse> {
+    return { stories: (await this.stories.articleStories(request.articleIds)).map(mapArticleStory) };
+  }
+
+  async getStoryReading(request: storage.GetStoryReadingRequest, metadata?: Metadata): Promise<storage.GetStoryReadingResponse> {
+    return mapStoryReading(await this.stories.reading(request.storyId, requireActor(metadata), request.maxArticles));
   }
 
   async recordEvent(request: storage.RecordEventRequest, metadata?: Metadata): Promise<storage.RecordEventResponse> {

@@ -29,7 +29,7 @@ export function centralSentences(vectors: readonly SentenceVector[], count: numb
   const extra = context.filter((v): v is Float32Array | Map<string, number> => v !== undefined && norm(v) > 0);
   const centroid = centroidOf([...usable.map((x) => x.v as Float32Array | Map<string, number>), ...extra]);
   const ranked = usable
-    .map(({ v, i }) => ({ i, score: cosine(v as Float32Array | Map<string, number>, centroid) }))
+    .map(({ v, i }) => ({ i, score: sentenceCosine(v as Float32Array | Map<string, number>, centroid) }))
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .slice(0, count)
     .map((x) => x.i);
@@ -85,7 +85,7 @@ function norm(v: Float32Array | Map<string, number>): number {
   return Math.sqrt(s);
 }
 
-function centroidOf(vectors: readonly (Float32Array | Map<string, number>)[]): Float32Array | Map<string, number> {
+export function centroidOf(vectors: readonly (Float32Array | Map<string, number>)[]): Float32Array | Map<string, number> {
   if (vectors[0] instanceof Map) {
     const c = new Map<string, number>();
     for (const v of vectors as Map<string, number>[]) {
@@ -103,7 +103,9 @@ function centroidOf(vectors: readonly (Float32Array | Map<string, number>)[]): F
   return c;
 }
 
-function cosine(a: Float32Array | Map<string, number>, b: Float32Array | Map<string, number>): number {
+/** Cosine of two sentence vectors of the same kind (dense with dense, sparse with sparse; else 0). */
+export function sentenceCosine(a: Float32Array | Map<string, number>, b: Float32Array | Map<string, number>): number {
+  if (a instanceof Map !== b instanceof Map) return 0;
   let dot = 0;
   if (a instanceof Map && b instanceof Map) {
     for (const [k, x] of a) dot += x * (b.get(k) ?? 0);

@@ -5,6 +5,7 @@ import { LANGUAGE_DETECTOR, LLM_CLIENT } from '../analysis.tokens';
 import type { InferenceOptions } from '../embedding.service';
 import { isChinese, type LanguageDetector } from '../language/language-detector';
 import type { LlmClient } from '../llm/llm-client';
+import { storyBrief, validateBrief, type BriefDocument, type BriefSentence } from './story-brief';
 
 export type SummaryMode = 'extractive' | 'abstractive';
 
@@ -83,6 +84,13 @@ export class SummaryService {
       options.signal,
     );
     return { summary: answer.text, mode: 'extractive', language: target, model: `${this.analysis.modelVersion}+llm:${answer.model}`, llmTokens: answer.tokens };
+  }
+
+  /** "What's new" sentences of the unread documents against the read ones (see storyBrief). */
+  async brief(documents: readonly BriefDocument[], limit: number, options: InferenceOptions = {}): Promise<BriefSentence[]> {
+    validateBrief(documents, limit);
+    const [dense, chinese] = await Promise.all([this.analysis.sentenceEncoder(false, options), this.analysis.sentenceEncoder(true, options)]);
+    return storyBrief(documents, limit, { dense, chinese });
   }
 
   private requireLlm(purpose: string): LlmClient {

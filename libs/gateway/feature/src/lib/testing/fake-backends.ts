@@ -122,6 +122,7 @@ export class FakeBackends {
     putFeedBlend: rpc<RecommenderClient, 'putFeedBlend'>('recommender', 'putFeedBlend'),
     putArticleFeedback: rpc<RecommenderClient, 'putArticleFeedback'>('recommender', 'putArticleFeedback'),
     getDigest: rpc<RecommenderClient, 'getDigest'>('recommender', 'getDigest'),
+    getStoryBrief: rpc<RecommenderClient, 'getStoryBrief'>('recommender', 'getStoryBrief'),
   };
   readonly analysis = {
     getModelInfo: rpc<AnalysisClient, 'getModelInfo'>('analysis', 'getModelInfo'),

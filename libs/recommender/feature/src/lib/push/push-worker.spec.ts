@@ -29,6 +29,7 @@ function fakeStorage(appended: storage.ForYouCandidate[], applied: string[][]): 
     getEmbeddings: async (request: storage.GetEmbeddingsRequest) => ({
       embeddings: request.articleIds.filter((id) => VECTORS[id]).map((id) => ({ articleId: id, modelVersion: 'm', vector: VECTORS[id], title: `Title ${id}` })),
     }),
+    getArticleStories: async () => ({ stories: [] }),
     getArticleRefs: async (request: storage.GetArticleRefsRequest) => ({ articles: request.articleIds.flatMap((id) => (REFS[id] ? [REFS[id]] : [])) }),
     appendPushEvents: async (request: storage.AppendPushEventsRequest) => (appended.push(...request.events), { added: request.events.length }),
   } as unknown as StorageClient;

@@ -101,8 +101,10 @@ export class PushWorker implements OnModuleInit, OnModuleDestroy {
           const { profile } = await this.recommendations.profile(userId, now);
           if (profile.eventCount === 0) return;
           const candidates: Candidate[] = articles.map((article) => ({ article, vector: vectors.get(article.id)?.vector ?? [] }));
+          // A copy of something the user read is no news to push (novelty takes it below any bar).
+          const stories = await this.recommendations.storyFacts([...articleIds, ...profile.liked.map((l) => l.articleId)]);
           // Each new article on its own merit: no diversity re-ranking or exploration among a batch.
-          for (const item of rankCandidates(candidates, profile, now, candidates.length, { mmr: false, exploration: false })) {
+          for (const item of rankCandidates(candidates, profile, now, candidates.length, { mmr: false, exploration: false }, undefined, stories)) {
             if (item.score >= minScore) events.push({ userId, articleId: item.article.id, score: item.score, reason: item.reason });
           }
         }),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventType } from '@autoglm/contracts';
 import { ErrorCode } from '@autoglm/shared-errors';
 import { fromTimestamp } from '@autoglm/shared-grpc';
 import {
@@ -135,6 +136,45 @@ describe.each(TEST_BACKENDS)('story clusters on %s', (backend) => {
     expect(followUpDetail.nearDuplicateOf).toBeUndefined();
     expect((await detail(embeddedCopy)).nearDuplicateOf).toMatchObject({ articleId: original, hammingDistance: -1 });
     expect((await detail(original)).nearDuplicateOf).toBeUndefined();
+  });
+
+  it("answers articles' stories and near-duplicate links, and a story's reading for the actor (texts, reads, last read)", async () => {
+    const { sut } = harness;
+    const [original, copy, other] = await articles(['2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z', '2026-11-20T12:00:00Z']);
+    const simhash = randomSimhash();
+    await sut.saveAnalysis(testAnalysis(original, { simhash }));
+    await sut.saveAnalysis(testAnalysis(copy, { simhash: flip(simhash, [7]) }));
+    await sut.saveAnalysis(testAnalysis(other, { simhash: randomSimhash() }));
+    const storyId = await storyOf(original);
+
+    const { stories } = await sut.getArticleStories({ articleIds: [copy, 'not-an-id', original, randomUUID()] });
+    expect(stories).toEqual([
+      { articleId: copy, storyId, nearDuplicateOf: original },
+      { articleId: original, storyId, nearDuplicateOf: '' },
+    ]);
+
+    const user = `reader-${randomUUID()}`;
+    const unread = await sut.getStoryReading({ storyId, maxArticles: 0 }, { actor: user });
+    expect(fromTimestamp(unread.lastReadAt)).toBeUndefined();
+    expect(unread.articles.map((a) => [a.article!.id, a.read])).toEqual([
+      [original, false],
+      [copy, false],
+    ]);
+    expect(unread.articles[0].text.length).toBeGreaterThan(0);
+
+    // A hide is no read; an open is; another user's reads are theirs.
+    await sut.recordEvent({ articleId: copy, type: EventType.EVENT_TYPE_HIDE, dwellSeconds: 0, occurredAt: at('2026-11-21T08:00:00Z') }, { actor: user });
+    await sut.recordEvent({ articleId: original, type: EventType.EVENT_TYPE_OPEN, dwellSeconds: 0, occurredAt: at('2026-11-21T09:00:00Z') }, { actor: user });
+    await sut.recordEvent({ articleId: copy, type: EventType.EVENT_TYPE_LIKE, dwellSeconds: 0, occurredAt: at('2026-11-22T09:00:00Z') }, { actor: `someone-${randomUUID()}` });
+    const read = await sut.getStoryReading({ storyId, maxArticles: 1 }, { actor: user });
+    expect(fromTimestamp(read.lastReadAt)).toEqual(new Date('2026-11-21T09:00:00Z'));
+    // max_articles keeps the newest.
+    expect(read.articles.map((a) => [a.article!.id, a.read])).toEqual([[copy, false]]);
+    expect((await sut.getStoryReading({ storyId, maxArticles: 5 }, { actor: user })).articles.map((a) => a.read)).toEqual([true, false]);
+
+    expect(await rejection(sut.getStoryReading({ storyId: randomUUID(), maxArticles: 0 }, { actor: user }))).toMatchObject({ code: ErrorCode.NotFound });
+    expect(await rejection(sut.getStoryReading({ storyId, maxArticles: 101 }, { actor: user }))).toMatchObject({ code: ErrorCode.InvalidArgument });
+    expect(await rejection(sut.getStoryReading({ storyId, maxArticles: 0 }))).toMatchObject({ code: ErrorCode.Unauthenticated });
   });
 
   it('looks only within 72 hours', async () => {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { storage } from '@autoglm/contracts';
+import { EventType, type storage } from '@autoglm/contracts';
 import { DomainError } from '@autoglm/shared-errors';
 import { decodeArticleCursor, encodeArticleCursor } from '../articles/article-cursor';
 import { ARTICLE_REF_COLUMNS, FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
+import { checkActorId } from '../events/events.service';
 import { isUuid } from '../shared/ids';
-import type { StoryEntryRow, StoryRow } from './story-row';
+import type { ArticleStoryRow, StoryEntryRow, StoryReadingRow, StoryRow } from './story-row';
 
 /** A story's timeline shows at most this many articles (the oldest ones: how the story unfolded). */
 const MAX_TIMELINE = 500;
@@ -20,6 +21,13 @@ export interface StoryPage {
   stories: Array<{ story: StoryRow; timeline: StoryEntryRow[] }>;
   nextCursor: string;
 }
+/** Article ids per GetArticleStories request. */
+const MAX_ARTICLE_STORY_IDS = 1000;
+/** Articles (with texts) per GetStoryReading answer: its newest ones. */
+const MAX_READING_ARTICLES = 100;
+const DEFAULT_READING_ARTICLES = 50;
+/** Reading events that mean the user read the article (a hide or an impression does not). */
+const READ_EVENT_TYPES = [EventType.EVENT_TYPE_OPEN, EventType.EVENT_TYPE_DWELL, EventType.EVENT_TYPE_LIKE];
 
 @Injectable()
 export class StoriesService {
@@ -27,13 +35,7 @@ export class StoriesService {
 
   /** The story and its articles by publication time, oldest first. */
   async get(id: string): Promise<{ story: StoryRow; timeline: StoryEntryRow[] }> {
-    const stories = isUuid(id)
-      ? ((await this.db.dataSource.query(
-          `SELECT id, title, created_at AS "createdAt", updated_at AS "updatedAt", size FROM story_clusters WHERE id = $1`,
-          [id],
-        )) as StoryRow[])
-      : [];
-    if (!stories[0]) throw storyNotFound(id);
+    const { story } = await this.headOf(id);
     const timeline = (await this.db.dataSource.query(
       `SELECT ${ARTICLE_REF_COLUMNS}, m.joined_at AS "joinedAt", m.similarity
          FROM story_memberships m JOIN articles a ON a.id = m.article_id ${NEWEST_ANALYSIS_JOIN}
@@ -42,7 +44,68 @@ export class StoriesService {
         LIMIT ${MAX_TIMELINE}`,
       [id],
     )) as StoryEntryRow[];
-    return { story: stories[0], timeline };
+    return { story, timeline };
+  }
+
+  /** Each known article's story and the article it near-duplicates, in request order. */
+  async articleStories(articleIds: readonly string[]): Promise<ArticleStoryRow[]> {
+    if (articleIds.length > MAX_ARTICLE_STORY_IDS) throw DomainError.invalidArgument(`at most ${MAX_ARTICLE_STORY_IDS} article ids per request`);
+    const ids = [...new Set(articleIds.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    const rows = (await this.db.dataSource.query(
+      `SELECT a.id::text AS "articleId", coalesce(m.cluster_id::text, '') AS "storyId",
+              coalesce(m.near_duplicate_of::text, '') AS "nearDuplicateOf"
+         FROM articles a
+         LEFT JOIN story_memberships m ON m.article_id = a.id
+        WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    )) as ArticleStoryRow[];
+    const byId = new Map(rows.map((row) => [row.articleId, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * A story's newest articles with their texts (oldest first) and what the actor read of it: the articles they
+   * opened, dwelt on or liked (or, with an account, marked read) and when they last did.
+   */
+  async reading(storyId: string, actor: string, maxArticles: number): Promise<StoryReadingRow> {
+    const userId = checkActorId(actor);
+    const size = maxArticles || DEFAULT_READING_ARTICLES;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_READING_ARTICLES) {
+      throw DomainError.invalidArgument(`max_articles must be between 1 and ${MAX_READING_ARTICLES}`);
+    }
+    const { story } = await this.headOf(storyId);
+    // Marks in article_states belong to accounts (uuid ids); events to any acting user name.
+    const accountId = isUuid(userId) ? userId.toLowerCase() : null;
+    const articles = (await this.db.dataSource.query(
+      `SELECT * FROM (
+         -- The last read is over the whole story (the window is computed before the LIMIT).
+         SELECT *, max("readAt") OVER () AS "storyReadAt" FROM (
+           SELECT ${ARTICLE_REF_COLUMNS}, a.text,
+                  greatest(
+                    (SELECT max(e.occurred_at) FROM reading_events e
+                      WHERE e.user_id = $2 AND e.article_id = a.id AND e.type = ANY($4::smallint[])),
+                    (SELECT s.read_at FROM article_states s WHERE s.user_id = $3::uuid AND s.article_id = a.id)) AS "readAt"
+             FROM story_memberships m JOIN articles a ON a.id = m.article_id ${NEWEST_ANALYSIS_JOIN}
+            WHERE m.cluster_id = $1) reads
+          ORDER BY "publishedAt" DESC, id DESC
+          LIMIT $5) newest
+        ORDER BY "publishedAt", id`,
+      [story.id, userId, accountId, READ_EVENT_TYPES, size],
+    )) as StoryReadingRow['articles'];
+    const storyReadAt = articles[0]?.storyReadAt;
+    return { story, articles, lastReadAt: storyReadAt ? new Date(storyReadAt) : null };
+  }
+
+  private async headOf(id: string): Promise<{ story: StoryRow }> {
+    const stories = isUuid(id)
+      ? ((await this.db.dataSource.query(
+          `SELECT id, title, created_at AS "createdAt", updated_at AS "updatedAt", size FROM story_clusters WHERE id = $1`,
+          [id],
+        )) as StoryRow[])
+      : [];
+    if (!stories[0]) throw storyNotFound(id);
+    return { story: stories[0] };
   }
 
   /**

@@ -139,6 +139,37 @@ export interface SummarizeResponse {
   llmTokens: number;
 }
 
+export interface BriefDocument {
+  id: string;
+  title: string;
+  text: string;
+  /** language of the text (zh splits and compares Chinese words; anything else goes to the sentence model). */
+  language: string;
+  /** read: the reader already knows this document; its sentences are what a brief must not repeat. */
+  read: boolean;
+}
+
+export interface BriefSentencesRequest {
+  /** documents: at most 100, each text at most 200,000 characters. */
+  documents: BriefDocument[];
+  /** limit: 1..50 sentences. */
+  limit: number;
+}
+
+export interface BriefSentence {
+  documentId: string;
+  text: string;
+  /** score is the sentence's brief value (centrality × novelty, before redundancy removal). */
+  score: number;
+  /** novelty is 1 − its highest similarity to a read sentence (1 when nothing was read). */
+  novelty: number;
+}
+
+export interface BriefSentencesResponse {
+  /** sentences, best first. */
+  sentences: BriefSentence[];
+}
+
 export interface ExecutionProviderStatus {
   /** name is the registry name (cpu, cuda, tensorrt, webgpu, cann, qnn, coreml, directml, openvino). */
   name: string;
@@ -394,6 +425,13 @@ export interface AnalysisServiceClient {
   summarize(request: SummarizeRequest, metadata?: Metadata): Observable<SummarizeResponse>;
 
   /**
+   * BriefSentences picks the sentences of the new documents that best tell what they add: central among the new
+   * sentences, far from every sentence of the read documents, not repeating each other (MMR). Extractive.
+   */
+
+  briefSentences(request: BriefSentencesRequest, metadata?: Metadata): Observable<BriefSentencesResponse>;
+
+  /**
    * EmbedStream embeds many texts over one bidirectional stream (bulk work: the batcher's bulk lane, bounded
    * in-flight). Each answer carries its request's id; a bad item gets a per-item error and the stream goes on.
    */
@@ -469,6 +507,16 @@ export interface AnalysisServiceController {
   ): Promise<SummarizeResponse> | Observable<SummarizeResponse> | SummarizeResponse;
 
   /**
+   * BriefSentences picks the sentences of the new documents that best tell what they add: central among the new
+   * sentences, far from every sentence of the read documents, not repeating each other (MMR). Extractive.
+   */
+
+  briefSentences(
+    request: BriefSentencesRequest,
+    metadata?: Metadata,
+  ): Promise<BriefSentencesResponse> | Observable<BriefSentencesResponse> | BriefSentencesResponse;
+
+  /**
    * EmbedStream embeds many texts over one bidirectional stream (bulk work: the batcher's bulk lane, bounded
    * in-flight). Each answer carries its request's id; a bad item gets a per-item error and the stream goes on.
    */
@@ -528,6 +576,7 @@ export function AnalysisServiceControllerMethods() {
       "embedQueries",
       "describeModel",
       "summarize",
+      "briefSentences",
       "pullModel",
       "getPullJob",
       "listModels",

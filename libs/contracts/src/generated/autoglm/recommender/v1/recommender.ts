@@ -41,7 +41,8 @@ export interface Recommendation {
   reason: string;
   /**
    * controls names each of the user's controls that moved this item, e.g. "follow:topic:science",
-   * "follow:source:<id>", "follow:keyword:gpu", "more-like:<article id>", "less-like:<article id>", "blend".
+   * "follow:source:<id>", "follow:keyword:gpu", "more-like:<article id>", "less-like:<article id>", "blend";
+   * and "novelty:<read article id>" when the item retells an article the user read (it adds nothing: pushed down).
    */
   controls: string[];
 }
@@ -114,6 +115,31 @@ export interface GetDigestResponse {
   text: string;
 }
 
+export interface GetStoryBriefRequest {
+  storyId: string;
+  /** limit: 1..20 sentences; 0 means 5. */
+  limit: number;
+}
+
+export interface StoryBriefSentence {
+  text: string;
+  /** article is the article the sentence comes from (its citation). */
+  article: ArticleRef | undefined;
+  score: number;
+}
+
+export interface GetStoryBriefResponse {
+  storyId: string;
+  title: string;
+  /** since is the actor's last read of the story (absent: never read; the brief covers the whole story). */
+  since:
+    | Timestamp
+    | undefined;
+  /** new_articles is how many of the story's articles were published after since. */
+  newArticles: number;
+  sentences: StoryBriefSentence[];
+}
+
 /** RecommenderService learns from reading events and ranks articles per user. */
 
 export interface RecommenderServiceClient {
@@ -142,6 +168,14 @@ export interface RecommenderServiceClient {
    */
 
   getDigest(request: GetDigestRequest, metadata?: Metadata): Observable<GetDigestResponse>;
+
+  /**
+   * GetStoryBrief is "what's new since you last read" a story, for the actor: sentences of the story's articles
+   * published after their last read of it (all, if never read), ranked, each citing its article. NOT_FOUND for an
+   * unknown story, INVALID_ARGUMENT for a limit outside 1..20.
+   */
+
+  getStoryBrief(request: GetStoryBriefRequest, metadata?: Metadata): Observable<GetStoryBriefResponse>;
 }
 
 /** RecommenderService learns from reading events and ranks articles per user. */
@@ -196,6 +230,17 @@ export interface RecommenderServiceController {
     request: GetDigestRequest,
     metadata?: Metadata,
   ): Promise<GetDigestResponse> | Observable<GetDigestResponse> | GetDigestResponse;
+
+  /**
+   * GetStoryBrief is "what's new since you last read" a story, for the actor: sentences of the story's articles
+   * published after their last read of it (all, if never read), ranked, each citing its article. NOT_FOUND for an
+   * unknown story, INVALID_ARGUMENT for a limit outside 1..20.
+   */
+
+  getStoryBrief(
+    request: GetStoryBriefRequest,
+    metadata?: Metadata,
+  ): Promise<GetStoryBriefResponse> | Observable<GetStoryBriefResponse> | GetStoryBriefResponse;
 }
 
 export function RecommenderServiceControllerMethods() {
@@ -209,6 +254,7 @@ export function RecommenderServiceControllerMethods() {
       "putFeedBlend",
       "putArticleFeedback",
       "getDigest",
+      "getStoryBrief",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

@@ -428,6 +428,45 @@ export interface GetArticleRefsResponse {
   articles: ArticleRef[];
 }
 
+export interface GetArticleStoriesRequest {
+  /** article_ids holds at most 1000 ids; ids of unknown articles are left out of the answer. */
+  articleIds: string[];
+}
+
+export interface ArticleStory {
+  articleId: string;
+  /** story_id is empty until the article is analyzed. */
+  storyId: string;
+  /** near_duplicate_of is the earlier article this one near-duplicates (empty when none). */
+  nearDuplicateOf: string;
+}
+
+export interface GetArticleStoriesResponse {
+  stories: ArticleStory[];
+}
+
+export interface GetStoryReadingRequest {
+  storyId: string;
+  /** max_articles: the newest this many articles of the story (1..100; 0 means 50). */
+  maxArticles: number;
+}
+
+export interface StoryReadingArticle {
+  article: ArticleRef | undefined;
+  text: string;
+  /** read: the actor opened, read, liked or marked this article read. */
+  read: boolean;
+}
+
+export interface GetStoryReadingResponse {
+  storyId: string;
+  title: string;
+  /** articles, oldest first. */
+  articles: StoryReadingArticle[];
+  /** last_read_at is when the actor last read an article of the story (absent: never). */
+  lastReadAt: Timestamp | undefined;
+}
+
 export interface RecordEventRequest {
   articleId: string;
   type: EventType;
@@ -1474,6 +1513,20 @@ export interface StorageServiceClient {
 
   getArticleRefs(request: GetArticleRefsRequest, metadata?: Metadata): Observable<GetArticleRefsResponse>;
 
+  /**
+   * GetArticleStories answers each article's story and the article it near-duplicates (what the recommender
+   * needs to tell a retold copy of something the user read from a follow-up with news).
+   */
+
+  getArticleStories(request: GetArticleStoriesRequest, metadata?: Metadata): Observable<GetArticleStoriesResponse>;
+
+  /**
+   * GetStoryReading answers a story's articles (newest max_articles, with their texts) and what the call's actor
+   * read of it: which articles and when last; NOT_FOUND for an unknown story.
+   */
+
+  getStoryReading(request: GetStoryReadingRequest, metadata?: Metadata): Observable<GetStoryReadingResponse>;
+
   recordEvent(request: RecordEventRequest, metadata?: Metadata): Observable<RecordEventResponse>;
 
   listUserEvents(request: ListUserEventsRequest, metadata?: Metadata): Observable<ListUserEventsResponse>;
@@ -1920,6 +1973,26 @@ export interface StorageServiceController {
     request: GetArticleRefsRequest,
     metadata?: Metadata,
   ): Promise<GetArticleRefsResponse> | Observable<GetArticleRefsResponse> | GetArticleRefsResponse;
+
+  /**
+   * GetArticleStories answers each article's story and the article it near-duplicates (what the recommender
+   * needs to tell a retold copy of something the user read from a follow-up with news).
+   */
+
+  getArticleStories(
+    request: GetArticleStoriesRequest,
+    metadata?: Metadata,
+  ): Promise<GetArticleStoriesResponse> | Observable<GetArticleStoriesResponse> | GetArticleStoriesResponse;
+
+  /**
+   * GetStoryReading answers a story's articles (newest max_articles, with their texts) and what the call's actor
+   * read of it: which articles and when last; NOT_FOUND for an unknown story.
+   */
+
+  getStoryReading(
+    request: GetStoryReadingRequest,
+    metadata?: Metadata,
+  ): Promise<GetStoryReadingResponse> | Observable<GetStoryReadingResponse> | GetStoryReadingResponse;
 
   recordEvent(
     request: RecordEventRequest,
@@ -2415,6 +2488,8 @@ export function StorageServiceControllerMethods() {
       "nearestArticles",
       "getEmbeddings",
       "getArticleRefs",
+      "getArticleStories",
+      "getStoryReading",
       "recordEvent",
       "listUserEvents",
       "search",
