@@ -10,27 +10,19 @@
 // PostgreSQL at --postgres (default postgres://postgres@127.0.0.1:5432/postgres, a scratch database is created)
 // when it has pgvector, else PGlite (which ships it); the output says which ran.
 //
-// Known issue (open): on PGlite, runs since the bulk loader's last changes fail when storage reopens the loaded
-// database ("could not read blocks … base/5/2688", then "prepared statement … already exists"); a run of the
-// first loader (10,000 × 512-d, one round) completed. Not yet found which step of the load leaves it so.
-//
 //   npm run build && node -r ./tools/scripts/register-paths.js dist/tools/bench/foryou-latency.js \
 //     [--articles 100000] [--events 1000] [--users 4] [--dims 128] [--rounds 3] [--calls 40] [--postgres <url>]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite, type Extension } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { SourceKind, type recommender, type storage } from '@autoglm/contracts';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { createGrpcClient, type PromiseClient, type RunningService } from '@autoglm/shared-grpc';
-import { InProcessQueueFactory } from '@autoglm/shared-queue';
+import { closeInProcessQueues, InProcessQueueFactory } from '@autoglm/shared-queue';
 import { freePort } from '@autoglm/shared-testing';
 import { RecommendationService, startRecommenderService } from '@autoglm/recommender-feature';
-import { buildNearestQuery, hnswEfSearch, hnswIndexSql, startStorageService } from '@autoglm/storage-feature';
-
-const { vector } = require('@electric-sql/pglite/vector') as { vector: Extension };
+import { buildNearestQuery, hnswEfSearch, hnswIndexSql, startEmbeddedPostgres, startStorageService } from '@autoglm/storage-feature';
 
 const MODEL = 'bench@1';
 /** The recommendation page size the bench asks for (the API's default). */
@@ -109,18 +101,16 @@ function pglite(): Database {
     kind: 'PGlite (embedded, pgvector 0.8)',
     config: (base) => ({ ...base, database: { ...base.database, url: '', dataDir } }),
     connect: async () => {
-      const db = await PGlite.create(dataDir, { extensions: { vector } });
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-      await server.start();
-      const [host, port] = server.getServerConn().split(':');
-      const client = new Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
+      // The same worker, socket and shutdown as storage's own (a PGlite opened on this thread and closed
+      // by hand left catalog files that storage could not read on the next open).
+      const server = await startEmbeddedPostgres(dataDir);
+      const client = new Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
       await client.connect();
       return {
         client,
         close: async () => {
           await client.end();
           await server.stop();
-          await db.close();
         },
       };
     },
@@ -239,8 +229,7 @@ interface NearestCall {
 
 /** Storage and the recommender as services; the recommendation call through the recommender's gRPC API. */
 async function timeOurs(config: AppConfig, users: string[]): Promise<{ times: number[]; queries: Map<string, NearestCall> }> {
-  const queues = new InProcessQueueFactory();
-  const services: RunningService[] = [await startStorageService(config, { queueFactory: queues })];
+  const services: RunningService[] = [await startStorageService(config, { queueFactory: new InProcessQueueFactory() })];
   services.push(await startRecommenderService(config));
   const recommenderClient = createGrpcClient<recommender.RecommenderServiceClient>('recommender', { url: config.grpc.recommender, deadlineMs: 60_000 });
   const storageClient = createGrpcClient<storage.StorageServiceClient>('storage', { url: config.grpc.storage, deadlineMs: 60_000 });
@@ -263,7 +252,8 @@ async function timeOurs(config: AppConfig, users: string[]): Promise<{ times: nu
     recommenderClient.close();
     storageClient.close();
     for (const s of services.reverse()) await s.close();
-    await queues.close();
+    // The in-process queues are the process's (as in the embedded system): the next round registers its consumers again.
+    await closeInProcessQueues();
   }
 }
 
