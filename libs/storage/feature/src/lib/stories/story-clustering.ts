@@ -1,10 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FEED_TIME, NEWEST_ANALYSIS_JOIN } from '../articles/article-row';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
-import { toVectorLiteral } from '../similarity/nearest-query';
 import { hammingDistance, NEAR_DUPLICATE_MAX_DISTANCE, simhashBands } from './simhash';
-import { chooseStory, STORY_MIN_SHARED_KEYWORDS, storyMinCosine, type SimhashMatch, type StoryLinkage, type StoryScore } from './story-choice';
+import { cosine, scoreStories, sharedKeywords, type ScoredCandidate } from './story-batch';
+import {
+  chooseStory,
+  STORY_MIN_SHARED_KEYWORDS,
+  storyMinCosine,
+  type NearDuplicate,
+  type SimhashMatch,
+  type StoryLinkage,
+  type StoryScore,
+} from './story-choice';
 
 /** How an article joins a story by embedding (StoryLinkage); 'linked' unless a bench asks otherwise. */
 export const STORY_LINKAGE = Symbol('STORY_LINKAGE');
@@ -26,6 +35,15 @@ export interface StoryAssignmentInput {
   now: Date;
 }
 
+/** An article of a batch that is in no story yet: its feed time (ms) and the window of its candidates. */
+interface PendingArticle {
+  input: StoryAssignmentInput;
+  title: string;
+  at: number;
+  window: [Date, Date];
+  bands: number[];
+}
+
 /**
  * Puts an analyzed article into a story, among articles within 72 hours of it: the story of the
  * article it near-duplicates (SimHash within NEAR_DUPLICATE_MAX_DISTANCE bits, else an embedding above
@@ -43,10 +61,12 @@ export class StoryClustering {
 
   /**
    * Assigns a batch of analysed articles in order (a later one may join the story an earlier one started),
-   * inside the caller's transaction; returns their story ids. What does not depend on the order is done
-   * for the whole batch at once: the SimHash bands are replaced, and the current stories, titles and feed
-   * times are read, in one statement each. (An article's own bands never match itself, and a candidate
-   * must already be in a story, so writing every band first finds what writing them one by one did.)
+   * inside the caller's transaction; returns their story ids. The batch costs a fixed number of statements
+   * whatever its size: the SimHash bands are replaced, the articles' stories, titles and feed times read,
+   * the stored candidates of every new article read (SimHash matches, and the stories sharing keywords with
+   * their cosines), then the earlier articles of the batch are added to each one's candidates here, and
+   * every new story and membership is written at once. (An article's own bands never match itself, and a
+   * stored candidate must already be in a story, so this finds what assigning one by one found.)
    */
   async assignAll(manager: EntityManager, inputs: readonly StoryAssignmentInput[]): Promise<string[]> {
     if (inputs.length === 0) return [];
@@ -62,153 +82,235 @@ export class StoryClustering {
         banded.map((row) => row.value),
       ]);
     }
-    const stories = new Map(
-      (
-        (await manager.query(`SELECT article_id::text AS "articleId", cluster_id AS "clusterId" FROM story_memberships WHERE article_id = ANY($1::uuid[])`, [
-          ids,
-        ])) as Array<{ articleId: string; clusterId: string }>
-      ).map((row) => [row.articleId, row.clusterId]),
-    );
-    const articles = new Map(
-      (
-        (await manager.query(`SELECT a.id::text AS id, a.title, ${FEED_TIME} AS at FROM articles a WHERE a.id = ANY($1::uuid[])`, [ids])) as Array<{
-          id: string;
-          title: string;
-          at: Date;
-        }>
-      ).map((row) => [row.id, row]),
-    );
-    const assigned: string[] = [];
+    const rows = (await manager.query(
+      `SELECT a.id::text AS id, a.title, ${FEED_TIME} AS at, m.cluster_id AS "clusterId"
+         FROM articles a LEFT JOIN story_memberships m ON m.article_id = a.id
+        WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ id: string; title: string; at: Date; clusterId: string | null }>;
+    const articles = new Map(rows.map((row) => [row.id, row]));
+    const stories = new Map(rows.flatMap((row) => (row.clusterId ? [[row.id, row.clusterId] as const] : [])));
+
+    // The articles this batch puts into a story: each one's first input (a later one finds it in a story).
+    const pending: PendingArticle[] = [];
     for (const input of inputs) {
       const article = articles.get(input.articleId);
       if (!article) throw new Error(`article ${input.articleId} is not in the database`);
-      const clusterId = stories.get(input.articleId) ?? (await this.assignNew(manager, input, bandsOf.get(input.articleId) ?? [], article));
+      if (stories.has(input.articleId) || pending.some((p) => p.input.articleId === input.articleId)) continue;
+      const at = article.at.getTime();
+      const window: [Date, Date] = [new Date(at - STORY_WINDOW_HOURS * 3600_000), new Date(at + STORY_WINDOW_HOURS * 3600_000)];
+      pending.push({ input, title: article.title, at, window, bands: bandsOf.get(input.articleId) ?? [] });
+    }
+    if (pending.length > 0) await this.assignPending(manager, pending, stories, inputs);
+    return inputs.map((input) => stories.get(input.articleId) as string);
+  }
+
+  /** Chooses the story of each pending article in order (see the class), then writes them all; fills `stories`. */
+  private async assignPending(manager: EntityManager, pending: readonly PendingArticle[], stories: Map<string, string>, inputs: readonly StoryAssignmentInput[]): Promise<void> {
+    const minShared = this.linkage === 'earlier' ? 0 : STORY_MIN_SHARED_KEYWORDS;
+    const simhashRows = await this.simhashMatches(manager, pending);
+    const scoreRows = await this.candidates(manager, pending, minShared);
+    // The SimHash an earlier article of the batch shows later ones: its newest analysis' (the greatest model version of the batch).
+    const simhashOf = new Map<string, bigint | undefined>();
+    for (const input of [...inputs].sort((a, b) => (a.modelVersion < b.modelVersion ? -1 : a.modelVersion > b.modelVersion ? 1 : 0))) {
+      simhashOf.set(input.articleId, input.simhash);
+    }
+    const newStories = new Map<string, { title: string; size: number }>();
+    const joins: Array<{ clusterId: string; articleId: string; similarity: number; nearDuplicate?: NearDuplicate }> = [];
+    const assignedHere: PendingArticle[] = [];
+    for (const [k, article] of pending.entries()) {
+      const { input, window } = article;
+      const earlier = assignedHere.filter((e) => e.input.articleId !== input.articleId && e.at >= window[0].getTime() && e.at <= window[1].getTime());
+      const simhash = input.simhash === undefined ? [] : [...(simhashRows.get(k) ?? [])];
+      if (input.simhash !== undefined) {
+        for (const e of earlier) {
+          const theirs = simhashOf.get(e.input.articleId);
+          if (theirs === undefined) continue;
+          // Within the distance they share a band (pigeonhole), as the stored candidates must.
+          const distance = hammingDistance(input.simhash, theirs);
+          if (distance <= NEAR_DUPLICATE_MAX_DISTANCE) simhash.push({ articleId: e.input.articleId, clusterId: stories.get(e.input.articleId) as string, distance });
+        }
+      }
+      let scores: StoryScore[] = [];
+      if (input.embedding) {
+        const embedding = input.embedding;
+        const candidates = [...(scoreRows.get(k) ?? [])];
+        for (const e of earlier) {
+          if (!e.input.embedding || e.input.modelVersion !== input.modelVersion || e.input.embedding.length !== embedding.length) continue;
+          candidates.push({
+            clusterId: stories.get(e.input.articleId) as string,
+            articleId: e.input.articleId,
+            shared: sharedKeywords(e.input.keywords, input.keywords),
+            similarity: cosine(e.input.embedding, embedding),
+          });
+        }
+        // A stored story an earlier article of the batch joined may now qualify through it alone: its stored
+        // articles were not read for this article, so they are read now (rare: the joiner shares keywords the rest do not).
+        const unread = [...new Set(candidates.filter((c) => c.shared >= minShared && !newStories.has(c.clusterId)).map((c) => c.clusterId))].filter(
+          (clusterId) => !(scoreRows.get(k) ?? []).some((c) => c.clusterId === clusterId),
+        );
+        if (unread.length > 0) candidates.push(...((await this.candidates(manager, [article], minShared, unread)).get(0) ?? []));
+        scores = scoreStories(candidates, minShared, storyMinCosine(input.modelVersion), MAX_SCORED_STORIES);
+      }
+      const best = chooseStory(simhash, scores, input.modelVersion, this.linkage);
+      let clusterId: string;
+      if (best) {
+        clusterId = best.clusterId;
+        joins.push({ clusterId, articleId: input.articleId, similarity: best.similarity, ...(best.nearDuplicate ? { nearDuplicate: best.nearDuplicate } : {}) });
+        const fresh = newStories.get(clusterId);
+        if (fresh) fresh.size += 1;
+      } else {
+        clusterId = randomUUID();
+        newStories.set(clusterId, { title: article.title, size: 1 });
+        joins.push({ clusterId, articleId: input.articleId, similarity: 1 });
+      }
       stories.set(input.articleId, clusterId);
-      assigned.push(clusterId);
+      assignedHere.push(article);
     }
-    return assigned;
-  }
-
-  /** Puts an article that is in no story yet into one (see the class); returns the story id. */
-  private async assignNew(manager: EntityManager, input: StoryAssignmentInput, bands: number[], article: { title: string; at: Date }): Promise<string> {
-    const { articleId } = input;
-    const window = [new Date(article.at.getTime() - STORY_WINDOW_HOURS * 3600_000), new Date(article.at.getTime() + STORY_WINDOW_HOURS * 3600_000)];
-    const simhash = input.simhash === undefined ? [] : await this.simhashMatches(manager, articleId, input.simhash, bands, window);
-    const stories = input.embedding ? await this.storyScores(manager, articleId, input.embedding, input.modelVersion, input.keywords, window) : [];
-    const best = chooseStory(simhash, stories, input.modelVersion, this.linkage);
-
-    if (best) {
-      const duplicate = best.nearDuplicate;
-      // Joining counts the article into the story's size, in the same statement (nothing when a replay finds it joined).
-      await manager.query(
-        `WITH joined AS (
-           INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id)
-         UPDATE story_clusters SET size = size + 1, updated_at = $3 WHERE id IN (SELECT cluster_id FROM joined)`,
-        [best.clusterId, articleId, input.now, best.similarity, duplicate?.articleId ?? null, duplicate?.distance ?? null, duplicate?.cosine ?? null],
-      );
-      return best.clusterId;
-    }
-
-    const [{ id }] = (await manager.query(
-      `WITH story AS (INSERT INTO story_clusters (title, created_at, updated_at, size) VALUES ($1, $2, $2, 1) RETURNING id)
-       INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity)
-       SELECT story.id, $3::uuid, $2::timestamptz, 1 FROM story
-       RETURNING cluster_id AS id`,
-      [article.title, input.now, articleId],
-    )) as Array<{ id: string }>;
-    return id;
-  }
-
-  /** Articles in a story sharing a band with the fingerprint, kept when within the Hamming distance. */
-  private async simhashMatches(
-    manager: EntityManager,
-    articleId: string,
-    fingerprint: bigint,
-    bands: number[],
-    window: Date[],
-  ): Promise<SimhashMatch[]> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT c.article_id AS "articleId", m.cluster_id AS "clusterId", an.simhash
-         FROM unnest($2::int[]) WITH ORDINALITY AS q(value, n)
-         JOIN article_simhash_bands c ON c.band = q.n - 1 AND c.value = q.value
-         JOIN articles a ON a.id = c.article_id
-         JOIN story_memberships m ON m.article_id = c.article_id
-         ${NEWEST_ANALYSIS_JOIN}
-        WHERE c.article_id <> $1
-          AND ${FEED_TIME} BETWEEN $3 AND $4`,
-      [articleId, bands, ...window],
-    )) as Array<{ articleId: string; clusterId: string; simhash: string | null }>;
-    return rows.flatMap((row) => {
-      if (!row.simhash || !/^[0-9a-fA-F]{16}$/.test(row.simhash)) return [];
-      const distance = hammingDistance(fingerprint, BigInt(`0x${row.simhash}`));
-      return distance <= NEAR_DUPLICATE_MAX_DISTANCE ? [{ articleId: row.articleId, clusterId: row.clusterId, distance }] : [];
-    });
+    await this.write(manager, newStories, joins, pending[0]?.input.now ?? new Date());
   }
 
   /**
-   * The stories with an article of the same model above the story bar, each scored by the new article's
-   * mean and largest cosine to its articles in the window (exact cosine: the window keeps it small).
+   * Writes the batch's new stories (their size: the batch's articles in them) and every membership, and
+   * counts the joiners into the stored stories they joined, in one statement. Nothing is written twice
+   * for a replay: an article already in a story keeps it (the assignment runs under STORY_ASSIGNMENT_LOCK).
    */
-  private async storyScores(
+  private async write(
     manager: EntityManager,
-    articleId: string,
-    embedding: number[],
-    modelVersion: string,
-    keywords: string[],
-    window: Date[],
-  ): Promise<StoryScore[]> {
-    const score = this.db.pgvector
-      ? `1 - (e.vec <=> $2::vector)`
-      : `(SELECT sum(p.x::float8 * p.y::float8)
-                 / nullif(sqrt(sum(p.x::float8 * p.x::float8)) * sqrt(sum(p.y::float8 * p.y::float8)), 0)
-            FROM unnest(e.values, $2::real[]) AS p(x, y))`;
-    // Only stories with an article sharing the keywords chooseStory asks for can be chosen: the cosine,
-    // the costly part (exact without pgvector), is computed for their articles alone.
-    const minShared = this.linkage === 'earlier' ? 0 : STORY_MIN_SHARED_KEYWORDS;
-    const rows = (await manager.query(
-      `WITH candidates AS MATERIALIZED (
-         SELECT m.cluster_id AS "clusterId", e.article_id AS "articleId",
-                cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest($8::text[]))) AS shared
-           FROM article_embeddings e
-           JOIN articles a ON a.id = e.article_id
-           JOIN story_memberships m ON m.article_id = e.article_id
-           LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
-          WHERE e.dims = $3 AND e.model_version = $4 AND e.article_id <> $1
-            AND ${FEED_TIME} BETWEEN $5 AND $6)
-       SELECT "clusterId", avg(similarity) AS mean, max(similarity) AS max,
-              (array_agg("articleId" ORDER BY similarity DESC, "articleId"))[1] AS "closestArticleId",
-              (array_agg(shared ORDER BY similarity DESC, "articleId"))[1] AS "closestSharedKeywords",
-              max(shared) AS "maxSharedKeywords"
-         FROM (
-           SELECT c."clusterId", c."articleId", c.shared, ${score} AS similarity
-             FROM candidates c
-             JOIN article_embeddings e ON e.article_id = c."articleId" AND e.model_version = $4
-            WHERE c."clusterId" IN (SELECT "clusterId" FROM candidates WHERE shared >= $9)) scored
-        WHERE similarity IS NOT NULL AND similarity <> 'NaN'::float8
-        GROUP BY "clusterId"
-       HAVING max(similarity) >= $7
-        ORDER BY max DESC
-        LIMIT ${MAX_SCORED_STORIES}`,
+    newStories: ReadonlyMap<string, { title: string; size: number }>,
+    joins: ReadonlyArray<{ clusterId: string; articleId: string; similarity: number; nearDuplicate?: NearDuplicate }>,
+    now: Date,
+  ): Promise<void> {
+    const fresh = [...newStories];
+    await manager.query(
+      `WITH created AS (
+         INSERT INTO story_clusters (id, title, created_at, updated_at, size)
+         SELECT s.id, s.title, $1, $1, s.size FROM unnest($2::uuid[], $3::text[], $4::int[]) AS s(id, title, size)
+         RETURNING id),
+       joined AS (
+         INSERT INTO story_memberships (cluster_id, article_id, joined_at, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
+         SELECT j.cluster_id, j.article_id, $1, j.similarity, j.near_duplicate_of, j.near_duplicate_distance, j.near_duplicate_cosine
+           FROM unnest($5::uuid[], $6::uuid[], $7::float8[], $8::uuid[], $9::int[], $10::float8[])
+                AS j(cluster_id, article_id, similarity, near_duplicate_of, near_duplicate_distance, near_duplicate_cosine)
+         ON CONFLICT (article_id) DO NOTHING RETURNING cluster_id)
+       UPDATE story_clusters c SET size = c.size + n.joined, updated_at = $1
+         FROM (SELECT cluster_id, count(*)::int AS joined FROM joined WHERE cluster_id <> ALL($2::uuid[]) GROUP BY cluster_id) n
+        WHERE c.id = n.cluster_id`,
       [
-        articleId,
-        this.db.pgvector ? toVectorLiteral(embedding) : embedding,
-        embedding.length,
-        modelVersion,
-        ...window,
-        storyMinCosine(modelVersion),
-        keywords,
-        minShared,
+        now,
+        fresh.map(([id]) => id),
+        fresh.map(([, s]) => s.title),
+        fresh.map(([, s]) => s.size),
+        joins.map((j) => j.clusterId),
+        joins.map((j) => j.articleId),
+        joins.map((j) => j.similarity),
+        joins.map((j) => j.nearDuplicate?.articleId ?? null),
+        joins.map((j) => j.nearDuplicate?.distance ?? null),
+        joins.map((j) => j.nearDuplicate?.cosine ?? null),
       ],
-    )) as Array<{ clusterId: string; mean: number; max: number; closestArticleId: string; closestSharedKeywords: number; maxSharedKeywords: number }>;
-    return rows.map((row) => ({
-      clusterId: row.clusterId,
-      mean: Number(row.mean),
-      max: Number(row.max),
-      closestArticleId: row.closestArticleId,
-      closestSharedKeywords: Number(row.closestSharedKeywords),
-      maxSharedKeywords: Number(row.maxSharedKeywords),
-    }));
+    );
+  }
+
+  /** Per pending article (by index): stored articles in a story sharing a band with its fingerprint, kept when within the Hamming distance. */
+  private async simhashMatches(manager: EntityManager, pending: readonly PendingArticle[]): Promise<Map<number, SimhashMatch[]>> {
+    const bands = pending.flatMap((p, i) => (p.input.simhash === undefined ? [] : p.bands.map((value, band) => ({ i, band, value, p }))));
+    const matches = new Map<number, SimhashMatch[]>();
+    if (bands.length === 0) return matches;
+    const rows = (await manager.query(
+      `SELECT DISTINCT q.i, c.article_id AS "articleId", m.cluster_id AS "clusterId", an.simhash
+         FROM unnest($1::int[], $2::int[], $3::int[], $4::uuid[], $5::timestamptz[], $6::timestamptz[]) AS q(i, band, value, self, lo, hi)
+         JOIN article_simhash_bands c ON c.band = q.band AND c.value = q.value
+         JOIN articles a ON a.id = c.article_id
+         JOIN story_memberships m ON m.article_id = c.article_id
+         ${NEWEST_ANALYSIS_JOIN}
+        WHERE c.article_id <> q.self
+          AND ${FEED_TIME} BETWEEN q.lo AND q.hi`,
+      [
+        bands.map((b) => b.i),
+        bands.map((b) => b.band),
+        bands.map((b) => b.value),
+        bands.map((b) => b.p.input.articleId),
+        bands.map((b) => b.p.window[0]),
+        bands.map((b) => b.p.window[1]),
+      ],
+    )) as Array<{ i: number; articleId: string; clusterId: string; simhash: string | null }>;
+    for (const row of rows) {
+      const fingerprint = pending[row.i]?.input.simhash;
+      if (fingerprint === undefined || !row.simhash || !/^[0-9a-fA-F]{16}$/.test(row.simhash)) continue;
+      const distance = hammingDistance(fingerprint, BigInt(`0x${row.simhash}`));
+      if (distance > NEAR_DUPLICATE_MAX_DISTANCE) continue;
+      const list = matches.get(row.i) ?? [];
+      list.push({ articleId: row.articleId, clusterId: row.clusterId, distance });
+      matches.set(row.i, list);
+    }
+    return matches;
+  }
+
+  /**
+   * Per pending article with an embedding (by index): the stored articles of the same model in its window,
+   * in a story with an article sharing `minShared` keywords with it (or, given `clusters`, in those stories),
+   * with the keywords each shares and its cosine to the new article. With pgvector the cosine is computed
+   * there; without, the stored vectors come back and the cosine is computed here (exact cosine over real[]
+   * in SQL cost ~175 ms per article on PostgreSQL).
+   */
+  private async candidates(
+    manager: EntityManager,
+    pending: readonly PendingArticle[],
+    minShared: number,
+    clusters?: readonly string[],
+  ): Promise<Map<number, ScoredCandidate[]>> {
+    const asked = pending.flatMap((p, i) => (p.input.embedding ? [{ i, p, embedding: p.input.embedding }] : []));
+    const found = new Map<number, ScoredCandidate[]>();
+    if (asked.length === 0) return found;
+    const starts: number[] = [];
+    let offset = 1;
+    for (const a of asked) {
+      starts.push(offset);
+      offset += a.embedding.length;
+    }
+    const pgvector = this.db.pgvector;
+    const similarity = pgvector ? `1 - (e.vec <=> (($10::real[])[q.start : q.start + q.dims - 1])::vector)` : `e.values`;
+    const rows = (await manager.query(
+      `WITH q AS MATERIALIZED (
+         SELECT q.i, q.self, q.model, q.dims, q.lo, q.hi, q.start, ARRAY(SELECT jsonb_array_elements_text(q.keywords)) AS keywords
+           FROM unnest($1::int[], $2::uuid[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::jsonb[])
+                AS q(i, self, model, dims, lo, hi, start, keywords)),
+       candidates AS MATERIALIZED (
+         SELECT q.i, m.cluster_id AS "clusterId", e.article_id AS "articleId",
+                cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest(q.keywords))) AS shared
+           FROM q
+           JOIN articles a ON ${FEED_TIME} BETWEEN q.lo AND q.hi AND a.id <> q.self
+           JOIN article_embeddings e ON e.article_id = a.id AND e.model_version = q.model AND e.dims = q.dims
+           JOIN story_memberships m ON m.article_id = a.id
+           LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
+          ${clusters ? `WHERE m.cluster_id = ANY($9::uuid[])` : ''})
+       SELECT c.i, c."clusterId", c."articleId", c.shared, ${similarity} AS similarity
+         FROM candidates c
+         JOIN q ON q.i = c.i
+         JOIN article_embeddings e ON e.article_id = c."articleId" AND e.model_version = q.model
+        WHERE ${clusters ? 'true' : `(c.i, c."clusterId") IN (SELECT i, "clusterId" FROM candidates WHERE shared >= $9)`}`,
+      [
+        asked.map((_, n) => n),
+        asked.map((a) => a.p.input.articleId),
+        asked.map((a) => a.p.input.modelVersion),
+        asked.map((a) => a.embedding.length),
+        asked.map((a) => a.p.window[0]),
+        asked.map((a) => a.p.window[1]),
+        starts,
+        asked.map((a) => JSON.stringify(a.p.input.keywords)),
+        clusters ? [...clusters] : minShared,
+        ...(pgvector ? [asked.flatMap((a) => a.embedding)] : []),
+      ],
+    )) as Array<{ i: number; clusterId: string; articleId: string; shared: number; similarity: number | string | null | number[] }>;
+    for (const row of rows) {
+      const a = asked[row.i];
+      if (!a) continue;
+      const value = row.similarity;
+      const cos = Array.isArray(value) ? cosine(value.map(Number), a.embedding) : value === null ? null : Number(value);
+      const list = found.get(a.i) ?? [];
+      list.push({ clusterId: row.clusterId, articleId: row.articleId, shared: Number(row.shared), similarity: cos });
+      found.set(a.i, list);
+    }
+    return found;
   }
 }
