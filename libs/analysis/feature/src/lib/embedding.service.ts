@@ -26,10 +26,11 @@ export class EmbeddingService implements OnApplicationShutdown {
     @Inject(EMBEDDING_MODEL) readonly model: EmbeddingModel,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    const { maxBatchSize, maxQueueDelayMs, preferredBatchSizes, maxBatchTokens, maxQueueSize } = config.analysis;
+    const { maxBatchSize, maxQueueDelayMs, bulkQueueDelayMs, preferredBatchSizes, maxBatchTokens, maxQueueSize } = config.analysis;
     this.batcher = new DynamicBatcher((inputs) => model.run(inputs), {
       maxBatchSize,
       maxQueueDelayMs,
+      bulkQueueDelayMs,
       preferredBatchSizes: preferredBatchSizes.filter((size) => size <= maxBatchSize),
       maxBatchTokens: batchTokenBudget(model.manifest, maxBatchTokens),
       lengthOf: (t) => t.ids.length,

@@ -324,6 +324,11 @@ export interface AnalysisConfig {
   maxBatchSize: number;
   /** How long the oldest waiting text may wait for others before a partial batch runs (max_queue_delay). */
   maxQueueDelayMs: number;
+  /**
+   * The same for the ingestion pipeline's texts (the bulk lane): nobody waits for them, and fuller batches
+   * cost the model less per text; interactive requests (Embed, search queries) keep maxQueueDelayMs.
+   */
+  bulkQueueDelayMs: number;
   /** `analyze` queue jobs handled at once (enough to keep the batcher's batches full). */
   concurrency: number;
   /**

@@ -81,6 +81,7 @@ export function defaultConfig(): AppConfig {
       modelDir: './models',
       maxBatchSize: 32,
       maxQueueDelayMs: 5,
+      bulkQueueDelayMs: 25,
       concurrency: 16,
       summarySentenceVectors: 'word',
       preferredBatchSizes: [16],
@@ -646,6 +647,9 @@ function validateAnalysis(a: AppConfig['analysis']): void {
   atLeast('maxBatchSize', a.maxBatchSize, 1);
   if (typeof a.maxQueueDelayMs !== 'number' || !(a.maxQueueDelayMs >= 0)) {
     throw new ConfigError(`analysis.maxQueueDelayMs must be a number ≥ 0, got ${JSON.stringify(a.maxQueueDelayMs)}`);
+  }
+  if (typeof a.bulkQueueDelayMs !== 'number' || !(a.bulkQueueDelayMs >= 0) || a.bulkQueueDelayMs > 1_000) {
+    throw new ConfigError(`analysis.bulkQueueDelayMs must be a number from 0 to 1000, got ${JSON.stringify(a.bulkQueueDelayMs)}`);
   }
   atLeast('concurrency', a.concurrency, 1);
   if (a.summarySentenceVectors !== 'word' && a.summarySentenceVectors !== 'embedding') {

@@ -65,6 +65,33 @@ describe(DynamicBatcher.name, () => {
         await expect(Promise.all([a, b])).resolves.toEqual(['a', 'b']);
       });
 
+      it('lets bulk requests wait bulkQueueDelayMs for a fuller batch, and an interactive one only maxQueueDelayMs', async () => {
+        const runner = recordingRunner<string>();
+        const sut = new DynamicBatcher(runner.run, { maxBatchSize: 8, maxQueueDelayMs: 5, bulkQueueDelayMs: 30, now: Date.now });
+
+        const bulk = [sut.submit('b1', { priority: 'bulk' })];
+        await jest.advanceTimersByTimeAsync(20);
+        bulk.push(sut.submit('b2', { priority: 'bulk' }));
+        expect(runner.batches).toEqual([]);
+        await jest.advanceTimersByTimeAsync(10);
+        expect(runner.batches).toEqual([['b1', 'b2']]);
+
+        const alone = sut.submit('i1');
+        bulk.push(sut.submit('b3', { priority: 'bulk' }));
+        await jest.advanceTimersByTimeAsync(4);
+        expect(runner.batches).toHaveLength(1);
+        await jest.advanceTimersByTimeAsync(1);
+        // The interactive request is due after 5 ms and takes the waiting bulk one along.
+        expect(runner.batches).toEqual([['b1', 'b2'], ['i1', 'b3']]);
+        await expect(Promise.all([alone, ...bulk])).resolves.toEqual(['i1', 'b1', 'b2', 'b3']);
+        expect(sut.settings).toMatchObject({ maxQueueDelayMs: 5, bulkQueueDelayMs: 30 });
+      });
+
+      it('gives bulk requests maxQueueDelayMs when no bulk delay is set, and refuses a negative one', () => {
+        expect(new DynamicBatcher(recordingRunner<string>().run, { maxBatchSize: 8, maxQueueDelayMs: 7 }).settings.bulkQueueDelayMs).toBe(7);
+        expect(() => new DynamicBatcher(recordingRunner<string>().run, { maxBatchSize: 8, maxQueueDelayMs: 7, bulkQueueDelayMs: -1 })).toThrow(RangeError);
+      });
+
       it('splits a burst into batches of at most maxBatchSize, in arrival order', async () => {
         const runner = recordingRunner<number>();
         const sut = new DynamicBatcher(runner.run, { maxBatchSize: 4, maxQueueDelayMs: 5, maxConcurrentBatches: 4, now: Date.now });
@@ -462,6 +489,7 @@ describe(DynamicBatcher.name, () => {
       expect(new DynamicBatcher(run, { maxBatchSize: 8, maxQueueDelayMs: 2, preferredBatchSizes: [8, 4, 4] }).settings).toEqual({
         maxBatchSize: 8,
         maxQueueDelayMs: 2,
+        bulkQueueDelayMs: 2,
         preferredBatchSizes: [4, 8],
         maxBatchTokens: 0,
         maxQueueSize: 0,

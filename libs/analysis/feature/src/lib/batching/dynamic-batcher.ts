@@ -26,6 +26,11 @@ export interface DynamicBatcherOptions<TIn> {
   maxBatchSize: number;
   /** How long the oldest waiting request may wait for others before a partial batch runs (max_queue_delay). */
   maxQueueDelayMs: number;
+  /**
+   * The same for requests of the bulk lane (default maxQueueDelayMs): nobody waits for them, so they may
+   * wait longer for a fuller batch, which the model runs at less cost per text.
+   */
+  bulkQueueDelayMs?: number;
   /** Batch sizes worth flushing at once, without waiting for maxQueueDelayMs (preferred_batch_size). */
   preferredBatchSizes?: readonly number[];
   /** Most padded tokens per batch: batch size × longest sequence in it. A longer single request still runs alone. */
@@ -44,6 +49,7 @@ export interface DynamicBatcherOptions<TIn> {
 export interface DynamicBatcherSettings {
   maxBatchSize: number;
   maxQueueDelayMs: number;
+  bulkQueueDelayMs: number;
   preferredBatchSizes: number[];
   maxBatchTokens: number;
   maxQueueSize: number;
@@ -145,7 +151,7 @@ const defaultNow = () => Date.now();
  * Groups concurrent requests into batches, with Triton's dynamic-batcher rules:
  * - a batch runs at once when maxBatchSize requests wait, when the waiting ones reach a preferred
  *   batch size (the largest one reached), or when the token budget is full; otherwise when the
- *   oldest waiting request has waited maxQueueDelayMs;
+ *   oldest waiting request of a lane has waited that lane's delay (maxQueueDelayMs; bulkQueueDelayMs);
  * - batches are seeded with the oldest request of the highest lane and filled nearest length
  *   bucket first, so short texts are not padded to the length of long ones;
  * - expired requests never reach the model; cancelled ones leave the queue;
@@ -182,6 +188,8 @@ export class DynamicBatcher<TIn, TOut> {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
     if (!(maxQueueDelayMs >= 0)) throw new RangeError(`maxQueueDelayMs must be ≥ 0, got ${maxQueueDelayMs}`);
+    const bulkQueueDelayMs = options.bulkQueueDelayMs ?? maxQueueDelayMs;
+    if (!(bulkQueueDelayMs >= 0)) throw new RangeError(`bulkQueueDelayMs must be ≥ 0, got ${bulkQueueDelayMs}`);
     for (const size of options.preferredBatchSizes ?? []) {
       if (!Number.isInteger(size) || size < 1 || size > maxBatchSize) {
         throw new RangeError(`preferred batch size ${size} must be an integer in 1..maxBatchSize (${maxBatchSize})`);
@@ -203,6 +211,7 @@ export class DynamicBatcher<TIn, TOut> {
     this.settings = {
       maxBatchSize,
       maxQueueDelayMs,
+      bulkQueueDelayMs,
       preferredBatchSizes: [...this.preferred],
       maxBatchTokens: Number.isFinite(this.maxBatchTokens) ? this.maxBatchTokens : 0,
       maxQueueSize: Number.isFinite(this.maxQueueSize) ? this.maxQueueSize : 0,
@@ -304,9 +313,7 @@ export class DynamicBatcher<TIn, TOut> {
   private readyTarget(now: number): number {
     const max = this.settings.maxBatchSize;
     if (this.waitingCount >= max) return max;
-    const oldest = this.oldest();
-    if (!oldest) return 0;
-    if (oldest.enqueuedAt + this.settings.maxQueueDelayMs <= now) return max;
+    if (this.dueAt() <= now) return max;
     for (let i = this.preferred.length - 1; i >= 0; i--) {
       if ((this.preferred[i] as number) <= this.waitingCount) return this.preferred[i] as number;
     }
@@ -315,13 +322,16 @@ export class DynamicBatcher<TIn, TOut> {
     return 0;
   }
 
-  private oldest(): Pending<TIn, TOut> | undefined {
-    let oldest: Pending<TIn, TOut> | undefined;
+  /** When a partial batch is due: the earliest time a lane's oldest request has waited its lane's queue delay (∞ when none waits). */
+  private dueAt(): number {
+    let due = Number.POSITIVE_INFINITY;
     for (const lane of this.lanes) {
-      const o = lane.oldest();
-      if (o && (!oldest || o.seq < oldest.seq)) oldest = o;
+      const oldest = lane.oldest();
+      if (!oldest) continue;
+      const delay = lane.priority === 'bulk' ? this.settings.bulkQueueDelayMs : this.settings.maxQueueDelayMs;
+      due = Math.min(due, oldest.enqueuedAt + delay);
     }
-    return oldest;
+    return due;
   }
 
   /**
@@ -447,12 +457,11 @@ export class DynamicBatcher<TIn, TOut> {
   }
 
   private armTimer(now: number): void {
-    const oldest = this.waitingCount > 0 && this.running < this.maxConcurrent && !this.closed ? this.oldest() : undefined;
-    if (!oldest) {
+    const at = this.waitingCount > 0 && this.running < this.maxConcurrent && !this.closed ? this.dueAt() : Number.POSITIVE_INFINITY;
+    if (at === Number.POSITIVE_INFINITY) {
       this.clearTimer();
       return;
     }
-    const at = oldest.enqueuedAt + this.settings.maxQueueDelayMs;
     if (this.timer !== undefined && this.timerAt <= at) return; // fires no later than needed; pump re-arms
     this.clearTimer();
     this.timerAt = at;
