@@ -37,6 +37,7 @@ class HeldQueues implements QueueFactory {
     return {
       name,
       add: async (data: T) => void this.held.push({ queue: name, data }),
+      addMany: async (jobs: ReadonlyArray<{ data: T }>) => void this.held.push(...jobs.map(({ data }) => ({ queue: name, data }))),
       process: () => undefined,
       depth: async () => this.held.filter((j) => j.queue === name).length,
       stopConsuming: async () => [],

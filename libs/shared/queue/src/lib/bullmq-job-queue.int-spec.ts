@@ -30,6 +30,24 @@ describe(BullMqQueueFactory.name, () => {
     await sut.close();
   });
 
+  it('addMany() delivers every job of the batch through Redis, once per job id', async () => {
+    const sut = BullMqQueueFactory.fromUrl(REDIS_URL, `autoglm-test-${randomUUID()}`);
+    const queue = sut.get<{ n: number }>(QUEUE_NAMES.analyze);
+    await queue.add({ n: 0 }, { jobId: 'analyze:a' });
+    await queue.addMany([
+      { data: { n: 1 }, options: { jobId: 'analyze:a' } },
+      { data: { n: 2 }, options: { jobId: 'analyze:b' } },
+      { data: { n: 3 }, options: { jobId: 'analyze:c' } },
+    ]);
+    await queue.addMany([]);
+    expect(await queue.depth()).toBe(3);
+    const seen: number[] = [];
+    queue.process(async (job) => void seen.push(job.n));
+    for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(seen.sort()).toEqual([0, 2, 3]);
+    await sut.close();
+  });
+
   it('runs a delayed job no earlier than its delay', async () => {
     const sut = BullMqQueueFactory.fromUrl(REDIS_URL, `autoglm-test-${randomUUID()}`);
     const queue = sut.get<{ n: number }>(QUEUE_NAMES.webhook);

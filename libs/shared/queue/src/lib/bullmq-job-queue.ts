@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { EnqueueOptions, EnsureOutcome, JobHandler, JobQueue, QueuedJob, QueueFactory, QueueName } from './job-queue';
 import { ObservedJobQueue, type WithContext } from './observed-job-queue';
 
@@ -46,15 +46,13 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
   }
 
   async add(data: T, options: EnqueueOptions = {}): Promise<void> {
-    await this.queue.add(this.name, data, {
-      jobId: options.jobId === undefined ? undefined : bullJobId(options.jobId),
-      delay: options.delayMs && options.delayMs > 0 ? options.delayMs : undefined,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 500 },
-      // Free the deterministic id once the job is done so the same work can be enqueued again later.
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    });
+    await this.queue.add(this.name, data, jobOptions(options));
+  }
+
+  /** One Redis transaction for all (BullMQ's addBulk); a job id still waiting or running is skipped, as by add(). */
+  async addMany(jobs: ReadonlyArray<{ data: T; options?: EnqueueOptions }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map(({ data, options }) => ({ name: this.name, data, opts: jobOptions(options ?? {}) })));
   }
 
   /**
@@ -181,4 +179,17 @@ export class BullMqQueueFactory implements QueueFactory {
     for (const q of this.queues.values()) await q.close();
     this.queues.clear();
   }
+}
+
+/** Every job's BullMQ options: retries with backoff, and its id freed once done. */
+function jobOptions(options: EnqueueOptions): JobsOptions {
+  return {
+    jobId: options.jobId === undefined ? undefined : bullJobId(options.jobId),
+    delay: options.delayMs && options.delayMs > 0 ? options.delayMs : undefined,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 500 },
+    // Free the deterministic id once the job is done so the same work can be enqueued again later.
+    removeOnComplete: true,
+    removeOnFail: 1000,
+  };
 }

@@ -18,6 +18,17 @@ describe(InProcessJobQueue.name, () => {
     await sut.close();
   });
 
+  it('addMany() adds each job as add() would, in order, skipping a job id still pending', async () => {
+    const sut = new InProcessJobQueue<number>('analyze', { maxAttempts: 1, backoffMs: 1 });
+    const seen: number[] = [];
+    await sut.add(0, { jobId: 'x' });
+    await sut.addMany([{ data: 1, options: { jobId: 'x' } }, { data: 2, options: { jobId: 'y' } }, { data: 3 }]);
+    sut.process(async (n) => void seen.push(n));
+    await flush();
+    expect(seen).toEqual([0, 2, 3]);
+    await sut.close();
+  });
+
   it('ensure() adds only the jobs it no longer holds (finished or failed for good)', async () => {
     const sut = new InProcessJobQueue<number>('analyze', { maxAttempts: 1, backoffMs: 1 });
     await sut.add(1, { jobId: 'a' });

@@ -61,6 +61,10 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     this.pump();
   }
 
+  async addMany(jobs: ReadonlyArray<{ data: T; options?: EnqueueOptions }>): Promise<void> {
+    for (const { data, options } of jobs) await this.add(data, options);
+  }
+
   /** A job this queue still knows (waiting, retrying, running) is left alone; one it forgot (finished or failed for good) is added. */
   async ensure(jobs: Array<QueuedJob<T>>): Promise<EnsureOutcome> {
     let added = 0;

@@ -40,6 +40,19 @@ describe(ObservedJobQueue.name, () => {
     expect(seen).toEqual([{ data: { sourceId: 's1' }, requestId: 'tick-7' }]);
   });
 
+  it('carries the adding work\'s correlation id on every job added together', async () => {
+    const seen: Array<{ data: CrawlJob; requestId: string | undefined }> = [];
+    sut.process(async (data) => void seen.push({ data, requestId: currentRequestId() }));
+
+    await runWithRequestId('relay-3', () => sut.addMany([{ data: { sourceId: 's1' }, options: { jobId: 'crawl:s1' } }, { data: { sourceId: 's2' } }]));
+    await waitFor(() => seen.length === 2);
+
+    expect(seen).toEqual([
+      { data: { sourceId: 's1' }, requestId: 'relay-3' },
+      { data: { sourceId: 's2' }, requestId: 'relay-3' },
+    ]);
+  });
+
   it('gives a job added outside any unit of work an id of its own', async () => {
     const seen: Array<string | undefined> = [];
     sut.process(async () => void seen.push(currentRequestId()));

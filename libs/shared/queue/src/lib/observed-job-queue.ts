@@ -43,8 +43,17 @@ export class ObservedJobQueue<T> implements JobQueue<T> {
   }
 
   add(data: T, options?: EnqueueOptions): Promise<void> {
-    const context: JobContext = { requestId: currentRequestId() ?? newRequestId(), enqueuedAt: this.now(), trace: injectTraceContext() };
-    return this.inner.add({ ...data, [JOB_CONTEXT_FIELD]: context }, options);
+    return this.inner.add({ ...data, [JOB_CONTEXT_FIELD]: this.context() }, options);
+  }
+
+  addMany(jobs: ReadonlyArray<{ data: T; options?: EnqueueOptions }>): Promise<void> {
+    const context = this.context();
+    return this.inner.addMany(jobs.map(({ data, options }) => ({ data: { ...data, [JOB_CONTEXT_FIELD]: context }, ...(options ? { options } : {}) })));
+  }
+
+  /** What a job carries from the code that adds it: the request id, when, and the trace. */
+  private context(): JobContext {
+    return { requestId: currentRequestId() ?? newRequestId(), enqueuedAt: this.now(), trace: injectTraceContext() };
   }
 
   process(handler: JobHandler<T>, options?: { concurrency?: number }): void {

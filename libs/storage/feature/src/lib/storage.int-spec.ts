@@ -50,6 +50,10 @@ class RecordingQueueFactory implements QueueFactory {
         if (name === QUEUE_NAMES.analyze) added.push({ data: data as AnalyzeJob, jobId: options?.jobId });
         await queue.add(data, options);
       },
+      addMany: async (jobs: ReadonlyArray<{ data: T; options?: EnqueueOptions }>) => {
+        if (name === QUEUE_NAMES.analyze) added.push(...jobs.map(({ data, options }) => ({ data: data as AnalyzeJob, jobId: options?.jobId })));
+        await queue.addMany(jobs);
+      },
       process: (handler: JobHandler<T>, options?: { concurrency?: number }) => queue.process(handler, options),
       depth: () => queue.depth(),
       stopConsuming: (deadline: number) => queue.stopConsuming(deadline),

@@ -28,6 +28,10 @@ class FakeQueue implements JobQueue<CrawlJob> {
   async takeUnfinished(): Promise<[]> {
     return [];
   }
+  async addMany(): Promise<void> {
+    return undefined;
+  }
+
   async ensure(): Promise<{ added: number; retried: number }> {
     return { added: 0, retried: 0 };
   }

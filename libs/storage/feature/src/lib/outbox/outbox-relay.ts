@@ -71,17 +71,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       [ANALYZE_TOPIC, BATCH],
     )) as OutboxRow[];
     if (rows.length === 0) return 0;
-    const published: string[] = [];
-    try {
-      for (const row of rows) {
-        await this.queue.add({ articleId: row.articleId }, { jobId: analyzeJobId(row.articleId, row.id) });
-        published.push(row.id);
-      }
-    } finally {
-      if (published.length > 0) {
-        await this.db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [published]);
-      }
-    }
+    // One round trip to Redis for the batch (the rows stay unpublished, to be sent again, if it fails).
+    await this.queue.addMany(rows.map((row) => ({ data: { articleId: row.articleId }, options: { jobId: analyzeJobId(row.articleId, row.id) } })));
+    await this.db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
     return rows.length;
   }
 }
