@@ -4,6 +4,8 @@ import { ArticleEntity } from './article.entity';
 @Entity('article_analyses')
 // (article_id, created_at DESC) in raw SQL: TypeORM cannot express a descending key.
 @Index('IDX_article_analyses_newest', { synchronize: false })
+// GIN over keywords in raw SQL (story assignment's `keywords && …`).
+@Index('IDX_article_analyses_keywords', { synchronize: false })
 export class ArticleAnalysisEntity {
   @PrimaryColumn('uuid', { name: 'article_id' })
   articleId!: string;

@@ -20,6 +20,7 @@ import { AddSourceClaimedAt1795930000000 } from './1795930000000-AddSourceClaime
 import { AddPasswordsAndSessions1795900000000 } from './1795900000000-AddPasswordsAndSessions';
 import { AddSourcePauseAndStoryOrder1795970000000 } from './1795970000000-AddSourcePauseAndStoryOrder';
 import { AddUserIdentities1795970000001 } from './1795970000001-AddUserIdentities';
+import { AddAnalysisKeywordIndex1796200000000 } from './1796200000000-AddAnalysisKeywordIndex';
 
 /** Every migration, in order (listed explicitly; run at start-up). */
 export const STORAGE_MIGRATIONS = [
@@ -45,4 +46,5 @@ export const STORAGE_MIGRATIONS = [
   AddNearDuplicateOf1795950000001,
   AddSourcePauseAndStoryOrder1795970000000,
   AddUserIdentities1795970000001,
+  AddAnalysisKeywordIndex1796200000000,
 ];

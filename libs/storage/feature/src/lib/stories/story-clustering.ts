@@ -248,7 +248,8 @@ export class StoryClustering {
 
   /**
    * Per pending article with an embedding (by index): the stored articles of the same model in its window,
-   * in a story with an article sharing `minShared` keywords with it (or, given `clusters`, in those stories),
+   * in a story with an article sharing `minShared` keywords with it (found through the keyword index; see
+   * storiesSharingKeywords) or, given `clusters`, in those stories,
    * with the keywords each shares and its cosine to the new article. With pgvector the cosine is computed
    * there; without, the stored vectors come back and the cosine is computed here (exact cosine over real[]
    * in SQL cost ~175 ms per article on PostgreSQL).
@@ -275,20 +276,16 @@ export class StoryClustering {
          SELECT q.i, q.self, q.model, q.dims, q.lo, q.hi, q.start, ARRAY(SELECT jsonb_array_elements_text(q.keywords)) AS keywords
            FROM unnest($1::int[], $2::uuid[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::jsonb[])
                 AS q(i, self, model, dims, lo, hi, start, keywords)),
-       candidates AS MATERIALIZED (
-         SELECT q.i, m.cluster_id AS "clusterId", e.article_id AS "articleId",
-                cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest(q.keywords))) AS shared
-           FROM q
-           JOIN articles a ON ${FEED_TIME} BETWEEN q.lo AND q.hi AND a.id <> q.self
-           JOIN article_embeddings e ON e.article_id = a.id AND e.model_version = q.model AND e.dims = q.dims
-           JOIN story_memberships m ON m.article_id = a.id
-           LEFT JOIN article_analyses an ON an.article_id = e.article_id AND an.model_version = e.model_version
-          ${clusters ? `WHERE m.cluster_id = ANY($9::uuid[])` : ''})
-       SELECT c.i, c."clusterId", c."articleId", c.shared, ${similarity} AS similarity
-         FROM candidates c
-         JOIN q ON q.i = c.i
-         JOIN article_embeddings e ON e.article_id = c."articleId" AND e.model_version = q.model
-        WHERE ${clusters ? 'true' : `(c.i, c."clusterId") IN (SELECT i, "clusterId" FROM candidates WHERE shared >= $9)`}`,
+       scored AS MATERIALIZED (${clusters ? `SELECT q.i, c.id AS cluster_id FROM q, unnest($9::uuid[]) AS c(id)` : storiesSharingKeywords(minShared)})
+       SELECT s.i, m.cluster_id AS "clusterId", a.id AS "articleId",
+              cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest(q.keywords))) AS shared,
+              ${similarity} AS similarity
+         FROM scored s
+         JOIN q ON q.i = s.i
+         JOIN story_memberships m ON m.cluster_id = s.cluster_id
+         JOIN articles a ON a.id = m.article_id AND a.id <> q.self AND ${FEED_TIME} BETWEEN q.lo AND q.hi
+         JOIN article_embeddings e ON e.article_id = a.id AND e.model_version = q.model AND e.dims = q.dims
+         LEFT JOIN article_analyses an ON an.article_id = a.id AND an.model_version = q.model`,
       [
         asked.map((_, n) => n),
         asked.map((a) => a.p.input.articleId),
@@ -313,4 +310,27 @@ export class StoryClustering {
     }
     return found;
   }
+}
+
+/**
+ * The (input, story) pairs worth scoring: stories with an article in the input's window (of its model) sharing
+ * `minShared` ($9) keywords with it. Driven by the keyword index (`keywords && …`, IDX_article_analyses_keywords)
+ * when some keyword must be shared, so the window's other articles are never read; else every story in the window.
+ */
+function storiesSharingKeywords(minShared: number): string {
+  const shared = `cardinality(ARRAY(SELECT unnest(an.keywords) INTERSECT SELECT unnest(q.keywords))) >= $9`;
+  const inWindow = `a.id <> q.self AND ${FEED_TIME} BETWEEN q.lo AND q.hi`;
+  const embedded = `JOIN article_embeddings e ON e.article_id = a.id AND e.model_version = q.model AND e.dims = q.dims
+         JOIN story_memberships m ON m.article_id = a.id`;
+  return minShared > 0
+    ? `SELECT DISTINCT q.i, m.cluster_id FROM q
+         JOIN article_analyses an ON an.model_version = q.model AND an.keywords && q.keywords
+         JOIN articles a ON a.id = an.article_id AND ${inWindow}
+         ${embedded}
+        WHERE ${shared}`
+    : `SELECT DISTINCT q.i, m.cluster_id FROM q
+         JOIN articles a ON ${inWindow}
+         ${embedded}
+         LEFT JOIN article_analyses an ON an.article_id = a.id AND an.model_version = q.model
+        WHERE ${shared}`;
 }
