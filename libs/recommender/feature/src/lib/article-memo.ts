@@ -14,6 +14,9 @@ export const ARTICLE_MEMO_TTL_MS = 5 * 60_000;
 export class ArticleMemo<V extends object> {
   private readonly entries = new LRUCache<string, V>({ max: ARTICLE_MEMO_ENTRIES, ttl: ARTICLE_MEMO_TTL_MS });
 
+  /** `final` says which loaded values are kept (by default all): a value that may still change is loaded again next time. */
+  constructor(private readonly final: (value: V) => boolean = () => true) {}
+
   /** The values of `ids`: kept ones, the rest from `load` (called once, with the missing ids only, if any). */
   async getMany(ids: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
     const found = new Map<string, V>();
@@ -25,7 +28,7 @@ export class ArticleMemo<V extends object> {
     }
     if (missing.length === 0) return found;
     for (const [id, value] of await load(missing)) {
-      this.entries.set(id, value);
+      if (this.final(value)) this.entries.set(id, value);
       found.set(id, value);
     }
     return found;

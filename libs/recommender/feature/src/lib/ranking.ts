@@ -1,8 +1,8 @@
-import type { ArticleRef } from '@autoglm/contracts';
+import type { ArticleRef, FeedRule } from '@autoglm/contracts';
 import { fromTimestamp } from '@autoglm/shared-grpc';
 import { DEFAULT_BLEND, FOLLOW_BOOST, followedBy, followReason, mutedBy, NO_PREFERENCES, ruleName, type FeedPreferences } from './feed-preferences';
-import { judgeNovelty, RETOLD_PENALTY, RETOLD_SIMILARITY, type StoryFactsByArticle } from './novelty';
-import { cosine, type EmbeddedArticle, type UserProfile } from './user-profile';
+import { judgeNovelty, RETOLD_PENALTY, RETOLD_SIMILARITY, type NoveltyVerdict, type StoryFactsByArticle } from './novelty';
+import { cosine, cosineOfNorms, squaredNorm, type EmbeddedArticle, type UserProfile } from './user-profile';
 
 export interface Candidate {
   article: ArticleRef;
@@ -77,10 +77,21 @@ export function freshness(article: ArticleRef, now: Date): number {
   return 0.5 ** (ageHours / FRESHNESS_HALF_LIFE_HOURS);
 }
 
-interface Scored extends RankedItem {
+/** A candidate's score and what explains it; the reason and controls are worded only for the items returned. */
+interface Scored {
+  article: ArticleRef;
+  score: number;
   candidate: Candidate;
   /** It retells an article the user read (never an exploration pick). */
   retold: boolean;
+  novelty: NoveltyVerdict;
+  follows: FeedRule[];
+  /** The closest hidden or "less like this" article when it is close enough to name. */
+  closestHidden: EmbeddedArticle | undefined;
+  vectorRelevance: number;
+  topicAffinity: number;
+  /** Picked by the exploration slot. */
+  explored: boolean;
 }
 
 /**
@@ -121,8 +132,10 @@ export function rankCandidates(
   const scored = [...unique.values()].map((c) => scoreCandidate(c, profile, now, options, preferences, stories));
   scored.sort(byScore);
   const personal = profile.eventCount > 0 || profile.liked.length > 0 || profile.hidden.length > 0 || preferences.blendCustomized;
-  if (!personal) return scored.slice(0, limit).map(strip);
-  return diversify(scored, profile, now, limit, options).map(strip);
+  const picked = personal ? diversify(scored, profile, now, limit, options) : scored.slice(0, limit);
+  // Naming the closest liked article costs a cosine per liked article: done for the returned items only.
+  const liked = profile.liked.filter((l) => l.vector.length > 0).map((l) => ({ article: l, squaredNorm: squaredNorm(l.vector) }));
+  return picked.map((s) => explainItem(s, liked, preferences));
 }
 
 function scoreCandidate(
@@ -159,16 +172,23 @@ function scoreCandidate(
     hiddenPenalty +
     (follows.length > 0 ? FOLLOW_BOOST : 0) -
     (retold ? RETOLD_PENALTY : 0);
-  const closest = c.vector.length ? closestLiked(c.vector, profile.liked) : undefined;
+  return { article: c.article, score, candidate: c, retold, novelty, follows, closestHidden, vectorRelevance, topicAffinity: topic, explored: false };
+}
+
+/** The item as returned: its reason and the controls that moved it. */
+function explainItem(s: Scored, liked: readonly NormedArticle[], preferences: FeedPreferences): RankedItem {
+  const { candidate: c, follows, novelty, closestHidden, vectorRelevance } = s;
+  const closest = c.vector.length ? closestLiked(c.vector, liked) : undefined;
   const controls = follows.map(ruleName);
   if (closest && preferences.moreLike.has(closest.articleId) && vectorRelevance > 0) controls.push(`more-like:${closest.articleId}`);
   if (closestHidden && preferences.lessLike.has(closestHidden.articleId)) controls.push(`less-like:${closestHidden.articleId}`);
   if (preferences.blendCustomized) controls.push('blend');
-  if (retold) controls.push(`novelty:${novelty.read.articleId}`);
-  let reason = follows[0] ? followReason(follows[0]) : explain(c, closest, preferences, vectorRelevance, topic);
+  if (novelty?.kind === 'retold') controls.push(`novelty:${novelty.read.articleId}`);
+  let reason = follows[0] ? followReason(follows[0]) : explain(c, closest, preferences, vectorRelevance, s.topicAffinity);
   if (novelty?.kind === 'retold') reason = `retells "${novelty.read.title}", which you read`;
   else if (novelty?.kind === 'follow-up' && !follows[0]) reason = `new in the story of "${novelty.read.title}", which you read`;
-  return { article: c.article, score, reason, controls, candidate: c, retold };
+  if (s.explored) reason = `exploring ${s.article.topic}`;
+  return { article: s.article, score: s.score, reason, controls };
 }
 
 function explain(c: Candidate, closest: EmbeddedArticle | undefined, preferences: FeedPreferences, vectorRelevance: number, topicAffinity: number): string {
@@ -194,7 +214,7 @@ function diversify(scored: Scored[], profile: UserProfile, now: Date, limit: num
       const explore = explorationPick(pool, profile, now);
       if (explore) {
         pool.splice(pool.indexOf(explore), 1);
-        picked.push({ ...explore, reason: `exploring ${explore.article.topic}` });
+        picked.push({ ...explore, explored: true });
         newest = explore;
         continue;
       }
@@ -237,15 +257,22 @@ function similarity(a: Candidate, b: Candidate): number {
   return a.article.topic && a.article.topic === b.article.topic ? 0.5 : 0;
 }
 
-function closestLiked(vector: number[], liked: EmbeddedArticle[]): EmbeddedArticle | undefined {
+/** A liked article with its embedding's squared norm, computed once per ranking. */
+interface NormedArticle {
+  article: EmbeddedArticle;
+  squaredNorm: number;
+}
+
+/** The liked article most similar to the vector (cosine; the first of equals), norms computed once. */
+function closestLiked(vector: number[], liked: readonly NormedArticle[]): EmbeddedArticle | undefined {
+  const own = squaredNorm(vector);
   let best: EmbeddedArticle | undefined;
   let bestScore = -Infinity;
   for (const l of liked) {
-    if (l.vector.length === 0) continue;
-    const s = cosine(l.vector, vector);
+    const s = cosineOfNorms(l.article.vector, l.squaredNorm, vector, own);
     if (s > bestScore) {
       bestScore = s;
-      best = l;
+      best = l.article;
     }
   }
   return best;
@@ -253,10 +280,6 @@ function closestLiked(vector: number[], liked: EmbeddedArticle[]): EmbeddedArtic
 
 function byScore(a: Scored, b: Scored): number {
   return b.score - a.score || a.article.id.localeCompare(b.article.id);
-}
-
-function strip(s: Scored): RankedItem {
-  return { article: s.article, score: s.score, reason: s.reason, controls: s.controls };
 }
 
 function freshReason(article: ArticleRef): string {

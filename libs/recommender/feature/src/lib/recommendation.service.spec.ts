@@ -53,6 +53,7 @@ function fakeStorage(
   events: Array<{ articleId: string; type: EventType; dwellSeconds?: number }>,
   lexical: Record<string, Array<{ id: string; score: number }>> = {},
   perUserCalls: Array<{ method: string; request: object; context: CallContext | undefined }> = [],
+  storyRequests: string[][] = [],
 ): StorageClient {
   const cos = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
   return {
@@ -95,9 +96,10 @@ function fakeStorage(
     getArticleRefs: async ({ articleIds }: { articleIds: string[] }) => ({
       articles: articleIds.filter((id) => articles.some((a) => a.id === id)).map(ref),
     }),
-    getArticleStories: async ({ articleIds }: { articleIds: string[] }) => ({
-      stories: articleIds.filter((id) => stories[id]).map((id) => ({ articleId: id, ...stories[id] })),
-    }),
+    getArticleStories: async ({ articleIds }: { articleIds: string[] }) => (
+      storyRequests.push([...articleIds].sort()),
+      { stories: articleIds.filter((id) => stories[id]).map((id) => ({ articleId: id, ...stories[id] })) }
+    ),
     similarArticles: async ({ articleId }: { articleId: string }) => ({
       articles: (lexical[articleId] ?? []).map((x) => ({ article: ref(x.id), score: x.score })),
     }),
@@ -334,6 +336,21 @@ describe(RecommendationService.name, () => {
       expect(items[2]).toMatchObject({ reason: 'retells "Quake hits the coast", which you read', controls: ['novelty:read'] });
       expect(items[0].reason).toBe('new in the story of "Quake hits the coast", which you read');
       expect(items[0].controls).toEqual([]);
+    });
+
+    it('keeps the story facts of articles in a story and asks again about articles in none', async () => {
+      stories = { read: { storyId: 'quake', nearDuplicateOf: '' }, copy: { storyId: 'quake', nearDuplicateOf: 'read' }, other: { storyId: '', nearDuplicateOf: '' } };
+      const asked: string[][] = [];
+      const sut = new RecommendationService(fakeStorage([{ articleId: 'read', type: EventType.EVENT_TYPE_LIKE }], {}, [], asked), clock);
+      await sut.recommend('u', 3);
+      // 'follow-up' joins the story afterwards: the next call sees it.
+      stories = { ...stories, 'follow-up': { storyId: 'quake', nearDuplicateOf: '' } };
+      const items = (await sut.recommend('u', 3)).items;
+      expect(asked).toEqual([
+        ['copy', 'follow-up', 'other', 'read'],
+        ['follow-up', 'other'],
+      ]);
+      expect(items.find((i) => i.article.id === 'follow-up')?.reason).toBe('new in the story of "Quake hits the coast", which you read');
     });
   });
 });

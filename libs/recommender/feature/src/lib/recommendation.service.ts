@@ -25,6 +25,11 @@ export interface Recommendations {
 export class RecommendationService {
   private readonly vectors = new ArticleMemo<EmbeddedArticle>();
   private readonly articleFacts = new ArticleMemo<ArticleFacts>();
+  /**
+   * An article joins one story once (storage never moves it) with its near-duplicate link, so those facts are
+   * kept; an article in no story yet may join one, so it is asked again.
+   */
+  private readonly stories = new ArticleMemo<StoryFacts>((facts) => facts.storyId !== '');
 
   constructor(
     @Inject(STORAGE_CLIENT) private readonly storage: StorageClient,
@@ -83,9 +88,10 @@ export class RecommendationService {
 
   /** Each article's story and near-duplicate link (for novelty: what retells an article the user read). */
   async storyFacts(ids: string[]): Promise<Map<string, StoryFacts>> {
-    if (ids.length === 0) return new Map();
-    const { stories } = await this.storage.getArticleStories({ articleIds: ids });
-    return new Map(stories.map((s) => [s.articleId, { storyId: s.storyId, nearDuplicateOf: s.nearDuplicateOf }]));
+    return this.stories.getMany(ids, async (missing) => {
+      const { stories } = await this.storage.getArticleStories({ articleIds: missing });
+      return new Map(stories.map((s) => [s.articleId, { storyId: s.storyId, nearDuplicateOf: s.nearDuplicateOf }]));
+    });
   }
 
   /** The newest articles, optionally of one topic or source. */

@@ -29,9 +29,8 @@ describe.each(TEST_BACKENDS)('feed controls on %s', (backend) => {
     await sut.putFeedRule({ kind: FeedRuleKind.FEED_RULE_KIND_SOURCE, value: source.id, action: FOLLOW }, ALICE);
     await sut.putFeedRule({ kind: FeedRuleKind.FEED_RULE_KIND_KEYWORD, value: 'gpu', action: FOLLOW }, BOB);
     await sut.putFeedBlend({ blend: { relevance: 0.3, freshness: 0.9, diversity: 0.1 } }, ALICE);
-    expect(await sut.putArticleFeedback({ articleId, direction: FeedbackDirection.FEEDBACK_DIRECTION_LESS }, ALICE)).toMatchObject({
-      feedback: { articleId, direction: FeedbackDirection.FEEDBACK_DIRECTION_LESS, title: 'GPU prices' },
-    });
+    const less = await sut.putArticleFeedback({ articleId, direction: FeedbackDirection.FEEDBACK_DIRECTION_LESS }, ALICE);
+    expect(less).toMatchObject({ feedback: { articleId, direction: FeedbackDirection.FEEDBACK_DIRECTION_LESS, title: 'GPU prices' } });
 
     const alice = (await sut.getFeedControls({}, ALICE)).controls;
     expect(alice?.rules.map((r) => [r.kind, r.value, r.action])).toEqual([
@@ -40,6 +39,9 @@ describe.each(TEST_BACKENDS)('feed controls on %s', (backend) => {
     ]);
     expect(alice?.blend).toEqual({ relevance: 0.3, freshness: 0.9, diversity: 0.1 });
     expect(alice?.feedback.map((f) => f.articleId)).toEqual([articleId]);
+    // The times read back are the ones written (to the millisecond, as every timestamp the contract carries).
+    expect(alice?.rules[0].createdAt).toEqual(follow.rule?.createdAt);
+    expect(alice?.feedback[0].createdAt).toEqual(less.feedback?.createdAt);
 
     const bob = (await sut.getFeedControls({}, BOB)).controls;
     expect(bob?.rules.map((r) => r.value)).toEqual(['gpu']);

@@ -18,6 +18,9 @@ const MIN_KEYWORD = 2;
 
 const RULE_COLUMNS = `r.id, r.kind, r.value, r.action, r.created_at AS "createdAt"`;
 
+/** A row as json_agg gives it: its timestamp as text. */
+type Jsonified<T extends { createdAt: Date }> = Omit<T, 'createdAt'> & { createdAt: string };
+
 export function feedRuleNotFound(id: string): DomainError {
   return DomainError.notFound(`feed rule ${id} not found`);
 }
@@ -36,19 +39,24 @@ export class FeedControlsService {
 
   async get(actor: string): Promise<{ rules: FeedRuleRow[]; blend: FeedBlendRow | undefined; feedback: ArticleFeedbackRow[] }> {
     const userId = checkActorId(actor);
-    const [rules, blends, feedback] = await Promise.all([
-      this.db.dataSource.query(`SELECT ${RULE_COLUMNS} FROM feed_rules r WHERE r.user_id = $1 ORDER BY r.created_at, r.id`, [userId]) as Promise<FeedRuleRow[]>,
-      this.db.dataSource.query(`SELECT relevance, freshness, diversity FROM feed_blends WHERE user_id = $1`, [userId]) as Promise<FeedBlendRow[]>,
-      this.db.dataSource.query(
-        `SELECT f.article_id AS "articleId", f.direction, f.created_at AS "createdAt", a.title
-           FROM article_feedback f JOIN articles a ON a.id = f.article_id
-          WHERE f.user_id = $1
-          ORDER BY f.created_at DESC, f.article_id
-          LIMIT ${MAX_FEEDBACK}`,
-        [userId],
-      ) as Promise<ArticleFeedbackRow[]>,
-    ]);
-    return { rules, blend: blends[0], feedback };
+    // One statement (each For-You call reads the controls; on PGlite every round trip costs ~1 ms of system calls).
+    const [row] = (await this.db.dataSource.query(
+      `SELECT
+         (SELECT coalesce(json_agg(r ORDER BY r."createdAt", r.id), '[]') FROM (SELECT ${RULE_COLUMNS} FROM feed_rules r WHERE r.user_id = $1) r) AS rules,
+         (SELECT row_to_json(b) FROM (SELECT relevance, freshness, diversity FROM feed_blends WHERE user_id = $1) b) AS blend,
+         (SELECT coalesce(json_agg(f ORDER BY f."createdAt" DESC, f."articleId"), '[]') FROM (
+            SELECT f.article_id AS "articleId", f.direction, f.created_at AS "createdAt", a.title
+              FROM article_feedback f JOIN articles a ON a.id = f.article_id
+             WHERE f.user_id = $1
+             ORDER BY f.created_at DESC, f.article_id
+             LIMIT ${MAX_FEEDBACK}) f) AS feedback`,
+      [userId],
+    )) as Array<{ rules: Array<Jsonified<FeedRuleRow>>; blend: FeedBlendRow | null; feedback: Array<Jsonified<ArticleFeedbackRow>> }>;
+    return {
+      rules: (row?.rules ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt) })),
+      blend: row?.blend ?? undefined,
+      feedback: (row?.feedback ?? []).map((f) => ({ ...f, createdAt: new Date(f.createdAt) })),
+    };
   }
 
   async putRule(actor: string, input: { kind: FeedRuleKind; value: string; action: FeedRuleAction }): Promise<{ rule: FeedRuleRow; created: boolean }> {
