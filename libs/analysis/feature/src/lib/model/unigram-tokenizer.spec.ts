@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { createTokenizer } from './model-loader';
 import { parseModelManifest } from './model-manifest';
 import { UnigramTokenizer, WORD_BOUNDARY } from './unigram-tokenizer';
@@ -72,6 +73,32 @@ describe(UnigramTokenizer.name, () => {
     expect(makeSut().tokenize('ZZZ :')).toMatchObject({ ids: [4, 0, 4, 16], knownTokens: 0 });
     expect(makeSut().tokenize('the cat', 'the ')).toMatchObject({ ids: [3, 3, 10], knownTokens: 2 });
     expect(makeSut().tokenize('')).toEqual({ ids: [], weights: [], knownTokens: 0, truncated: false });
+  });
+
+  it('encoding only the start of a text gives the first pieces of the whole text, more than the limit of them', () => {
+    const sut = makeSut();
+    // Letters of the pieces, unknown letters (runs of them become one id, also across a cut), spaces of every kind.
+    const symbol = fc.constantFrom('t', 'h', 'e', 'c', 'a', 's', ':', 'Z', 'Q', ' ', '  ', '\u00a0', '\u3000', 'the ', 'cats ');
+    fc.assert(
+      fc.property(fc.array(symbol, { maxLength: 400 }).map((parts) => parts.join('')), fc.integer({ min: 0, max: 40 }), (text, limit) => {
+        const whole = sut.encode(text);
+        const start = sut.encode(text, limit);
+        expect(start).toEqual(whole.slice(0, start.length));
+        expect(start.length > limit || start.length === whole.length).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    // Only the start went through the lattice: (10 + 1) × 6 = 66 symbols, cut at the next ▁ (68) = 17 words of 1 piece.
+    expect(sut.encode('the cat '.repeat(500), 10)).toHaveLength(17);
+  });
+
+  it('encodes the whole text when a piece holds a ▁ after its start (the text cannot be cut there)', () => {
+    const list = pieceList();
+    list.push([`${B}th`, -1], [`e${B}cat`, -1]);
+    const sut = UnigramTokenizer.fromPieceList(list, { reservedIds: 3, maxTokens: 16 });
+    expect(pieces(sut, sut.encode('the cat'))).toEqual([`${B}th`, `e${B}cat`]);
+    const text = 'the cat '.repeat(100);
+    expect(sut.encode(text, 3)).toEqual(sut.encode(text));
   });
 
   it('lists the words of a text for word-level analyses', () => {

@@ -136,6 +136,14 @@ describe('use-lite-en (Universal Sentence Encoder lite converted to ONNX)', () =
     }
   });
 
+  it('gives a long text the first 128 ids of the reference tokenizer though it segments only its start', () => {
+    const paragraph = SENTENCES.join(' ');
+    for (const text of [paragraph.repeat(8), `${'東京は日本の首都です。'.repeat(200)} ${paragraph}`, paragraph.replace(/ /g, '\u00a0').repeat(8)]) {
+      const first = reference.tokenizer.encode(text).slice(0, 128);
+      expect(sut.tokenize(text)).toMatchObject({ ids: first, truncated: true });
+    }
+  });
+
   it('cuts a long text at 128 tokens and counts only known pieces with content', () => {
     const long = sut.tokenize(SENTENCES[19] as string);
     expect(long.ids).toHaveLength(128);
