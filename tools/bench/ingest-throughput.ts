@@ -22,11 +22,16 @@ import {
   AnalysisModule,
   AnalysisService,
   articleEmbeddingText,
+  articleSimhash64,
+  EmbeddingCatalog,
   EmbeddingService,
   ensureModelBuilt,
+  LANGUAGE_DETECTOR,
   loadEmbeddingModel,
   repositoryModelsDir,
+  wordKeywords,
   type EmbeddingModel,
+  type LanguageDetector,
 } from '@autoglm/analysis-feature';
 import { defaultConfig, type AppConfig } from '@autoglm/shared-config';
 import { articlesAnalysed, metricsRegistry } from '@autoglm/shared-observability';
@@ -83,6 +88,8 @@ async function analysisStages(articles: Article[], rounds: number, concurrency: 
   const moduleRef = await Test.createTestingModule({ imports: [AnalysisModule.forRoot(config)] }).compile();
   const analysis = moduleRef.get(AnalysisService);
   const embeddings = moduleRef.get(EmbeddingService);
+  const languages = moduleRef.get<LanguageDetector>(LANGUAGE_DETECTOR);
+  const wordModel = await moduleRef.get(EmbeddingCatalog).wordModel();
   const bareModel = await loadEmbeddingModel(config.analysis.modelDir, { name: embeddings.model.name, sessionPoolSize: 1 });
   const bulk = { priority: 'bulk' as const };
   const paths: Record<string, () => Promise<number>> = {
@@ -90,6 +97,13 @@ async function analysisStages(articles: Article[], rounds: number, concurrency: 
     pipeline: () => timed(articles, concurrency, (a) => analysis.analyze(a.title, a.text, bulk)),
     'stage: embedding': () => timed(articles, concurrency, (a) => embeddings.embedOne(articleEmbeddingText(a.title, a.text), bulk)),
     'stage: summary': () => timed(articles, concurrency, (a) => analysis.summarize(a.text, false, a.title, bulk)),
+    'stage: language': () => timed(articles, concurrency, (a) => languages.detect(articleEmbeddingText(a.title, a.text))),
+    'stage: topic vector (word model)': () => timed(articles, concurrency, (a) => wordModel.embedOne(articleEmbeddingText(a.title, a.text), bulk)),
+    'stage: keywords + SimHash': () =>
+      timed(articles, concurrency, async (a) => {
+        const words = wordModel.model.tokenizer.words(articleEmbeddingText(a.title, a.text));
+        return [wordKeywords(words, wordModel.model.tokenizer), articleSimhash64(words)];
+      }),
   };
   const seconds: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
   try {

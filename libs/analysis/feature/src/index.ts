@@ -24,3 +24,6 @@ export * from './lib/model/pooling';
 export * from './lib/model/text-tokenizer';
 export * from './lib/model/wordpiece-tokenizer';
 export * from './lib/summary/summary.service';
+export { LANGUAGE_DETECTOR } from './lib/analysis.tokens';
+export type { LanguageDetector } from './lib/language/language-detector';
+export { wordKeywords } from './lib/keywords/keyword-extractor';
