@@ -12,7 +12,8 @@ import { embeddedTestConfig } from './testing/embedded-test-config';
  * openid-client), in Chromium, against a loopback provider (the oidc-provider package, run as a child
  * process: it is ESM-only). A person clicks "Sign in with Loopback ID", logs in at the provider and lands
  * signed in; the identity's first sign-in made the account (the instance's first: its administrator), the
- * next finds it again. Every forged or broken way back is a 400 and signs nobody in.
+ * next finds it again. Every forged or broken way back is a 400 and signs nobody in. A password account links
+ * an identity from its account page, signs in with it, cannot take another account's, and unlinks it.
  */
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -72,6 +73,8 @@ describe('OpenID Connect sign-in in Chromium', () => {
       await embeddedTestConfig(dataDir, {
         http: { host: '127.0.0.1', port: httpPort },
         web: { assetsDir, oidc: { issuerUrl: issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUrl, name: 'Loopback ID' } },
+        // Every browser here signs in from the same address: more than the 10 sign-ins a minute a real one is allowed.
+        rateLimit: { routes: { signIn: { limit: 100, windowSeconds: 60 } } },
       }),
     );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
@@ -135,6 +138,76 @@ describe('OpenID Connect sign-in in Chromium', () => {
     await forYou.waitFor(WAIT);
     const again = (await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))) as { user: { id: string } };
     expect(again.user.id).toBe(session.user.id);
+  });
+
+  it("links a password account to an identity at the provider from its account page, signs it in with it, refuses another account's identity, and unlinks", async () => {
+    // carol (the administrator, signed in above) makes dave, who has a password.
+    const made = await page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
+      const response = await fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ name: 'dave', password: 'dave password 1' }),
+      });
+      return response.status;
+    });
+    expect(made).toBe(201);
+
+    /** A browser of its own (the provider's sign-in is per browser), signed in as dave with his password, on his account page. */
+    const daveBrowser = async (): Promise<Page> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(30_000);
+      tab.on('pageerror', (error) => pageErrors.push(String(error)));
+      await tab.goto(system.url);
+      await tab.getByLabel('User name').fill('dave');
+      await tab.getByLabel('Password').fill('dave password 1');
+      await tab.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await tab.getByRole('heading', { name: 'For You' }).waitFor(WAIT);
+      await tab.evaluate(() => (location.hash = '#/account'));
+      await tab.getByRole('heading', { name: 'Sign-ins with Loopback ID' }).waitFor(WAIT);
+      return tab;
+    };
+    const signInAtProvider = async (tab: Page, login: string): Promise<void> => {
+      await tab.waitForURL((url) => url.origin === issuer, WAIT);
+      await tab.locator('input[name="login"]').fill(login);
+      await tab.locator('input[name="password"]').fill('any password');
+      await tab.getByRole('button', { name: 'Sign-in' }).click();
+      await tab.getByRole('button', { name: 'Continue' }).click();
+    };
+
+    const dave = await daveBrowser();
+    await dave.getByText('No identity is linked yet.').waitFor(WAIT);
+    await dave.getByRole('link', { name: 'Link a Loopback ID identity' }).click();
+    await signInAtProvider(dave, 'dave.at.provider');
+    await dave.getByText('Linked: you can sign in with Loopback ID now.').waitFor(WAIT);
+    await dave.getByText(`${issuer} · dave.at.provider`).waitFor(WAIT);
+    await dave.screenshot({ path: join(SCREENSHOTS, 'account-linked-sign-in.png') });
+
+    // Signed out, the provider's identity opens dave's account (no new account is made).
+    await dave.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await dave.getByRole('link', { name: 'Sign in with Loopback ID' }).click();
+    const forYou = dave.getByRole('heading', { name: 'For You' });
+    const consent = dave.getByRole('button', { name: 'Continue' });
+    await forYou.or(consent).first().waitFor(WAIT);
+    if (await consent.isVisible()) await consent.click();
+    await forYou.waitFor(WAIT);
+    const session = (await dave.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))) as { user: { name: string } };
+    expect(session.user.name).toBe('dave');
+
+    // carol's identity signs in carol: linking it to dave is refused, and says why.
+    const other = await daveBrowser();
+    await other.getByRole('link', { name: 'Link a Loopback ID identity' }).click();
+    await signInAtProvider(other, 'carol');
+    await other.getByText('Linking failed: this identity already signs in another user; unlink it there first').waitFor(WAIT);
+    expect(other.url()).toContain('#/account?linkError=');
+    const identities = (await other.evaluate(() => fetch('/api/v1/me/identities').then((r) => r.json()))) as { items: Array<{ subject: string }> };
+    expect(identities.items.map((identity) => identity.subject)).toEqual(['dave.at.provider']);
+
+    // dave has a password, so his only identity may go.
+    await other.getByRole('button', { name: 'Unlink' }).click();
+    await other.getByText('No identity is linked yet.').waitFor(WAIT);
+    await Promise.all([dave.context().close(), other.context().close()]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { api, ApiError, session as fetchSession, useCsrfToken, type ListItem, type Session, type Source } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { initialLanguage, language, setLanguage, t, type MessageKey } from './i18n.js';
+import { formatDate, initialLanguage, language, setLanguage, t, type MessageKey } from './i18n.js';
 import { sourcesView } from './sources.js';
 import { articleView, errorText, listView, searchView, storiesView, toggle, type ListKind, type ViewContext } from './views.js';
 
@@ -224,9 +224,54 @@ function drawHelp(): void {
   );
 }
 
-function accountView(context: ViewContext): void {
+interface Identity {
+  issuer: string;
+  subject: string;
+  createdAt: string;
+}
+
+/** The identities at the OpenID provider that sign in to this account: listed, unlinked, and a link to add one. */
+function identitiesSection(provider: string): HTMLElement {
+  const list = h('ul', { class: 'identities', 'aria-labelledby': 'identities-title' });
+  const load = async (): Promise<void> => {
+    const { items } = await api<{ items: Identity[] }>('GET', '/api/v1/me/identities');
+    if (items.length === 0) {
+      replaceChildren(list, h('li', { class: 'meta' }, t('noLinkedSignIns')));
+      return;
+    }
+    replaceChildren(
+      list,
+      ...items.map((identity) => {
+        const unlink = h('button', { type: 'button', class: 'danger', 'data-action': 'unlink-identity' }, t('unlinkIdentity'));
+        unlink.addEventListener('click', () => {
+          const query = new URLSearchParams({ issuer: identity.issuer, subject: identity.subject });
+          void api('DELETE', `/api/v1/me/identities?${query.toString()}`)
+            .then(() => notify(t('identityUnlinked')))
+            .then(load)
+            .catch((error: unknown) => notify(errorText(error), true));
+        });
+        return h('li', {}, h('span', {}, `${identity.issuer} · ${identity.subject} · ${formatDate(identity.createdAt)}`), unlink);
+      }),
+    );
+  };
+  load().catch((error: unknown) => notify(errorText(error), true));
+  return h(
+    'section',
+    { class: 'identities-section', 'aria-labelledby': 'identities-title' },
+    h('h2', { id: 'identities-title' }, t('linkedSignIns').replace('{name}', provider)),
+    h('p', { class: 'meta' }, t('linkedSignInsHint').replace('{name}', provider)),
+    list,
+    h('a', { class: 'button oidc', href: '/api/v1/session/oidc/link', 'data-action': 'link-identity' }, t('linkIdentity').replace('{name}', provider)),
+  );
+}
+
+function accountView(context: ViewContext, params: URLSearchParams): void {
   const user = current.user;
   if (!user) return;
+  // Back from the provider after linking an identity (the callback says how it went).
+  if (params.has('linked')) notify(t('identityLinked').replace('{name}', current.oidc ?? ''));
+  const linkError = params.get('linkError');
+  if (linkError) notify(t('linkFailed').replace('{reason}', linkError), true);
   context.setList([], '#/account');
   const currentPassword = h('input', { type: 'password', autocomplete: 'current-password', maxlength: '1024' });
   const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', maxlength: '1024' });
@@ -260,6 +305,7 @@ function accountView(context: ViewContext): void {
     h('div', { class: 'view-head' }, h('h1', { id: 'view-title', tabindex: '-1' }, t('account'))),
     h('p', {}, `${t('signedInAs')} `, h('strong', {}, user.name), user.isAdmin ? ` (${t('admin')})` : ''),
     form,
+    current.oidc ? identitiesSection(current.oidc) : null,
     h('div', { class: 'actions' }, signOut, everywhere),
   );
 }
@@ -301,7 +347,7 @@ async function route(): Promise<void> {
         break;
       }
       case 'account':
-        accountView(context);
+        accountView(context, params);
         break;
       case 'article': {
         const shown = await articleView(context, decodeURIComponent(id));

@@ -21,7 +21,7 @@ import { mapSource } from './sources/source.mapper';
 import { SourcesService } from './sources/sources.service';
 import { StoriesService } from './stories/stories.service';
 import { LibraryService } from './users/library.service';
-import { mapApiKey, mapMarks, mapSavedSearch, mapSession, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
+import { mapApiKey, mapIdentity, mapMarks, mapSavedSearch, mapSession, mapSubscription, mapUser, mapUserArticle } from './users/user.mapper';
 import { SessionsService } from './users/sessions.service';
 import { UsersService } from './users/users.service';
 import { mapArticleStory, mapStory, mapStoryReading } from './stories/story.mapper';
@@ -257,6 +257,19 @@ export class StorageController implements storage.StorageServiceController {
   async signInWithIdentity(request: storage.SignInWithIdentityRequest): Promise<storage.SignInWithIdentityResponse> {
     const { user, created } = await this.users.signInWithIdentity(request);
     return { user: mapUser(user), created };
+  }
+
+  async linkIdentity(request: storage.LinkIdentityRequest, metadata?: Metadata): Promise<storage.LinkIdentityResponse> {
+    return { identity: mapIdentity(await this.users.linkIdentity(requireActor(metadata), request)) };
+  }
+
+  async listIdentities(_request: storage.ListIdentitiesRequest, metadata?: Metadata): Promise<storage.ListIdentitiesResponse> {
+    return { identities: (await this.users.listIdentities(requireActor(metadata))).map(mapIdentity) };
+  }
+
+  async unlinkIdentity(request: storage.UnlinkIdentityRequest, metadata?: Metadata): Promise<storage.UnlinkIdentityResponse> {
+    await this.users.unlinkIdentity(requireActor(metadata), request);
+    return {};
   }
 
   async createSession(request: storage.CreateSessionRequest, metadata?: Metadata): Promise<storage.CreateSessionResponse> {

@@ -18,6 +18,8 @@ export interface PendingSignIn {
   state: string;
   nonce: string;
   verifier: string;
+  /** Set when a signed-in user links the identity to their account instead of signing in: that user's id. */
+  linkUserId?: string;
 }
 
 /** The callback's query: what the provider sent back (a type, not an interface: openid-client takes it as a record). */
@@ -30,9 +32,12 @@ export type OidcCallbackParams = {
 };
 
 const RANDOM = /^[A-Za-z0-9_-]{32,128}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function pendingCookie(pending: PendingSignIn | null, secure: boolean): string {
-  const value = pending ? Buffer.from(JSON.stringify({ s: pending.state, n: pending.nonce, v: pending.verifier })).toString('base64url') : '';
+  const value = pending
+    ? Buffer.from(JSON.stringify({ s: pending.state, n: pending.nonce, v: pending.verifier, ...(pending.linkUserId ? { l: pending.linkUserId } : {}) })).toString('base64url')
+    : '';
   return httpOnlyCookie(OIDC_COOKIE, value, OIDC_COOKIE_PATH, pending ? OIDC_COOKIE_MAX_AGE_SECONDS : 0, secure);
 }
 
@@ -40,9 +45,10 @@ export function pendingCookie(pending: PendingSignIn | null, secure: boolean): s
 export function readPendingCookie(value: string | undefined): PendingSignIn | undefined {
   if (!value || value.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
   try {
-    const { s, n, v } = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { s, n, v, l } = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (typeof s !== 'string' || typeof n !== 'string' || typeof v !== 'string' || ![s, n, v].every((part) => RANDOM.test(part))) return undefined;
-    return { state: s, nonce: n, verifier: v };
+    if (l !== undefined && (typeof l !== 'string' || !UUID.test(l))) return undefined;
+    return { state: s, nonce: n, verifier: v, ...(l ? { linkUserId: l } : {}) };
   } catch {
     return undefined;
   }
@@ -81,10 +87,18 @@ export class OidcSignIn {
     return this.config.web.oidc?.name ?? null;
   }
 
-  /** Where to send the browser, and the sign-in to remember until it comes back. */
-  async start(): Promise<{ url: string; pending: PendingSignIn }> {
+  /**
+   * Where to send the browser, and the sign-in to remember until it comes back; with `linkUserId` (a signed-in
+   * user's id) the identity the provider answers is linked to that user instead of signing in.
+   */
+  async start(linkUserId?: string): Promise<{ url: string; pending: PendingSignIn }> {
     const client = await this.clientOf(this.settings());
-    const pending: PendingSignIn = { state: generators.state(), nonce: generators.nonce(), verifier: generators.codeVerifier() };
+    const pending: PendingSignIn = {
+      state: generators.state(),
+      nonce: generators.nonce(),
+      verifier: generators.codeVerifier(),
+      ...(linkUserId ? { linkUserId } : {}),
+    };
     const url = client.authorizationUrl({
       scope: 'openid profile email',
       state: pending.state,
@@ -97,6 +111,28 @@ export class OidcSignIn {
 
   /** Checks the provider's answer against the sign-in in progress and opens a session for the linked account. */
   async finish(params: OidcCallbackParams, pending: PendingSignIn | undefined): Promise<OpenedSession & { created: boolean }> {
+    const { issuer, subject, hint } = await this.identityOf(params, pending);
+    const { user, created } = await this.storage.signInWithIdentity({ issuer, subject, nameHint: hint });
+    if (!user) throw DomainError.unavailable('storage answered no user');
+    return { ...(await this.sessions.open(user)), created };
+  }
+
+  /**
+   * Checks the provider's answer against a linking in progress (started by `callerUserId`, who must still be the
+   * one signed in in this browser) and links the identity to that user: FAILED_PRECONDITION when another account
+   * has it.
+   */
+  async finishLink(params: OidcCallbackParams, pending: PendingSignIn | undefined, callerUserId: string | undefined): Promise<void> {
+    if (!pending?.linkUserId) throw DomainError.invalidArgument('no linking is in progress in this browser: start again');
+    if (pending.linkUserId !== callerUserId) {
+      throw DomainError.invalidArgument('the account that started linking is no longer the one signed in in this browser: start again');
+    }
+    const { issuer, subject } = await this.identityOf(params, pending);
+    await this.storage.linkIdentity({ issuer, subject }, { actor: pending.linkUserId });
+  }
+
+  /** The provider's answer checked (state, code, ID token): the person's issuer, subject and a name for them. */
+  private async identityOf(params: OidcCallbackParams, pending: PendingSignIn | undefined): Promise<{ issuer: string; subject: string; hint: string }> {
     const settings = this.settings();
     if (!pending) throw DomainError.invalidArgument('no sign-in is in progress in this browser (or it took longer than 10 minutes): start again');
     if (typeof params.state !== 'string' || !sameText(params.state, pending.state)) {
@@ -118,9 +154,7 @@ export class OidcSignIn {
     const issuer = claims['iss'];
     if (typeof subject !== 'string' || typeof issuer !== 'string') throw DomainError.invalidArgument('the ID token names no issuer or subject');
     const hint = [claims['preferred_username'], claims['email'], claims['name'], subject].find((value): value is string => typeof value === 'string' && value.trim() !== '');
-    const { user, created } = await this.storage.signInWithIdentity({ issuer, subject, nameHint: hint ?? subject });
-    if (!user) throw DomainError.unavailable('storage answered no user');
-    return { ...(await this.sessions.open(user)), created };
+    return { issuer, subject, hint: hint ?? subject };
   }
 
   private settings(): OidcConfig {

@@ -3,6 +3,7 @@ import { send, startTestGateway, type TestGateway } from '../testing/gateway-tes
 import { OIDC_COOKIE, OidcSignIn, pendingCookie, readPendingCookie, type PendingSignIn } from './oidc-sign-in.service';
 
 const PENDING: PendingSignIn = { state: 's'.repeat(43), nonce: 'n'.repeat(43), verifier: 'v'.repeat(43) };
+const USER_ID = '11111111-1111-4111-8111-111111111111';
 const cookieHeader = (pending: PendingSignIn) => ({ cookie: `other=1; ${pendingCookie(pending, false).split(';')[0] ?? ''}` });
 
 describe(OidcSignIn.name, () => {
@@ -12,6 +13,13 @@ describe(OidcSignIn.name, () => {
       expect(header).toMatch(new RegExp(`^${OIDC_COOKIE}=[A-Za-z0-9_-]+; Path=/api/v1/session/oidc; Max-Age=600; HttpOnly; SameSite=Lax; Secure$`));
       expect(readPendingCookie(header.split(';')[0]?.split('=')[1])).toEqual(PENDING);
       expect(pendingCookie(null, false)).toBe(`${OIDC_COOKIE}=; Path=/api/v1/session/oidc; Max-Age=0; HttpOnly; SameSite=Lax`);
+    });
+
+    it('carries the user who started a linking, and only as a user id', () => {
+      const linking = { ...PENDING, linkUserId: USER_ID };
+      expect(readPendingCookie(pendingCookie(linking, false).split(';')[0]?.split('=')[1])).toEqual(linking);
+      const forged = (l: unknown) => Buffer.from(JSON.stringify({ s: PENDING.state, n: PENDING.nonce, v: PENDING.verifier, l })).toString('base64url');
+      for (const l of ['me', 'x'.repeat(36), 42, '']) expect(readPendingCookie(forged(l))).toBeUndefined();
     });
 
     it.each([
@@ -73,6 +81,21 @@ describe(OidcSignIn.name, () => {
       const response = await fetch(`${sut.baseUrl}/api/v1/session/oidc/callback?${query}`, { redirect: 'manual', headers: withCookie ? cookieHeader(PENDING) : {} });
       expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { statusCode: 400, error: 'Bad Request', message } });
       expect(response.headers.get('set-cookie')).toBe(pendingCookie(null, false));
+    });
+
+    it('sends a linking back to the account page with the reason when the browser is not signed in as the user who started it', async () => {
+      const linking = { ...PENDING, linkUserId: USER_ID };
+      const response = await fetch(`${sut.baseUrl}/api/v1/session/oidc/callback?code=c&state=${PENDING.state}`, { redirect: 'manual', headers: cookieHeader(linking) });
+      expect(response.status).toBe(302);
+      expect(decodeURIComponent(response.headers.get('location') ?? '')).toBe(
+        '/#/account?linkError=the account that started linking is no longer the one signed in in this browser: start again',
+      );
+      expect(response.headers.get('set-cookie')).toBe(pendingCookie(null, false));
+      expect(sut.backends.storage.linkIdentity.requests).toEqual([]);
+    });
+
+    it('asks for a key or session before starting a linking', async () => {
+      expect((await send(sut, 'GET', '/api/v1/session/oidc/link')).status).toBe(401);
     });
 
     it('answers 503 for a well-formed answer it cannot check with the provider', async () => {

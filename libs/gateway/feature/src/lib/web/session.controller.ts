@@ -14,12 +14,14 @@ import {
 import { Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '@autoglm/shared-config';
+import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_CLIENT, type StorageClient } from '@autoglm/shared-grpc';
 import { Access, AccessPolicy } from '../auth/access';
-import { OptionalCaller, type Caller, type CallerRequest } from '../auth/caller';
+import { CurrentCaller, OptionalCaller, type Caller, type CallerRequest } from '../auth/caller';
 import { InstanceAccounts } from '../auth/instance-accounts.service';
 import { cookieOf, csrfTokenFor, sessionCookie } from '../auth/session-token';
 import { ErrorResponseDto } from '../errors/error-response.dto';
+import { httpStatusOf } from '../errors/error-status';
 import { mapUser } from '../me/me.mapper';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { assertSameOrigin } from './same-origin';
@@ -67,14 +69,36 @@ export class SessionController {
     response.redirect(HttpStatus.FOUND, url);
   }
 
+  // Starting is harmless, so a GET (a link the reader's account page shows): the provider answers with the
+  // identity of whoever signs in there, and only the account that started is given it.
+  @Get('oidc/link')
+  @Access(AccessPolicy.KeyHolder)
+  @ApiOperation({
+    summary: 'Link your account to an identity at the OpenID Connect provider: redirects the browser there; when it comes back, signing in with that identity opens your account.',
+  })
+  @ApiFoundResponse({ description: "Location: the provider's authorization endpoint; back at the callback, the reader's account page (#/account?linked=1, or ?linkError=…)." })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No provider is configured (OIDC_ISSUER_URL).' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The provider cannot be reached.' })
+  async startOidcLink(@CurrentCaller() caller: Caller, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const { url, pending } = await this.oidc.start(caller.userId);
+    response.setHeader('set-cookie', pendingCookie(pending, this.secure(request)));
+    response.redirect(HttpStatus.FOUND, url);
+  }
+
   @Get('oidc/callback')
-  @Access(AccessPolicy.Public)
+  @Access(AccessPolicy.Visitor)
   @RateLimit('signIn')
-  @ApiOperation({ summary: "The provider's way back (OIDC_REDIRECT_URL): checks the answer, signs the linked account in and redirects to the reader." })
-  @ApiFoundResponse({ description: 'Location: / — signed in (the session cookie is set); the first sign-in of an identity creates its account.' })
+  @ApiOperation({
+    summary:
+      "The provider's way back (OIDC_REDIRECT_URL): checks the answer, signs the linked account in and redirects to the reader — or, for a linking started by the account signed in in this browser, links the identity to it.",
+  })
+  @ApiFoundResponse({
+    description:
+      'Location: / — signed in (the session cookie is set); the first sign-in of an identity creates its account. After a linking: #/account?linked=1, or #/account?linkError=… (the identity signs in another account; the browser is signed in as someone else).',
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'No sign-in in progress, a state that does not match, no code, another issuer, or a code the provider refuses.' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The provider cannot be reached.' })
-  async finishOidc(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async finishOidc(@OptionalCaller() caller: Caller | undefined, @Req() request: Request, @Res() response: Response): Promise<void> {
     const params: OidcCallbackParams = {};
     for (const name of CALLBACK_PARAMS) {
       const value: unknown = request.query[name];
@@ -83,6 +107,17 @@ export class SessionController {
     const pending = readPendingCookie(cookieOf(request.headers, OIDC_COOKIE));
     // The sign-in in progress is used once, whatever the outcome.
     response.setHeader('set-cookie', pendingCookie(null, this.secure(request)));
+    if (pending?.linkUserId) {
+      try {
+        await this.oidc.finishLink(params, pending, caller?.userId);
+        response.redirect(HttpStatus.FOUND, '/#/account?linked=1');
+      } catch (error) {
+        // The reader shows why on its account page; an unreachable provider or storage stays a 503.
+        if (!(error instanceof DomainError) || httpStatusOf(error.code) >= 500) throw error;
+        response.redirect(HttpStatus.FOUND, `/#/account?linkError=${encodeURIComponent(error.message)}`);
+      }
+      return;
+    }
     const opened = await this.oidc.finish(params, pending);
     response.setHeader('set-cookie', [pendingCookie(null, this.secure(request)), sessionCookie(opened.token, opened.maxAgeSeconds, this.secure(request))]);
     response.redirect(HttpStatus.FOUND, '/#/foryou');

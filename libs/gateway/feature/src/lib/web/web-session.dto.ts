@@ -62,3 +62,35 @@ export class SessionsEndedDto {
   @ApiProperty()
   sessionsEnded!: number;
 }
+
+/** An identity at an OpenID Connect provider that signs in to your account. */
+export class IdentityDto {
+  @ApiProperty({ description: "The provider's issuer identifier (its URL).", example: 'https://id.example.org' })
+  issuer!: string;
+
+  @ApiProperty({ description: "The provider's id of the person (the ID token's sub claim)." })
+  subject!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'When it was linked.' })
+  createdAt!: string;
+}
+
+export class IdentitiesDto {
+  @ApiProperty({ type: [IdentityDto] })
+  items!: IdentityDto[];
+}
+
+/** Which identity to unlink (query parameters: an issuer is a URL, awkward in a path). */
+export class UnlinkIdentityQueryDto {
+  @ApiProperty({ description: "The provider's issuer identifier, as listed." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  issuer!: string;
+
+  @ApiProperty({ description: "The provider's id of the person, as listed." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  subject!: string;
+}

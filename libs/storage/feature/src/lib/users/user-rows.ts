@@ -57,3 +57,10 @@ export interface SavedSearchRow {
 }
 
 export const SAVED_SEARCH_COLUMNS = `q.id, q.name, q.query, q.mode, q.filters, q.created_at AS "createdAt"`;
+
+/** An external identity (OpenID Connect issuer and subject) linked to a user. */
+export interface IdentityRow {
+  issuer: string;
+  subject: string;
+  createdAt: Date;
+}

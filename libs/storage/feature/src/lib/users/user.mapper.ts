@@ -3,7 +3,7 @@ import { toTimestamp } from '@autoglm/shared-grpc';
 import { mapArticleRef } from '../articles/article.mapper';
 import { mapSource } from '../sources/source.mapper';
 import { savedFilters } from './library.service';
-import type { ApiKeyRow, MarksRow, SavedSearchRow, SessionRow, SubscriptionRow, UserArticleRow, UserRow } from './user-rows';
+import type { ApiKeyRow, IdentityRow, MarksRow, SavedSearchRow, SessionRow, SubscriptionRow, UserArticleRow, UserRow } from './user-rows';
 
 export function mapUser(row: UserRow): storage.User {
   return { id: row.id, name: row.name, isAdmin: row.isAdmin, createdAt: toTimestamp(row.createdAt), hasPassword: row.hasPassword };
@@ -11,6 +11,10 @@ export function mapUser(row: UserRow): storage.User {
 
 export function mapSession(row: SessionRow): storage.Session {
   return { id: row.id, createdAt: toTimestamp(row.createdAt), expiresAt: toTimestamp(row.expiresAt) };
+}
+
+export function mapIdentity(row: IdentityRow): storage.Identity {
+  return { issuer: row.issuer, subject: row.subject, createdAt: toTimestamp(row.createdAt) };
 }
 
 export function mapApiKey(row: ApiKeyRow): storage.ApiKey {

@@ -4,7 +4,7 @@ import { DomainError } from '@autoglm/shared-errors';
 import { STORAGE_DATABASE, type StorageDatabase } from '../database/storage-database';
 import { STORAGE_CLOCK, type Clock } from '../shared/clock';
 import { isUuid } from '../shared/ids';
-import { API_KEY_COLUMNS, USER_COLUMNS, type ApiKeyRow, type UserRow } from './user-rows';
+import { API_KEY_COLUMNS, USER_COLUMNS, type ApiKeyRow, type IdentityRow, type UserRow } from './user-rows';
 
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const KEY_HASH = /^[0-9a-f]{64}$/;
@@ -44,6 +44,15 @@ type Query = (text: string, params?: unknown[]) => Promise<unknown>;
 
 /** Longest issuer or subject kept (OpenID Connect caps the subject at 255 ASCII characters). */
 const MAX_IDENTITY_PART = 1000;
+
+/** An identity's issuer (trimmed) and subject: 1..MAX_IDENTITY_PART characters each, INVALID_ARGUMENT otherwise. */
+function checkIdentity(request: { issuer: string; subject: string }): { issuer: string; subject: string } {
+  const issuer = request.issuer.trim();
+  const subject = request.subject;
+  if (!issuer || issuer.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`issuer must be 1..${MAX_IDENTITY_PART} characters`);
+  if (!subject || subject.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`subject must be 1..${MAX_IDENTITY_PART} characters`);
+  return { issuer, subject };
+}
 
 /**
  * A valid handle made from what a provider calls the person: lower-case, the local part of an
@@ -107,10 +116,7 @@ export class UsersService {
    * creation, so one identity never makes two users.
    */
   async signInWithIdentity(request: storage.SignInWithIdentityRequest): Promise<{ user: UserRow; created: boolean }> {
-    const issuer = request.issuer.trim();
-    const subject = request.subject;
-    if (!issuer || issuer.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`issuer must be 1..${MAX_IDENTITY_PART} characters`);
-    if (!subject || subject.length > MAX_IDENTITY_PART) throw DomainError.invalidArgument(`subject must be 1..${MAX_IDENTITY_PART} characters`);
+    const { issuer, subject } = checkIdentity(request);
     const linked = async (query: Query) =>
       ((await query(`SELECT ${USER_COLUMNS} FROM user_identities i JOIN users u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2`, [
         issuer,
@@ -138,6 +144,59 @@ export class UsersService {
       ])) as [UserRow];
       await query(`INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)`, [issuer, subject, user.id, now]);
       return { user, created: true };
+    });
+  }
+
+  /**
+   * Links an identity to a user (signing in with it opens their account from then on); linking it to them
+   * again changes nothing. FAILED_PRECONDITION when another user has it: an identity signs in one account.
+   */
+  async linkIdentity(userId: string, request: storage.LinkIdentityRequest): Promise<IdentityRow> {
+    const { issuer, subject } = checkIdentity(request);
+    await this.get(userId);
+    const [row] = (await this.db.dataSource.query(
+      `WITH added AS (
+         INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (issuer, subject) DO NOTHING
+         RETURNING issuer, subject, user_id, created_at)
+       SELECT issuer, subject, user_id AS "userId", created_at AS "createdAt" FROM added
+       UNION ALL
+       SELECT issuer, subject, user_id AS "userId", created_at AS "createdAt" FROM user_identities
+        WHERE issuer = $1 AND subject = $2 AND NOT EXISTS (SELECT 1 FROM added)`,
+      [issuer, subject, userId, this.clock.now()],
+    )) as Array<IdentityRow & { userId: string }>;
+    if (!row) throw DomainError.unavailable('the identity could not be linked; try again');
+    if (row.userId !== userId) throw DomainError.failedPrecondition('this identity already signs in another user; unlink it there first');
+    return { issuer: row.issuer, subject: row.subject, createdAt: row.createdAt };
+  }
+
+  /** The identities linked to a user, oldest first. */
+  async listIdentities(userId: string): Promise<IdentityRow[]> {
+    await this.get(userId);
+    return (await this.db.dataSource.query(
+      `SELECT issuer, subject, created_at AS "createdAt" FROM user_identities WHERE user_id = $1 ORDER BY created_at, issuer, subject`,
+      [userId],
+    )) as IdentityRow[];
+  }
+
+  /**
+   * Unlinks one of a user's identities. NOT_FOUND when it is not theirs; FAILED_PRECONDITION when it is their
+   * last way to sign in to the web reader (no password and no other identity: they would be locked out).
+   */
+  async unlinkIdentity(userId: string, request: storage.UnlinkIdentityRequest): Promise<void> {
+    const { issuer, subject } = checkIdentity(request);
+    await this.get(userId);
+    await this.db.dataSource.transaction(async (manager) => {
+      // The user's row is locked so two unlinks at once cannot both leave the other identity as "another way in".
+      const [user] = (await manager.query(`SELECT password_hash IS NOT NULL AS "hasPassword" FROM users WHERE id = $1 FOR UPDATE`, [userId])) as Array<{
+        hasPassword: boolean;
+      }>;
+      const identities = (await manager.query(`SELECT issuer, subject FROM user_identities WHERE user_id = $1`, [userId])) as Array<{ issuer: string; subject: string }>;
+      if (!identities.some((i) => i.issuer === issuer && i.subject === subject)) throw DomainError.notFound('no such identity is linked to this user');
+      if (!user?.hasPassword && identities.length === 1) {
+        throw DomainError.failedPrecondition('this identity is the only way this user signs in: set a password (or link another identity) first');
+      }
+      await manager.query(`DELETE FROM user_identities WHERE issuer = $1 AND subject = $2 AND user_id = $3`, [issuer, subject, userId]);
     });
   }
 

@@ -667,6 +667,37 @@ export interface SignInWithIdentityResponse {
   created: boolean;
 }
 
+export interface Identity {
+  /** issuer: the provider's issuer identifier (its URL); subject: the provider's id of the person (sub claim). */
+  issuer: string;
+  subject: string;
+  createdAt: Timestamp | undefined;
+}
+
+export interface LinkIdentityRequest {
+  issuer: string;
+  subject: string;
+}
+
+export interface LinkIdentityResponse {
+  identity: Identity | undefined;
+}
+
+export interface ListIdentitiesRequest {
+}
+
+export interface ListIdentitiesResponse {
+  identities: Identity[];
+}
+
+export interface UnlinkIdentityRequest {
+  issuer: string;
+  subject: string;
+}
+
+export interface UnlinkIdentityResponse {
+}
+
 export interface Session {
   id: string;
   createdAt: Timestamp | undefined;
@@ -1583,6 +1614,24 @@ export interface StorageServiceClient {
 
   signInWithIdentity(request: SignInWithIdentityRequest, metadata?: Metadata): Observable<SignInWithIdentityResponse>;
 
+  /**
+   * LinkIdentity links an external identity to the acting user, so it signs them in from then on (linking it again
+   * is a no-op); FAILED_PRECONDITION when it is linked to another user, INVALID_ARGUMENT as SignInWithIdentity.
+   */
+
+  linkIdentity(request: LinkIdentityRequest, metadata?: Metadata): Observable<LinkIdentityResponse>;
+
+  /** ListIdentities lists the external identities linked to the acting user, oldest first. */
+
+  listIdentities(request: ListIdentitiesRequest, metadata?: Metadata): Observable<ListIdentitiesResponse>;
+
+  /**
+   * UnlinkIdentity removes one of the acting user's identities; NOT_FOUND when it is not theirs,
+   * FAILED_PRECONDITION when it is their last way to sign in to the web reader (no password, no other identity).
+   */
+
+  unlinkIdentity(request: UnlinkIdentityRequest, metadata?: Metadata): Observable<UnlinkIdentityResponse>;
+
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
   createSession(request: CreateSessionRequest, metadata?: Metadata): Observable<CreateSessionResponse>;
@@ -2089,6 +2138,33 @@ export interface StorageServiceController {
     metadata?: Metadata,
   ): Promise<SignInWithIdentityResponse> | Observable<SignInWithIdentityResponse> | SignInWithIdentityResponse;
 
+  /**
+   * LinkIdentity links an external identity to the acting user, so it signs them in from then on (linking it again
+   * is a no-op); FAILED_PRECONDITION when it is linked to another user, INVALID_ARGUMENT as SignInWithIdentity.
+   */
+
+  linkIdentity(
+    request: LinkIdentityRequest,
+    metadata?: Metadata,
+  ): Promise<LinkIdentityResponse> | Observable<LinkIdentityResponse> | LinkIdentityResponse;
+
+  /** ListIdentities lists the external identities linked to the acting user, oldest first. */
+
+  listIdentities(
+    request: ListIdentitiesRequest,
+    metadata?: Metadata,
+  ): Promise<ListIdentitiesResponse> | Observable<ListIdentitiesResponse> | ListIdentitiesResponse;
+
+  /**
+   * UnlinkIdentity removes one of the acting user's identities; NOT_FOUND when it is not theirs,
+   * FAILED_PRECONDITION when it is their last way to sign in to the web reader (no password, no other identity).
+   */
+
+  unlinkIdentity(
+    request: UnlinkIdentityRequest,
+    metadata?: Metadata,
+  ): Promise<UnlinkIdentityResponse> | Observable<UnlinkIdentityResponse> | UnlinkIdentityResponse;
+
   /** CreateSession opens a session for the acting user (and drops their expired ones). */
 
   createSession(
@@ -2503,6 +2579,9 @@ export function StorageServiceControllerMethods() {
       "setPassword",
       "getPasswordHash",
       "signInWithIdentity",
+      "linkIdentity",
+      "listIdentities",
+      "unlinkIdentity",
       "createSession",
       "authenticateSession",
       "deleteSessions",
