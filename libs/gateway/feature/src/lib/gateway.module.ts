@@ -76,7 +76,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [GraphQLModule.forRoot<ApolloDriverConfig>(gatewayGraphQlOptions(config.api)), TerminusModule.forRoot({ logger: false })],
+      // Express tries routes in the order they were registered: health probes and metrics scrapes, the most
+      // frequent requests (kubelets, load balancers, Prometheus), match first instead of after every API route.
       controllers: [
+        HealthController,
+        MetricsController,
         SourcesController,
         ArticlesController,
         EventsController,
@@ -86,8 +90,6 @@ export class GatewayModule {
         StoryBriefController,
         SystemController,
         ModelAdminController,
-        HealthController,
-        MetricsController,
         WebSubController,
         UsersController,
         MeController,
