@@ -57,6 +57,21 @@ describe('OpenID Connect sign-in in Chromium', () => {
     expect(setCookie).toMatch(/^autoglm_oidc=[A-Za-z0-9_-]+; Path=\/api\/v1\/session\/oidc; Max-Age=600; HttpOnly; SameSite=Lax/);
     return { cookie: setCookie.split(';')[0] ?? '', state: location.searchParams.get('state') ?? '' };
   };
+  /**
+   * From the account page: signs out, then in again with the provider (which remembers the person; it may ask for
+   * consent once more) and answers who the reader says is signed in.
+   */
+  const signOutAndBackInWithProvider = async (tab: Page): Promise<{ id: string; name: string }> => {
+    await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await tab.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    await tab.getByRole('link', { name: 'Sign in with Loopback ID' }).click();
+    const forYou = tab.getByRole('heading', { name: 'For You' });
+    const consent = tab.getByRole('button', { name: 'Continue' });
+    await forYou.or(consent).first().waitFor(WAIT);
+    if (await consent.isVisible()) await consent.click();
+    await forYou.waitFor(WAIT);
+    return ((await tab.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))) as { user: { id: string; name: string } }).user;
+  };
   const callback = (query: string, cookie?: string) =>
     fetch(`${system.url}/api/v1/session/oidc/callback?${query}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
@@ -128,16 +143,7 @@ describe('OpenID Connect sign-in in Chromium', () => {
 
     // Signed out, the sign-in page offers the provider; the provider remembers the person, the instance the account.
     await page.evaluate(() => (location.hash = '#/account'));
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
-    await page.getByRole('link', { name: 'Sign in with Loopback ID' }).click();
-    const forYou = page.getByRole('heading', { name: 'For You' });
-    const consent = page.getByRole('button', { name: 'Continue' });
-    await forYou.or(consent).first().waitFor(WAIT);
-    if (await consent.isVisible()) await consent.click();
-    await forYou.waitFor(WAIT);
-    const again = (await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))) as { user: { id: string } };
-    expect(again.user.id).toBe(session.user.id);
+    expect((await signOutAndBackInWithProvider(page)).id).toBe(session.user.id);
   });
 
   it("links a password account to an identity at the provider from its account page, signs it in with it, refuses another account's identity, and unlinks", async () => {
@@ -185,15 +191,7 @@ describe('OpenID Connect sign-in in Chromium', () => {
     await dave.screenshot({ path: join(SCREENSHOTS, 'account-linked-sign-in.png') });
 
     // Signed out, the provider's identity opens dave's account (no new account is made).
-    await dave.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await dave.getByRole('link', { name: 'Sign in with Loopback ID' }).click();
-    const forYou = dave.getByRole('heading', { name: 'For You' });
-    const consent = dave.getByRole('button', { name: 'Continue' });
-    await forYou.or(consent).first().waitFor(WAIT);
-    if (await consent.isVisible()) await consent.click();
-    await forYou.waitFor(WAIT);
-    const session = (await dave.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))) as { user: { name: string } };
-    expect(session.user.name).toBe('dave');
+    expect((await signOutAndBackInWithProvider(dave)).name).toBe('dave');
 
     // carol's identity signs in carol: linking it to dave is refused, and says why.
     const other = await daveBrowser();
